@@ -1,0 +1,105 @@
+import { serve as serveHttp, type ServerType } from '@hono/node-server';
+import { ConfigError, loadConfig, type Config } from './core/config.ts';
+import type { AppContext } from './core/context.ts';
+import { openDatabase, type Database } from './core/db/index.ts';
+import { createHttpApp, type AppRouter } from './core/http/app.ts';
+import { createLogger, type Logger } from './core/logger.ts';
+import { sessionMiddleware } from './core/auth/middleware.ts';
+import { startWorker, type Worker } from './core/jobs/worker.ts';
+import type { JobHandler } from './core/module.ts';
+import { loadTown } from './core/town.ts';
+import { modules } from './modules/index.ts';
+import { navRegistry } from './web/layout.tsx';
+import { mountCorePages, renderErrorPage } from './web/pages.tsx';
+import { coreJobs } from './core/core-jobs.ts';
+
+export interface BootOptions {
+  config?: Config;
+  database?: Database;
+  log?: Logger;
+  now?: () => Date;
+}
+
+/** Opens the database and builds the context (no migrations, no server). */
+export async function createContext(opts: BootOptions = {}): Promise<AppContext> {
+  const config = opts.config ?? loadConfig();
+  const town = loadTown(config.LOTSE_TOWN);
+  const log = opts.log ?? createLogger(config.LOTSE_LOG_LEVEL);
+  const database = opts.database ?? (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir }));
+  return { config, town, database, db: database.db, log, now: opts.now ?? (() => new Date()) };
+}
+
+/** Every job handler: the core ones and those of all modules. */
+export function allJobHandlers(): Record<string, JobHandler> {
+  return Object.assign({}, coreJobs, ...modules.map((m) => m.jobs ?? {}));
+}
+
+/** Migrates and loads demo data (idempotent). */
+export async function prepare(ctx: AppContext): Promise<void> {
+  await ctx.database.migrate();
+  if (ctx.config.LOTSE_DEMO === 'on') {
+    for (const m of modules) await m.seedDemo?.(ctx);
+  }
+}
+
+/** Builds the web app with every module mounted. */
+export function buildApp(ctx: AppContext): AppRouter {
+  navRegistry.public = modules.flatMap((m) => m.nav?.public ?? []);
+  navRegistry.staff = modules.flatMap((m) => m.nav?.staff ?? []);
+  return createHttpApp(ctx, {
+    middlewares: [sessionMiddleware],
+    renderError: renderErrorPage,
+    mount(app, api) {
+      mountCorePages(
+        app,
+        modules.flatMap((m) => m.aiSystems ?? []),
+      );
+      for (const m of modules) m.routes?.(app, api, ctx);
+    },
+  });
+}
+
+function listen(app: AppRouter, config: Config): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serveHttp({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(server));
+    server.once('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EADDRINUSE') {
+        reject(new ConfigError(`Port ${config.PORT} ist bereits belegt. Beenden Sie das andere Programm oder wählen Sie mit PORT einen anderen Port.`));
+      } else if (e.code === 'EACCES') {
+        reject(new ConfigError(`Port ${config.PORT} darf von diesem Benutzer nicht geöffnet werden. Wählen Sie mit PORT einen Port über 1024.`));
+      } else reject(e);
+    });
+  });
+}
+
+/**
+ * `lotse serve`: migrate, seed, listen, run the job worker; shut down cleanly on SIGINT/SIGTERM
+ * (stop accepting requests, finish jobs, CHECKPOINT and close PGlite, release the lock).
+ */
+export async function serve(opts: BootOptions = {}): Promise<{ ctx: AppContext; close: () => Promise<void> }> {
+  const t0 = performance.now();
+  const ctx = await createContext(opts);
+  let worker: Worker | undefined;
+  let server: ServerType | undefined;
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+      await worker?.stop();
+      await ctx.database.close();
+    })());
+  try {
+    await prepare(ctx);
+    const app = buildApp(ctx);
+    server = await listen(app, ctx.config);
+    if (ctx.config.LOTSE_WORKER === 'on') worker = startWorker(ctx, allJobHandlers());
+  } catch (e) {
+    await close();
+    throw e;
+  }
+  if (ctx.config.LOTSE_CAPTCHA === 'off') ctx.log.warn('LOTSE_CAPTCHA=off: Captcha abgeschaltet – nur für Tests zulässig.');
+  if (ctx.config.LOTSE_RATE_LIMIT === 'off') ctx.log.warn('LOTSE_RATE_LIMIT=off: Ratenbegrenzung abgeschaltet – nur für Tests zulässig.');
+  ctx.log.info({ port: ctx.config.PORT, database: ctx.database.kind, startupMs: Math.round(performance.now() - t0) }, 'Lotse läuft');
+  process.stderr.write(`Lotse läuft auf ${ctx.config.baseUrl} (Datenbank: ${ctx.database.kind === 'pglite' ? `eingebettet in ${ctx.config.dataDir}` : 'PostgreSQL'})\n`);
+  return { ctx, close };
+}

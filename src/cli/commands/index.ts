@@ -1,0 +1,6 @@
+import type { Command } from 'commander';
+import * as migrate from './migrate.ts';
+import * as serve from './serve.ts';
+
+/** One file per command; add the new file here. */
+export const commands: { register(program: Command): void }[] = [serve, migrate];

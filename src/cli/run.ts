@@ -1,0 +1,53 @@
+import { createContext, prepare } from '../boot.ts';
+import { ConfigError, loadConfig } from '../core/config.ts';
+import type { AppContext } from '../core/context.ts';
+import { AppError } from '../core/errors.ts';
+import { createLogger } from '../core/logger.ts';
+
+/** Exit codes of the interfaces document. */
+export const EXIT = { ok: 0, problem: 1, usage: 2, internal: 3 } as const;
+
+/** A CLI failure with a message for stderr and an exit code. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT.usage,
+  ) {
+    super(message);
+  }
+}
+
+/** Maps any error to a stderr line and the documented exit code. */
+export function exitCodeFor(e: unknown): { code: number; message: string } {
+  if (e instanceof CliError) return { code: e.exitCode, message: e.message };
+  if (e instanceof ConfigError) return { code: EXIT.usage, message: e.message };
+  if (e instanceof AppError) {
+    const usage = ['validation', 'bad_request', 'not_found', 'unsupported_media_type', 'payload_too_large'].includes(e.code);
+    const fields = e.details?.fields?.map((f) => `  ${f.field}: ${f.message}`).join('\n');
+    return { code: usage ? EXIT.usage : e.code === 'conflict' ? EXIT.problem : EXIT.internal, message: fields ? `${e.message}\n${fields}` : e.message };
+  }
+  return { code: EXIT.internal, message: `Interner Fehler: ${(e as Error)?.message ?? String(e)}` };
+}
+
+/**
+ * Runs a command body with a ready context (migrated database) and always closes it.
+ * CLI logs go to stderr at `warn` unless LOTSE_LOG_LEVEL says otherwise.
+ */
+export async function withContext<T>(fn: (ctx: AppContext) => Promise<T>, opts: { migrate?: boolean; seed?: boolean } = {}): Promise<T> {
+  const config = loadConfig({ LOTSE_LOG_LEVEL: 'warn', ...process.env });
+  const ctx = await createContext({ config, log: createLogger(config.LOTSE_LOG_LEVEL) });
+  try {
+    if (opts.migrate !== false) {
+      if (opts.seed) await prepare(ctx);
+      else await ctx.database.migrate();
+    }
+    return await fn(ctx);
+  } finally {
+    await ctx.database.close();
+  }
+}
+
+/** Writes one JSON value per line to stdout (JSON output contract). */
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value)}\n`);
+}

@@ -1,0 +1,3 @@
+export * from './actor.ts';
+export * from './guard.ts';
+export * from './permissions.ts';

@@ -1,0 +1,164 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
+import pg from 'pg';
+import { ConfigError } from '../config.ts';
+import { acquireDataDirLock, ensureWritableDir, type DataDirLock } from './data-dir.ts';
+
+/** Drizzle handle that works the same on PGlite and PostgreSQL. */
+export type Db = PgDatabase<PgQueryResultHKT, Record<string, never>>;
+/** A transaction handle; repositories accept `Db | Tx`. */
+export type Tx = PgTransaction<PgQueryResultHKT, Record<string, never>, ExtractTablesWithRelations<Record<string, never>>>;
+export type DbOrTx = Db | Tx;
+
+export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../../migrations');
+
+export interface Database {
+  readonly kind: 'pglite' | 'postgres';
+  readonly db: Db;
+  /** Runs raw SQL with positional parameters ($1…) and returns the rows. */
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  /** Applies pending migrations (advisory-locked on PostgreSQL, so several instances may start at once). */
+  migrate(): Promise<void>;
+  /** True when every migration in the folder is applied. */
+  migrationsApplied(): Promise<boolean>;
+  /** Flushes and closes; for PGlite also releases the data-dir lock. */
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** PostgreSQL URL; when absent the embedded PGlite is used. */
+  databaseUrl?: string | undefined;
+  /** Data directory for PGlite (a `pglite/` folder and a lock file are created inside). */
+  dataDir?: string;
+  /** In-memory PGlite (tests). */
+  memory?: boolean;
+  /** PGlite data to start from (a `dumpDataDir()` tarball), tests only. */
+  loadDataDir?: Blob;
+}
+
+function journalEntries(): number {
+  const file = join(MIGRATIONS_DIR, 'meta/_journal.json');
+  if (!existsSync(file)) return 0;
+  return (JSON.parse(readFileSync(file, 'utf8')) as { entries: unknown[] }).entries.length;
+}
+
+async function countApplied(query: Database['query']): Promise<number> {
+  const rows = await query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'drizzle' AND table_name = '__drizzle_migrations'`,
+  );
+  if (!rows[0]?.n) return 0;
+  const applied = await query<{ n: number }>('SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations');
+  return applied[0]?.n ?? 0;
+}
+
+/**
+ * Opens the database named by the options: PostgreSQL when a URL is given, else PGlite.
+ * @throws ConfigError with one sentence naming cause and fix (unreachable server, locked
+ *   or unwritable data dir).
+ */
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl);
+  return openPglite(opts);
+}
+
+async function openPglite(opts: OpenOptions): Promise<Database> {
+  let lock: DataDirLock | undefined;
+  let client: PGlite;
+  if (opts.memory || !opts.dataDir) {
+    client = await PGlite.create(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {});
+  } else {
+    ensureWritableDir(opts.dataDir);
+    lock = acquireDataDirLock(opts.dataDir);
+    try {
+      client = await PGlite.create(join(opts.dataDir, 'pglite'));
+    } catch (e) {
+      lock.release();
+      throw new ConfigError(
+        `Die eingebettete Datenbank in ${join(opts.dataDir, 'pglite')} lässt sich nicht öffnen (${(e as Error).message}). ` +
+          'Stellen Sie eine Sicherung mit "lotse restore DATEI" in ein leeres LOTSE_DATA_DIR zurück.',
+      );
+    }
+  }
+  const db = drizzlePglite({ client }) as unknown as Db;
+  const query: Database['query'] = async (text, params) => (await client.query(text, params)).rows as never;
+  return {
+    kind: 'pglite',
+    db,
+    query,
+    migrate: () => migratePglite(db as never, { migrationsFolder: MIGRATIONS_DIR }),
+    migrationsApplied: async () => (await countApplied(query)) >= journalEntries(),
+    async close() {
+      try {
+        if (!client.closed) {
+          await client.query('CHECKPOINT');
+          await client.close();
+        }
+      } finally {
+        lock?.release();
+      }
+    },
+  };
+}
+
+function describeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || 5432}${u.pathname}`;
+  } catch {
+    return '(unlesbare URL)';
+  }
+}
+
+async function openPostgres(url: string): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
+  pool.on('error', () => {
+    /* idle client errors are reported by the next query */
+  });
+  try {
+    const c = await pool.connect();
+    c.release();
+  } catch (e) {
+    await pool.end().catch(() => undefined);
+    throw new ConfigError(
+      `Die Datenbank unter DATABASE_URL (${describeUrl(url)}) ist nicht erreichbar: ${(e as Error).message}. ` +
+        'Prüfen Sie, ob PostgreSQL läuft und Adresse, Benutzer und Passwort stimmen, oder entfernen Sie DATABASE_URL für die eingebettete Datenbank.',
+    );
+  }
+  const db = drizzlePg({ client: pool }) as unknown as Db;
+  const query: Database['query'] = async (text, params) => (await pool.query(text, params as unknown[])).rows as never;
+  return {
+    kind: 'postgres',
+    db,
+    query,
+    async migrate() {
+      // Session-level advisory lock on a dedicated connection: a second instance waits here.
+      const c = await pool.connect();
+      try {
+        await c.query('SELECT pg_advisory_lock(7405310)');
+        await migratePg(db as never, { migrationsFolder: MIGRATIONS_DIR });
+      } finally {
+        await c.query('SELECT pg_advisory_unlock(7405310)').catch(() => undefined);
+        c.release();
+      }
+    },
+    migrationsApplied: async () => (await countApplied(query)) >= journalEntries(),
+    close: () => pool.end(),
+  };
+}
+
+/**
+ * Runs a drizzle `sql` query and returns its rows (PGlite and node-postgres both answer `{ rows }`).
+ * @example const rows = await execRows<{ n: number }>(db, sql`SELECT 1 AS n`)
+ */
+export async function execRows<T = Record<string, unknown>>(db: DbOrTx, query: SQL): Promise<T[]> {
+  const res = (await db.execute(query)) as unknown as { rows: T[] };
+  return res.rows;
+}

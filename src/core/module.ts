@@ -1,0 +1,38 @@
+import type { AppContext } from './context.ts';
+import type { AppRouter } from './http/app.ts';
+
+export interface NavItem {
+  href: string;
+  label: string;
+  /** Permission needed to see the entry (staff area), see `auth/permissions.ts`. */
+  permission?: string;
+}
+
+export type JobHandler = (ctx: AppContext, payload: Record<string, unknown>) => Promise<void>;
+
+/** An AI system a module runs; listed on the public "Über die KI" page and in the AI register. */
+export interface AiSystemInfo {
+  id: string;
+  name: string;
+  purpose: string;
+  /** rule set / model kind, e.g. "BM25-Suche + Regeln (ohne LLM)". */
+  technique: string;
+  /** Whether a human decides (always true unless a recorded legal basis allows automation). */
+  humanOversight: string;
+}
+
+/**
+ * What a module contributes. Register it in `src/modules/index.ts`.
+ * Modules import only `core/`, `text/`, `ml/`, `web/` and other modules' `index.ts`.
+ */
+export interface LotseModule {
+  name: string;
+  /** Pages go on `app`, machine API routes on `api` (served under /api/v1, in the OpenAPI document). */
+  routes?: (app: AppRouter, api: AppRouter, ctx: AppContext) => void;
+  nav?: { public?: NavItem[]; staff?: NavItem[] };
+  /** Job handlers by queue name (`module.verb`). */
+  jobs?: Record<string, JobHandler>;
+  /** Loads demo data; must be idempotent (runs at every start while LOTSE_DEMO=on). */
+  seedDemo?: (ctx: AppContext) => Promise<void>;
+  aiSystems?: AiSystemInfo[];
+}

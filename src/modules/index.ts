@@ -1,0 +1,7 @@
+import type { LotseModule } from '../core/module.ts';
+
+/**
+ * The module registry: one line per module. Order = order in the navigation.
+ * Each module exports `module` from its `index.ts`.
+ */
+export const modules: LotseModule[] = [];
