@@ -5,6 +5,7 @@ import { openDatabase, type Database } from './core/db/index.ts';
 import { createHttpApp, type AppRouter } from './core/http/app.ts';
 import { createLogger, type Logger } from './core/logger.ts';
 import { sessionMiddleware } from './core/auth/middleware.ts';
+import { ensureFirstAdmin } from './core/auth/first-start.ts';
 import { startWorker, type Worker } from './core/jobs/worker.ts';
 import type { JobHandler } from './core/module.ts';
 import { loadTown } from './core/town.ts';
@@ -37,6 +38,7 @@ export function allJobHandlers(): Record<string, JobHandler> {
 /** Migrates and loads demo data (idempotent). */
 export async function prepare(ctx: AppContext): Promise<void> {
   await ctx.database.migrate();
+  await ensureFirstAdmin(ctx);
   if (ctx.config.LOTSE_DEMO === 'on') {
     for (const m of modules) await m.seedDemo?.(ctx);
   }

@@ -28,6 +28,8 @@ export const envSchema = z.object({
   LOTSE_CAPTCHA: onOff.default('on'),
   LOTSE_RATE_LIMIT: onOff.default('on'),
   LOTSE_COOKIE_SECURE: z.enum(['auto', 'on', 'off']).default('auto'),
+  /** on: take the client IP for rate limits from the last X-Forwarded-For entry (behind a reverse proxy). */
+  LOTSE_TRUST_PROXY: onOff.default('off'),
   LOTSE_LLM_BASE_URL: z.url().optional(),
   LOTSE_LLM_MODEL: z.string().default('default'),
   LOTSE_LLM_API_KEY: z.string().optional(),
