@@ -1,12 +1,14 @@
-import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
+import { PgTransaction } from 'drizzle-orm/pg-core';
 import type { Actor } from '../auth/actor.ts';
 import { execRows, type DbOrTx } from '../db/index.ts';
 import { auditLog } from './schema.ts';
+import { canonicalJson, chainHash, contentHash, GENESIS_HASH, type HashableRow } from './chain.ts';
 
 export { auditLog };
-
-export const GENESIS_HASH = '0'.repeat(64);
+export { canonicalJson, chainHash, contentHash, GENESIS_HASH, type HashableRow };
+export { verifyAuditChain, type AuditVerifyResult, type AuditBreakReason } from './verify.ts';
+export { listAudit, type AuditListItem, type AuditPage } from './list.ts';
 
 export interface AuditEntry {
   actor: Actor;
@@ -19,64 +21,50 @@ export interface AuditEntry {
   requestId?: string | null;
 }
 
-/** Stable JSON: keys sorted at every depth, so the hash does not depend on key order. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const obj = value as Record<string, unknown>;
-  return `{${Object.keys(obj)
-    .filter((k) => obj[k] !== undefined)
-    .sort()
-    .map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`)
-    .join(',')}}`;
-}
-
-export interface HashableRow {
-  seq: number;
-  at: string;
-  actorType: string;
-  actorId: string | null;
-  action: string;
-  objectType: string;
-  objectId: string | null;
-  summary: unknown;
-  requestId: string | null;
-}
-
-/** hash = sha256(prevHash + canonical(row)). */
-export function chainHash(prevHash: string, row: HashableRow): string {
-  return createHash('sha256').update(prevHash).update(canonicalJson(row)).digest('hex');
-}
-
 /** Advisory lock key that serialises appends so the chain has one order. */
-const AUDIT_LOCK = 7405311;
+export const AUDIT_LOCK = 7405311;
+
+/** JSON round trip, so what is hashed is what jsonb gives back (Dates become strings, undefined disappears). */
+const normalise = (v: unknown): unknown => JSON.parse(JSON.stringify(v ?? {})) as unknown;
 
 /**
  * Appends one entry to the hash-chained audit log. Call it inside the use case's
  * transaction so the entry commits (or rolls back) together with the change.
+ *
+ * Appends are serialised with a transaction-scoped advisory lock, which is held until the
+ * caller's transaction ends: call `writeAudit` as the LAST statement of the transaction so
+ * the serialised part is only this insert plus the commit. Everything but the chain link is
+ * computed before taking the lock; under the lock there are exactly two statements.
  */
 export async function writeAudit(tx: DbOrTx, entry: AuditEntry): Promise<void> {
-  await tx.execute(sql`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`);
-  const [last] = await execRows<{ seq: string | number; hash: string }>(tx, sql`SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`);
-  const prev = last ?? { seq: 0, hash: GENESIS_HASH };
-  const seq = Number(prev.seq) + 1;
-  const at = new Date().toISOString();
-  const actorId = 'id' in entry.actor ? (entry.actor.id ?? null) : null;
+  // Outside a transaction the lock would end with its own statement: open one.
+  if (!(tx instanceof PgTransaction)) return tx.transaction((t) => writeAudit(t, entry));
   const row: HashableRow = {
-    seq,
-    at,
+    at: new Date().toISOString(),
     actorType: entry.actor.type,
-    actorId,
+    actorId: 'id' in entry.actor ? (entry.actor.id ?? null) : null,
     action: entry.action,
     objectType: entry.objectType,
     objectId: entry.objectId ?? null,
-    summary: entry.summary ?? {},
+    summary: normalise(entry.summary),
     requestId: entry.requestId ?? null,
   };
-  await tx.insert(auditLog).values({
-    ...row,
-    at: new Date(at),
-    prevHash: prev.hash,
-    hash: chainHash(prev.hash, row),
-  });
+  const content = contentHash(row);
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`);
+  // A fresh statement (new snapshot in READ COMMITTED) sees the row the previous lock holder committed.
+  // Under REPEATABLE READ a stale snapshot would reuse a seq and fail on the primary key instead of forking the chain.
+  await tx.execute(sql`
+    INSERT INTO audit_log (seq, at, actor_type, actor_id, action, object_type, object_id, summary, request_id, prev_hash, hash)
+    SELECT l.seq + 1, ${row.at}::timestamptz, ${row.actorType}, ${row.actorId}, ${row.action}, ${row.objectType}, ${row.objectId},
+      ${JSON.stringify(row.summary)}::jsonb, ${row.requestId}, l.hash,
+      encode(sha256(convert_to(l.hash || '|' || (l.seq + 1)::text || '|' || ${content}, 'UTF8')), 'hex')
+    FROM (SELECT coalesce(max(seq), 0) AS seq,
+                 coalesce((SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1), ${GENESIS_HASH}) AS hash
+          FROM audit_log) l`);
+}
+
+/** The newest entry's seq and hash (an anchor to note down outside the database). */
+export async function auditHead(db: DbOrTx): Promise<{ seq: number; hash: string }> {
+  const [r] = await execRows<{ seq: string | number; hash: string }>(db, sql`SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`);
+  return r ? { seq: Number(r.seq), hash: r.hash } : { seq: 0, hash: GENESIS_HASH };
 }
