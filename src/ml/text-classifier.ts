@@ -1,0 +1,221 @@
+/**
+ * Calibrated text classifier with abstention: features (`features.ts`) → multinomial
+ * logistic regression (`logistic.ts`) → temperature scaling (`calibration.ts`) →
+ * per-category thresholds for a target precision (`thresholds.ts`).
+ *
+ * Training splits the rows by time (input order = time order): the earliest part fits the
+ * model, the latest part calibrates, picks thresholds and yields the held-out figures. The
+ * model may then be refitted on all rows with the same temperature and thresholds.
+ *
+ * @example
+ * const { model, figures } = trainTextClassifier(rows);
+ * classifyWith(model, { subject: null, text: 'Sperrmüll am Gehweg' }) // { category: 'abfall', … }
+ */
+import { fitTemperature } from './calibration.ts';
+import { buildVocabulary, DEFAULT_FEATURES, extractFeatures, vectorize, type FeatureConfig, type SparseVector, type Vocabulary } from './features.ts';
+import { DEFAULT_LOGISTIC, logits, softmax, trainLogistic, type LogisticModel, type LogisticOptions } from './logistic.ts';
+import { accuracy, coverageAtPrecision, perClass, topK, type ClassFigures, type ScoredPrediction } from './metrics.ts';
+import { chooseThresholds, NEVER } from './thresholds.ts';
+import { timeSplit } from './split.ts';
+
+export interface TrainingRow {
+  id?: string;
+  subject: string | null;
+  text: string;
+  category: string;
+}
+
+export interface TrainOptions {
+  features: FeatureConfig;
+  logistic: Partial<LogisticOptions>;
+  /** Minimal document frequency of a feature. */
+  minDf: number;
+  /** Share of the newest rows held out for calibration, thresholds and figures. */
+  heldOutShare: number;
+  targetPrecision: number;
+  /** Categories with fewer held-out predictions use the pooled threshold. */
+  minSupport: number;
+  /** Refit on all rows after calibration (default true). */
+  refit: boolean;
+}
+
+export const DEFAULT_TRAIN: TrainOptions = {
+  features: DEFAULT_FEATURES,
+  logistic: DEFAULT_LOGISTIC,
+  minDf: 2,
+  heldOutShare: 0.2,
+  targetPrecision: 0.95,
+  minSupport: 10,
+  refit: true,
+};
+
+export interface HeldOutFigures {
+  trainRows: number;
+  heldOutRows: number;
+  accuracy: number;
+  macroF1: number;
+  top3: number;
+  /** Largest share routable at the target precision with one global threshold. */
+  coverageAtTarget: number;
+  /** Share routed with the chosen per-category thresholds, and precision among them. */
+  expectedCoverage: number;
+  expectedPrecision: number | null;
+  targetPrecision: number;
+  temperature: number;
+  perClass: Record<string, ClassFigures>;
+  refitted: boolean;
+}
+
+export interface TextClassifier {
+  kind: 'logreg-v1';
+  categories: string[];
+  features: FeatureConfig;
+  vocab: Vocabulary;
+  model: LogisticModel;
+  temperature: number;
+  thresholds: Record<string, number>;
+  globalThreshold: number;
+  targetPrecision: number;
+}
+
+export interface Prediction {
+  category: string | null;
+  confidence: number;
+  abstained: boolean;
+  top: { category: string; score: number }[];
+}
+
+function fit(rows: TrainingRow[], categories: string[], opts: TrainOptions): { vocab: Vocabulary; model: LogisticModel } {
+  const docs = rows.map((r) => extractFeatures(r.subject, r.text, opts.features));
+  const vocab = buildVocabulary(docs, opts.minDf);
+  const xs = docs.map((d) => vectorize(d, vocab));
+  const index = new Map(categories.map((c, i) => [c, i]));
+  const ys = rows.map((r) => index.get(r.category)!);
+  return { vocab, model: trainLogistic(xs, ys, vocab.size, categories.length, opts.logistic) };
+}
+
+function rawLogits(vocab: Vocabulary, model: LogisticModel, cfg: FeatureConfig, subject: string | null | undefined, text: string): Float64Array {
+  const x: SparseVector = vectorize(extractFeatures(subject, text, cfg), vocab);
+  return logits(model, x);
+}
+
+/** Trains, calibrates and evaluates on the newest `heldOutShare` of `rows` (in time order). */
+export function trainTextClassifier(rows: TrainingRow[], options: Partial<TrainOptions> = {}): { model: TextClassifier; figures: HeldOutFigures } {
+  const opts: TrainOptions = { ...DEFAULT_TRAIN, ...options, logistic: { ...DEFAULT_LOGISTIC, ...options.logistic } };
+  if (rows.length < 10) throw new RangeError('At least 10 labelled rows are needed to train.');
+  const categories = [...new Set(rows.map((r) => r.category))].sort();
+  if (categories.length < 2) throw new RangeError('At least two categories are needed to train.');
+  const { train, test } = timeSplit(rows, 1 - opts.heldOutShare);
+  const first = fit(train, categories, opts);
+  const index = new Map(categories.map((c, i) => [c, i]));
+  const heldLogits = test.map((r) => rawLogits(first.vocab, first.model, opts.features, r.subject, r.text));
+  const heldYs = test.map((r) => index.get(r.category)!);
+  const temperature = fitTemperature(heldLogits, heldYs);
+  const scored: ScoredPrediction[] = test.map((r, i) => {
+    const p = softmax(heldLogits[i]!, temperature);
+    const ranking = categories.map((c, k) => ({ c, s: p[k]! })).sort((a, b) => b.s - a.s);
+    return { gold: r.category, predicted: ranking[0]!.c, confidence: ranking[0]!.s, ranking: ranking.map((x) => x.c) };
+  });
+  const choice = chooseThresholds(
+    scored.map((s) => ({ predicted: s.predicted!, confidence: s.confidence, correct: s.predicted === s.gold })),
+    categories,
+    opts.targetPrecision,
+    opts.minSupport,
+  );
+  const pc = perClass(scored);
+  const figures: HeldOutFigures = {
+    trainRows: train.length,
+    heldOutRows: test.length,
+    accuracy: accuracy(scored),
+    macroF1: pc.macroF1,
+    top3: topK(scored, 3),
+    coverageAtTarget: coverageAtPrecision(scored, opts.targetPrecision).coverage,
+    expectedCoverage: choice.expectedCoverage,
+    expectedPrecision: choice.expectedPrecision,
+    targetPrecision: opts.targetPrecision,
+    temperature,
+    perClass: pc.classes,
+    refitted: opts.refit,
+  };
+  const final = opts.refit ? fit(rows, categories, opts) : first;
+  return {
+    model: {
+      kind: 'logreg-v1',
+      categories,
+      features: opts.features,
+      vocab: final.vocab,
+      model: final.model,
+      temperature,
+      thresholds: choice.thresholds,
+      globalThreshold: choice.global,
+      targetPrecision: opts.targetPrecision,
+    },
+    figures,
+  };
+}
+
+/** Classifies one message; abstains (category null) below the category's threshold. */
+export function classifyWith(m: TextClassifier, input: { subject?: string | null; text: string }): Prediction {
+  const p = softmax(rawLogits(m.vocab, m.model, m.features, input.subject, input.text ?? ''), m.temperature);
+  const top = m.categories.map((c, k) => ({ category: c, score: p[k]! })).sort((a, b) => b.score - a.score || a.category.localeCompare(b.category));
+  const best = top[0]!;
+  const threshold = m.thresholds[best.category] ?? m.globalThreshold ?? NEVER;
+  const abstained = best.score < threshold;
+  return { category: abstained ? null : best.category, confidence: best.score, abstained, top };
+}
+
+/** JSON-safe form for storage (weights as base64 Float32). */
+export interface SerializedClassifier {
+  kind: 'logreg-v1';
+  categories: string[];
+  features: FeatureConfig;
+  vocab: string[];
+  dims: number;
+  weights: string;
+  bias: number[];
+  temperature: number;
+  thresholds: Record<string, number>;
+  globalThreshold: number;
+  targetPrecision: number;
+}
+
+export function serializeClassifier(m: TextClassifier): SerializedClassifier {
+  const vocab = new Array<string>(m.vocab.size);
+  for (const [f, j] of m.vocab) vocab[j] = f;
+  return {
+    kind: m.kind,
+    categories: m.categories,
+    features: m.features,
+    vocab,
+    dims: m.model.dims,
+    weights: Buffer.from(m.model.weights.buffer, m.model.weights.byteOffset, m.model.weights.byteLength).toString('base64'),
+    bias: [...m.model.bias],
+    temperature: m.temperature,
+    thresholds: m.thresholds,
+    globalThreshold: m.globalThreshold,
+    targetPrecision: m.targetPrecision,
+  };
+}
+
+export function deserializeClassifier(s: SerializedClassifier): TextClassifier {
+  if (s.kind !== 'logreg-v1') throw new Error(`Unknown model kind ${String(s.kind)}`);
+  const buf = Buffer.from(s.weights, 'base64');
+  const weights = new Float32Array(buf.byteLength / 4);
+  new Uint8Array(weights.buffer).set(buf);
+  return {
+    kind: s.kind,
+    categories: s.categories,
+    features: s.features,
+    vocab: new Map(s.vocab.map((f, j) => [f, j])),
+    model: { dims: s.dims, classes: s.categories.length, weights, bias: Float32Array.from(s.bias) },
+    temperature: s.temperature,
+    thresholds: Object.fromEntries(Object.entries(s.thresholds).map(([k, v]) => [k, v ?? NEVER])),
+    globalThreshold: s.globalThreshold,
+    targetPrecision: s.targetPrecision,
+  };
+}
+
+/** Overrides thresholds for another target precision is not possible after training; this re-applies a fixed one. */
+export function withUniformThreshold(m: TextClassifier, threshold: number): TextClassifier {
+  return { ...m, thresholds: Object.fromEntries(m.categories.map((c) => [c, threshold])), globalThreshold: threshold };
+}
