@@ -3,32 +3,39 @@ import { execRows, type DbOrTx } from '../db/index.ts';
 import { jobs } from './schema.ts';
 
 export { jobs };
+export { listJobs, jobCounts, retryJob, JOB_STATUSES, type JobStatus, type JobListItem } from './admin.ts';
 
 export interface EnqueueOptions {
   runAt?: Date;
   maxAttempts?: number;
-  /** At most one queued/running job with this key. */
+  /** At most one queued/running job with this key (a partial unique index enforces it, also across instances). */
   singletonKey?: string;
+}
+
+/**
+ * Thrown by a handler for a failure that retrying cannot fix (e.g. SMTP 550 "no such mailbox"):
+ * the job becomes a dead letter at once instead of being retried.
+ */
+export class PermanentJobError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermanentJobError';
+  }
 }
 
 /**
  * Queues a background job in the caller's transaction (so it exists only if the change commits).
  * Handlers are registered by modules (`LotseModule.jobs`) and run by the worker in `worker.ts`.
+ * Resolves with the new job id, or null when a job with the same `singletonKey` is already queued or running.
  * @example await enqueue(tx, 'mail.send', { outboxId })
  */
-export async function enqueue(tx: DbOrTx, queue: string, payload: Record<string, unknown> = {}, opts: EnqueueOptions = {}): Promise<void> {
-  if (opts.singletonKey) {
-    const existing = await execRows(
-      tx,
-      sql`SELECT 1 FROM jobs WHERE singleton_key = ${opts.singletonKey} AND status IN ('queued','running') LIMIT 1`,
-    );
-    if (existing.length) return;
-  }
-  await tx.insert(jobs).values({
-    queue,
-    payload,
-    runAt: opts.runAt ?? new Date(),
-    maxAttempts: opts.maxAttempts ?? 5,
-    singletonKey: opts.singletonKey ?? null,
-  });
+export async function enqueue(tx: DbOrTx, queue: string, payload: Record<string, unknown> = {}, opts: EnqueueOptions = {}): Promise<number | null> {
+  const runAt = (opts.runAt ?? new Date()).toISOString();
+  const [row] = await execRows<{ id: string | number }>(
+    tx,
+    sql`INSERT INTO jobs (queue, payload, run_at, max_attempts, singleton_key)
+        VALUES (${queue}, ${JSON.stringify(payload)}::jsonb, ${runAt}::timestamptz, ${opts.maxAttempts ?? 5}, ${opts.singletonKey ?? null})
+        ON CONFLICT DO NOTHING RETURNING id`,
+  );
+  return row ? Number(row.id) : null;
 }

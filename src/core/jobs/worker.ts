@@ -3,6 +3,8 @@ import { sql } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
 import { execRows } from '../db/index.ts';
 import type { JobHandler } from '../module.ts';
+import { PermanentJobError } from './index.ts';
+import { DEFAULT_RECURRING, scheduleRecurring, type RecurringJob } from './schedule.ts';
 
 export interface WorkerOptions {
   /** Parallel jobs in this instance. */
@@ -11,7 +13,24 @@ export interface WorkerOptions {
   idleMs?: number;
   /** A running job whose lock is older than this is considered crashed and retried. */
   staleAfterMs?: number;
+  /** Recurring jobs kept scheduled (default: `maintenance.daily`); only those with a handler. */
+  recurring?: RecurringJob[];
+  /** Worker id (default host:pid:random), stored in `jobs.locked_by`. */
+  id?: string;
 }
+
+/** What a handler may learn about the run (passed as third argument). */
+export interface JobRunInfo {
+  id: number;
+  queue: string;
+  /** 1 for the first run. */
+  attempt: number;
+  maxAttempts: number;
+  /** True when a failure now makes the job a dead letter. */
+  lastAttempt: boolean;
+}
+
+export type JobHandlerWithInfo = (ctx: AppContext, payload: Record<string, unknown>, job: JobRunInfo) => Promise<void>;
 
 export interface Worker {
   /** Claims and runs due jobs once; resolves with the number of jobs run (tests call this). */
@@ -25,29 +44,40 @@ export const backoffMs = (attempt: number): number => Math.min(3_600_000, 5000 *
 /**
  * Starts the job worker. Jobs are claimed with `FOR UPDATE SKIP LOCKED`, so any number of
  * instances can run workers against one PostgreSQL without running a job twice.
- * A failing job is retried with backoff; after `max_attempts` it becomes a dead letter
- * (status `dead`, visible in the admin UI).
+ * A failing job is retried with backoff; after `max_attempts` (or at once for a
+ * `PermanentJobError`) it becomes a dead letter (status `dead`, visible in the admin UI).
+ * A job whose worker died (lock older than `staleAfterMs`) is claimed again, or declared dead
+ * when it has no attempts left. Once a minute the worker also keeps the recurring jobs scheduled.
  */
 export function startWorker(ctx: AppContext, handlers: Record<string, JobHandler>, opts: WorkerOptions & { autostart?: boolean } = {}): Worker {
-  const id = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+  const id = opts.id ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
   const idleMs = opts.idleMs ?? 1000;
-  const staleMs = opts.staleAfterMs ?? 15 * 60_000;
+  const staleSecs = (opts.staleAfterMs ?? 15 * 60_000) / 1000;
   const queues = Object.keys(handlers);
+  const recurring = opts.recurring ?? DEFAULT_RECURRING;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
+  let lastSchedule = 0;
+  const queueList = () => sql.join(queues.map((q) => sql`${q}`), sql`, `);
 
   async function claim(limit: number) {
     if (!queues.length) return [];
+    // Crashed jobs without attempts left become dead letters instead of running once more.
+    await ctx.db.execute(sql`
+      UPDATE jobs SET status = 'dead', finished_at = now(), locked_at = NULL, locked_by = NULL,
+        last_error = coalesce(last_error || ' / ', '') || 'Abgebrochen: Worker nicht mehr erreichbar, keine Versuche mehr übrig'
+      WHERE status = 'running' AND attempts >= max_attempts AND queue IN (${queueList()})
+        AND locked_at < now() - make_interval(secs => ${staleSecs})`);
     return execRows<{ id: number | string; queue: string; payload: Record<string, unknown>; attempts: number; max_attempts: number }>(
       ctx.db,
       sql`
       UPDATE jobs SET status = 'running', locked_at = now(), locked_by = ${id}, attempts = attempts + 1
       WHERE id IN (
         SELECT id FROM jobs
-        WHERE queue IN (${sql.join(queues.map((q) => sql`${q}`), sql`, `)})
+        WHERE queue IN (${queueList()})
           AND ((status = 'queued' AND run_at <= now())
-            OR (status = 'running' AND locked_at < now() - make_interval(secs => ${staleMs / 1000})))
+            OR (status = 'running' AND locked_at < now() - make_interval(secs => ${staleSecs})))
         ORDER BY run_at, id
         LIMIT ${limit}
         FOR UPDATE SKIP LOCKED
@@ -57,19 +87,27 @@ export function startWorker(ctx: AppContext, handlers: Record<string, JobHandler
   }
 
   async function runJob(job: Awaited<ReturnType<typeof claim>>[number]) {
-    const handler = handlers[job.queue]!;
+    const handler = handlers[job.queue]! as JobHandlerWithInfo;
+    const info: JobRunInfo = {
+      id: Number(job.id),
+      queue: job.queue,
+      attempt: job.attempts,
+      maxAttempts: job.max_attempts,
+      lastAttempt: job.attempts >= job.max_attempts,
+    };
     try {
-      await handler(ctx, job.payload);
-      await ctx.db.execute(sql`UPDATE jobs SET status = 'done', finished_at = now(), last_error = NULL WHERE id = ${job.id}`);
+      await handler(ctx, job.payload, info);
+      // Only the holder of the lock finishes the job (a stale re-claim by another worker wins).
+      await ctx.db.execute(sql`UPDATE jobs SET status = 'done', finished_at = now(), last_error = NULL, locked_at = NULL WHERE id = ${job.id} AND locked_by = ${id}`);
     } catch (e) {
-      const message = (e as Error).message.slice(0, 2000);
-      const dead = job.attempts >= job.max_attempts;
+      const message = String((e as Error)?.message ?? e).slice(0, 2000);
+      const dead = info.lastAttempt || e instanceof PermanentJobError;
       ctx.log.warn({ jobId: job.id, queue: job.queue, attempt: job.attempts, dead }, 'job failed');
       await ctx.db.execute(sql`
         UPDATE jobs SET status = ${dead ? 'dead' : 'queued'}, last_error = ${message}, locked_at = NULL, locked_by = NULL,
           run_at = now() + make_interval(secs => ${backoffMs(job.attempts) / 1000}),
           finished_at = ${dead ? sql`now()` : sql`NULL`}
-        WHERE id = ${job.id}`);
+        WHERE id = ${job.id} AND locked_by = ${id}`);
     }
   }
 
@@ -79,12 +117,21 @@ export function startWorker(ctx: AppContext, handlers: Record<string, JobHandler
     return batch.length;
   }
 
+  async function tick(): Promise<number> {
+    if (Date.now() - lastSchedule > 60_000) {
+      lastSchedule = Date.now();
+      await scheduleRecurring(ctx.db, recurring, queues, ctx.now());
+    }
+    return runOnce();
+  }
+
   async function loop() {
     if (stopped) return;
     let n = 0;
     try {
-      running = runOnce();
-      n = (await running) as number;
+      const p = tick();
+      running = p;
+      n = await p;
     } catch (e) {
       ctx.log.error({ err: (e as Error).message }, 'job worker error');
     }

@@ -1,0 +1,176 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { createTestContext, testDbKind } from '../../../test/helpers/context.ts';
+import type { AppContext } from '../context.ts';
+import { execRows, openDatabase, type Database } from '../db/index.ts';
+import { systemActor } from '../auth/actor.ts';
+import { verifyAuditChain } from '../audit/index.ts';
+import { enqueue, jobCounts, listJobs, PermanentJobError, retryJob } from './index.ts';
+import { startWorker, type JobRunInfo } from './worker.ts';
+import { scheduleRecurring, DEFAULT_RECURRING } from './schedule.ts';
+
+let ctx: AppContext;
+beforeAll(async () => {
+  ctx = await createTestContext();
+});
+afterAll(() => ctx?.database.close());
+beforeEach(async () => {
+  await ctx.database.query('DELETE FROM jobs');
+});
+
+const admin = systemActor('test');
+const job = async (id: number) => (await execRows<Record<string, unknown>>(ctx.db, sql`SELECT * FROM jobs WHERE id = ${id}`))[0]!;
+/** Makes every queued job due now (instead of waiting for the backoff). */
+const makeDue = () => ctx.database.query(`UPDATE jobs SET run_at = now() - interval '1 second' WHERE status = 'queued'`);
+
+describe(`jobs (${testDbKind()})`, () => {
+  it('runs a job once and marks it done; the handler sees attempt info', async () => {
+    const seen: JobRunInfo[] = [];
+    const id = (await enqueue(ctx.db, 'test.ok', { n: 1 }))!;
+    const w = startWorker(ctx, { 'test.ok': async (_c, _p, info?: JobRunInfo) => void seen.push(info!) } as never, { autostart: false });
+    expect(await w.runOnce()).toBe(1);
+    expect(await w.runOnce()).toBe(0);
+    expect(await job(id)).toMatchObject({ status: 'done', attempts: 1, last_error: null });
+    expect(seen[0]).toMatchObject({ id, attempt: 1, maxAttempts: 5, lastAttempt: false });
+  });
+
+  it('does not run a job before run_at', async () => {
+    await enqueue(ctx.db, 'test.ok', {}, { runAt: new Date(Date.now() + 60_000) });
+    const w = startWorker(ctx, { 'test.ok': async () => undefined }, { autostart: false });
+    expect(await w.runOnce()).toBe(0);
+  });
+
+  it('retries with exponential backoff and becomes a dead letter after max attempts', async () => {
+    const id = (await enqueue(ctx.db, 'test.fail', {}, { maxAttempts: 3 }))!;
+    const w = startWorker(ctx, { 'test.fail': async () => Promise.reject(new Error('kaputt')) }, { autostart: false });
+    const delays: number[] = [];
+    for (let i = 1; i <= 3; i++) {
+      expect(await w.runOnce()).toBe(1);
+      const [r] = await execRows<{ status: string; attempts: number; delay: number; last_error: string }>(
+        ctx.db,
+        sql`SELECT status, attempts, extract(epoch FROM run_at - now())::float AS delay, last_error FROM jobs WHERE id = ${id}`,
+      );
+      expect(r).toMatchObject({ attempts: i, last_error: 'kaputt', status: i < 3 ? 'queued' : 'dead' });
+      delays.push(r!.delay);
+      expect(await w.runOnce()).toBe(0); // not due yet (backoff) or dead
+      await makeDue();
+    }
+    expect(delays[0]).toBeGreaterThan(3);
+    expect(delays[0]).toBeLessThan(6);
+    expect(delays[1]).toBeGreaterThan(23);
+    expect(delays[1]).toBeLessThan(26);
+    expect((await job(id)).finished_at).not.toBeNull();
+    expect(await jobCounts(ctx.db, admin)).toEqual({ queued: 0, running: 0, done: 0, dead: 1 });
+  });
+
+  it('a PermanentJobError makes the job dead at once', async () => {
+    const id = (await enqueue(ctx.db, 'test.perm', {}))!;
+    const w = startWorker(ctx, { 'test.perm': async () => Promise.reject(new PermanentJobError('550 gibt es nicht')) }, { autostart: false });
+    await w.runOnce();
+    expect(await job(id)).toMatchObject({ status: 'dead', attempts: 1, last_error: '550 gibt es nicht' });
+  });
+
+  it('re-claims a stale running job, and buries one without attempts left', async () => {
+    const a = (await enqueue(ctx.db, 'test.ok', {}))!;
+    const b = (await enqueue(ctx.db, 'test.ok', {}, { maxAttempts: 1 }))!;
+    await ctx.database.query(`UPDATE jobs SET status = 'running', attempts = 1, locked_by = 'crashed', locked_at = now() - interval '2 hours'`);
+    const ran: number[] = [];
+    const w = startWorker(ctx, { 'test.ok': async (_c, _p, info?: JobRunInfo) => void ran.push(info!.id) } as never, { autostart: false, staleAfterMs: 60_000 });
+    expect(await w.runOnce()).toBe(1);
+    expect(ran).toEqual([a]);
+    expect(await job(a)).toMatchObject({ status: 'done', attempts: 2 });
+    expect(await job(b)).toMatchObject({ status: 'dead' });
+    expect(String((await job(b)).last_error)).toMatch(/Worker nicht mehr erreichbar/);
+  });
+
+  it('a running job with a fresh lock is left alone', async () => {
+    await enqueue(ctx.db, 'test.ok', {});
+    await ctx.database.query(`UPDATE jobs SET status = 'running', attempts = 1, locked_by = 'other', locked_at = now()`);
+    const w = startWorker(ctx, { 'test.ok': async () => undefined }, { autostart: false, staleAfterMs: 60_000 });
+    expect(await w.runOnce()).toBe(0);
+  });
+
+  it('singleton key: one pending job per key; a new one after it finished', async () => {
+    const first = await enqueue(ctx.db, 'test.ok', {}, { singletonKey: 'k1' });
+    expect(first).not.toBeNull();
+    expect(await enqueue(ctx.db, 'test.ok', {}, { singletonKey: 'k1' })).toBeNull();
+    expect(await enqueue(ctx.db, 'test.ok', {}, { singletonKey: 'k2' })).not.toBeNull();
+    await startWorker(ctx, { 'test.ok': async () => undefined }, { autostart: false, concurrency: 5 }).runOnce();
+    expect(await enqueue(ctx.db, 'test.ok', {}, { singletonKey: 'k1' })).not.toBeNull();
+  });
+
+  it('retrying a dead job is audited; only dead jobs, only with admin.jobs', async () => {
+    const id = (await enqueue(ctx.db, 'test.perm', {}))!;
+    const w = startWorker(ctx, { 'test.perm': async () => Promise.reject(new PermanentJobError('nein')) }, { autostart: false });
+    await w.runOnce();
+    await expect(retryJob(ctx.db, { type: 'user', id: 'u1', roles: ['clerk'], department: null }, id)).rejects.toMatchObject({ code: 'forbidden' });
+    await retryJob(ctx.db, admin, id, 'req-1');
+    expect(await job(id)).toMatchObject({ status: 'queued', attempts: 0 });
+    await expect(retryJob(ctx.db, admin, id)).rejects.toMatchObject({ code: 'conflict' });
+    await expect(retryJob(ctx.db, admin, 999999)).rejects.toMatchObject({ code: 'not_found' });
+    const [a] = await execRows<{ action: string; object_id: string; request_id: string }>(ctx.db, sql`SELECT action, object_id, request_id FROM audit_log ORDER BY seq DESC LIMIT 1`);
+    expect(a).toEqual({ action: 'job.retry', object_id: String(id), request_id: 'req-1' });
+    expect((await verifyAuditChain(ctx.db)).ok).toBe(true);
+    const list = await listJobs(ctx.db, admin, { status: 'queued' });
+    expect(list.items.map((j) => j.id)).toEqual([id]);
+  });
+
+  it('keeps the daily maintenance scheduled once, at 03:00 Europe/Berlin', async () => {
+    const now = new Date('2026-03-28T12:00:00Z'); // the next 03:00 is after the switch to summer time
+    expect(await scheduleRecurring(ctx.db, DEFAULT_RECURRING, ['maintenance.daily'], now)).toBe(1);
+    expect(await scheduleRecurring(ctx.db, DEFAULT_RECURRING, ['maintenance.daily'], now)).toBe(0);
+    expect(await scheduleRecurring(ctx.db, DEFAULT_RECURRING, ['other'], now)).toBe(0);
+    const [r] = await execRows<{ run_at: Date | string; singleton_key: string }>(ctx.db, sql`SELECT run_at, singleton_key FROM jobs`);
+    expect(new Date(r!.run_at).toISOString()).toBe('2026-03-29T01:00:00.000Z');
+  });
+});
+
+/** Opens a second, independent connection pool on the same database (PostgreSQL) or reuses PGlite. */
+async function secondConnection(): Promise<{ ctx2: AppContext; db2?: Database }> {
+  if (ctx.database.kind !== 'postgres') return { ctx2: ctx };
+  const url = (ctx.db as unknown as { $client: { options: { connectionString: string } } }).$client.options.connectionString;
+  const db2 = await openDatabase({ databaseUrl: url });
+  return { ctx2: { ...ctx, database: db2, db: db2.db }, db2 };
+}
+
+describe(`jobs with two workers (${testDbKind()})`, () => {
+  it('never runs a job twice when two workers on separate pools compete', async () => {
+    const { ctx2, db2 } = await secondConnection();
+    try {
+      for (let i = 0; i < 60; i++) await enqueue(ctx.db, 'test.race', { i });
+      const runs = new Map<number, string[]>();
+      const handler = (who: string) => async (_c: AppContext, p: Record<string, unknown>) => {
+        const i = p.i as number;
+        runs.set(i, [...(runs.get(i) ?? []), who]);
+        await new Promise((r) => setTimeout(r, 2));
+      };
+      const w1 = startWorker(ctx, { 'test.race': handler('w1') }, { autostart: false, concurrency: 4, id: 'w1' });
+      const w2 = startWorker(ctx2, { 'test.race': handler('w2') }, { autostart: false, concurrency: 4, id: 'w2' });
+      const drain = async (w: typeof w1) => {
+        let total = 0;
+        for (let n = await w.runOnce(); n > 0; n = await w.runOnce()) total += n;
+        return total;
+      };
+      const [n1, n2] = await Promise.all([drain(w1), drain(w2)]);
+      expect(n1 + n2).toBe(60);
+      expect(runs.size).toBe(60);
+      expect([...runs.values()].every((v) => v.length === 1)).toBe(true);
+      if (ctx.database.kind === 'postgres') expect(Math.min(n1, n2)).toBeGreaterThan(0);
+      expect((await jobCounts(ctx.db, admin)).done).toBe(60);
+    } finally {
+      await db2?.close();
+    }
+  });
+
+  it('concurrent enqueues with one singleton key create one job', async () => {
+    const { ctx2, db2 } = await secondConnection();
+    try {
+      const ids = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => (i % 2 ? ctx2 : ctx).db.transaction((tx) => enqueue(tx, 'test.ok', {}, { singletonKey: 'same' }))),
+      );
+      expect(ids.filter((x) => x !== null)).toHaveLength(1);
+    } finally {
+      await db2?.close();
+    }
+  });
+});
