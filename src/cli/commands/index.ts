@@ -1,7 +1,12 @@
 import type { Command } from 'commander';
 import * as audit from './audit.ts';
+import * as backup from './backup.ts';
+import * as catalog from './catalog.ts';
+import * as invoice from './invoice.ts';
 import * as migrate from './migrate.ts';
+import * as restore from './restore.ts';
 import * as serve from './serve.ts';
+import * as triage from './triage.ts';
 
 /** One file per command; add the new file here. */
-export const commands: { register(program: Command): void }[] = [serve, migrate, audit];
+export const commands: { register(program: Command): void }[] = [invoice, serve, migrate, audit, backup, restore, catalog, triage];

@@ -8,3 +8,12 @@ import type { LotseModule } from '../../core/module.ts';
 export const module: LotseModule = {
   name: 'mailroom',
 };
+
+// E-invoices and document reading (invoices/, documents/)
+export { extractInvoice, readInvoice, parseInvoiceXml, toInvoiceJson } from './invoices/extract-invoice.ts';
+export type { InvoiceJson, InvoiceModel, ValidationError, InvoiceValidation } from './invoices/types.ts';
+export { validateInvoice, INVOICE_RULES_VERSION } from './invoices/validate.ts';
+export { checkLeitwegId, isValidIban } from './invoices/check-digits.ts';
+
+// Triage: text classification with abstention, model registry (triage/)
+export * from './triage/index.ts';

@@ -1,0 +1,95 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { AppError } from '../../../core/errors.ts';
+
+/** A parsed XML element: child elements by local name, attributes as `@_name`, text as `#text`. */
+export type XNode = { [key: string]: unknown };
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  // Namespace prefixes differ between senders (ubl:, cbc:, ram:, none …): keep local names only.
+  removeNSPrefix: true,
+  // Keep every value a string: "0000123456" is an invoice number, not 123456.
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: true,
+  processEntities: true,
+  htmlEntities: false,
+});
+
+/**
+ * Parses e-invoice XML. DOCTYPE declarations are refused up front: e-invoices never need them and
+ * they are the door for entity-expansion bombs and external entities.
+ * @throws AppError('unsupported_media_type') naming the file and the problem.
+ */
+export function parseXml(text: string, filename: string): XNode {
+  if (/<!DOCTYPE|<!ENTITY/i.test(text)) {
+    throw new AppError('unsupported_media_type', `${filename}: XML mit DOCTYPE/ENTITY-Deklaration wird aus Sicherheitsgründen nicht verarbeitet.`);
+  }
+  const valid = XMLValidator.validate(text);
+  if (valid !== true) {
+    throw new AppError('unsupported_media_type', `${filename}: kein wohlgeformtes XML (Zeile ${valid.err.line}: ${valid.err.msg}).`);
+  }
+  return parser.parse(text) as XNode;
+}
+
+/** Always an array (fast-xml-parser returns a single child as an object). */
+export function arr(v: unknown): XNode[] {
+  if (v === undefined || v === null || v === '') return [];
+  return (Array.isArray(v) ? v : [v]).map((x) => (typeof x === 'object' && x !== null ? (x as XNode) : { '#text': String(x) }));
+}
+
+/** The child element(s) at a path of local names; `[]` when absent. */
+export function all(node: XNode | undefined, ...path: string[]): XNode[] {
+  let cur: XNode[] = node ? [node] : [];
+  for (const p of path) cur = cur.flatMap((n) => arr(n[p]));
+  return cur;
+}
+
+/** The first element at a path, if any. */
+export const first = (node: XNode | undefined, ...path: string[]): XNode | undefined => all(node, ...path)[0];
+
+/** Text content of an element (string or `#text`), trimmed; null when empty or absent. */
+export function txt(node: XNode | undefined): string | null {
+  if (!node) return null;
+  const t = node['#text'];
+  if (t === undefined || t === null) return null;
+  const s = String(t).trim();
+  return s === '' ? null : s;
+}
+
+/** Text at a path (first match). */
+export const text = (node: XNode | undefined, ...path: string[]): string | null => txt(first(node, ...path));
+
+/** Attribute value of an element. */
+export function attr(node: XNode | undefined, name: string): string | null {
+  const v = node?.[`@_${name}`];
+  return v === undefined || v === null ? null : String(v);
+}
+
+/** Parses an XML decimal ("336.9", "-225.14"); null when absent or not a number. */
+export function num(s: string | null): number | null {
+  if (s === null) return null;
+  const v = Number(s.replace(/\s+/g, ''));
+  return Number.isFinite(v) ? v : null;
+}
+
+/** Decimal at a path. */
+export const amount = (node: XNode | undefined, ...path: string[]): number | null => num(text(node, ...path));
+
+/** YYYYMMDD (CII format 102) or YYYY-MM-DD → YYYY-MM-DD when it is a real calendar date. */
+export function isoDate(raw: string | null): string | null {
+  if (!raw) return null;
+  const m = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(raw.trim());
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const dt = new Date(Date.UTC(y, mo - 1, d));
+  if (dt.getUTCFullYear() !== y || dt.getUTCMonth() !== mo - 1 || dt.getUTCDate() !== d) return null;
+  return `${m[1]}-${m[2]}-${m[3]}`;
+}
+
+/** Joins the non-empty parts of an address. */
+export const joinParts = (...parts: (string | null)[]): string | null => {
+  const s = parts.filter((p): p is string => !!p).join(', ');
+  return s === '' ? null : s;
+};
