@@ -1,8 +1,10 @@
 import type { LotseModule } from '../core/module.ts';
+import { module as catalog } from './catalog/index.ts';
+import { module as staff } from '../web/staff/index.ts';
 import { module as mailroom } from './mailroom/index.ts';
 
 /**
  * The module registry: one line per module. Order = order in the navigation.
  * Each module exports `module` from its `index.ts`.
  */
-export const modules: LotseModule[] = [mailroom];
+export const modules: LotseModule[] = [catalog, mailroom, staff /* core staff pages; keep last */];

@@ -1,0 +1,250 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { z } from 'zod';
+import type { Actor } from '../../core/auth/actor.ts';
+import { assertCan } from '../../core/auth/guard.ts';
+import { writeAudit } from '../../core/audit/index.ts';
+import type { AppContext } from '../../core/context.ts';
+import { AppError, type FieldError } from '../../core/errors.ts';
+import { dldbLocationsFileSchema, dldbServicesFileSchema, lotseCatalogSchema, type LotseCatalog } from './catalog-format.ts';
+import { lineColumn, lineOfPath } from './json-position.ts';
+import {
+  bumpCatalogVersion,
+  deleteAllCatalog,
+  insertHistory,
+  upsertLifeSituation,
+  upsertLocation,
+  upsertService,
+  type LocationInsert,
+  type ServiceInsert,
+} from './repository.ts';
+import { htmlToPlain, sanitizeServiceHtml } from './sanitize.ts';
+import { invalidateCatalogIndex } from './search-services.ts';
+import { catalogLifeSituations, catalogLocations } from './schema.ts';
+
+export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
+export const MUNICH_ATTRIBUTION = 'Landeshauptstadt München (CC BY 4.0, via it-at-m/eappointment)';
+
+export interface NormalisedCatalog {
+  format: 'lotse' | 'dldb';
+  locations: LocationInsert[];
+  lifeSituations: { slug: string; title: string; titleEn: string | null; intro: string; position: number }[];
+  services: { row: ServiceInsert; locations: { id: string; bookingUrl: string | null }[]; lifeSituations: string[] }[];
+}
+
+function fail(file: string, message: string, fields: FieldError[]): never {
+  throw new AppError('validation', `${file}: ${message}`, { fields });
+}
+
+function parseJson(file: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const msg = (e as Error).message;
+    const m = /position (\d+)/.exec(msg);
+    const lc = m ? lineColumn(text, Number(m[1])) : null;
+    fail(file, `kein gültiges JSON${lc ? ` (Zeile ${lc.line}, Spalte ${lc.column})` : ''}.`, [{ field: lc ? `Zeile ${lc.line}` : '(Datei)', message: msg }]);
+  }
+}
+
+function zodFields(text: string, issues: z.core.$ZodIssue[], prefix: (string | number)[] = []): FieldError[] {
+  return issues.slice(0, 20).map((i) => {
+    const path = [...prefix, ...(i.path as (string | number)[])];
+    const line = lineOfPath(text, path);
+    const name = path.map((p, k) => (typeof p === 'number' ? `[${p}]` : k === 0 ? p : `.${p}`)).join('') || '(Wurzel)';
+    return { field: line ? `Zeile ${line}, ${name}` : name, message: i.message };
+  });
+}
+
+function toLotse(file: string, text: string, raw: unknown): NormalisedCatalog {
+  const parsed = lotseCatalogSchema.safeParse(raw);
+  if (!parsed.success) fail(file, 'Der Katalog entspricht nicht dem Format "lotse-catalog" (siehe docs/modules/catalog.md).', zodFields(text, parsed.error.issues));
+  const cat: LotseCatalog = parsed.data;
+  const ids = new Set<string>();
+  const errors: FieldError[] = [];
+  cat.services.forEach((s, i) => {
+    if (ids.has(s.id)) errors.push({ field: `Zeile ${lineOfPath(text, ['services', i, 'id'])}, services[${i}].id`, message: `doppelte ID "${s.id}"` });
+    ids.add(s.id);
+  });
+  if (errors.length) fail(file, 'Der Katalog enthält doppelte IDs.', errors);
+  const position = new Map<string, number>();
+  return {
+    format: 'lotse',
+    locations: cat.locations.map((l) => ({ id: l.id, name: l.name, address: l.address ?? null, openingHours: l.openingHours ?? null, contact: l.contact ?? {}, demo: cat.demo })),
+    lifeSituations: cat.lifeSituations.map((l, i) => ({ slug: l.slug, title: l.title, titleEn: l.titleEn ?? null, intro: l.intro ?? '', position: i })),
+    services: cat.services.map((s) => {
+      const html = sanitizeServiceHtml(s.description);
+      return {
+        row: {
+          id: s.id,
+          title: s.title,
+          leika: s.leika ?? null,
+          url: s.url ?? null,
+          descriptionHtml: html,
+          description: htmlToPlain(html),
+          documents: s.documents,
+          fees: s.fees ?? null,
+          processingTime: s.processingTime ?? null,
+          legalBasis: s.legalBasis ?? null,
+          department: s.department ?? null,
+          onlineUrl: s.onlineUrl ?? null,
+          bookable: s.bookable,
+          keywords: s.keywords,
+          easyLanguage: s.easyLanguage ?? null,
+          attribution: cat.attribution ?? null,
+          sources: s.sources,
+          demo: cat.demo,
+          internal: false,
+          status: s.status,
+          draft: null,
+          sourceFormat: 'lotse',
+          extra: {},
+        },
+        locations: s.locations.map((id) => ({ id, bookingUrl: null })),
+        lifeSituations: s.lifeSituations.map((slug) => {
+          position.set(slug, (position.get(slug) ?? 0) + 1);
+          return slug;
+        }),
+      };
+    }),
+  };
+}
+
+function toDldb(file: string, text: string, raw: unknown): NormalisedCatalog {
+  const parsed = dldbServicesFileSchema.safeParse(raw);
+  if (!parsed.success) fail(file, 'Die DLDB-Datei hat nicht die erwartete Struktur ({"data": [Leistung, …]}).', zodFields(text, parsed.error.issues));
+  // locations_de.json next to services_de.json (or services_XX → locations_XX).
+  const locFile = join(dirname(file), basename(file).replace(/^services/, 'locations'));
+  const locations: LocationInsert[] = [];
+  const orgUnit = new Map<string, string>();
+  if (locFile !== file && existsSync(locFile)) {
+    const locText = readFileSync(locFile, 'utf8');
+    const lp = dldbLocationsFileSchema.safeParse(parseJson(locFile, locText));
+    if (!lp.success) fail(locFile, 'Die DLDB-Standortdatei hat nicht die erwartete Struktur.', zodFields(locText, lp.error.issues));
+    for (const l of lp.data.data) {
+      const a = l.address;
+      const address = a ? [[a.street, a.house_number].filter(Boolean).join(' '), [a.postal_code, a.city].filter(Boolean).join(' ')].filter(Boolean).join(', ') : null;
+      const contact: Record<string, string> = {};
+      for (const [k, v] of Object.entries(l.contact ?? {})) if (['email', 'phone', 'fax', 'webinfo'].includes(k) && typeof v === 'string' && v) contact[k] = v;
+      locations.push({ id: l.id, name: l.displayName || l.name, address: address || null, openingHours: null, contact, demo: false });
+      const ou = (l as { organizationUnit?: unknown }).organizationUnit;
+      if (typeof ou === 'string' && ou) orgUnit.set(l.id, ou);
+    }
+  }
+  const knownLoc = new Set(locations.map((l) => l.id));
+  const seen = new Set<string>();
+  const services: NormalisedCatalog['services'] = [];
+  parsed.data.data.forEach((s, i) => {
+    if (seen.has(s.id)) fail(file, 'Die Datei enthält doppelte IDs.', [{ field: `Zeile ${lineOfPath(text, ['data', i, 'id'])}, data[${i}].id`, message: `doppelte ID "${s.id}"` }]);
+    seen.add(s.id);
+    const html = sanitizeServiceHtml(s.description);
+    const plain = htmlToPlain(html);
+    const fees = htmlToPlain(sanitizeServiceHtml(s.fees)) || null;
+    const leika = s.leika != null && String(s.leika).trim() ? String(s.leika).trim() : null;
+    const keywords = (s.meta?.keywords ?? '')
+      .split(',')
+      .map((k) => k.trim())
+      .filter(Boolean);
+    const links = (s.links ?? []).map((l) => (l && typeof l === 'object' && 'name' in l ? String((l as { name: unknown }).name ?? '') : '')).filter(Boolean);
+    const locs = (s.locations ?? []).filter((l) => knownLoc.has(l.location)).map((l) => ({ id: l.location, bookingUrl: l.appointment?.link ?? null }));
+    const dep = locs.map((l) => orgUnit.get(l.id)).find(Boolean) ?? s.authorities?.[0]?.name ?? null;
+    services.push({
+      row: {
+        id: s.id,
+        title: s.name.trim(),
+        leika,
+        url: s.meta?.url ? s.meta.url.replace('{serviceId}', s.id) : null,
+        descriptionHtml: html,
+        description: plain,
+        documents: [],
+        fees,
+        processingTime: null,
+        legalBasis: null,
+        department: dep,
+        onlineUrl: null,
+        bookable: false,
+        keywords,
+        easyLanguage: null,
+        attribution: MUNICH_ATTRIBUTION,
+        sources: [],
+        demo: false,
+        // Appointment types of the booking system without a LeiKa key and without a real text.
+        internal: !leika && plain.length < 40,
+        status: 'published',
+        draft: null,
+        sourceFormat: 'dldb',
+        extra: { public: s.public ?? null, duration: s.duration ?? null, links },
+      },
+      locations: locs,
+      lifeSituations: [],
+    });
+  });
+  if (services.length === 0) fail(file, 'Die Datei enthält keine Leistungen.', [{ field: 'data', message: 'leer' }]);
+  return { format: 'dldb', locations, lifeSituations: [], services };
+}
+
+/** Reads and validates a catalog file (either format); throws AppError('validation') naming line and field. */
+export function readCatalogFile(file: string): NormalisedCatalog {
+  if (!existsSync(file)) throw new AppError('bad_request', `${file}: Datei nicht gefunden.`);
+  const st = statSync(file);
+  if (!st.isFile()) throw new AppError('bad_request', `${file}: keine Datei.`);
+  if (st.size > MAX_IMPORT_BYTES) throw new AppError('payload_too_large', `${file}: Datei ist größer als ${MAX_IMPORT_BYTES / 1024 / 1024} MB.`);
+  const text = readFileSync(file, 'utf8');
+  if (text.includes('\u0000')) fail(file, 'Die Datei ist keine Textdatei (JSON erwartet).', [{ field: '(Datei)', message: 'Binärdaten' }]);
+  const raw = parseJson(file, text.replace(/^\uFEFF/, ''));
+  if (raw && typeof raw === 'object' && !Array.isArray(raw) && (raw as { format?: unknown }).format === 'lotse-catalog') return toLotse(file, text, raw);
+  if (raw && typeof raw === 'object' && Array.isArray((raw as { data?: unknown }).data)) return toDldb(file, text, raw);
+  fail(file, 'Unbekanntes Katalogformat: erwartet "lotse-catalog" (Feld "format") oder einen DLDB-Export ({"data": [...]}).', [{ field: 'format', message: 'fehlt oder unbekannt' }]);
+}
+
+/**
+ * Imports a catalog file in one transaction: either everything is stored or nothing.
+ * With `replace`, the existing catalog (services, locations, life situations) is removed first;
+ * otherwise services with the same id are updated. Town synonyms are kept.
+ */
+export async function importCatalog(ctx: AppContext, actor: Actor, file: string, opts: { replace: boolean }): Promise<{ imported: number; format: 'lotse' | 'dldb' }> {
+  assertCan(actor, 'catalog.edit');
+  const cat = readCatalogFile(file);
+  await storeCatalog(ctx, actor, cat, { replace: opts.replace, action: 'import' });
+  return { imported: cat.services.length, format: cat.format };
+}
+
+/** Stores a normalised catalog (import and demo seed). */
+export async function storeCatalog(ctx: AppContext, actor: Actor, cat: NormalisedCatalog, opts: { replace: boolean; action: string }): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    if (opts.replace) await deleteAllCatalog(tx);
+    for (const l of cat.locations) await upsertLocation(tx, l);
+    for (const l of cat.lifeSituations) await upsertLifeSituation(tx, l);
+    // References must exist in the file or already in the database.
+    const locIds = new Set((await tx.select({ id: catalogLocations.id }).from(catalogLocations)).map((r) => r.id));
+    const lsSlugs = new Set((await tx.select({ slug: catalogLifeSituations.slug }).from(catalogLifeSituations)).map((r) => r.slug));
+    const errors: FieldError[] = [];
+    cat.services.forEach((s, i) => {
+      for (const l of s.locations) if (!locIds.has(l.id)) errors.push({ field: `services[${i}].locations`, message: `unbekannter Standort "${l.id}"` });
+      for (const l of s.lifeSituations) if (!lsSlugs.has(l)) errors.push({ field: `services[${i}].lifeSituations`, message: `unbekannte Lebenslage "${l}"` });
+    });
+    if (errors.length) throw new AppError('validation', 'Der Katalog verweist auf unbekannte Standorte oder Lebenslagen.', { fields: errors.slice(0, 20) });
+    const actorId = 'id' in actor ? (actor.id ?? null) : null;
+    const positions = new Map<string, number>();
+    for (const s of cat.services) {
+      const version = await upsertService(tx, s.row, {
+        locations: s.locations,
+        lifeSituations: s.lifeSituations.map((slug) => {
+          const p = (positions.get(slug) ?? 0) + 1;
+          positions.set(slug, p);
+          return { slug, position: p };
+        }),
+      });
+      await insertHistory(tx, { serviceId: s.row.id, version, action: opts.action, data: { ...s.row, draft: null }, actorType: actor.type, actorId });
+    }
+    await bumpCatalogVersion(tx);
+    await writeAudit(tx, {
+      actor,
+      action: `catalog.${opts.action}`,
+      objectType: 'catalog',
+      objectId: null,
+      summary: { format: cat.format, services: cat.services.length, locations: cat.locations.length, replace: opts.replace },
+    });
+  });
+  invalidateCatalogIndex(ctx);
+}

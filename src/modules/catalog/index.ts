@@ -1,0 +1,43 @@
+/**
+ * Service catalog (Leistungen, Standorte, Lebenslagen) and the German search over it.
+ * The ONLY public entry of the module: other modules (assistant, appointments, …) import from here.
+ */
+import type { LotseModule } from '../../core/module.ts';
+import { mountCatalogRoutes } from './routes.tsx';
+import { seedDemoCatalog } from './seed-demo.ts';
+
+export type { EditableService, LifeSituation, SearchHit, Service, ServiceLocation, ServiceSummary } from './types.ts';
+export { searchServices, getCatalogIndex, invalidateCatalogIndex, MAX_QUERY_CHARS } from './search-services.ts';
+export { SEARCH_VERSION } from './search-index.ts';
+export { getService, listServices } from './get-service.ts';
+export { importCatalog, readCatalogFile } from './import-catalog.ts';
+export { getLifeSituation, listLifeSituations, nextSteps } from './life-situations.ts';
+export { createService, discardServiceDraft, getServiceForEditing, listServicesForEditing, publishService, saveServiceDraft } from './edit-service.ts';
+export { deleteSynonym, listSynonyms, saveSynonym, type SynonymEntry } from './manage-synonyms.ts';
+export { lotseCatalogSchema } from './catalog-format.ts';
+export { DEMO_CATALOG_FILE } from './seed-demo.ts';
+
+export const module: LotseModule = {
+  name: 'catalog',
+  routes: mountCatalogRoutes,
+  nav: {
+    public: [
+      { href: '/leistungen', label: 'Leistungen A–Z' },
+      { href: '/lebenslagen', label: 'Lebenslagen' },
+      { href: '/mein-northeim', label: 'Mein Northeim' },
+    ],
+    staff: [{ href: '/verwaltung/katalog', label: 'Leistungskatalog', permission: 'catalog.read' }],
+  },
+  seedDemo: async (ctx) => {
+    if (ctx.config.LOTSE_DEMO === 'on') await seedDemoCatalog(ctx);
+  },
+  aiSystems: [
+    {
+      id: 'catalog-search',
+      name: 'Leistungssuche',
+      purpose: 'Findet zu einer Suchanfrage in eigenen Worten die passenden Leistungen der Stadt.',
+      technique: 'BM25F-Suche mit deutscher Textanalyse (Stammformen, Umlaute, Komposita, Synonyme, Tippfehler); ohne LLM, ohne Lernen aus Nutzerdaten',
+      humanOversight: 'Die Stadt pflegt Leistungstexte und Synonyme; Ergebnisse sind Vorschläge, keine Entscheidungen.',
+    },
+  ],
+};

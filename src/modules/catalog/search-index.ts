@@ -1,0 +1,138 @@
+import { Bm25fIndex, type QueryTerm } from '../../ml/bm25.ts';
+import { analyze, analyzeForIndex, builtinBridge, compileSynonyms, ENGLISH_BRIDGE, GERMAN_SYNONYMS, Lexicon, tokenize, type AnalyzedTerm, type SynonymIndex, type SynonymList } from '../../text/index.ts';
+import type { ServiceSummary } from './types.ts';
+
+/** Field weights and length normalisation of the BM25F ranking (see docs/modules/catalog.md). */
+export const FIELDS = {
+  title: { weight: 3, b: 0.6 },
+  keywords: { weight: 1.6, b: 0.4 },
+  context: { weight: 0.8, b: 0.5 },
+  description: { weight: 1, b: 0.75 },
+  fees: { weight: 0.5, b: 0.75 },
+} as const;
+
+export const SEARCH_VERSION = 'catalog-search-1 (bm25f-1, de-analyser-1)';
+
+export interface IndexDoc {
+  id: string;
+  title: string;
+  leika: string | null;
+  url: string | null;
+  description: string;
+  documents: string[];
+  fees: string | null;
+  processingTime: string | null;
+  legalBasis: string | null;
+  department: string | null;
+  keywords: string[];
+  internal: boolean;
+  lifeSituationTitles: string[];
+}
+
+/** An in-memory search index over the published catalog. Immutable once built. */
+export class CatalogIndex {
+  readonly bm25 = new Bm25fIndex(FIELDS);
+  readonly lexicon = new Lexicon();
+  readonly docs = new Map<string, IndexDoc>();
+  readonly synonyms: SynonymIndex;
+  readonly bridge: SynonymIndex;
+  readonly builtAt = Date.now();
+  buildMs = 0;
+
+  constructor(
+    docs: IndexDoc[],
+    townSynonyms: SynonymList,
+    readonly version: number,
+  ) {
+    const t0 = performance.now();
+    this.synonyms = compileSynonyms(GERMAN_SYNONYMS, townSynonyms);
+    this.bridge = Object.keys(townSynonyms).length ? compileSynonyms(ENGLISH_BRIDGE) : builtinBridge();
+    // Pass 1: the vocabulary (for decompounding and typo correction).
+    const texts = docs.map((d) => ({
+      title: d.title,
+      keywords: d.keywords.join(' , '),
+      context: [d.lifeSituationTitles.join(' '), d.documents.join(' '), d.department ?? '', d.legalBasis ?? '', d.processingTime ?? ''].join(' '),
+      description: d.description,
+      fees: d.fees ?? '',
+    }));
+    for (const t of texts) {
+      this.lexicon.addText(tokenize(t.title));
+      this.lexicon.addText(tokenize(t.keywords));
+      this.lexicon.addText(tokenize(t.description));
+    }
+    // Pass 2: the index.
+    docs.forEach((d, i) => {
+      const t = texts[i]!;
+      this.docs.set(d.id, d);
+      this.bm25.add(
+        d.id,
+        {
+          title: analyzeForIndex(t.title, this.lexicon),
+          keywords: analyzeForIndex(t.keywords, this.lexicon),
+          context: analyzeForIndex(t.context, this.lexicon),
+          description: analyzeForIndex(t.description, this.lexicon),
+          fees: analyzeForIndex(t.fees, this.lexicon),
+        },
+        d.internal ? 0.5 : 1,
+      );
+    });
+    this.buildMs = performance.now() - t0;
+  }
+
+  analyzeQuery(query: string, lang?: 'de' | 'en'): AnalyzedTerm[] {
+    return analyze(query, { lang, lexicon: this.lexicon, synonyms: this.synonyms, bridge: this.bridge });
+  }
+
+  summary(id: string): ServiceSummary {
+    const d = this.docs.get(id)!;
+    return { id: d.id, title: d.title, leika: d.leika, url: d.url };
+  }
+
+  /**
+   * Ranks services. Returns hits with raw score, matched terms and a confidence in 0..1:
+   *
+   *   coverage = top score / (Σ over query terms of weight × idf × (k1+1)/(1+k1) × 3)
+   *   (the score a service would get if every query term appeared once in its title;
+   *   terms unknown to the catalog count with the largest idf, so off-topic words lower it),
+   *   margin   = (top − second) / top,
+   *   confidence = min(1, coverage) ^ 0.6 × (0.8 + 0.2 × margin), for the k-th hit scaled by score_k / top.
+   */
+  search(query: string, opts: { lang?: 'de' | 'en'; limit?: number } = {}) {
+    const terms = this.analyzeQuery(query, opts.lang);
+    const q: QueryTerm[] = terms.map((t) => ({ term: t.term, weight: t.weight }));
+    const limit = Math.max(1, Math.min(opts.limit ?? 10, 100));
+    const hits = this.bm25.search(q, Math.max(limit, 2));
+    const k1 = this.bm25.k1;
+    const sat = (tf: number) => (tf * (k1 + 1)) / (tf + k1);
+    const titleTf = FIELDS.title.weight;
+    let mass = 0;
+    // Derived terms (parts, synonyms) are optional evidence: only typed words, bridge
+    // words and typo fixes count into the mass a good answer should cover.
+    for (const t of terms) {
+      if (t.kind === 'word' || t.kind === 'typo') {
+        const known = this.bm25.hasTerm(t.term);
+        // A typed word the catalog never uses and no synonym/bridge explains counts fully against us.
+        const explained = terms.some((o) => o !== t && o.from === t.from && this.bm25.hasTerm(o.term));
+        if (known) mass += t.weight * this.bm25.idf(t.term) * sat(titleTf);
+        else if (!explained) mass += t.weight * this.bm25.maxIdf() * sat(titleTf) * 0.5;
+      }
+    }
+    if (mass === 0) {
+      for (const t of terms) if (this.bm25.hasTerm(t.term)) mass += t.weight * this.bm25.idf(t.term) * sat(titleTf);
+    }
+    const top = hits[0]?.score ?? 0;
+    const second = hits[1]?.score ?? 0;
+    const coverage = mass > 0 ? Math.min(1, top / mass) : 0;
+    const margin = top > 0 ? (top - second) / top : 0;
+    const topConf = Math.pow(coverage, 0.6) * (0.8 + 0.2 * margin);
+    return {
+      terms,
+      hits: hits.slice(0, limit).map((h) => ({
+        id: h.id,
+        score: h.score,
+        matchedTerms: h.matched,
+        confidence: top > 0 ? Math.round(topConf * (h.score / top) * 1000) / 1000 : 0,
+      })),
+    };
+  }
+}

@@ -1,0 +1,113 @@
+import { Lexicon } from './lexicon.ts';
+import { tokenize } from './normalize.ts';
+import { stem } from './stem.ts';
+import { englishShare, isStopWord } from './stopwords.ts';
+import { compileSynonyms, ENGLISH_BRIDGE, findSynonyms, GERMAN_SYNONYMS, type SynonymIndex } from './synonyms.ts';
+
+/** Where a query term came from; the weight reflects how sure we are it was meant. */
+export type TermKind = 'word' | 'part' | 'synonym' | 'bridge' | 'typo';
+
+export interface AnalyzedTerm {
+  /** The index term (folded, stemmed). */
+  term: string;
+  /** Query weight (1 for words the user typed). */
+  weight: number;
+  kind: TermKind;
+  /** The folded word of the query it came from. */
+  from: string;
+}
+
+export interface AnalyzeOptions {
+  /** Language of the text; English also enables English stop words and the bridge dictionary. Auto-detected when omitted. */
+  lang?: 'de' | 'en';
+  /** Catalog vocabulary for decompounding and typo correction. */
+  lexicon?: Lexicon;
+  /** Synonyms (default: the built-in German list). */
+  synonyms?: SynonymIndex;
+  /** English → German bridge (default: built-in). */
+  bridge?: SynonymIndex;
+}
+
+/** Weights of derived terms relative to a typed word. */
+export const TERM_WEIGHTS: Record<TermKind, number> = { word: 1, part: 0.6, synonym: 0.7, bridge: 1, typo: 0.8 };
+
+let defaultSynonyms: SynonymIndex | null = null;
+let defaultBridge: SynonymIndex | null = null;
+/** The built-in German synonym list, compiled once. */
+export function builtinSynonyms(): SynonymIndex {
+  return (defaultSynonyms ??= compileSynonyms(GERMAN_SYNONYMS));
+}
+/** The built-in English → German bridge, compiled once. */
+export function builtinBridge(): SynonymIndex {
+  return (defaultBridge ??= compileSynonyms(ENGLISH_BRIDGE));
+}
+
+/**
+ * Terms for indexing a document field: folded, stop words removed, stemmed, and every
+ * compound also indexed by its parts ("Hundesteuer" → hundesteur, hund, steur).
+ * @example analyzeForIndex('Hundesteuer anmelden') // ['hundesteur', 'hund', 'steur', 'anmeld']
+ */
+export function analyzeForIndex(text: string, lexicon?: Lexicon): string[] {
+  const out: string[] = [];
+  for (const tok of tokenize(text)) {
+    if (isStopWord(tok)) continue;
+    out.push(stem(tok));
+    const parts = lexicon?.split(tok);
+    if (parts) for (const p of parts) out.push(stem(p));
+  }
+  return out;
+}
+
+/**
+ * Analyses a query into weighted index terms: typed words, compound parts, synonym
+ * expansions (colloquial → official), English → German bridge terms and typo
+ * corrections against the catalog vocabulary. Duplicate terms keep their highest weight.
+ *
+ * @example
+ * analyze('Perso verloren').map((t) => t.term) // includes 'perso', 'personalausweis', 'verlor', …
+ */
+export function analyze(text: string, opts: AnalyzeOptions = {}): AnalyzedTerm[] {
+  const tokens = tokenize(text);
+  const lang = opts.lang ?? (englishShare(tokens) >= 0.2 ? 'en' : 'de');
+  const english = lang === 'en' || englishShare(tokens) >= 0.2;
+  const lex = opts.lexicon;
+  const out = new Map<string, AnalyzedTerm>();
+  const push = (word: string, kind: TermKind, from: string, factor = 1) => {
+    if (isStopWord(word, english ? 'en' : 'de')) return;
+    const term = stem(word);
+    const weight = TERM_WEIGHTS[kind] * factor;
+    const prev = out.get(term);
+    if (!prev || prev.weight < weight) out.set(term, { term, weight, kind, from });
+  };
+
+  // Synonym and bridge phrases are matched on the typed tokens (before typo correction)
+  // and, for single words, on their corrections too.
+  const corrected = tokens.map((t) => {
+    if (!lex || isStopWord(t, english ? 'en' : 'de') || lex.has(t) || lex.split(t)) return t;
+    return lex.correct(t) ?? t;
+  });
+
+  const bridged = new Set<number>();
+  if (english) {
+    for (const hit of findSynonyms(tokens, opts.bridge ?? builtinBridge())) {
+      for (let i = hit.start; i < hit.end; i++) bridged.add(i);
+      for (const w of hit.tokens) pushWord(w, 'bridge', tokens[hit.start]!);
+    }
+  }
+  const syn = opts.synonyms ?? builtinSynonyms();
+  const synHits = [...findSynonyms(tokens, syn), ...findSynonyms(corrected, syn)];
+  for (const hit of synHits) for (const w of hit.tokens) pushWord(w, 'synonym', tokens[hit.start]!);
+
+  tokens.forEach((tok, i) => {
+    const fixed = corrected[i]!;
+    if (fixed !== tok) pushWord(fixed, 'typo', tok);
+    else pushWord(tok, bridged.has(i) ? 'part' : 'word', tok);
+  });
+
+  function pushWord(word: string, kind: TermKind, from: string) {
+    push(word, kind, from);
+    const parts = lex?.split(word);
+    if (parts) for (const p of parts) push(p, kind === 'word' ? 'part' : kind, from, kind === 'word' ? 1 : TERM_WEIGHTS.part);
+  }
+  return [...out.values()];
+}
