@@ -27,7 +27,7 @@ describe(`jobs (${testDbKind()})`, () => {
   it('runs a job once and marks it done; the handler sees attempt info', async () => {
     const seen: JobRunInfo[] = [];
     const id = (await enqueue(ctx.db, 'test.ok', { n: 1 }))!;
-    const w = startWorker(ctx, { 'test.ok': async (_c, _p, info?: JobRunInfo) => void seen.push(info!) } as never, { autostart: false });
+    const w = startWorker(ctx, { 'test.ok': async (_c: unknown, _p: unknown, info?: JobRunInfo) => void seen.push(info!) } as never, { autostart: false });
     expect(await w.runOnce()).toBe(1);
     expect(await w.runOnce()).toBe(0);
     expect(await job(id)).toMatchObject({ status: 'done', attempts: 1, last_error: null });
@@ -75,7 +75,7 @@ describe(`jobs (${testDbKind()})`, () => {
     const b = (await enqueue(ctx.db, 'test.ok', {}, { maxAttempts: 1 }))!;
     await ctx.database.query(`UPDATE jobs SET status = 'running', attempts = 1, locked_by = 'crashed', locked_at = now() - interval '2 hours'`);
     const ran: number[] = [];
-    const w = startWorker(ctx, { 'test.ok': async (_c, _p, info?: JobRunInfo) => void ran.push(info!.id) } as never, { autostart: false, staleAfterMs: 60_000 });
+    const w = startWorker(ctx, { 'test.ok': async (_c: unknown, _p: unknown, info?: JobRunInfo) => void ran.push(info!.id) } as never, { autostart: false, staleAfterMs: 60_000 });
     expect(await w.runOnce()).toBe(1);
     expect(ran).toEqual([a]);
     expect(await job(a)).toMatchObject({ status: 'done', attempts: 2 });

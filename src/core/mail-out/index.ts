@@ -3,6 +3,9 @@ import { enqueue } from '../jobs/index.ts';
 import { outbox } from './schema.ts';
 
 export { outbox };
+export { deliverOutboxMail, type DeliveryResult } from './deliver.ts';
+export { listOutbox, outboxCounts, purgeOutbox, OUTBOX_RETENTION, OUTBOX_STATUSES, type OutboxListItem, type OutboxStatus } from './admin.ts';
+export { maskEmail, maskEmailsInText } from './mask.ts';
 
 export interface OutgoingMail {
   to: string;
@@ -14,9 +17,12 @@ export interface OutgoingMail {
   kind?: string;
 }
 
+/** Delivery attempts per mail (the last failure makes it a dead letter). With the job backoff: 5 s, 25 s, 2 min, 10 min, 52 min. */
+export const MAIL_MAX_ATTEMPTS = 6;
+
 /**
  * Puts a mail into the outbox inside the caller's transaction and queues its delivery job.
- * Delivery (SMTP, retries with backoff, dead letters) is done by the `mail.send` job.
+ * Delivery (SMTP or .eml file, retries with backoff, dead letters) is done by the `mail.send` job.
  */
 export async function queueMail(tx: DbOrTx, mail: OutgoingMail): Promise<string> {
   const [row] = await tx
@@ -30,6 +36,6 @@ export async function queueMail(tx: DbOrTx, mail: OutgoingMail): Promise<string>
       kind: mail.kind ?? 'generic',
     })
     .returning({ id: outbox.id });
-  await enqueue(tx, 'mail.send', { outboxId: row!.id });
+  await enqueue(tx, 'mail.send', { outboxId: row!.id }, { maxAttempts: MAIL_MAX_ATTEMPTS });
   return row!.id;
 }
