@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import * as ask from './ask.ts';
 import * as audit from './audit.ts';
 import * as backup from './backup.ts';
 import * as catalog from './catalog.ts';
@@ -7,6 +8,7 @@ import * as migrate from './migrate.ts';
 import * as restore from './restore.ts';
 import * as serve from './serve.ts';
 import * as triage from './triage.ts';
+import * as users from './users.ts';
 
 /** One file per command; add the new file here. */
-export const commands: { register(program: Command): void }[] = [invoice, serve, migrate, audit, backup, restore, catalog, triage];
+export const commands: { register(program: Command): void }[] = [invoice, serve, migrate, audit, backup, restore, catalog, triage, users, ask];

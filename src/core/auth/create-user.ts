@@ -18,7 +18,13 @@ export const createUserInput = z.object({
     .nullish()
     .transform((d) => d || null),
 });
-export type CreateUserInput = z.input<typeof createUserInput>;
+/** Loosely typed on purpose: CLI and forms pass strings; validation happens inside. */
+export interface CreateUserInput {
+  email: string;
+  displayName: string;
+  roles: string[];
+  department?: string | null;
+}
 
 export interface CreatedUser {
   id: string;

@@ -40,7 +40,7 @@ export async function setUserRoles(
   ctx: AppContext,
   actor: Actor,
   userId: string,
-  input: z.input<typeof setRolesInput>,
+  input: { roles: string[]; department?: string | null },
   requestId?: string,
 ): Promise<void> {
   assertCan(actor, 'admin.users');
