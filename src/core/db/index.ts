@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -25,10 +26,15 @@ export interface Database {
   readonly db: Db;
   /** Runs raw SQL with positional parameters ($1…) and returns the rows. */
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
-  /** Applies pending migrations (advisory-locked on PostgreSQL, so several instances may start at once). */
-  migrate(): Promise<void>;
+  /**
+   * Applies pending migrations (advisory-locked on PostgreSQL, so several instances may start at once).
+   * `upTo` stops after that many migrations (restore of an older backup into an empty database).
+   */
+  migrate(opts?: { upTo?: number }): Promise<void>;
   /** True when every migration in the folder is applied. */
   migrationsApplied(): Promise<boolean>;
+  /** How many migrations the database has applied (0 for an empty database). */
+  appliedMigrations(): Promise<number>;
   /** Flushes and closes; for PGlite also releases the data-dir lock. */
   close(): Promise<void>;
 }
@@ -44,10 +50,38 @@ export interface OpenOptions {
   loadDataDir?: Blob;
 }
 
-function journalEntries(): number {
+interface Journal {
+  entries: { idx: number; tag: string; when: number }[];
+}
+
+function readJournal(): Journal {
   const file = join(MIGRATIONS_DIR, 'meta/_journal.json');
-  if (!existsSync(file)) return 0;
-  return (JSON.parse(readFileSync(file, 'utf8')) as { entries: unknown[] }).entries.length;
+  if (!existsSync(file)) return { entries: [] };
+  return JSON.parse(readFileSync(file, 'utf8')) as Journal;
+}
+
+/** The migration tags the code knows, in order (`0000_core`, …). */
+export function migrationTags(): string[] {
+  return readJournal().entries.map((e) => e.tag);
+}
+
+function journalEntries(): number {
+  return readJournal().entries.length;
+}
+
+/**
+ * The migrations folder, or a temporary copy holding only the first `upTo` migrations
+ * (drizzle's migrator always applies everything in the folder it is given).
+ */
+function migrationsFolder(upTo: number | undefined): { folder: string; cleanup(): void } {
+  const journal = readJournal();
+  if (upTo === undefined || upTo >= journal.entries.length) return { folder: MIGRATIONS_DIR, cleanup: () => undefined };
+  const dir = mkdtempSync(join(tmpdir(), 'lotse-migrations-'));
+  mkdirSync(join(dir, 'meta'));
+  const entries = journal.entries.slice(0, upTo);
+  writeFileSync(join(dir, 'meta/_journal.json'), JSON.stringify({ ...journal, entries }));
+  for (const e of entries) copyFileSync(join(MIGRATIONS_DIR, `${e.tag}.sql`), join(dir, `${e.tag}.sql`));
+  return { folder: dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 async function countApplied(query: Database['query']): Promise<number> {
@@ -93,8 +127,16 @@ async function openPglite(opts: OpenOptions): Promise<Database> {
     kind: 'pglite',
     db,
     query,
-    migrate: () => migratePglite(db as never, { migrationsFolder: MIGRATIONS_DIR }),
+    async migrate(mopts) {
+      const m = migrationsFolder(mopts?.upTo);
+      try {
+        await migratePglite(db as never, { migrationsFolder: m.folder });
+      } finally {
+        m.cleanup();
+      }
+    },
     migrationsApplied: async () => (await countApplied(query)) >= journalEntries(),
+    appliedMigrations: () => countApplied(query),
     async close() {
       try {
         if (!client.closed) {
@@ -138,18 +180,21 @@ async function openPostgres(url: string): Promise<Database> {
     kind: 'postgres',
     db,
     query,
-    async migrate() {
+    async migrate(mopts) {
       // Session-level advisory lock on a dedicated connection: a second instance waits here.
       const c = await pool.connect();
+      const m = migrationsFolder(mopts?.upTo);
       try {
         await c.query('SELECT pg_advisory_lock(7405310)');
-        await migratePg(db as never, { migrationsFolder: MIGRATIONS_DIR });
+        await migratePg(db as never, { migrationsFolder: m.folder });
       } finally {
+        m.cleanup();
         await c.query('SELECT pg_advisory_unlock(7405310)').catch(() => undefined);
         c.release();
       }
     },
     migrationsApplied: async () => (await countApplied(query)) >= journalEntries(),
+    appliedMigrations: () => countApplied(query),
     close: () => pool.end(),
   };
 }
