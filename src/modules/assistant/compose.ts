@@ -1,0 +1,268 @@
+/**
+ * Extractive/template answers from catalog fields (works without any LLM) and the refusal
+ * texts. German source content stays German; English questions get English framing.
+ */
+import type { Town } from '../../core/town.ts';
+import type { Service } from '../catalog/index.ts';
+import type { RefusalReason } from './classify.ts';
+
+export const COMPOSER_VERSION = 'template-1';
+
+export type Lang = 'de' | 'en';
+export type Aspect = 'fees' | 'documents' | 'location' | 'processing' | 'online' | 'appointment' | 'legal';
+
+const ASPECT_CUES: [Aspect, RegExp][] = [
+  ['fees', /\b(kost\w*|gebühr\w*|gebuehr\w*|preis\w*|teuer\w*|bezahl\w*|zahl(e|en|t)|euro|cost\w*|fees?|price|how much|pay)\b/iu],
+  ['documents', /\b(unterlage\w*|dokument\w*|mitbring\w*|mitnehm\w*|nachweis\w*|papiere|documents?|bring|paperwork)\b/iu],
+  ['processing', /\b(wie lange|dauer\w*|bearbeitungszeit|bearbeitungsdauer|wann fertig|how long|processing time|takes?)\b/iu],
+  ['location', /\b(wo\b|wohin|adresse|öffnungszeit\w*|oeffnungszeit\w*|geöffnet|geoeffnet|offen|where|opening hours|address|open)\b/iu],
+  ['appointment', /\b(termin\w*|appointment\w*|book\w*|buchen)\b/iu],
+  ['online', /\b(online|internet|digital\w*|per mail|e-mail)\b/iu],
+  ['legal', /\b(rechtsgrundlage|gesetz\w*|paragra\w*|§|legal basis|law)\b/iu],
+];
+
+/** Which part of a service a question asks about (null = general). */
+export function detectAspect(question: string): Aspect | null {
+  for (const [aspect, re] of ASPECT_CUES) if (re.test(question)) return aspect;
+  return null;
+}
+
+const FOLLOW_UP_STOP = new Set(
+  (
+    'und oder aber auch noch dann da das dies dieser diese dieses dafür dafuer dazu davon damit darüber es er sie ihn ihm man ich wir mir mich uns was wie wo wann wer welche welcher welches muss kann soll darf ist sind wird werden hat haben gibt bei beim für fuer mit von vom zu zum zur in im an am auf aus denn eigentlich bitte genau mal so nochmal wieder ' +
+    'and or but also then that this it its what how where when who which do does is are can must should will would the a an for with of to in on at about please again there'
+  ).split(' '),
+);
+
+/**
+ * True when the question has (almost) no own topic and only refers back ("und was kostet das?",
+ * "where do I go?"), so it should be answered against the conversation's current topic.
+ */
+export function isFollowUp(question: string): boolean {
+  const words = (question.toLowerCase().match(/\p{L}+/gu) ?? []).filter((w) => !FOLLOW_UP_STOP.has(w));
+  const aspectFree = words.filter((w) => !ASPECT_CUES.some(([, re]) => re.test(w)));
+  if (aspectFree.length === 0) return true;
+  const anaphoric = /^(und|and|what about|und wie|und wo|und was|und wann)\b/i.test(question.trim()) || /\b(das|dafür|dafuer|dazu|dort|it|that|there)\b/i.test(question);
+  return anaphoric && aspectFree.length <= 2;
+}
+
+function firstSentences(text: string, max: number, maxChars = 320): string {
+  const parts = text
+    .replace(/\s+/g, ' ')
+    .trim()
+    .split(/(?<=[.!?])\s+(?=\p{Lu})/u);
+  let out = '';
+  for (const p of parts.slice(0, max)) {
+    if (out && out.length + p.length > maxChars) break;
+    out = out ? `${out} ${p}` : p;
+  }
+  if (out.length > maxChars + 80) out = `${out.slice(0, maxChars).replace(/\s+\S*$/, '')} …`;
+  return out;
+}
+
+function clip(text: string, max: number): string {
+  const t = text.replace(/\s+/g, ' ').trim();
+  return t.length <= max ? t : `${t.slice(0, max).replace(/\s+\S*$/, '')} …`;
+}
+
+const L = {
+  de: {
+    intro: 'Das habe ich in den Leistungsbeschreibungen der Stadt gefunden:',
+    documents: 'Unterlagen',
+    fees: 'Gebühren',
+    processing: 'Bearbeitungsdauer',
+    where: 'Wo',
+    hours: 'Öffnungszeiten',
+    book: 'Termin buchen',
+    online: 'Online beantragen',
+    legal: 'Rechtsgrundlage',
+    more: 'Alle Details',
+    also: 'Vielleicht passt auch',
+    easy: 'Einfache Sprache',
+    noEasy: 'Für diese Leistung gibt es keinen Text in Einfacher Sprache.',
+    missing: (what: string, title: string) => `Zu „${title}“ steht in der Leistungsbeschreibung nichts über ${what}.`,
+    aboutTopic: (title: string) => `Zu „${title}“:`,
+    what: { fees: 'Gebühren', documents: 'Unterlagen', processing: 'die Bearbeitungsdauer', location: 'den Ort', appointment: 'Termine', online: 'einen Online-Antrag', legal: 'die Rechtsgrundlage' },
+    noAppointment: 'Für diese Leistung ist keine Online-Terminbuchung vorgesehen.',
+    ask: 'Bei Fragen hilft Ihnen das Bürgerbüro weiter.',
+  },
+  en: {
+    intro: 'This is what I found in the town’s service information (the source text is in German):',
+    documents: 'Documents (German)',
+    fees: 'Fees (German)',
+    processing: 'Processing time (German)',
+    where: 'Where',
+    hours: 'Opening hours',
+    book: 'Book an appointment',
+    online: 'Apply online',
+    legal: 'Legal basis',
+    more: 'Full details (German)',
+    also: 'This might also fit',
+    easy: 'Einfache Sprache (plain German)',
+    noEasy: 'There is no plain-language (Einfache Sprache) text for this service.',
+    missing: (what: string, title: string) => `The service description of “${title}” says nothing about ${what}.`,
+    aboutTopic: (title: string) => `About “${title}” (source in German):`,
+    what: { fees: 'fees', documents: 'documents', processing: 'processing time', location: 'the place', appointment: 'appointments', online: 'online applications', legal: 'the legal basis' },
+    noAppointment: 'Online appointment booking is not available for this service.',
+    ask: 'The Bürgerbüro (citizens’ office) can help with further questions.',
+  },
+} as const;
+
+export interface ComposeOptions {
+  lang: Lang;
+  baseUrl: string;
+  aspect: Aspect | null;
+  /** Citizen asked for Einfache Sprache. */
+  easy: boolean;
+  /** The aspect is asked as a follow-up to this topic. */
+  followUp: boolean;
+}
+
+export interface ComposedAnswer {
+  text: string;
+  /** Passages the answer is based on (for the LLM step and verification). */
+  passages: { title: string; text: string }[];
+  usedEasyLanguage: boolean;
+}
+
+function aspectLines(s: Service, aspect: Aspect, o: ComposeOptions): string[] {
+  const t = L[o.lang];
+  const lines: string[] = [];
+  switch (aspect) {
+    case 'fees':
+      if (s.fees) lines.push(`${t.fees}: ${clip(s.fees, 400)}`);
+      break;
+    case 'documents':
+      if (s.documents.length) lines.push(`${t.documents}: ${s.documents.slice(0, 8).map((d) => clip(d, 140)).join('; ')}`);
+      break;
+    case 'processing':
+      if (s.processingTime) lines.push(`${t.processing}: ${clip(s.processingTime, 200)}`);
+      break;
+    case 'location':
+      for (const loc of s.locations.slice(0, 2)) {
+        lines.push(`${t.where}: ${loc.name}${loc.address ? `, ${loc.address}` : ''}${loc.openingHours ? ` (${t.hours}: ${clip(loc.openingHours, 160)})` : ''}`);
+      }
+      break;
+    case 'appointment':
+      if (s.bookable) lines.push(`${t.book}: ${o.baseUrl}/termine?leistung=${encodeURIComponent(s.id)}`);
+      else lines.push(t.noAppointment);
+      break;
+    case 'online':
+      if (s.onlineUrl) lines.push(`${t.online}: ${s.onlineUrl}`);
+      break;
+    case 'legal':
+      if (s.legalBasis) lines.push(`${t.legal}: ${clip(s.legalBasis, 200)}`);
+      break;
+  }
+  return lines;
+}
+
+/**
+ * Builds the answer from the best service (and names the runner-up when it is close).
+ * @example composeAnswer([passport], { lang: 'de', aspect: 'fees', … }).text
+ */
+export function composeAnswer(services: Service[], o: ComposeOptions): ComposedAnswer {
+  const t = L[o.lang];
+  const s = services[0]!;
+  const lines: string[] = [];
+  let usedEasyLanguage = false;
+  const detailsLink = `${t.more}: ${o.baseUrl}/leistungen/${encodeURIComponent(s.id)}`;
+
+  if (o.aspect && o.followUp) {
+    lines.push(t.aboutTopic(s.title));
+    const a = aspectLines(s, o.aspect, o);
+    lines.push(...(a.length ? a : [t.missing(t.what[o.aspect], s.title), t.ask]));
+    lines.push(detailsLink);
+    return { text: lines.join('\n'), passages: passagesOf(services), usedEasyLanguage };
+  }
+
+  lines.push(t.intro);
+  if (o.easy && s.easyLanguage) {
+    lines.push(`${s.title} – ${t.easy}: ${clip(s.easyLanguage, 600)}`);
+    usedEasyLanguage = true;
+  } else {
+    const summary = firstSentences(s.description, 2);
+    lines.push(summary ? `${s.title}: ${summary}` : s.title);
+    if (o.easy) lines.push(t.noEasy);
+  }
+  // The asked aspect first, then the usual order.
+  const order: Aspect[] = ['documents', 'fees', 'processing', 'location', 'appointment', 'online'];
+  const aspects = o.aspect ? [o.aspect, ...order.filter((a) => a !== o.aspect)] : order;
+  for (const a of aspects) {
+    if (a === 'appointment' && !s.bookable) continue;
+    lines.push(...aspectLines(s, a, o));
+  }
+  lines.push(detailsLink);
+  if (services[1]) lines.push(`${t.also}: ${services[1].title} – ${o.baseUrl}/leistungen/${encodeURIComponent(services[1].id)}`);
+  return { text: lines.join('\n'), passages: passagesOf(services), usedEasyLanguage };
+}
+
+function passagesOf(services: Service[]): { title: string; text: string }[] {
+  return services.slice(0, 2).map((s) => ({
+    title: s.title,
+    text: [
+      clip(s.description, 1500),
+      s.documents.length ? `Unterlagen: ${s.documents.join('; ')}` : '',
+      s.fees ? `Gebühren: ${s.fees}` : '',
+      s.processingTime ? `Bearbeitungsdauer: ${s.processingTime}` : '',
+      ...s.locations.slice(0, 2).map((l) => `Ort: ${l.name}${l.address ? `, ${l.address}` : ''}${l.openingHours ? `, Öffnungszeiten: ${l.openingHours}` : ''}`),
+    ]
+      .filter(Boolean)
+      .join('\n'),
+  }));
+}
+
+/** One line with the Bürgerbüro contact from the town configuration. */
+export function contactLine(town: Town, lang: Lang): string {
+  const bb = town.buergerbuero;
+  return lang === 'en'
+    ? `Please contact the ${bb.name} (citizens’ office), ${bb.address}, phone ${town.contact.phone}, e-mail ${town.contact.email}.`
+    : `Wenden Sie sich gern an das ${bb.name}: ${bb.address}, Telefon ${town.contact.phone}, E-Mail ${town.contact.email}.`;
+}
+
+const REFUSAL: Record<RefusalReason, { de: string; en: string }> = {
+  empty: { de: 'Bitte geben Sie eine Frage ein.', en: 'Please enter a question.' },
+  too_long: {
+    de: 'Ihre Nachricht ist zu lang (höchstens 1.000 Zeichen). Bitte stellen Sie Ihre Frage kürzer.',
+    en: 'Your message is too long (at most 1,000 characters). Please ask a shorter question.',
+  },
+  binary: { de: 'Ihre Nachricht enthält Zeichen, die ich nicht lesen kann. Bitte schreiben Sie Ihre Frage als normalen Text.', en: 'Your message contains characters I cannot read. Please write your question as plain text.' },
+  script: { de: 'Ihre Nachricht enthält Programmcode oder HTML. Bitte stellen Sie Ihre Frage als normalen Text.', en: 'Your message contains code or HTML. Please write your question as plain text.' },
+  injection: {
+    de: 'Ich beantworte nur Fragen zu den Leistungen der Stadtverwaltung und ändere meine Regeln nicht.',
+    en: 'I only answer questions about the town’s services, and I do not change my rules.',
+  },
+  abuse: { de: 'Ich helfe Ihnen gern bei Fragen zu Leistungen der Stadt – bitte bleiben Sie dabei sachlich.', en: 'I am happy to help with questions about the town’s services – please keep it civil.' },
+  weather: { de: 'Zum Wetter kann ich nichts sagen; ich beantworte nur Fragen zu Leistungen der Stadtverwaltung.', en: 'I cannot tell you about the weather; I only answer questions about the town’s services.' },
+  sports: { de: 'Zu Sport kann ich nichts sagen; ich beantworte nur Fragen zu Leistungen der Stadtverwaltung.', en: 'I cannot answer questions about sports; I only answer questions about the town’s services.' },
+  politics: {
+    de: 'Zu politischen Fragen und Personen äußere ich keine Meinung. Ich beantworte Fragen zu Leistungen der Stadtverwaltung.',
+    en: 'I do not give opinions on politics or politicians. I answer questions about the town’s services.',
+  },
+  medical: {
+    de: 'Medizinische Ratschläge kann und darf ich nicht geben. Bitte wenden Sie sich an eine Ärztin oder einen Arzt; im Notfall rufen Sie 112, außerhalb der Sprechzeiten den ärztlichen Bereitschaftsdienst 116 117.',
+    en: 'I cannot give medical advice. Please see a doctor; in an emergency call 112, outside office hours the medical on-call service 116 117.',
+  },
+  legal: {
+    de: 'Eine Rechtsberatung in Ihrem persönlichen Fall kann ich nicht geben. Bitte wenden Sie sich an eine Rechtsanwältin oder einen Rechtsanwalt oder eine Beratungsstelle.',
+    en: 'I cannot give legal advice on your personal case. Please contact a lawyer or a counselling service.',
+  },
+  code: { de: 'Programmcode schreibe ich nicht. Ich beantworte Fragen zu Leistungen der Stadtverwaltung.', en: 'I do not write code. I answer questions about the town’s services.' },
+  harmful: { de: 'Dabei kann ich nicht helfen.', en: 'I cannot help with that.' },
+  chitchat: { de: 'Dafür bin ich nicht gemacht – ich beantworte Fragen zu Leistungen der Stadtverwaltung.', en: 'That is not what I am made for – I answer questions about the town’s services.' },
+  weak_evidence: {
+    de: 'Dazu habe ich in den Leistungsbeschreibungen der Stadt keine sichere Antwort gefunden. Ich möchte Ihnen nichts Falsches sagen.',
+    en: 'I could not find a reliable answer in the town’s service information, and I do not want to tell you anything wrong.',
+  },
+};
+
+/** The refusal text: reason + where to get help. */
+export function refusalText(reason: RefusalReason, town: Town, lang: Lang, baseUrl: string): string {
+  const r = REFUSAL[reason][lang];
+  const help =
+    lang === 'en'
+      ? `You can also browse all services at ${baseUrl}/leistungen or leave a message for a member of staff at ${baseUrl}/assistent/kontakt.`
+      : `Sie können auch alle Leistungen unter ${baseUrl}/leistungen durchsuchen oder über ${baseUrl}/assistent/kontakt eine Nachricht an einen Menschen senden.`;
+  const needsHelp = !['empty', 'too_long', 'binary', 'script'].includes(reason);
+  return [r, contactLine(town, lang), needsHelp ? help : ''].filter(Boolean).join('\n');
+}
