@@ -3,6 +3,7 @@ import * as ask from './ask.ts';
 import * as audit from './audit.ts';
 import * as backup from './backup.ts';
 import * as catalog from './catalog.ts';
+import * as documents from './documents.ts';
 import * as invoice from './invoice.ts';
 import * as migrate from './migrate.ts';
 import * as restore from './restore.ts';
@@ -11,4 +12,4 @@ import * as triage from './triage.ts';
 import * as users from './users.ts';
 
 /** One file per command; add the new file here. */
-export const commands: { register(program: Command): void }[] = [invoice, serve, migrate, audit, backup, restore, catalog, triage, users, ask];
+export const commands: { register(program: Command): void }[] = [invoice, documents, serve, migrate, audit, backup, restore, catalog, triage, users, ask];

@@ -1,4 +1,5 @@
 import type { LotseModule } from '../../core/module.ts';
+import { documentJobs } from './documents/jobs.ts';
 
 /**
  * Mailroom: document intake, reading (PDF text layer, OCR), e-invoices, triage and routing.
@@ -7,6 +8,7 @@ import type { LotseModule } from '../../core/module.ts';
  */
 export const module: LotseModule = {
   name: 'mailroom',
+  jobs: { ...documentJobs },
 };
 
 // E-invoices and document reading (invoices/, documents/)
@@ -14,6 +16,12 @@ export { extractInvoice, readInvoice, parseInvoiceXml, toInvoiceJson } from './i
 export type { InvoiceJson, InvoiceModel, ValidationError, InvoiceValidation } from './invoices/types.ts';
 export { validateInvoice, INVOICE_RULES_VERSION } from './invoices/validate.ts';
 export { checkLeitwegId, isValidIban } from './invoices/check-digits.ts';
+export { ingestDocument, type IngestResult } from './documents/ingest-document.ts';
+export { processDocument, type DocumentOutcome, type DocumentStatus } from './documents/process-document.ts';
+export { readDocument, DocumentRejected, type DocumentReading, type DocumentKind } from './documents/read-document.ts';
+export { listDocuments, findDocument, countByStatus } from './documents/repository.ts';
+export { documents, type DocumentRow } from './documents/schema.ts';
+export { LIMITS as DOCUMENT_LIMITS } from './documents/limits.ts';
 
 // Triage: text classification with abstention, model registry (triage/)
 export * from './triage/index.ts';

@@ -1,0 +1,127 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { cliActor } from '../../core/auth/actor.ts';
+import {
+  activateModel,
+  batchLineSchema,
+  classifyBatch,
+  exportTrainingData,
+  listTriageModels,
+  parseJsonLines,
+  trainingLineSchema,
+  trainModel,
+} from '../../modules/mailroom/index.ts';
+import { CliError, EXIT, printJson, withContext } from '../run.ts';
+
+async function readText(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (e) {
+    throw new CliError(`${file}: Datei nicht lesbar (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`, EXIT.usage);
+  }
+}
+
+/** `--model` is declared once on `triage` (commander gives it to the parent wherever it appears). */
+const modelOption = (cmd: Command): string | undefined => (cmd.optsWithGlobals() as { model?: string }).model;
+
+const jsonOption = (cmd: Command): boolean => !!(cmd.optsWithGlobals() as { json?: boolean }).json;
+
+const pct = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : `${(100 * x).toFixed(1)} %`);
+
+/**
+ * `lotse triage --batch FILE [--model NAME] --json`, `lotse triage train FILE [--model NAME]`,
+ * `lotse triage models [--json]`, `lotse triage activate NAME VERSION`, `lotse triage export`.
+ */
+export function register(program: Command): void {
+  const triage = program
+    .command('triage')
+    .description('Nachrichten klassifizieren (mit Konfidenz und Enthaltung); Modelle trainieren und verwalten')
+    .option('--batch <file>', 'JSON Lines {id, subject, text} klassifizieren')
+    .option('--model <name>', 'Modellname (Standard: default)')
+    .option('--json', 'JSON Lines auf stdout')
+    .action(async (o: { batch?: string; model?: string; json?: boolean }) => {
+      const opts = { ...o, model: o.model ?? 'default' };
+      if (!opts.batch) throw new CliError('Bitte --batch FILE angeben oder einen Unterbefehl (train, models, activate, export). Hilfe: lotse triage --help', EXIT.usage);
+      const rows = parseJsonLines(await readText(opts.batch), batchLineSchema, opts.batch);
+      const results = await withContext((ctx) => classifyBatch(ctx, rows, opts.model));
+      let abstained = 0;
+      rows.forEach((r, i) => {
+        const p = results[i]!;
+        if (p.abstained) abstained++;
+        const out = { id: r.id, category: p.category, confidence: p.confidence, abstained: p.abstained, top: p.top };
+        if (opts.json) printJson(out);
+        else process.stdout.write(`${r.id}\t${p.category ?? '(Enthaltung)'}\t${p.confidence.toFixed(3)}\n`);
+      });
+      const v = results[0]?.model.version;
+      process.stderr.write(`${rows.length} Nachrichten klassifiziert mit ${opts.model}${v ? ` v${v}` : ''}; automatisch zugeordnet ${rows.length - abstained}, zur Prüfung ${abstained}.\n`);
+    });
+
+  triage
+    .command('train')
+    .description('Neues Modell aus JSON Lines {id, subject, text, category} trainieren (zeitlich geordnet), speichern und aktivieren')
+    .argument('<file>', 'Trainingsdaten (JSON Lines, älteste zuerst; --model NAME wählt den Modellnamen, --json gibt das Ergebnis als JSON aus)')
+    .option('--target-precision <p>', 'Zielgenauigkeit für automatische Zuordnung', '0.95')
+    .option('--no-refit', 'nach der Kalibrierung nicht auf allen Daten neu trainieren')
+    .option('--no-activate', 'neue Version nicht aktivieren')
+    .option('--keep-examples', 'Beispiele für spätere Nachtrainings speichern')
+    .action(async (file: string, o: { targetPrecision: string; refit: boolean; activate: boolean; keepExamples?: boolean }, cmd: Command) => {
+      const opts = { ...o, json: jsonOption(cmd), model: modelOption(cmd) ?? 'default' };
+      const target = Number(opts.targetPrecision);
+      if (!(target > 0.5 && target < 1)) throw new CliError(`--target-precision muss zwischen 0,5 und 1 liegen (war "${opts.targetPrecision}").`, EXIT.usage);
+      const rows = parseJsonLines(await readText(file), trainingLineSchema, file);
+      const r = await withContext((ctx) =>
+        trainModel(ctx, cliActor, { name: opts.model, rows, targetPrecision: target, refit: opts.refit, activate: opts.activate, storeExamples: !!opts.keepExamples }),
+      );
+      const f = r.figures;
+      process.stderr.write(
+        [
+          `Modell ${r.name} Version ${r.version} gespeichert${r.active ? ' und aktiviert' : ''} (${rows.length} Beispiele, ${r.categories.length} Kategorien, ${(r.trainingMs / 1000).toFixed(1)} s).`,
+          `Zurückgehaltene neueste ${f.heldOutRows} Beispiele (trainiert auf den ältesten ${f.trainRows}):`,
+          `  Genauigkeit ${pct(f.accuracy)}, Makro-F1 ${pct(f.macroF1)}, Top-3 ${pct(f.top3)}`,
+          `  automatisch zugeordnet (Schwellen für Präzision ≥ ${pct(f.targetPrecision)}): ${pct(f.expectedCoverage)} bei Präzision ${pct(f.expectedPrecision)}`,
+          `  Abdeckung bei Präzision ≥ ${pct(f.targetPrecision)} (eine Schwelle): ${pct(f.coverageAtTarget)}; Temperatur ${f.temperature.toFixed(2)}`,
+          f.refitted ? '  Danach auf allen Beispielen neu trainiert (Kalibrierung und Schwellen übernommen).' : '',
+        ]
+          .filter(Boolean)
+          .join('\n') + '\n',
+      );
+      if (opts.json) printJson({ name: r.name, version: r.version, active: r.active, categories: r.categories, thresholds: r.thresholds, figures: f, trainingMs: r.trainingMs });
+    });
+
+  triage
+    .command('models')
+    .description('Gespeicherte Modellversionen mit ihren Kennzahlen (--model NAME: nur dieses Modell; --json)')
+    .action(async (_o: unknown, cmd: Command) => {
+      const opts = { json: jsonOption(cmd) };
+      const models = await withContext((ctx) => listTriageModels(ctx, modelOption(cmd)));
+      for (const m of models) {
+        if (opts.json) printJson(m);
+        else {
+          const f = m.figures as { macroF1?: number; accuracy?: number; expectedCoverage?: number };
+          process.stdout.write(
+            `${m.active ? '*' : ' '} ${m.name}\tv${m.version}\t${m.createdAt}\t${m.trainingRows} Beispiele\tMakro-F1 ${pct(f.macroF1)}\tGenauigkeit ${pct(f.accuracy)}\tautomatisch ${pct(f.expectedCoverage)}\n`,
+          );
+        }
+      }
+      if (!models.length) process.stderr.write('Noch keine Modelle gespeichert.\n');
+    });
+
+  triage
+    .command('activate')
+    .description('Eine gespeicherte Version aktivieren (Rollback)')
+    .argument('<name>', 'Modellname')
+    .argument('<version>', 'Version')
+    .action(async (name: string, version: string) => {
+      if (!/^\d+$/.test(version)) throw new CliError(`VERSION muss eine ganze Zahl sein (war "${version}").`, EXIT.usage);
+      const r = await withContext((ctx) => activateModel(ctx, cliActor, { name, version: Number(version) }));
+      process.stderr.write(`Modell ${r.name}: Version ${r.version} aktiv (vorher ${r.previous ?? 'keine'}).\n`);
+    });
+
+  triage
+    .command('export')
+    .description('Gespeicherte Trainingsbeispiele mit maskierten personenbezogenen Daten (JSON Lines; --model NAME)')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const rows = await withContext((ctx) => exportTrainingData(ctx, cliActor, modelOption(cmd) ?? 'default'));
+      for (const r of rows) printJson(r);
+    });
+}

@@ -1,0 +1,43 @@
+import type { AppContext } from '../../../core/context.ts';
+import { AppError } from '../../../core/errors.ts';
+import { classifyWith, deserializeClassifier, type Prediction, type SerializedClassifier, type TextClassifier } from '../../../ml/text-classifier.ts';
+import { activeModelMeta, modelPayload } from './repository.ts';
+
+export interface TextClassification extends Prediction {
+  /** The model version that produced the result (stored with every automated result). */
+  model: { name: string; version: number };
+}
+
+// Deserialising a model costs a few milliseconds; keep the few active ones in memory.
+const cache = new Map<number, TextClassifier>();
+const MAX_CACHED = 8;
+
+/** Loads the active version of a model, or null when none is stored. */
+export async function loadActiveModel(ctx: AppContext, name = 'default'): Promise<{ name: string; version: number; classifier: TextClassifier } | null> {
+  const meta = await activeModelMeta(ctx.db, name);
+  if (!meta) return null;
+  let classifier = cache.get(meta.id);
+  if (!classifier) {
+    classifier = deserializeClassifier((await modelPayload(ctx.db, meta.id)) as SerializedClassifier);
+    if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
+    cache.set(meta.id, classifier);
+  }
+  return { name, version: meta.version, classifier };
+}
+
+/**
+ * Classifies one message with the active version of `modelName` (default `default`).
+ * Abstains (category null) below the category's threshold.
+ * @throws AppError not_found when no active model of that name exists.
+ */
+export async function classifyText(ctx: AppContext, input: { subject?: string | null; text: string }, modelName = 'default'): Promise<TextClassification> {
+  const [r] = await classifyBatch(ctx, [input], modelName);
+  return r!;
+}
+
+/** Like {@link classifyText} for many messages (model loaded once). */
+export async function classifyBatch(ctx: AppContext, inputs: { subject?: string | null; text: string }[], modelName = 'default'): Promise<TextClassification[]> {
+  const m = await loadActiveModel(ctx, modelName);
+  if (!m) throw new AppError('not_found', `Es gibt kein aktives Triage-Modell „${modelName}“. Bitte zuerst mit „lotse triage train“ trainieren.`);
+  return inputs.map((i) => ({ ...classifyWith(m.classifier, i), model: { name: m.name, version: m.version } }));
+}

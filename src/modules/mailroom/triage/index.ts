@@ -1,0 +1,9 @@
+/** Triage (text classification with abstention) – public surface for the mailroom module. */
+export { classifyBatch, classifyText, loadActiveModel, type TextClassification } from './classify-text.ts';
+export { trainModel, modelNameSchema, type TrainModelInput, type TrainModelResult } from './train-model.ts';
+export { activateModel } from './activate-model.ts';
+export { listTriageModels, type ModelSummary } from './list-models.ts';
+export { exportTrainingData } from './export-training-data.ts';
+export { recordCorrection } from './record-correction.ts';
+export { triageJobs } from './jobs.ts';
+export { parseJsonLines, trainingLineSchema, batchLineSchema } from './rows.ts';
