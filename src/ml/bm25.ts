@@ -27,6 +27,13 @@ export interface Bm25Hit {
   matched: string[];
 }
 
+/** Terms of one field; `extra` terms (e.g. compound parts) count `extraWeight` each and do not add to the length. */
+export interface FieldTerms {
+  terms: string[];
+  extra?: string[];
+  extraWeight?: number;
+}
+
 export const BM25_VERSION = 'bm25f-1';
 
 export class Bm25fIndex {
@@ -76,21 +83,24 @@ export class Bm25fIndex {
    * Adds a document. `fields` holds the analysed terms per field; `prior` (default 1)
    * multiplies the final score (e.g. to push down internal records).
    */
-  add(id: string, fields: Record<string, string[]>, prior = 1): void {
+  add(id: string, fields: Record<string, string[] | FieldTerms>, prior = 1): void {
     const doc = this.ids.length;
     this.ids.push(id);
     this.priors.push(prior);
     const lens: number[] = [];
     const tfs = new Map<string, Float32Array>();
     this.fields.forEach((f, fi) => {
-      const terms = fields[f] ?? [];
-      lens.push(terms.length);
-      this.sumLen[fi]! += terms.length;
-      for (const t of terms) {
+      const v = fields[f] ?? [];
+      const ft: FieldTerms = Array.isArray(v) ? { terms: v } : v;
+      lens.push(ft.terms.length);
+      this.sumLen[fi]! += ft.terms.length;
+      const bump = (t: string, w: number) => {
         let arr = tfs.get(t);
         if (!arr) tfs.set(t, (arr = new Float32Array(this.fields.length)));
-        arr[fi]! += 1;
-      }
+        arr[fi]! += w;
+      };
+      for (const t of ft.terms) bump(t, 1);
+      for (const t of ft.extra ?? []) bump(t, ft.extraWeight ?? 0.5);
     });
     this.lengths.push(lens);
     for (const [t, tf] of tfs) {

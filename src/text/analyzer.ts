@@ -2,7 +2,7 @@ import { Lexicon } from './lexicon.ts';
 import { tokenize } from './normalize.ts';
 import { stem } from './stem.ts';
 import { englishShare, isStopWord } from './stopwords.ts';
-import { compileSynonyms, ENGLISH_BRIDGE, findSynonyms, GERMAN_SYNONYMS, type SynonymIndex } from './synonyms.ts';
+import { compileSynonyms, ENGLISH_BRIDGE, findSynonyms, GERMAN_SYNONYMS, WORD_FAMILIES, type SynonymIndex } from './synonyms.ts';
 
 /** Where a query term came from; the weight reflects how sure we are it was meant. */
 export type TermKind = 'word' | 'part' | 'synonym' | 'bridge' | 'typo';
@@ -28,6 +28,13 @@ export interface AnalyzeOptions {
   bridge?: SynonymIndex;
 }
 
+/**
+ * Words that say what the citizen wants to know about a service (fees, documents, dates)
+ * rather than which service: they count little for ranking.
+ */
+const INTENT_STEMS = new Set(['kost', 'kostet', 'gebuhr', 'preis', 'unterlag', 'dokument', 'termin', 'onlin', 'formular', 'antrag', 'beantrag', 'dau', 'dauert', 'offnungszeit', 'zustand', 'zustandig', 'adress', 'telefon', 'nummer', 'fee', 'cost', 'document']);
+const INTENT_FACTOR = 0.35;
+
 /** Weights of derived terms relative to a typed word. */
 export const TERM_WEIGHTS: Record<TermKind, number> = { word: 1, part: 0.6, synonym: 0.7, bridge: 1, typo: 0.8 };
 
@@ -35,7 +42,7 @@ let defaultSynonyms: SynonymIndex | null = null;
 let defaultBridge: SynonymIndex | null = null;
 /** The built-in German synonym list, compiled once. */
 export function builtinSynonyms(): SynonymIndex {
-  return (defaultSynonyms ??= compileSynonyms(GERMAN_SYNONYMS));
+  return (defaultSynonyms ??= compileSynonyms(WORD_FAMILIES, GERMAN_SYNONYMS));
 }
 /** The built-in English → German bridge, compiled once. */
 export function builtinBridge(): SynonymIndex {
@@ -59,6 +66,23 @@ export function analyzeForIndex(text: string, lexicon?: Lexicon): string[] {
 }
 
 /**
+ * Like {@link analyzeForIndex} but keeps compound parts apart (`extra`), so the index can
+ * count them less than whole words. Unknown compounds are split at their longest known head.
+ */
+export function analyzeFieldForIndex(text: string, lexicon?: Lexicon): { terms: string[]; extra: string[] } {
+  const terms: string[] = [];
+  const extra: string[] = [];
+  for (const tok of tokenize(text)) {
+    if (isStopWord(tok)) continue;
+    const s = stem(tok);
+    terms.push(s);
+    const parts = lexicon ? (lexicon.split(tok) ?? lexicon.head(tok)) : null;
+    if (parts) for (const p of parts) if (!isStopWord(p)) extra.push(stem(p));
+  }
+  return { terms, extra };
+}
+
+/**
  * Analyses a query into weighted index terms: typed words, compound parts, synonym
  * expansions (colloquial → official), English → German bridge terms and typo
  * corrections against the catalog vocabulary. Duplicate terms keep their highest weight.
@@ -75,7 +99,7 @@ export function analyze(text: string, opts: AnalyzeOptions = {}): AnalyzedTerm[]
   const push = (word: string, kind: TermKind, from: string, factor = 1) => {
     if (isStopWord(word, english ? 'en' : 'de')) return;
     const term = stem(word);
-    const weight = TERM_WEIGHTS[kind] * factor;
+    const weight = TERM_WEIGHTS[kind] * factor * (INTENT_STEMS.has(term) ? INTENT_FACTOR : 1);
     const prev = out.get(term);
     if (!prev || prev.weight < weight) out.set(term, { term, weight, kind, from });
   };
@@ -83,7 +107,7 @@ export function analyze(text: string, opts: AnalyzeOptions = {}): AnalyzedTerm[]
   // Synonym and bridge phrases are matched on the typed tokens (before typo correction)
   // and, for single words, on their corrections too.
   const corrected = tokens.map((t) => {
-    if (!lex || isStopWord(t, english ? 'en' : 'de') || lex.has(t) || lex.split(t)) return t;
+    if (!lex || isStopWord(t, english ? 'en' : 'de') || lex.has(t) || lex.knowsStem(stem(t)) || lex.split(t)) return t;
     return lex.correct(t) ?? t;
   });
 
@@ -106,7 +130,7 @@ export function analyze(text: string, opts: AnalyzeOptions = {}): AnalyzedTerm[]
 
   function pushWord(word: string, kind: TermKind, from: string) {
     push(word, kind, from);
-    const parts = lex?.split(word);
+    const parts = lex?.split(word) ?? (lex && !lex.has(word) ? lex.head(word) : null);
     if (parts) for (const p of parts) push(p, kind === 'word' ? 'part' : kind, from, kind === 'word' ? 1 : TERM_WEIGHTS.part);
   }
   return [...out.values()];

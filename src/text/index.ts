@@ -12,8 +12,8 @@ export { stem } from './stem.ts';
 export { STOP_WORDS, isStopWord, englishShare } from './stopwords.ts';
 export { editDistance } from './edit-distance.ts';
 export { Lexicon } from './lexicon.ts';
-export { compileSynonyms, findSynonyms, GERMAN_SYNONYMS, ENGLISH_BRIDGE, type SynonymList, type SynonymIndex } from './synonyms.ts';
-export { analyze, analyzeForIndex, builtinBridge, builtinSynonyms, TERM_WEIGHTS, type AnalyzedTerm, type AnalyzeOptions, type TermKind } from './analyzer.ts';
+export { compileSynonyms, findSynonyms, GERMAN_SYNONYMS, ENGLISH_BRIDGE, WORD_FAMILIES, type SynonymList, type SynonymIndex } from './synonyms.ts';
+export { analyze, analyzeForIndex, analyzeFieldForIndex, builtinBridge, builtinSynonyms, TERM_WEIGHTS, type AnalyzedTerm, type AnalyzeOptions, type TermKind } from './analyzer.ts';
 
 /**
  * Splits a folded word into known compound parts using the given lexicon, or returns

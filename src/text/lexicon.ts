@@ -38,6 +38,10 @@ export class Lexicon {
 
   add(word: string, count = 1): void {
     if (word.length < 3 || /\d/.test(word)) return;
+    if (this.freq.has(word)) {
+      this.freq.set(word, this.freq.get(word)! + count);
+      return;
+    }
     this.freq.set(word, (this.freq.get(word) ?? 0) + count);
     const s = stem(word);
     if (s.length >= MIN_PART) this.stems.add(s);
@@ -48,6 +52,25 @@ export class Lexicon {
 
   has(word: string): boolean {
     return this.freq.has(word);
+  }
+
+  /** True if some catalog word has this stem. */
+  knowsStem(s: string): boolean {
+    return this.stems.has(s);
+  }
+
+  /**
+   * For a word that is not a compound of known words: its longest known head (the last
+   * part of a German compound, at least 5 letters, after at least 4 letters), e.g.
+   * "exportkennzeichen" → ["export", "kennzeichen"]. Null if none.
+   */
+  head(word: string): string[] | null {
+    if (word.length < 9) return null;
+    for (let i = 4; i <= word.length - 5; i++) {
+      const h = word.slice(i);
+      if (this.freq.has(h) || this.stems.has(h)) return [word.slice(0, i), h];
+    }
+    return null;
   }
 
   frequency(word: string): number {
@@ -79,6 +102,7 @@ export class Lexicon {
     for (let i = n - 3; i >= 0; i--) {
       let cand: { parts: string[]; cost: number } | null = null;
       for (let j = i + 3; j <= n; j++) {
+        if (i === 0 && j === n) continue; // the word itself is not a split
         const part = word.slice(i, j);
         if (!this.isPart(part)) continue;
         const tryRest = (k: number) => {

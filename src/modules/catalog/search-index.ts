@@ -1,5 +1,5 @@
 import { Bm25fIndex, type QueryTerm } from '../../ml/bm25.ts';
-import { analyze, analyzeForIndex, builtinBridge, compileSynonyms, ENGLISH_BRIDGE, GERMAN_SYNONYMS, Lexicon, tokenize, type AnalyzedTerm, type SynonymIndex, type SynonymList } from '../../text/index.ts';
+import { analyze, analyzeFieldForIndex, builtinBridge, compileSynonyms, ENGLISH_BRIDGE, GERMAN_SYNONYMS, Lexicon, WORD_FAMILIES, tokenize, type AnalyzedTerm, type SynonymIndex, type SynonymList } from '../../text/index.ts';
 import type { ServiceSummary } from './types.ts';
 
 /** Field weights and length normalisation of the BM25F ranking (see docs/modules/catalog.md). */
@@ -10,6 +10,11 @@ export const FIELDS = {
   description: { weight: 1, b: 0.75 },
   fees: { weight: 0.5, b: 0.75 },
 } as const;
+
+/** Share of the score a service keeps when it covers none of the other query words. */
+const COORD_FLOOR = 0.5;
+/** How much a compound part counts in the index relative to a whole word. */
+const PART_WEIGHT = 0.5;
 
 export const SEARCH_VERSION = 'catalog-search-1 (bm25f-1, de-analyser-1)';
 
@@ -45,7 +50,7 @@ export class CatalogIndex {
     readonly version: number,
   ) {
     const t0 = performance.now();
-    this.synonyms = compileSynonyms(GERMAN_SYNONYMS, townSynonyms);
+    this.synonyms = compileSynonyms(WORD_FAMILIES, GERMAN_SYNONYMS, townSynonyms);
     this.bridge = Object.keys(townSynonyms).length ? compileSynonyms(ENGLISH_BRIDGE) : builtinBridge();
     // Pass 1: the vocabulary (for decompounding and typo correction).
     const texts = docs.map((d) => ({
@@ -67,11 +72,11 @@ export class CatalogIndex {
       this.bm25.add(
         d.id,
         {
-          title: analyzeForIndex(t.title, this.lexicon),
-          keywords: analyzeForIndex(t.keywords, this.lexicon),
-          context: analyzeForIndex(t.context, this.lexicon),
-          description: analyzeForIndex(t.description, this.lexicon),
-          fees: analyzeForIndex(t.fees, this.lexicon),
+          title: { ...analyzeFieldForIndex(t.title, this.lexicon), extraWeight: PART_WEIGHT },
+          keywords: { ...analyzeFieldForIndex(t.keywords, this.lexicon), extraWeight: PART_WEIGHT },
+          context: { ...analyzeFieldForIndex(t.context, this.lexicon), extraWeight: PART_WEIGHT },
+          description: { ...analyzeFieldForIndex(t.description, this.lexicon), extraWeight: PART_WEIGHT },
+          fees: { ...analyzeFieldForIndex(t.fees, this.lexicon), extraWeight: PART_WEIGHT },
         },
         d.internal ? 0.5 : 1,
       );
@@ -101,7 +106,26 @@ export class CatalogIndex {
     const terms = this.analyzeQuery(query, opts.lang);
     const q: QueryTerm[] = terms.map((t) => ({ term: t.term, weight: t.weight }));
     const limit = Math.max(1, Math.min(opts.limit ?? 10, 100));
-    const hits = this.bm25.search(q, Math.max(limit, 2));
+    // Coordination: a service that covers more of the question's words (weighted by how
+    // specific they are) beats one that matches a single word very often.
+    const groupOf = new Map<string, string>();
+    const groupIdf = new Map<string, number>();
+    for (const t of terms) {
+      if (!this.bm25.hasTerm(t.term)) continue;
+      groupOf.set(t.term, t.from);
+      groupIdf.set(t.from, Math.max(groupIdf.get(t.from) ?? 0, this.bm25.idf(t.term) * Math.min(1, t.weight / 0.6)));
+    }
+    const totalGroup = [...groupIdf.values()].reduce((a, b) => a + b, 0);
+    const hits = this.bm25
+      .search(q, Math.max(limit, 50))
+      .map((h) => {
+        const covered = new Set(h.matched.map((m) => groupOf.get(m)).filter((g): g is string => !!g));
+        let mass = 0;
+        for (const g of covered) mass += groupIdf.get(g) ?? 0;
+        const coord = totalGroup > 0 ? mass / totalGroup : 0;
+        return { ...h, score: h.score * (COORD_FLOOR + (1 - COORD_FLOOR) * coord) };
+      })
+      .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
     const k1 = this.bm25.k1;
     const sat = (tf: number) => (tf * (k1 + 1)) / (tf + k1);
     const titleTf = FIELDS.title.weight;

@@ -1,0 +1,72 @@
+// Quality harness for the catalog search (used by bench/search.mjs; also runnable alone):
+//   node --import tsx bench/search-eval.ts [services.json] [questions.jsonl] [--show]
+import { readFileSync } from 'node:fs';
+import { readCatalogFile } from '../src/modules/catalog/index.ts';
+import { CatalogIndex, type IndexDoc } from '../src/modules/catalog/search-index.ts';
+import { firstRelevantRank, hitRateAt, meanReciprocalRank } from '../src/ml/rank-metrics.ts';
+
+export function indexDocsFromFile(file: string): IndexDoc[] {
+  const cat = readCatalogFile(file);
+  return cat.services
+    .filter((s) => s.row.status !== 'draft')
+    .map((s) => ({
+      id: s.row.id,
+      title: s.row.title,
+      leika: s.row.leika ?? null,
+      url: s.row.url ?? null,
+      description: s.row.description ?? '',
+      documents: s.row.documents ?? [],
+      fees: s.row.fees ?? null,
+      processingTime: s.row.processingTime ?? null,
+      legalBasis: s.row.legalBasis ?? null,
+      department: s.row.department ?? null,
+      keywords: s.row.keywords ?? [],
+      internal: s.row.internal ?? false,
+      lifeSituationTitles: [],
+    }));
+}
+
+export interface Question {
+  id: string;
+  question: string;
+  lang: 'de' | 'en';
+  expected: string[];
+  refuse: boolean;
+}
+
+export function evaluate(index: CatalogIndex, questions: Question[]) {
+  const rows = questions.map((q) => {
+    const { hits } = index.search(q.question, { lang: q.lang, limit: 5 });
+    return { q, hits };
+  });
+  const answerable = rows.filter((r) => !r.q.refuse).map((r) => ({ ranked: r.hits.map((h) => h.id), relevant: r.q.expected }));
+  return {
+    rows,
+    mrr: meanReciprocalRank(answerable),
+    top1: hitRateAt(answerable, 1),
+    top3: hitRateAt(answerable, 3),
+    n: answerable.length,
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+  const services = args[0] ?? '../shared/data/services/services_de.json';
+  const qfile = args[1] ?? '../shared/data/questions/dev.jsonl';
+  const index = new CatalogIndex(indexDocsFromFile(services), {}, 0);
+  const qs = readFileSync(qfile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Question);
+  const r = evaluate(index, qs);
+  console.log(`MRR ${r.mrr.toFixed(3)}  top1 ${r.top1.toFixed(3)}  top3 ${r.top3.toFixed(3)}  (n=${r.n}, build ${Math.round(index.buildMs)} ms)`);
+  if (process.argv.includes('--show')) {
+    for (const { q, hits } of r.rows) {
+      const rank = q.refuse ? null : firstRelevantRank({ ranked: hits.map((h) => h.id), relevant: q.expected });
+      const mark = q.refuse ? 'REF' : rank === 1 ? 'ok ' : rank ? `#${rank} ` : 'XX ';
+      console.log(`${mark} ${q.id} c=${hits[0]?.confidence.toFixed(2) ?? '-'} ${q.question.slice(0, 80)}`);
+      if (!q.refuse && rank !== 1) {
+        console.log(`     expected ${q.expected.map((e) => `${e} ${index.docs.get(e)?.title}`).join(' | ')}`);
+        for (const h of hits.slice(0, 3)) console.log(`     got ${h.id} ${index.docs.get(h.id)?.title} ${h.score.toFixed(2)} [${h.matchedTerms.join(',')}]`);
+        console.log(`     terms ${index.analyzeQuery(q.question, q.lang).map((t) => `${t.term}:${t.kind[0]}${t.weight.toFixed(1)}`).join(' ')}`);
+      }
+    }
+  }
+}
