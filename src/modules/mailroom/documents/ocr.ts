@@ -108,15 +108,32 @@ function pageResult(words: OcrWord[], rotation: number): OcrPage {
   return { text: layoutText(words), confidence, words: words.length, rotation };
 }
 
+/**
+ * At most one tesseract process per core in this Lotse process, however many jobs and pages ask
+ * at once (jobs run concurrently and each reads its pages in parallel).
+ */
+const slots = { free: availableParallelism(), waiting: [] as (() => void)[] };
+async function withOcrSlot<T>(fn: () => Promise<T>): Promise<T> {
+  if (slots.free > 0) slots.free--;
+  else await new Promise<void>((r) => slots.waiting.push(r));
+  try {
+    return await fn();
+  } finally {
+    const next = slots.waiting.shift();
+    if (next) next();
+    else slots.free++;
+  }
+}
+
 async function tesseractWords(file: string): Promise<OcrWord[]> {
-  const { stdout } = await runTool('tesseract', [file, '-', '-l', 'deu', '--psm', '3', 'tsv'], { timeoutMs: 120_000 });
+  const { stdout } = await withOcrSlot(() => runTool('tesseract', [file, '-', '-l', 'deu', '--psm', '3', 'tsv'], { timeoutMs: 120_000 }));
   return parseTsv(stdout.toString('utf8'));
 }
 
 /** Orientation from tesseract's OSD: the clockwise rotation that makes the page upright, or 0. */
 async function detectRotation(file: string): Promise<number> {
   try {
-    const { stdout } = await runTool('tesseract', [file, '-', '--psm', '0'], { timeoutMs: 60_000 });
+    const { stdout } = await withOcrSlot(() => runTool('tesseract', [file, '-', '--psm', '0'], { timeoutMs: 60_000 }));
     const out = stdout.toString('utf8');
     const rotate = Number(/Rotate:\s*(\d+)/.exec(out)?.[1] ?? 0);
     const conf = Number(/Orientation confidence:\s*([\d.]+)/.exec(out)?.[1] ?? 0);

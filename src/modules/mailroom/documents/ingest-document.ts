@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import type { AppContext } from '../../../core/context.ts';
+import { assertCan, type Actor } from '../../../core/auth/index.ts';
+import { writeAudit } from '../../../core/audit/index.ts';
+import { AppError, validationError } from '../../../core/errors.ts';
+import { sniff } from './detect.ts';
+import { outcomeOf, processDocument, type DocumentOutcome } from './process-document.ts';
+import { findDocumentBySha, insertDocument } from './repository.ts';
+import { sha256Hex, storeOriginal } from './storage.ts';
+
+export const ingestInputSchema = z.object({
+  buffer: z.instanceof(Buffer),
+  filename: z
+    .string()
+    .trim()
+    .min(1, 'Dateiname fehlt')
+    .max(255, 'Dateiname zu lang')
+    .transform((s) => s.replace(/[\\/]/g, '_')),
+  /** upload | folder | imap | cli | email-attachment … */
+  source: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/, 'Quelle: Kleinbuchstaben, Ziffern, Bindestrich'),
+});
+
+export type IngestInput = z.input<typeof ingestInputSchema>;
+
+export interface IngestResult extends DocumentOutcome {
+  /** True when exactly this file (same SHA-256) was received before; no new record is made. */
+  sameFile: boolean;
+}
+
+/**
+ * Takes in one document: keeps the original (content-addressed), records it, reads and decides
+ * (see processDocument). The same bytes twice give the existing record with status `duplicate`
+ * reported (the stored record keeps its own status). OCR runs inline (`ocr: 'now'`, CLI) or as a
+ * `documents.ocr` job (`ocr: 'job'`, intake).
+ * @throws AppError('forbidden') without `mailroom.process`; AppError('validation') on bad input.
+ */
+export async function ingestDocument(ctx: AppContext, actor: Actor, input: IngestInput, opts: { ocr?: 'now' | 'job' } = {}): Promise<IngestResult> {
+  assertCan(actor, 'mailroom.process');
+  const parsed = ingestInputSchema.safeParse(input);
+  if (!parsed.success) throw validationError(parsed.error.issues);
+  const { buffer, filename, source } = parsed.data;
+  const sha256 = sha256Hex(buffer);
+
+  const existing = await findDocumentBySha(ctx.db, sha256);
+  if (existing) {
+    await writeAudit(ctx.db, { actor, action: 'document.duplicate_file', objectType: 'document', objectId: String(existing.id), summary: { source } });
+    return {
+      ...outcomeOf(existing),
+      status: 'duplicate',
+      reason: `Dieselbe Datei (SHA-256) ist bereits als Dokument ${existing.id} eingegangen.`,
+      duplicateOf: existing.id,
+      sameFile: true,
+    };
+  }
+
+  const storagePath = await storeOriginal(ctx, buffer, sha256);
+  const mime = buffer.length ? sniff(buffer).mime : 'application/octet-stream';
+  const row = await ctx.db.transaction(async (tx) => {
+    const r = await insertDocument(tx, { sha256, originalFilename: filename, mime, size: buffer.length, storagePath, source, status: 'received' });
+    if (r) await writeAudit(tx, { actor, action: 'document.receive', objectType: 'document', objectId: String(r.id), summary: { source, mime, size: buffer.length } });
+    return r;
+  });
+  if (!row) {
+    // Another intake stored the same bytes between our check and insert.
+    const other = await findDocumentBySha(ctx.db, sha256);
+    if (!other) throw new AppError('internal', 'Dokument konnte nicht gespeichert werden.');
+    return { ...outcomeOf(other), status: 'duplicate', reason: `Dieselbe Datei ist bereits als Dokument ${other.id} eingegangen.`, duplicateOf: other.id, sameFile: true };
+  }
+  return { ...(await processDocument(ctx, actor, row.id, { ocr: opts.ocr ?? 'now' })), sameFile: false };
+}

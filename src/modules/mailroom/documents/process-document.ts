@@ -1,0 +1,200 @@
+import type { AppContext } from '../../../core/context.ts';
+import type { Actor } from '../../../core/auth/actor.ts';
+import { writeAudit } from '../../../core/audit/index.ts';
+import { enqueue } from '../../../core/jobs/index.ts';
+import { AppError } from '../../../core/errors.ts';
+import { classifyText } from '../triage/index.ts';
+import type { OcrResult } from './ocr.ts';
+import { DocumentRejected, NeedsOcr, readDocument, type DocumentKind, type DocumentReading } from './read-document.ts';
+import { findDocument, findInvoiceTwin, updateDocument } from './repository.ts';
+import type { DocumentRow } from './schema.ts';
+import { readOriginal } from './storage.ts';
+
+export const INVOICE_CATEGORY = 'Rechnungseingang';
+/** Invoices are accounting vouchers: kept 10 years (§ 147 AO / kommunales Haushaltsrecht, conservative). */
+export const INVOICE_RETENTION_YEARS = 10;
+/** OCR'd invoices are routed automatically only at or above this confidence (else review). */
+export const OCR_ROUTE_CONFIDENCE = 0.85;
+
+export type DocumentStatus = 'received' | 'processing' | 'routed' | 'review' | 'rejected' | 'duplicate';
+
+/** The outcome of reading + deciding, as the CLI and the intake show it. */
+export interface DocumentOutcome {
+  documentId: number;
+  kind: DocumentKind;
+  status: DocumentStatus;
+  reason: string | null;
+  category: string | null;
+  department: string | null;
+  confidence: number;
+  abstained: boolean;
+  pages: number;
+  ocr: boolean;
+  fields: Record<string, unknown>;
+  duplicateOf: number | null;
+}
+
+function invoiceDepartment(ctx: AppContext): string | null {
+  const d = ctx.town.departments.find((x) => /finanz|kasse|kämmerei/i.test(`${x.key} ${x.name}`));
+  return d?.key ?? null;
+}
+
+const normKey = (s: string): string => s.toUpperCase().replace(/[^A-Z0-9ÄÖÜ]/g, '');
+
+/** `<number>|<seller VAT id or name>`, for duplicate detection across files. */
+export function invoiceKey(r: DocumentReading): string | null {
+  const inv = r.invoice?.json;
+  if (!inv?.invoiceNumber) return null;
+  const seller = inv.seller.vatId ?? inv.seller.name;
+  if (!seller) return null;
+  return `${normKey(inv.invoiceNumber)}|${normKey(seller)}`;
+}
+
+const addYears = (d: Date, n: number): Date => {
+  const x = new Date(d);
+  x.setUTCFullYear(x.getUTCFullYear() + n);
+  return x;
+};
+
+export function outcomeOf(row: DocumentRow): DocumentOutcome {
+  const fields = (row.fields ?? {}) as Record<string, unknown>;
+  return {
+    documentId: row.id,
+    kind: row.kind as DocumentKind,
+    status: row.status as DocumentStatus,
+    reason: row.reason,
+    category: row.category,
+    department: row.department,
+    confidence: row.confidence ?? 0,
+    abstained: row.status !== 'routed',
+    pages: row.pages,
+    ocr: row.ocr,
+    fields: (fields.invoice as Record<string, unknown>) ?? (fields.identifiers as Record<string, unknown>) ?? {},
+    duplicateOf: row.duplicateOf ?? null,
+  };
+}
+
+/** Decides category, confidence and status for an invoice reading. */
+function decideInvoice(ctx: AppContext, r: DocumentReading): { status: DocumentStatus; reason: string | null; confidence: number } {
+  const inv = r.invoice!.json;
+  const v = inv.validation;
+  const rules = v.errors.map((e) => e.rule).join(', ');
+  if (inv.format !== 'ocr') {
+    return v.valid ? { status: 'routed', reason: null, confidence: 0.99 } : { status: 'review', reason: `E-Rechnung verletzt Prüfregeln: ${rules}.`, confidence: 0.5 };
+  }
+  const found = [inv.invoiceNumber, inv.issueDate, inv.totals.gross].filter((x) => x !== null).length / 3;
+  const confidence = Math.round((r.ocr ? (r.ocrConfidence ?? 0) : 0.98) * found * 1000) / 1000;
+  if (!v.valid) return { status: 'review', reason: `Rechnung ohne E-Rechnungsdaten (${r.ocr ? 'OCR' : 'PDF-Text'}); Prüfregeln verletzt: ${rules}.`, confidence };
+  if (found < 1 || confidence < OCR_ROUTE_CONFIDENCE) {
+    return { status: 'review', reason: `Rechnung ohne E-Rechnungsdaten (${r.ocr ? 'OCR' : 'PDF-Text'}); Felder unsicher (Konfidenz ${confidence.toFixed(2)}).`, confidence };
+  }
+  void ctx;
+  return { status: 'routed', reason: null, confidence };
+}
+
+/**
+ * Reads a stored document and records the result: invoice fields and validation, category via the
+ * triage model for other documents, duplicate check on invoice number + seller. With `ocr: 'job'`
+ * a document that needs OCR is set to `processing` and a `documents.ocr` job is queued.
+ */
+export async function processDocument(ctx: AppContext, actor: Actor, id: number, opts: { ocr?: 'now' | 'job'; ocrResult?: OcrResult } = {}): Promise<DocumentOutcome> {
+  const row = await findDocument(ctx.db, id);
+  if (!row) throw new AppError('not_found', `Dokument ${id} nicht gefunden.`);
+  const buffer = await readOriginal(ctx, row.storagePath);
+  let reading: DocumentReading;
+  try {
+    reading = await readDocument(buffer, row.originalFilename, { ocr: opts.ocr === 'job' ? 'defer' : 'now', ocrResult: opts.ocrResult });
+  } catch (e) {
+    if (e instanceof NeedsOcr) {
+      const updated = await ctx.db.transaction(async (tx) => {
+        const u = await updateDocument(tx, id, { status: 'processing', kind: e.kind, pages: e.pages, reason: 'Texterkennung (OCR) läuft.' });
+        await enqueue(tx, 'documents.ocr', { documentId: id }, { singletonKey: `documents.ocr:${id}`, maxAttempts: 3 });
+        await writeAudit(tx, { actor, action: 'document.ocr_queued', objectType: 'document', objectId: String(id), summary: { kind: e.kind, pages: e.pages } });
+        return u;
+      });
+      return outcomeOf(updated);
+    }
+    if (e instanceof DocumentRejected) {
+      const updated = await ctx.db.transaction(async (tx) => {
+        const u = await updateDocument(tx, id, { status: 'rejected', kind: e.kind, reason: e.message.replace(`${row.originalFilename}: `, ''), confidence: 0 });
+        await writeAudit(tx, { actor, action: 'document.reject', objectType: 'document', objectId: String(id), summary: { kind: e.kind, mime: e.mime } });
+        return u;
+      });
+      return outcomeOf(updated);
+    }
+    throw e;
+  }
+
+  let status: DocumentStatus;
+  let reason: string | null;
+  let category: string | null = null;
+  let department: string | null = null;
+  let confidence = 0;
+  let key: string | null = null;
+  let duplicateOf: number | null = null;
+  const versions = [...reading.versions];
+  let fields: Record<string, unknown>;
+
+  if (reading.invoice) {
+    category = INVOICE_CATEGORY;
+    department = invoiceDepartment(ctx);
+    ({ status, reason, confidence } = decideInvoice(ctx, reading));
+    fields = { invoice: reading.invoice.json, model: reading.invoice.model };
+    key = invoiceKey(reading);
+    if (key) {
+      const twin = await findInvoiceTwin(ctx.db, key, id);
+      if (twin) {
+        status = 'duplicate';
+        duplicateOf = twin.id;
+        reason = `Rechnung Nr. ${reading.invoice.json.invoiceNumber} dieses Verkäufers ist bereits als Dokument ${twin.id} eingegangen.`;
+      }
+    }
+  } else {
+    fields = { identifiers: reading.identifiers ?? {}, subject: reading.subject };
+    if (reading.text.trim().length < 20) {
+      status = 'review';
+      reason = 'Kein lesbarer Text gefunden.';
+    } else {
+      try {
+        const c = await classifyText(ctx, { subject: reading.subject, text: reading.text.slice(0, 20_000) });
+        versions.push(`triage:${c.model.name}@${c.model.version}`);
+        confidence = c.confidence;
+        category = c.category;
+        status = c.abstained || !c.category ? 'review' : 'routed';
+        reason = status === 'review' ? `Klassifikation unsicher (Konfidenz ${c.confidence.toFixed(2)}): Prüfung durch Sachbearbeitung.` : null;
+      } catch (e) {
+        if (!(e instanceof AppError) || e.code !== 'not_found') throw e;
+        status = 'review';
+        reason = 'Kein aktives Klassifikationsmodell: Zuordnung durch Sachbearbeitung.';
+      }
+    }
+  }
+
+  const updated = await ctx.db.transaction(async (tx) => {
+    const u = await updateDocument(tx, id, {
+      kind: reading.kind,
+      mime: reading.mime,
+      status,
+      reason,
+      pages: reading.pages,
+      ocr: reading.ocr,
+      fields,
+      category,
+      department,
+      confidence,
+      modelVersion: versions.join('; ') || null,
+      invoiceKey: key,
+      duplicateOf,
+      retentionUntil: reading.invoice ? addYears(row.createdAt, INVOICE_RETENTION_YEARS) : null,
+    });
+    await writeAudit(tx, {
+      actor,
+      action: 'document.process',
+      objectType: 'document',
+      objectId: String(id),
+      summary: { kind: reading.kind, status, category, confidence, ocr: reading.ocr, versions },
+    });
+    return u;
+  });
+  return outcomeOf(updated);
+}
