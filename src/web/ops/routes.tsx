@@ -149,9 +149,9 @@ async function jobsPage(c: C, error?: AppError) {
           {list.items.length === 0 ? (
             <p class="kern-body">Keine Aufträge{status ? ` mit dem Status „${JOB_STATUS_LABELS[status]}“` : ''}.</p>
           ) : (
-            <div class="lotse-table-wrap">
+            <div class="lotse-table-wrap" role="region" tabindex={0} aria-labelledby="auftraege-tabelle">
               <table class="kern-table lotse-ops-table">
-                <caption class="kern-title">
+                <caption class="kern-title" id="auftraege-tabelle">
                   {status ? JOB_STATUS_LABELS[status] : 'Alle Aufträge'} ({list.total}), neueste zuerst
                 </caption>
                 <thead class="kern-table__head">
@@ -246,9 +246,9 @@ async function outboxPage(c: C) {
           {list.items.length === 0 ? (
             <p class="kern-body">Keine E-Mails{status ? ` mit dem Status „${OUTBOX_STATUS_LABELS[status]}“` : ''}.</p>
           ) : (
-            <div class="lotse-table-wrap">
+            <div class="lotse-table-wrap" role="region" tabindex={0} aria-labelledby="postausgang-tabelle">
               <table class="kern-table lotse-ops-table">
-                <caption class="kern-title">
+                <caption class="kern-title" id="postausgang-tabelle">
                   {status ? OUTBOX_STATUS_LABELS[status] : 'Alle E-Mails'} ({list.total}), neueste zuerst
                 </caption>
                 <thead class="kern-table__head">
@@ -345,9 +345,9 @@ async function auditPage(c: C) {
         {list.items.length === 0 ? (
           <p class="kern-body">Noch keine Einträge.</p>
         ) : (
-          <div class="lotse-table-wrap">
+          <div class="lotse-table-wrap" role="region" tabindex={0} aria-labelledby="protokoll-tabelle">
             <table class="kern-table lotse-ops-table">
-              <caption class="kern-title">Einträge {list.total ? `(${list.total})` : ''}, neueste zuerst</caption>
+              <caption class="kern-title" id="protokoll-tabelle">Einträge {list.total ? `(${list.total})` : ''}, neueste zuerst</caption>
               <thead class="kern-table__head">
                 <tr class="kern-table__row">
                   <th scope="col" class="kern-table__header">Nr.</th>
