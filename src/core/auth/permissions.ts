@@ -55,5 +55,6 @@ export const MATRIX: Record<Role, readonly Permission[]> = {
 
 /** True if any of the roles grants the permission. Unknown roles grant nothing. */
 export function can(roles: readonly string[], permission: Permission): boolean {
-  return roles.some((r) => (MATRIX as Record<string, readonly Permission[]>)[r]?.includes(permission) ?? false);
+  // Own-property check: role names come from the database and must not reach Object.prototype.
+  return roles.some((r) => Object.hasOwn(MATRIX, r) && MATRIX[r as Role].includes(permission));
 }
