@@ -1,3 +1,4 @@
+import { createServer as createNetServer } from 'node:net';
 import { serve as serveHttp, type ServerType } from '@hono/node-server';
 import { ConfigError, loadConfig, type Config } from './core/config.ts';
 import type { AppContext } from './core/context.ts';
@@ -61,16 +62,27 @@ export function buildApp(ctx: AppContext): AppRouter {
   });
 }
 
+function portError(e: NodeJS.ErrnoException, config: Config): Error {
+  if (e.code === 'EADDRINUSE') return new ConfigError(`Port ${config.PORT} ist bereits belegt. Beenden Sie das andere Programm oder wählen Sie mit PORT einen anderen Port.`);
+  if (e.code === 'EACCES') return new ConfigError(`Port ${config.PORT} darf von diesem Benutzer nicht geöffnet werden. Wählen Sie mit PORT einen Port über 1024.`);
+  if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND')
+    return new ConfigError(`HOST=${config.HOST} ist keine Adresse dieses Rechners. Setzen Sie HOST auf 0.0.0.0, 127.0.0.1 oder eine eigene Adresse.`);
+  return e;
+}
+
+/** Fails fast on a taken port, before the database is opened or migrated (bad input touches no data). */
+function assertPortFree(config: Config): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = createNetServer();
+    probe.once('error', (e: NodeJS.ErrnoException) => reject(portError(e, config)));
+    probe.listen({ port: config.PORT, host: config.HOST, exclusive: true }, () => probe.close(() => resolve()));
+  });
+}
+
 function listen(app: AppRouter, config: Config): Promise<ServerType> {
   return new Promise((resolve, reject) => {
     const server = serveHttp({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(server));
-    server.once('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EADDRINUSE') {
-        reject(new ConfigError(`Port ${config.PORT} ist bereits belegt. Beenden Sie das andere Programm oder wählen Sie mit PORT einen anderen Port.`));
-      } else if (e.code === 'EACCES') {
-        reject(new ConfigError(`Port ${config.PORT} darf von diesem Benutzer nicht geöffnet werden. Wählen Sie mit PORT einen Port über 1024.`));
-      } else reject(e);
-    });
+    server.once('error', (e: NodeJS.ErrnoException) => reject(portError(e, config)));
   });
 }
 
@@ -80,7 +92,9 @@ function listen(app: AppRouter, config: Config): Promise<ServerType> {
  */
 export async function serve(opts: BootOptions = {}): Promise<{ ctx: AppContext; close: () => Promise<void> }> {
   const t0 = performance.now();
-  const ctx = await createContext(opts);
+  const config = opts.config ?? loadConfig();
+  await assertPortFree(config);
+  const ctx = await createContext({ ...opts, config });
   let worker: Worker | undefined;
   let server: ServerType | undefined;
   let closing: Promise<void> | undefined;
