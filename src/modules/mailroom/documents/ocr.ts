@@ -184,12 +184,20 @@ async function rotatedImageToPgm(image: Buffer, mime: string, deg: number, dir: 
   return pages[0]!;
 }
 
-/** A page image is read badly when few words come back or their confidence is low: then try the orientation. */
-const looksWrong = (p: OcrPage): boolean => p.words < 15 || p.confidence < 0.6;
+/**
+ * A page is probably turned when few words come back, their confidence is low, or most longer
+ * words are taller than wide (text running vertically): then ask OSD for the orientation.
+ */
+function looksWrong(p: OcrPage, words: OcrWord[]): boolean {
+  const long = words.filter((w) => w.text.length >= 4);
+  const vertical = long.filter((w) => w.height > w.width).length;
+  return p.words < 15 || p.confidence < 0.75 || (long.length > 0 && vertical / long.length > 0.4);
+}
 
 async function ocrPageFile(file: string, rotateFallback: (deg: number) => Promise<string | null>): Promise<OcrPage> {
-  const first = pageResult(await tesseractWords(file), 0);
-  if (!looksWrong(first)) return first;
+  const words = await tesseractWords(file);
+  const first = pageResult(words, 0);
+  if (!looksWrong(first, words)) return first;
   const deg = await detectRotation(file);
   if (!deg) return first;
   const turned = await rotateFallback(deg);
