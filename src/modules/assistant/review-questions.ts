@@ -1,0 +1,89 @@
+/** Staff use cases: review weak/refused/low-rated questions, work the handover queue, add synonyms. */
+import type { Actor } from '../../core/auth/actor.ts';
+import { assertCan } from '../../core/auth/guard.ts';
+import { writeAudit } from '../../core/audit/index.ts';
+import type { AppContext } from '../../core/context.ts';
+import { AppError } from '../../core/errors.ts';
+import { saveSynonym } from '../catalog/index.ts';
+import { WEAK_EVIDENCE_THRESHOLD, QUESTION_RETENTION_DAYS } from './ask-question.ts';
+import { listHandovers, listReviewQuestions, markHandoverDone, markQuestionsReviewed, purgeExpired, type HandoverRow, type ReviewRow } from './repository.ts';
+
+/** Review shows questions answered with less than this confidence too (not only refusals). */
+export const REVIEW_WEAK_BELOW = WEAK_EVIDENCE_THRESHOLD + 0.1;
+
+const REASON_LABELS: Record<string, string> = {
+  weak_evidence: 'Keine passende Leistung gefunden',
+  injection: 'Manipulationsversuch',
+  abuse: 'Beleidigung',
+  weather: 'Wetter',
+  sports: 'Sport',
+  politics: 'Politik/Meinung',
+  medical: 'Medizinischer Rat',
+  legal: 'Rechtsberatung',
+  code: 'Programmcode',
+  harmful: 'Schädliche Anfrage',
+  chitchat: 'Plauderei',
+  empty: 'Leere Eingabe',
+  too_long: 'Zu lang',
+  binary: 'Unlesbare Eingabe',
+  script: 'Code/HTML in der Eingabe',
+};
+
+export interface ReviewGroup {
+  /** Topic: the best-matching service, or the refusal reason. */
+  topic: string;
+  serviceId: string | null;
+  questions: ReviewRow[];
+}
+
+export interface ReviewOverview {
+  groups: ReviewGroup[];
+  handovers: HandoverRow[];
+  llmFallbacks: number;
+}
+
+/** Questions to look at, grouped by topic (largest group first), plus the open handover queue. */
+export async function getReviewOverview(ctx: AppContext, actor: Actor): Promise<ReviewOverview> {
+  assertCan(actor, 'assistant.review');
+  const now = ctx.now();
+  await purgeExpired(ctx.db, now, QUESTION_RETENTION_DAYS);
+  const rows = await listReviewQuestions(ctx.db, new Date(now.getTime() - 90 * 86_400_000), REVIEW_WEAK_BELOW);
+  const groups = new Map<string, ReviewGroup>();
+  for (const r of rows) {
+    const topic = r.refused ? `Abgelehnt: ${REASON_LABELS[r.reason ?? ''] ?? r.reason ?? '?'}` : (r.topTitle ?? 'Ohne Thema');
+    const key = r.refused ? `r:${r.reason}` : `s:${r.topServiceId}`;
+    const g = groups.get(key) ?? { topic, serviceId: r.refused ? null : r.topServiceId, questions: [] };
+    g.questions.push(r);
+    groups.set(key, g);
+  }
+  return {
+    groups: [...groups.values()].sort((a, b) => b.questions.length - a.questions.length),
+    handovers: await listHandovers(ctx.db, 'open'),
+    llmFallbacks: rows.filter((r) => r.llmStatus?.startsWith('fallback')).length,
+  };
+}
+
+export async function markReviewed(ctx: AppContext, actor: Actor, ids: string[]): Promise<number> {
+  assertCan(actor, 'assistant.review');
+  return ctx.db.transaction(async (tx) => {
+    const n = await markQuestionsReviewed(tx, ids, ctx.now());
+    await writeAudit(tx, { actor, action: 'assistant.questions.review', objectType: 'assistant_question', summary: { count: n } });
+    return n;
+  });
+}
+
+export async function completeHandover(ctx: AppContext, actor: Actor, id: string): Promise<void> {
+  assertCan(actor, 'assistant.review');
+  if (!/^[0-9a-f-]{36}$/i.test(id)) throw new AppError('not_found', 'Diese Anfrage gibt es nicht.');
+  await ctx.db.transaction(async (tx) => {
+    const ok = await markHandoverDone(tx, id, 'id' in actor ? (actor.id ?? null) : null, ctx.now());
+    if (!ok) throw new AppError('not_found', 'Diese Anfrage gibt es nicht oder sie ist schon erledigt.');
+    await writeAudit(tx, { actor, action: 'assistant.handover.done', objectType: 'assistant_handover', objectId: id });
+  });
+}
+
+/** "Synonym hinzufügen": a citizen word that should find a service (delegates to the catalog). */
+export async function addSynonymFromReview(ctx: AppContext, actor: Actor, term: string, expansion: string): Promise<void> {
+  assertCan(actor, 'assistant.review');
+  await saveSynonym(ctx, actor, { term, expansions: [expansion] });
+}

@@ -1,0 +1,756 @@
+/** Assistant pages (chat, widget, handover, staff review) and API. No SQL here. */
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { Child } from 'hono/jsx';
+import { can, requirePermission, userActor } from '../../core/auth/index.ts';
+import { clientIp } from '../../core/auth/client-ip.ts';
+import { hitRateLimit, rateLimitKey } from '../../core/auth/rate-limit.ts';
+import type { AppContext } from '../../core/context.ts';
+import { AppError, isAppError } from '../../core/errors.ts';
+import type { AppRouter } from '../../core/http/app.ts';
+import type { AppEnv } from '../../core/http/env.ts';
+import { renderPage } from '../../web/layout.tsx';
+import { askQuestion } from './ask-question.ts';
+import { MAX_QUESTION_CHARS } from './classify.ts';
+import { recordFeedback } from './record-feedback.ts';
+import { listConversationTurns, type QuestionRow } from './repository.ts';
+import { HANDOVER_RETENTION_DAYS, requestHandover } from './request-handover.ts';
+import { addSynonymFromReview, completeHandover, getReviewOverview, markReviewed } from './review-questions.ts';
+
+/** Requests per IP and minute for the public ask endpoints. */
+const ASK_LIMIT = 30;
+
+async function limitAsk(c: Context<AppEnv>) {
+  const r = await hitRateLimit(c.var.ctx, rateLimitKey('assistant:ip', clientIp(c)), ASK_LIMIT, 60);
+  if (!r.allowed) {
+    c.header('retry-after', String(r.retryAfterSeconds));
+    throw new AppError('rate_limited', 'Zu viele Fragen in kurzer Zeit. Bitte warten Sie eine Minute.');
+  }
+}
+
+// ---------------------------------------------------------------------------- API
+const SourceSchema = z.object({ serviceId: z.string(), title: z.string(), url: z.string().nullable() }).openapi('AssistantSource');
+const AskBody = z
+  .object({
+    question: z.string().max(20_000).openapi({ example: 'Was kostet ein Reisepass?' }),
+    lang: z.enum(['de', 'en']).default('de'),
+    conversationId: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/).nullable().optional(),
+    easy: z.boolean().optional().openapi({ description: 'Einfache Sprache, wo vorhanden' }),
+    channel: z.enum(['api', 'web', 'widget']).optional(),
+  })
+  .openapi('AssistantAskRequest');
+const AskResponse = z
+  .object({
+    answer: z.string(),
+    refused: z.boolean(),
+    confidence: z.number().min(0).max(1),
+    sources: z.array(SourceSchema),
+    conversationId: z.string(),
+    questionId: z.string().nullable(),
+    refusalReason: z.string().nullable(),
+    piiRemoved: z.array(z.string()),
+    question: z.string().openapi({ description: 'Die Frage, wie gespeichert (persönliche Daten entfernt)' }),
+    usedEasyLanguage: z.boolean(),
+    followUp: z.boolean(),
+    aiNotice: z.string(),
+  })
+  .openapi('AssistantAskResponse');
+
+const askRoute = createRoute({
+  method: 'post',
+  path: '/assistant/ask',
+  tags: ['Assistent'],
+  summary: 'Frage an den KI-Assistenten (Antwort mit Quellen oder begründete Ablehnung)',
+  request: { body: { content: { 'application/json': { schema: AskBody } }, required: true } },
+  responses: {
+    200: { description: 'Antwort oder Ablehnung', content: { 'application/json': { schema: AskResponse } } },
+    422: { description: 'Ungültige Eingabe' },
+    429: { description: 'Zu viele Anfragen' },
+  },
+});
+
+const feedbackRoute = createRoute({
+  method: 'post',
+  path: '/assistant/feedback',
+  tags: ['Assistent'],
+  summary: 'Bewertung einer Antwort (Daumen hoch/runter, optionaler Kommentar)',
+  request: {
+    body: {
+      content: {
+        'application/json': {
+          schema: z.object({ questionId: z.string(), rating: z.enum(['up', 'down']), comment: z.string().max(1000).nullable().optional() }).openapi('AssistantFeedback'),
+        },
+      },
+      required: true,
+    },
+  },
+  responses: { 201: { description: 'Gespeichert', content: { 'application/json': { schema: z.object({ id: z.string() }) } } } },
+});
+
+const aiNotice = (lang: 'de' | 'en') =>
+  lang === 'en'
+    ? 'You are talking to an AI system (automated information, EU AI Act Art. 50). Answers come from the town’s service pages; please check important details in the source. Do not enter personal data.'
+    : 'Sie sprechen mit einem KI-System (automatische Auskunft, EU-KI-Verordnung Art. 50). Die Antworten stammen aus den Leistungsbeschreibungen der Stadt; prüfen Sie wichtige Angaben in der Quelle. Bitte geben Sie keine persönlichen Daten ein.';
+
+// ---------------------------------------------------------------------------- page parts
+const URL_RE = /(https?:\/\/[^\s<>"]+[^\s<>".,;:!?)])/g;
+
+/** Renders answer text: one paragraph per line, URLs as links (text is escaped by JSX). */
+function AnswerText({ text }: { text: string }) {
+  return (
+    <div class="lotse-chat__text">
+      {text.split('\n').map((line) => {
+        const parts: Child[] = [];
+        let last = 0;
+        for (const m of line.matchAll(URL_RE)) {
+          parts.push(line.slice(last, m.index));
+          parts.push(
+            <a class="kern-link" href={m[0]}>
+              {m[0]}
+            </a>,
+          );
+          last = m.index! + m[0].length;
+        }
+        parts.push(line.slice(last));
+        return <p class="kern-body">{parts}</p>;
+      })}
+    </div>
+  );
+}
+
+interface TurnView {
+  id: string | null;
+  question: string;
+  answer: string;
+  refused: boolean;
+  sources: { serviceId: string; title: string }[];
+  lang: string;
+}
+
+const turnFromRow = (r: QuestionRow): TurnView => ({ id: r.id, question: r.question, answer: r.answer, refused: r.refused, sources: r.sources, lang: r.lang });
+
+function Turn({ turn, csrf, conversationId, rated, target }: { turn: TurnView; csrf: string; conversationId: string; rated: boolean; target?: string }) {
+  return (
+    <li class="lotse-chat__turn" id={turn.id ? `antwort-${turn.id}` : undefined}>
+      <div class="lotse-chat__q">
+        <span class="lotse-chat__who">Ihre Frage</span>
+        <p class="kern-body" lang={turn.lang}>
+          {turn.question}
+        </p>
+      </div>
+      <div class={`lotse-chat__a${turn.refused ? ' lotse-chat__a--refused' : ''}`}>
+        <span class="lotse-chat__who">
+          KI-Assistent{turn.refused ? ' – keine Antwort möglich' : ''}
+        </span>
+        <AnswerText text={turn.answer} />
+        {turn.sources.length ? (
+          <div class="lotse-chat__sources">
+            <p class="kern-body kern-body--bold">Quellen (beste zuerst):</p>
+            <ol>
+              {turn.sources.map((s) => (
+                <li>
+                  <a class="kern-link" href={`/leistungen/${encodeURIComponent(s.serviceId)}`} target={target}>
+                    {s.title}
+                  </a>
+                </li>
+              ))}
+            </ol>
+          </div>
+        ) : null}
+        {turn.id && !rated ? (
+          <form method="post" action="/assistent/bewertung" class="lotse-chat__feedback" data-feedback>
+            <input type="hidden" name="_csrf" value={csrf} />
+            <input type="hidden" name="questionId" value={turn.id} />
+            <input type="hidden" name="c" value={conversationId} />
+            <fieldset class="kern-fieldset">
+              <legend class="kern-label">War diese Antwort hilfreich?</legend>
+              <div class="lotse-chat__feedback-row">
+                <button class="kern-btn kern-btn--secondary kern-btn--small" type="submit" name="rating" value="up">
+                  <span class="kern-label">👍 Ja</span>
+                </button>
+                <button class="kern-btn kern-btn--secondary kern-btn--small" type="submit" name="rating" value="down">
+                  <span class="kern-label">👎 Nein</span>
+                </button>
+              </div>
+              <details class="lotse-chat__comment">
+                <summary>Kommentar hinzufügen (optional)</summary>
+                <div class="kern-form-input">
+                  <label class="kern-label" for={`comment-${turn.id}`}>
+                    Ihr Kommentar (ohne persönliche Daten)
+                  </label>
+                  <textarea class="kern-form-input__input" id={`comment-${turn.id}`} name="comment" maxlength={1000} rows={2} />
+                </div>
+              </details>
+            </fieldset>
+          </form>
+        ) : null}
+      </div>
+    </li>
+  );
+}
+
+function Disclosure({ lang }: { lang: 'de' | 'en' }) {
+  return (
+    <div class="kern-alert kern-alert--info lotse-chat__notice" role="note">
+      <div class="kern-alert__header">
+        <span class="kern-icon kern-icon--info" aria-hidden="true" />
+        <span class="kern-title">{lang === 'en' ? 'AI system – no personal data, please' : 'KI-System – bitte keine persönlichen Daten'}</span>
+      </div>
+      <div class="kern-alert__body">
+        <p class="kern-body">
+          {aiNotice(lang)}{' '}
+          {lang === 'en'
+            ? 'Names, addresses, phone numbers, e-mail addresses, IBANs and dates of birth are removed automatically before anything is stored.'
+            : 'Namen, Adressen, Telefonnummern, E-Mail-Adressen, IBAN und Geburtsdaten werden vor dem Speichern automatisch entfernt.'}{' '}
+          <a class="kern-link" href="/ki" target="_top">
+            {lang === 'en' ? 'About the AI' : 'Mehr über die KI'}
+          </a>
+        </p>
+      </div>
+    </div>
+  );
+}
+
+function AskForm({ csrf, conversationId, lang, easy, action, error }: { csrf: string; conversationId: string; lang: 'de' | 'en'; easy: boolean; action: string; error?: string }) {
+  return (
+    <form method="post" action={action} class="lotse-chat__form" id="assistant-form" data-conversation={conversationId}>
+      <input type="hidden" name="_csrf" value={csrf} />
+      <input type="hidden" name="c" value={conversationId} />
+      <input type="hidden" name="lang" value={lang} />
+      <div class="kern-form-input">
+        <label class="kern-label" for="assistant-question">
+          {lang === 'en' ? 'Your question' : 'Ihre Frage'}
+        </label>
+        <div class="kern-hint" id="assistant-question-hint">
+          {lang === 'en' ? `At most ${MAX_QUESTION_CHARS} characters. Please do not enter personal data.` : `Höchstens ${MAX_QUESTION_CHARS.toLocaleString('de-DE')} Zeichen. Bitte keine persönlichen Daten eingeben.`}
+        </div>
+        {error ? (
+          <p class="kern-error" id="assistant-question-error" role="alert">
+            {error}
+          </p>
+        ) : null}
+        <textarea
+          class="kern-form-input__input"
+          id="assistant-question"
+          name="question"
+          rows={3}
+          maxlength={MAX_QUESTION_CHARS}
+          required
+          aria-describedby={error ? 'assistant-question-hint assistant-question-error' : 'assistant-question-hint'}
+        />
+      </div>
+      <div class="kern-form-check">
+        <input class="kern-form-check__checkbox" type="checkbox" id="assistant-easy" name="easy" value="1" checked={easy} />
+        <label class="kern-label" for="assistant-easy">
+          {lang === 'en' ? 'Einfache Sprache (plain German), where available' : 'Einfache Sprache, wo vorhanden'}
+        </label>
+      </div>
+      <button class="kern-btn kern-btn--primary" type="submit">
+        <span class="kern-label">{lang === 'en' ? 'Ask' : 'Frage senden'}</span>
+      </button>
+    </form>
+  );
+}
+
+const newId = () => crypto.randomUUID().replace(/-/g, '');
+
+async function formFields(c: Context<AppEnv>): Promise<Record<string, string>> {
+  const body = await c.req.parseBody();
+  return Object.fromEntries(Object.entries(body).map(([k, v]) => [k, typeof v === 'string' ? v : '']));
+}
+
+const validConv = (v: string | undefined) => (v && /^[A-Za-z0-9_-]{16,64}$/.test(v) ? v : null);
+
+// ---------------------------------------------------------------------------- mount
+export function mountAssistantRoutes(app: AppRouter, api: AppRouter, _ctx: AppContext): void {
+  api.openapi(askRoute, async (c) => {
+    await limitAsk(c);
+    const body = c.req.valid('json');
+    const r = await askQuestion(c.var.ctx, { ...body, channel: body.channel ?? 'api' });
+    return c.json(
+      {
+        answer: r.answer,
+        refused: r.refused,
+        confidence: r.confidence,
+        sources: r.sources,
+        conversationId: r.conversationId,
+        questionId: r.questionId,
+        refusalReason: r.refusalReason,
+        piiRemoved: r.piiRemoved,
+        question: r.redactedQuestion,
+        usedEasyLanguage: r.usedEasyLanguage,
+        followUp: r.followUp,
+        aiNotice: aiNotice(body.lang),
+      },
+      200,
+    );
+  });
+
+  api.openapi(feedbackRoute, async (c) => {
+    await limitAsk(c);
+    const r = await recordFeedback(c.var.ctx, c.req.valid('json'));
+    return c.json(r, 201);
+  });
+
+  // Chat page: works without JavaScript (form POST → redirect → conversation shown again).
+  app.get('/assistent', async (c) => {
+    const { ctx, lang, csrfToken } = c.var;
+    const conv = c.req.query('neu') ? null : validConv(c.req.query('c'));
+    const turns = conv ? (await listConversationTurns(ctx.db, conv)).map(turnFromRow) : [];
+    const conversationId = conv ?? newId();
+    const rated = c.req.query('bewertet');
+    const notice = c.req.query('hinweis');
+    return renderPage(c, {
+      title: lang === 'en' ? 'Ask the assistant' : 'Fragen an den Assistenten',
+      demo: ctx.config.LOTSE_DEMO === 'on',
+      head: <link rel="stylesheet" href="/static/app/assistant.css" />,
+      scripts: ['/static/app/assistant.js'],
+      children: (
+        <div class="lotse-stack lotse-chat">
+          <h1 class="kern-heading-large">{lang === 'en' ? 'Ask the assistant' : 'Fragen an den Assistenten'}</h1>
+          <Disclosure lang={lang} />
+          {notice === 'pii' ? (
+            <div class="kern-alert kern-alert--warning" role="status">
+              <div class="kern-alert__header">
+                <span class="kern-icon kern-icon--warning" aria-hidden="true" />
+                <span class="kern-title">Wir haben persönliche Daten aus Ihrer Frage entfernt. Bitte geben Sie keine persönlichen Daten ein.</span>
+              </div>
+            </div>
+          ) : null}
+          {rated ? (
+            <div class="kern-alert kern-alert--success" role="status">
+              <div class="kern-alert__header">
+                <span class="kern-icon kern-icon--success" aria-hidden="true" />
+                <span class="kern-title">Danke für Ihre Bewertung!</span>
+              </div>
+            </div>
+          ) : null}
+          <section aria-labelledby="verlauf-titel">
+            <h2 id="verlauf-titel" class="kern-heading-medium">
+              {lang === 'en' ? 'Conversation' : 'Gesprächsverlauf'}
+            </h2>
+            {turns.length === 0 ? (
+              <p class="kern-body" id="assistant-empty">
+                {lang === 'en'
+                  ? 'Ask in your own words, e.g. “What does a passport cost?”. You can ask follow-up questions such as “and where do I go?”.'
+                  : 'Fragen Sie in eigenen Worten, z. B. „Was kostet ein Reisepass?“. Nachfragen wie „und wo muss ich hin?“ beziehen sich auf das aktuelle Thema.'}
+              </p>
+            ) : null}
+            <ol class="lotse-chat__log" id="assistant-log" aria-live="polite" aria-relevant="additions">
+              {turns.map((t) => (
+                <Turn turn={t} csrf={csrfToken} conversationId={conversationId} rated={rated === t.id} />
+              ))}
+            </ol>
+          </section>
+          <AskForm csrf={csrfToken} conversationId={conversationId} lang={lang} easy={c.req.query('einfach') === '1'} action="/assistent" />
+          <p class="kern-body lotse-chat__links">
+            <a class="kern-link" href={`/assistent/kontakt?c=${conversationId}`}>
+              {lang === 'en' ? 'Talk to a person' : 'Mit einem Menschen sprechen'}
+            </a>{' '}
+            ·{' '}
+            <a class="kern-link" href="/assistent?neu=1">
+              {lang === 'en' ? 'New conversation' : 'Neues Gespräch beginnen'}
+            </a>
+          </p>
+        </div>
+      ),
+    });
+  });
+
+  app.post('/assistent', async (c) => {
+    await limitAsk(c);
+    const f = await formFields(c);
+    const lang = f.lang === 'en' ? 'en' : c.var.lang;
+    const r = await askQuestion(c.var.ctx, { question: f.question ?? '', lang, conversationId: validConv(f.c), easy: f.easy === '1', channel: 'web' });
+    const q = new URLSearchParams({ c: r.conversationId });
+    if (f.easy === '1') q.set('einfach', '1');
+    if (r.piiRemoved.length) q.set('hinweis', 'pii');
+    return c.redirect(`/assistent?${q}#${r.questionId ? `antwort-${r.questionId}` : 'assistant-log'}`, 303);
+  });
+
+  app.post('/assistent/bewertung', async (c) => {
+    const f = await formFields(c);
+    await recordFeedback(c.var.ctx, { questionId: f.questionId, rating: f.rating, comment: f.comment || null });
+    const conv = validConv(f.c);
+    return c.redirect(`/assistent?${new URLSearchParams({ ...(conv ? { c: conv } : {}), bewertet: f.questionId ?? '' })}#antwort-${f.questionId}`, 303);
+  });
+
+  // Handover: callback request or message to a person.
+  const handoverPage = (c: Context<AppEnv>, values: Record<string, string>, errors: Record<string, string>, done = false) => {
+    const { csrfToken } = c.var;
+    const err = (k: string) =>
+      errors[k] ? (
+        <p class="kern-error" id={`ho-${k}-error`} role="alert">
+          {errors[k]}
+        </p>
+      ) : null;
+    const described = (k: string, hint?: string) => [hint, errors[k] ? `ho-${k}-error` : undefined].filter(Boolean).join(' ') || undefined;
+    return renderPage(c, {
+      title: 'Mit einem Menschen sprechen',
+      head: <link rel="stylesheet" href="/static/app/assistant.css" />,
+      children: done ? (
+        <div class="lotse-stack">
+          <h1 class="kern-heading-large">Vielen Dank – Ihre Anfrage ist angekommen</h1>
+          <div class="kern-alert kern-alert--success" role="status">
+            <div class="kern-alert__header">
+              <span class="kern-icon kern-icon--success" aria-hidden="true" />
+              <span class="kern-title">Eine Mitarbeiterin oder ein Mitarbeiter meldet sich bei Ihnen, in der Regel innerhalb von zwei Werktagen.</span>
+            </div>
+          </div>
+          <p class="kern-body">Ihre Angaben werden nach {HANDOVER_RETENTION_DAYS} Tagen automatisch gelöscht.</p>
+          <p>
+            <a class="kern-link" href="/assistent">
+              Zurück zum Assistenten
+            </a>
+          </p>
+        </div>
+      ) : (
+        <div class="lotse-stack">
+          <h1 class="kern-heading-large">Mit einem Menschen sprechen</h1>
+          <p class="kern-body">
+            Der Assistent konnte nicht helfen? Hinterlassen Sie einen Rückrufwunsch oder eine Nachricht. Wir fragen nur, was wir für die Antwort
+            brauchen. Sie erreichen das {c.var.ctx.town.buergerbuero.name} auch direkt: Telefon {c.var.ctx.town.contact.phone}, E-Mail{' '}
+            <a class="kern-link" href={`mailto:${c.var.ctx.town.contact.email}`}>
+              {c.var.ctx.town.contact.email}
+            </a>
+            .
+          </p>
+          {Object.keys(errors).length ? (
+            <div class="kern-alert kern-alert--danger" role="alert">
+              <div class="kern-alert__header">
+                <span class="kern-icon kern-icon--danger" aria-hidden="true" />
+                <span class="kern-title">Bitte prüfen Sie Ihre Angaben.</span>
+              </div>
+            </div>
+          ) : null}
+          <form method="post" action="/assistent/kontakt" class="lotse-stack" novalidate>
+            <input type="hidden" name="_csrf" value={csrfToken} />
+            <input type="hidden" name="c" value={values.c ?? ''} />
+            <fieldset class="kern-fieldset">
+              <legend class="kern-label">Wie möchten Sie Antwort bekommen?</legend>
+              <div class="kern-fieldset__body">
+                <div class="kern-form-check">
+                  <input class="kern-form-check__radio" type="radio" id="ho-kind-callback" name="kind" value="callback" checked={values.kind !== 'message'} />
+                  <label class="kern-label" for="ho-kind-callback">
+                    Rückruf (Telefon)
+                  </label>
+                </div>
+                <div class="kern-form-check">
+                  <input class="kern-form-check__radio" type="radio" id="ho-kind-message" name="kind" value="message" checked={values.kind === 'message'} />
+                  <label class="kern-label" for="ho-kind-message">
+                    Antwort per E-Mail
+                  </label>
+                </div>
+              </div>
+            </fieldset>
+            <div class="kern-form-input">
+              <label class="kern-label" for="ho-name">
+                Name (freiwillig)
+              </label>
+              <input class="kern-form-input__input" id="ho-name" name="name" type="text" autocomplete="name" maxlength={100} value={values.name ?? ''} />
+            </div>
+            <div class="kern-form-input">
+              <label class="kern-label" for="ho-contact">
+                Telefonnummer oder E-Mail-Adresse
+              </label>
+              <div class="kern-hint" id="ho-contact-hint">
+                Bei Rückruf die Telefonnummer, bei Antwort per E-Mail die E-Mail-Adresse.
+              </div>
+              {err('contact')}
+              <input
+                class={`kern-form-input__input${errors.contact ? ' kern-form-input__input--error' : ''}`}
+                id="ho-contact"
+                name="contact"
+                type="text"
+                required
+                maxlength={200}
+                value={values.contact ?? ''}
+                aria-describedby={described('contact', 'ho-contact-hint')}
+                aria-invalid={errors.contact ? 'true' : undefined}
+              />
+            </div>
+            <div class="kern-form-input">
+              <label class="kern-label" for="ho-time">
+                Wann passt ein Rückruf? (freiwillig)
+              </label>
+              <input class="kern-form-input__input" id="ho-time" name="preferredTime" type="text" maxlength={100} value={values.preferredTime ?? ''} />
+            </div>
+            <div class="kern-form-input">
+              <label class="kern-label" for="ho-message">
+                Ihr Anliegen
+              </label>
+              {err('message')}
+              <textarea
+                class={`kern-form-input__input${errors.message ? ' kern-form-input__input--error' : ''}`}
+                id="ho-message"
+                name="message"
+                rows={4}
+                required
+                maxlength={2000}
+                aria-describedby={described('message')}
+                aria-invalid={errors.message ? 'true' : undefined}
+              >
+                {values.message ?? ''}
+              </textarea>
+            </div>
+            <div class="kern-form-check">
+              <input
+                class={`kern-form-check__checkbox${errors.consent ? ' kern-form-check__checkbox--error' : ''}`}
+                type="checkbox"
+                id="ho-consent"
+                name="consent"
+                value="1"
+                required
+                aria-describedby={described('consent')}
+              />
+              <label class="kern-label" for="ho-consent">
+                Ich bin einverstanden, dass die Stadt meine Angaben speichert, um mein Anliegen zu bearbeiten. Sie werden nach {HANDOVER_RETENTION_DAYS}{' '}
+                Tagen gelöscht.
+              </label>
+            </div>
+            {err('consent')}
+            <button class="kern-btn kern-btn--primary" type="submit">
+              <span class="kern-label">Anfrage senden</span>
+            </button>
+          </form>
+        </div>
+      ),
+    });
+  };
+
+  app.get('/assistent/kontakt', (c) => handoverPage(c, { c: validConv(c.req.query('c')) ?? '' }, {}));
+  app.post('/assistent/kontakt', async (c) => {
+    await limitAsk(c);
+    const f = await formFields(c);
+    const conv = validConv(f.c);
+    let topic: string | null = null;
+    if (conv) topic = (await listConversationTurns(c.var.ctx.db, conv, 5)).map((t) => t.topTitle).filter(Boolean).pop() ?? null;
+    try {
+      await requestHandover(c.var.ctx, { kind: f.kind, name: f.name || null, contact: f.contact ?? '', preferredTime: f.preferredTime || null, message: f.message ?? '', topic, consent: f.consent === '1' });
+    } catch (e) {
+      if (isAppError(e) && e.code === 'validation') {
+        const errors = Object.fromEntries((e.details?.fields ?? []).map((x) => [x.field, x.message]));
+        c.status(422);
+        return handoverPage(c, f, errors);
+      }
+      throw e;
+    }
+    return handoverPage(c, {}, {}, true);
+  });
+
+  // Embeddable widget page (shown in an iframe by /static/app/widget.js on other sites).
+  app.get('/assistent/widget', async (c) => {
+    const { ctx } = c.var;
+    const lang = c.req.query('lang') === 'en' ? 'en' : 'de';
+    const conversationId = newId();
+    // This page alone may be framed by any site; everything else keeps frame-ancestors 'self'.
+    c.header(
+      'Content-Security-Policy',
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors *",
+    );
+    c.header('X-Frame-Options', '');
+    return c.html(
+      '<!doctype html>' +
+        (
+          <html lang={lang}>
+            <head>
+              <meta charset="utf-8" />
+              <meta name="viewport" content="width=device-width, initial-scale=1" />
+              <title>{`${lang === 'en' ? 'Assistant' : 'Assistent'} – ${ctx.town.name}`}</title>
+              <link rel="stylesheet" href="/static/kern/fonts/fira-sans.css" />
+              <link rel="stylesheet" href="/static/kern/kern.min.css" />
+              <link rel="stylesheet" href="/static/app.css" />
+              <link rel="stylesheet" href="/static/app/assistant.css" />
+              <script src="/static/app/assistant.js" defer />
+            </head>
+            <body class="lotse lotse-widget-page">
+              <main class="lotse-chat lotse-chat--widget lotse-stack" id="inhalt" data-widget="1">
+                <h1 class="kern-heading-small">
+                  {lang === 'en' ? 'Assistant' : 'KI-Assistent'} · {ctx.town.name}
+                </h1>
+                <Disclosure lang={lang} />
+                <ol class="lotse-chat__log" id="assistant-log" aria-live="polite" aria-relevant="additions" aria-label={lang === 'en' ? 'Conversation' : 'Gesprächsverlauf'} />
+                <AskForm csrf="" conversationId={conversationId} lang={lang} easy={false} action="/assistent" />
+                <p class="kern-body kern-body--small">
+                  <a class="kern-link" href="/assistent/kontakt" target="_blank" rel="noopener">
+                    {lang === 'en' ? 'Talk to a person (opens a new window)' : 'Mit einem Menschen sprechen (öffnet neues Fenster)'}
+                  </a>
+                </p>
+              </main>
+            </body>
+          </html>
+        ),
+    );
+  });
+
+  // ------------------------------------------------------------------------ staff
+  app.get('/verwaltung/assistent', requirePermission('assistant.review'), async (c) => {
+    const { ctx, user, csrfToken } = c.var;
+    const actor = userActor(user!);
+    const o = await getReviewOverview(ctx, actor);
+    const canSynonym = can(user!.roles, 'catalog.edit');
+    const msg = c.req.query('ok');
+    return renderPage(c, {
+      title: 'Assistent: Durchsicht',
+      area: 'staff',
+      head: <link rel="stylesheet" href="/static/app/assistant.css" />,
+      children: (
+        <div class="lotse-stack">
+          <h1 class="kern-heading-large">Assistent: Durchsicht</h1>
+          {msg ? (
+            <div class="kern-alert kern-alert--success" role="status">
+              <div class="kern-alert__header">
+                <span class="kern-icon kern-icon--success" aria-hidden="true" />
+                <span class="kern-title">{msg === 'synonym' ? 'Synonym gespeichert – die Suche nutzt es sofort.' : msg === 'erledigt' ? 'Als erledigt markiert.' : 'Gespeichert.'}</span>
+              </div>
+            </div>
+          ) : null}
+          <section aria-labelledby="ho-title" class="lotse-stack">
+            <h2 id="ho-title" class="kern-heading-medium">
+              Rückrufwünsche und Nachrichten ({o.handovers.length} offen)
+            </h2>
+            {o.handovers.length === 0 ? (
+              <p class="kern-body">Keine offenen Anfragen.</p>
+            ) : (
+              <div class="lotse-table-wrap">
+                <table class="kern-table">
+                  <caption class="kern-sr-only">Offene Rückrufwünsche und Nachrichten</caption>
+                  <thead class="kern-table__header">
+                    <tr class="kern-table__row">
+                      <th scope="col" class="kern-table__header">Eingang</th>
+                      <th scope="col" class="kern-table__header">Art</th>
+                      <th scope="col" class="kern-table__header">Kontakt</th>
+                      <th scope="col" class="kern-table__header">Anliegen</th>
+                      <th scope="col" class="kern-table__header">Aktion</th>
+                    </tr>
+                  </thead>
+                  <tbody class="kern-table__body">
+                    {o.handovers.map((h) => (
+                      <tr class="kern-table__row">
+                        <td class="kern-table__cell">{h.createdAt.toLocaleString('de-DE', { timeZone: ctx.town.timeZone })}</td>
+                        <td class="kern-table__cell">{h.kind === 'callback' ? 'Rückruf' : 'E-Mail'}</td>
+                        <td class="kern-table__cell">
+                          {h.name ? `${h.name}, ` : ''}
+                          {h.contact}
+                          {h.preferredTime ? ` (${h.preferredTime})` : ''}
+                        </td>
+                        <td class="kern-table__cell">
+                          {h.topic ? <strong>{h.topic}: </strong> : null}
+                          {h.message}
+                        </td>
+                        <td class="kern-table__cell">
+                          <form method="post" action={`/verwaltung/assistent/anfragen/${h.id}/erledigt`}>
+                            <input type="hidden" name="_csrf" value={csrfToken} />
+                            <button class="kern-btn kern-btn--secondary kern-btn--small" type="submit">
+                              <span class="kern-label">Erledigt</span>
+                            </button>
+                          </form>
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </section>
+          <section aria-labelledby="q-title" class="lotse-stack">
+            <h2 id="q-title" class="kern-heading-medium">
+              Fragen zur Durchsicht
+            </h2>
+            <p class="kern-body">
+              Abgelehnte, unsichere (Konfidenz unter 0,45) und schlecht bewertete Fragen der letzten 90 Tage, nach Thema gruppiert. Persönliche Daten
+              wurden vor dem Speichern entfernt.{' '}
+              {o.llmFallbacks ? `Bei ${o.llmFallbacks} Antworten musste das Sprachmodell auf die Textbausteine zurückfallen (siehe Markierung).` : ''}
+            </p>
+            {o.groups.length === 0 ? <p class="kern-body">Nichts zu tun.</p> : null}
+            {o.groups.map((g, gi) => (
+              <div class="kern-card lotse-review-group">
+                <div class="kern-card__container">
+                  <div class="kern-card__header">
+                    <h3 class="kern-title">
+                      {g.topic} ({g.questions.length})
+                    </h3>
+                  </div>
+                  <div class="kern-card__body lotse-stack">
+                    <ul class="lotse-review-list">
+                      {g.questions.map((q) => (
+                        <li>
+                          <span lang={q.lang}>„{q.question}“</span>{' '}
+                          <span class="kern-body--small">
+                            ({q.createdAt.toLocaleDateString('de-DE', { timeZone: ctx.town.timeZone })}, Konfidenz {q.confidence.toFixed(2).replace('.', ',')}
+                            {q.rating === 'down' ? ', negativ bewertet' : q.rating === 'up' ? ', positiv bewertet' : ''}
+                            {q.comment ? `, Kommentar: „${q.comment}“` : ''}
+                            {q.llmStatus?.startsWith('fallback') ? `, LLM-Rückfall: ${q.llmDetail ?? q.llmStatus}` : ''})
+                          </span>
+                        </li>
+                      ))}
+                    </ul>
+                    {canSynonym ? (
+                      <form method="post" action="/verwaltung/assistent/synonym" class="lotse-review-synonym">
+                        <input type="hidden" name="_csrf" value={csrfToken} />
+                        <div class="kern-form-input">
+                          <label class="kern-label" for={`syn-term-${gi}`}>
+                            Wort der Bürgerinnen und Bürger
+                          </label>
+                          <input class="kern-form-input__input" id={`syn-term-${gi}`} name="term" type="text" required maxlength={100} />
+                        </div>
+                        <div class="kern-form-input">
+                          <label class="kern-label" for={`syn-exp-${gi}`}>
+                            soll finden (Begriff aus dem Katalog)
+                          </label>
+                          <input class="kern-form-input__input" id={`syn-exp-${gi}`} name="expansion" type="text" required maxlength={200} value={g.serviceId ? g.topic : ''} />
+                        </div>
+                        <button class="kern-btn kern-btn--secondary kern-btn--small" type="submit">
+                          <span class="kern-label">Synonym hinzufügen</span>
+                        </button>
+                      </form>
+                    ) : (
+                      <p class="kern-body">
+                        <a class="kern-link" href="/verwaltung/katalog">
+                          Synonym oder Leistungstext im Katalog verbessern
+                        </a>
+                      </p>
+                    )}
+                    {g.serviceId ? (
+                      <p class="kern-body">
+                        <a class="kern-link" href={`/leistungen/${encodeURIComponent(g.serviceId)}`}>
+                          Leistung „{g.topic}“ ansehen
+                        </a>
+                      </p>
+                    ) : null}
+                    <form method="post" action="/verwaltung/assistent/gesehen">
+                      <input type="hidden" name="_csrf" value={csrfToken} />
+                      {g.questions.map((q) => (
+                        <input type="hidden" name="ids" value={q.id} />
+                      ))}
+                      <button class="kern-btn kern-btn--tertiary kern-btn--small" type="submit">
+                        <span class="kern-label">Als gesehen markieren</span>
+                      </button>
+                    </form>
+                  </div>
+                </div>
+              </div>
+            ))}
+          </section>
+        </div>
+      ),
+    });
+  });
+
+  app.post('/verwaltung/assistent/anfragen/:id/erledigt', requirePermission('assistant.review'), async (c) => {
+    await completeHandover(c.var.ctx, userActor(c.var.user!), c.req.param('id'));
+    return c.redirect('/verwaltung/assistent?ok=erledigt', 303);
+  });
+  app.post('/verwaltung/assistent/gesehen', requirePermission('assistant.review'), async (c) => {
+    const body = await c.req.parseBody({ all: true });
+    const raw = body.ids;
+    const ids = (Array.isArray(raw) ? raw : [raw]).filter((v): v is string => typeof v === 'string' && /^[0-9a-f-]{36}$/i.test(v));
+    await markReviewed(c.var.ctx, userActor(c.var.user!), ids);
+    return c.redirect('/verwaltung/assistent?ok=gesehen', 303);
+  });
+  app.post('/verwaltung/assistent/synonym', requirePermission('assistant.review'), async (c) => {
+    const f = await formFields(c);
+    await addSynonymFromReview(c.var.ctx, userActor(c.var.user!), f.term ?? '', f.expansion ?? '');
+    return c.redirect('/verwaltung/assistent?ok=synonym', 303);
+  });
+}
