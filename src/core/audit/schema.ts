@@ -1,8 +1,13 @@
-import { bigserial, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { bigint, bigserial, index, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /**
- * Append-only, hash-chained audit log. `hash = sha256(prevHash + canonical(row))`;
- * `lotse audit verify` recomputes the chain and names the first broken row.
+ * Append-only, hash-chained audit log.
+ * `writeAudit` inserts an entry in the caller's transaction (no lock, so audit never serialises
+ * business transactions); the sealer (`sealAudit`, run by the job worker every second and by
+ * `lotse audit verify`) then assigns the gapless `chain_pos` and the chain hash
+ * `hash = sha256(prevHash | chainPos | sha256(canonical(entry)))`, once.
+ * A trigger forbids every other UPDATE, and all DELETE/TRUNCATE.
  */
 export const auditLog = pgTable(
   'audit_log',
@@ -18,8 +23,14 @@ export const auditLog = pgTable(
     /** Before/after summary without personal data. */
     summary: jsonb('summary').notNull().default({}),
     requestId: text('request_id'),
-    prevHash: text('prev_hash').notNull(),
-    hash: text('hash').notNull(),
+    /** Position in the hash chain (1, 2, 3 … without gaps); NULL until sealed. */
+    chainPos: bigint('chain_pos', { mode: 'number' }),
+    prevHash: text('prev_hash'),
+    hash: text('hash'),
   },
-  (t) => [index('audit_object_idx').on(t.objectType, t.objectId)],
+  (t) => [
+    index('audit_object_idx').on(t.objectType, t.objectId),
+    uniqueIndex('audit_chain_pos_idx').on(t.chainPos),
+    index('audit_unsealed_idx').on(t.seq).where(sql`chain_pos IS NULL`),
+  ],
 );
