@@ -25,3 +25,6 @@ export { LIMITS as DOCUMENT_LIMITS } from './documents/limits.ts';
 
 // Triage: text classification with abstention, model registry (triage/)
 export * from './triage/index.ts';
+
+// E-mail parsing and triage (mail/)
+export * from './mail/index.ts';

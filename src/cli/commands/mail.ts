@@ -1,0 +1,56 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { Command } from 'commander';
+import { toMailTriageJson, triageMail, type MailTriageResult } from '../../modules/mailroom/index.ts';
+import { EXIT, printJson, withContext } from '../run.ts';
+
+/**
+ * `lotse mail triage FILE.eml... [--json] [--model NAME] [--offline]`: parses each message,
+ * detects replies/auto-replies/bounces and references, assigns a category and department
+ * or abstains. One JSON object per line (interfaces.md). Unreadable files are reported on
+ * stderr and do not stop the others (exit 2 at the end).
+ */
+export function register(program: Command): void {
+  const mail = program.command('mail').description('E-Mails lesen und zuordnen');
+  mail
+    .command('triage')
+    .description('E-Mails (.eml) einordnen: Kategorie, Fachbereich, Bezüge, Antwort/Abwesenheit/Unzustellbar')
+    .argument('<files...>', 'eine oder mehrere .eml-Dateien')
+    .option('--json', 'JSON Lines auf stdout (Schnittstelle siehe interfaces.md)')
+    .option('--model <name>', 'trainiertes Modell aus der Registry statt der Stichwortliste', 'mail')
+    .option('--offline', 'ohne Datenbank (nur Regeln, Stichwortliste, Standard-Zuordnung der Fachbereiche)')
+    .action(async (files: string[], opts: { json?: boolean; model: string; offline?: boolean }) => {
+      let failed = 0;
+      const run = async (ctx: Parameters<typeof triageMail>[0]) => {
+        for (const file of files) {
+          let raw: Buffer;
+          try {
+            raw = await readFile(file);
+          } catch (e) {
+            failed++;
+            process.stderr.write(`${file}: Datei nicht lesbar (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).\n`);
+            continue;
+          }
+          let r: MailTriageResult;
+          try {
+            r = await triageMail(ctx, raw, { modelName: opts.model });
+          } catch (e) {
+            failed++;
+            process.stderr.write(`${file}: Nachricht nicht lesbar (${(e as Error).message}).\n`);
+            continue;
+          }
+          if (opts.json) printJson(toMailTriageJson(basename(file), r));
+          else {
+            const flags = [r.isReply && 'Antwort', r.isAutoReply && 'Abwesenheitsnotiz', r.isBounce && 'unzustellbar'].filter(Boolean).join(', ');
+            const refs = [...r.references.aktenzeichen.map((a) => `Az. ${a}`), ...r.references.kassenzeichen.map((k) => `Kassenzeichen ${k}`), ...r.references.ticket.map((t) => `#${t}`)].join(', ');
+            process.stdout.write(
+              `${file}: ${r.category ?? (r.abstained ? '(zur Prüfung)' : '(keine Kategorie)')} → ${r.department ?? '–'} (${(100 * r.confidence).toFixed(0)} %, ${r.decidedBy})${flags ? ` [${flags}]` : ''}${refs ? ` {${refs}}` : ''}\n`,
+            );
+          }
+        }
+      };
+      if (opts.offline) await run(null);
+      else await withContext(run);
+      if (failed) process.exitCode = EXIT.usage;
+    });
+}

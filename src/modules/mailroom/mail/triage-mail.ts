@@ -1,0 +1,150 @@
+import type { AppContext } from '../../../core/context.ts';
+import { getSetting } from '../../../core/settings/index.ts';
+import { loadActiveModel } from '../triage/classify-text.ts';
+import { classifyWith } from '../../../ml/text-classifier.ts';
+import { parseMail, type ParsedMessage } from './parse-mail.ts';
+import { applyRules, keywordScores, MAIL_CATEGORIES, MAIL_RULES_VERSION, rankKeywords } from './rules.ts';
+
+/** Default routing of mail categories to the `departments` keys of the town configuration. */
+export const DEFAULT_MAIL_DEPARTMENTS: Record<string, string> = {
+  Bürgerbüro: 'buergerdienste',
+  Ordnungsamt: 'ordnung',
+  'Steuern/Kasse': 'finanzen',
+  Bauen: 'bauen',
+  Soziales: 'soziales',
+  Rechnungseingang: 'finanzen',
+  Sonstiges: 'organisation',
+};
+
+/** Settings key holding overrides `{category: departmentKey}` (configurable per town). */
+export const MAIL_DEPARTMENTS_SETTING = 'mailroom.mailDepartments';
+
+export interface MailTriageOptions {
+  /** Registry name of a trained mail model; used instead of the keyword lexicon when active. */
+  modelName?: string;
+  /** Category → department key; defaults to settings + {@link DEFAULT_MAIL_DEPARTMENTS}. */
+  departments?: Record<string, string>;
+  /** Minimal keyword confidence to route without review. */
+  minKeywordConfidence?: number;
+}
+
+export interface MailTriageResult {
+  messageId: string | null;
+  subject: string;
+  from: string;
+  category: string | null;
+  department: string | null;
+  confidence: number;
+  abstained: boolean;
+  references: { aktenzeichen: string[]; kassenzeichen: string[]; ticket: string[] };
+  isReply: boolean;
+  isAutoReply: boolean;
+  isBounce: boolean;
+  /** What decided: `auto-reply`, `bounce`, a rule name, `keywords` or `model:NAME@VERSION`. */
+  decidedBy: string;
+  rulesVersion: string;
+  top: { category: string; score: number }[];
+  message: ParsedMessage;
+}
+
+/** The town's own mail domains: configured addresses/website plus the recipients of this message. */
+function ownDomains(ctx: AppContext | null, msg: ParsedMessage): string[] {
+  const d = new Set<string>();
+  const add = (s: string | undefined) => {
+    const m = /@([^>\s]+)$/.exec(s ?? '') ?? /^https?:\/\/(?:www\.)?([^/:]+)/i.exec(s ?? '');
+    if (m) d.add(m[1]!.toLowerCase());
+  };
+  if (ctx) {
+    add(ctx.town.contact.email);
+    add(ctx.town.contact.eInvoiceEmail);
+    add(ctx.town.website);
+  }
+  for (const t of msg.to) add(t);
+  return [...d];
+}
+
+/** Department keys for mail categories (settings override the defaults; unknown keys are dropped). */
+export async function mailDepartments(ctx: AppContext | null): Promise<Record<string, string>> {
+  const overrides = ctx ? await getSetting<Record<string, string>>(ctx.db, MAIL_DEPARTMENTS_SETTING, {}) : {};
+  const merged = { ...DEFAULT_MAIL_DEPARTMENTS, ...overrides };
+  if (!ctx) return merged;
+  const known = new Set(ctx.town.departments.map((x) => x.key));
+  return Object.fromEntries(Object.entries(merged).filter(([, dep]) => known.has(dep)));
+}
+
+/**
+ * Triage of one parsed message: auto-replies and bounces get no category; rules decide
+ * e-invoices, phishing and Kassenzeichen; then a trained model (if `modelName` is active)
+ * or the keyword lexicon, abstaining when unsure. `ctx` may be null (no database: lexicon
+ * and default departments only).
+ */
+export async function triageParsedMail(ctx: AppContext | null, msg: ParsedMessage, opts: MailTriageOptions = {}): Promise<MailTriageResult> {
+  const departments = opts.departments ?? (await mailDepartments(ctx));
+  const base = {
+    messageId: msg.messageId,
+    subject: msg.subject,
+    from: msg.from,
+    references: { aktenzeichen: msg.identifiers.aktenzeichen, kassenzeichen: msg.identifiers.kassenzeichen, ticket: msg.identifiers.ticket },
+    isReply: msg.isReply,
+    isAutoReply: msg.isAutoReply,
+    isBounce: msg.isBounce,
+    rulesVersion: MAIL_RULES_VERSION,
+    message: msg,
+  };
+  const decide = (category: string | null, confidence: number, decidedBy: string, top: { category: string; score: number }[], abstained = false): MailTriageResult => ({
+    ...base,
+    category: abstained ? null : category,
+    department: abstained || !category ? null : (departments[category] ?? null),
+    confidence,
+    abstained,
+    decidedBy,
+    top,
+  });
+
+  // Not a citizen request: no category, nothing to abstain from.
+  if (msg.isBounce) return decide(null, 1, 'bounce', []);
+  if (msg.isAutoReply) return decide(null, 1, 'auto-reply', []);
+
+  const rule = applyRules(msg, { shortName: ctx?.town.shortName ?? 'northeim', domains: ownDomains(ctx, msg) });
+  if (rule) return decide(rule.category, rule.confidence, `rule:${rule.rule}`, [{ category: rule.category, score: rule.confidence }]);
+
+  if (ctx && opts.modelName) {
+    const m = await loadActiveModel(ctx, opts.modelName);
+    if (m) {
+      const p = classifyWith(m.classifier, { subject: msg.subject, text: msg.ownText || msg.text });
+      return decide(p.category, p.confidence, `model:${m.name}@${m.version}`, p.top, p.abstained);
+    }
+  }
+
+  const ranking = rankKeywords(keywordScores(msg));
+  const top = ranking.filter((r) => r.score > 0);
+  const best = top[0];
+  const min = opts.minKeywordConfidence ?? 0.45;
+  if (!best || best.score < min) return decide(null, best?.score ?? 0, 'keywords', top, true);
+  return decide(best.category, best.score, 'keywords', top);
+}
+
+/** Parses and triages one raw message (see {@link parseMail}, {@link triageParsedMail}). */
+export async function triageMail(ctx: AppContext | null, raw: Buffer, opts: MailTriageOptions = {}): Promise<MailTriageResult> {
+  return triageParsedMail(ctx, await parseMail(raw), opts);
+}
+
+/** The JSON object of `lotse mail triage --json` (interfaces doc), nothing more. */
+export function toMailTriageJson(file: string, r: MailTriageResult) {
+  return {
+    file,
+    messageId: r.messageId,
+    subject: r.subject,
+    from: r.from,
+    category: r.category,
+    department: r.department,
+    confidence: r.confidence,
+    abstained: r.abstained,
+    references: r.references,
+    isReply: r.isReply,
+    isAutoReply: r.isAutoReply,
+    isBounce: r.isBounce,
+  };
+}
+
+export { MAIL_CATEGORIES };
