@@ -1,0 +1,96 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext } from '../../../../test/helpers/context.ts';
+import type { AppContext } from '../../../core/context.ts';
+import { execRows } from '../../../core/db/index.ts';
+import { cliActor, type Actor } from '../../../core/auth/actor.ts';
+import { ingestDocument } from './ingest-document.ts';
+import { documentJobs } from './jobs.ts';
+import { findDocument } from './repository.ts';
+
+const DIR = resolve(import.meta.dirname, '../../../../../shared/data/invoices');
+const haveSamples = existsSync(DIR);
+const sample = (f: string) => readFileSync(join(DIR, f));
+
+describe.skipIf(!haveSamples)('ingestDocument (stores, dedups, extracts, audits)', () => {
+  let ctx: AppContext;
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'lotse-ingest-'));
+    ctx = await createTestContext({ LOTSE_DATA_DIR: dataDir });
+  });
+  afterAll(async () => {
+    await ctx.database.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('routes a valid XRechnung to the finance department and keeps the original', async () => {
+    const buf = sample('kosit-01.01a-ubl.xml');
+    const r = await ingestDocument(ctx, cliActor, { buffer: buf, filename: 'kosit-01.01a-ubl.xml', source: 'upload' });
+    expect(r).toMatchObject({ kind: 'xrechnung-ubl', status: 'routed', category: 'Rechnungseingang', department: 'finanzen', abstained: false, sameFile: false });
+    expect(r.fields).toMatchObject({ invoiceNumber: '123456XX', totals: { gross: 336.9 } });
+    const row = (await findDocument(ctx.db, r.documentId))!;
+    expect(readFileSync(join(dataDir, row.storagePath)).equals(buf)).toBe(true);
+    expect(row.modelVersion).toContain('lotse-invoice-rules-1');
+    expect(row.retentionUntil).not.toBeNull();
+    const audit = await execRows<{ action: string }>(ctx.db, sql`SELECT action FROM audit_log WHERE object_type = 'document' AND object_id = ${String(r.documentId)} ORDER BY seq`);
+    expect(audit.map((a) => a.action)).toEqual(['document.receive', 'document.process']);
+  });
+
+  it('the same file again → duplicate, no second record', async () => {
+    const r = await ingestDocument(ctx, cliActor, { buffer: sample('kosit-01.01a-ubl.xml'), filename: 'nochmal.xml', source: 'upload' });
+    expect(r).toMatchObject({ status: 'duplicate', sameFile: true });
+    expect(r.reason).toMatch(/Dieselbe Datei/);
+    const [n] = await execRows<{ n: number }>(ctx.db, sql`SELECT count(*)::int AS n FROM documents`);
+    expect(n!.n).toBe(1);
+  });
+
+  it('same invoice number + seller in another file → duplicate with reason', async () => {
+    const xml = sample('kosit-01.01a-ubl.xml').toString('utf8').replace('<cbc:Note>#ADU#', '<cbc:Note>#ADU# Kopie. ');
+    const r = await ingestDocument(ctx, cliActor, { buffer: Buffer.from(xml), filename: 'kopie.xml', source: 'upload' });
+    expect(r).toMatchObject({ status: 'duplicate', sameFile: false, abstained: true });
+    expect(r.reason).toMatch(/Rechnung Nr\. 123456XX .* bereits als Dokument \d+/);
+  });
+
+  it('an invalid invoice goes to review naming the rule', async () => {
+    const r = await ingestDocument(ctx, cliActor, { buffer: sample('zf-XRECHNUNG_Einfach.pdf'), filename: 'zf.pdf', source: 'folder' });
+    expect(r).toMatchObject({ kind: 'zugferd', status: 'review', abstained: true, pages: 3 });
+    expect(r.reason).toContain('LOTSE-LEITWEG-ID');
+  });
+
+  it('a broken file is rejected with a reason, original kept, batch goes on', async () => {
+    const r = await ingestDocument(ctx, cliActor, { buffer: Buffer.from('%PDF-1.7\n1 0 obj'), filename: 'kaputt.pdf', source: 'upload' });
+    expect(r).toMatchObject({ status: 'rejected' });
+    expect(r.reason).toMatch(/beschädigt/);
+    const row = (await findDocument(ctx.db, r.documentId))!;
+    expect(existsSync(join(dataDir, row.storagePath))).toBe(true);
+    const empty = await ingestDocument(ctx, cliActor, { buffer: Buffer.alloc(0), filename: 'leer.pdf', source: 'upload' });
+    expect(empty).toMatchObject({ status: 'rejected', reason: 'Die Datei ist leer (0 Byte).' });
+  });
+
+  it('without a triage model, other documents go to review (abstained)', async () => {
+    const r = await ingestDocument(ctx, cliActor, { buffer: Buffer.from('Sehr geehrte Damen und Herren, die Straßenlaterne vor Haus 5 ist seit Tagen defekt.'), filename: 'brief.txt', source: 'upload' });
+    expect(r).toMatchObject({ kind: 'unknown', status: 'review', category: null, abstained: true });
+  });
+
+  it('scans are queued as documents.ocr jobs in intake mode; the job finishes them', async () => {
+    const r = await ingestDocument(ctx, cliActor, { buffer: sample('scan-EN16931_Einfach.pdf'), filename: 'scan.pdf', source: 'folder' }, { ocr: 'job' });
+    expect(r).toMatchObject({ status: 'processing', kind: 'scan' });
+    const jobs = await execRows<{ queue: string; payload: { documentId: number } }>(ctx.db, sql`SELECT queue, payload FROM jobs WHERE queue = 'documents.ocr'`);
+    expect(jobs).toEqual([{ queue: 'documents.ocr', payload: { documentId: r.documentId } }]);
+    await documentJobs['documents.ocr']!(ctx, { documentId: r.documentId });
+    const row = (await findDocument(ctx.db, r.documentId))!;
+    expect(row).toMatchObject({ ocr: true, category: 'Rechnungseingang' });
+    // same number + seller as the ZUGFeRD PDF ingested above
+    expect(row.status).toBe('duplicate');
+    expect((row.fields as { invoice: { invoiceNumber: string } }).invoice.invoiceNumber).toBe('471102');
+  }, 60_000);
+
+  it('needs the mailroom.process permission', async () => {
+    const council: Actor = { type: 'user', id: 'u1', roles: ['council'], department: null };
+    await expect(ingestDocument(ctx, council, { buffer: Buffer.from('x'), filename: 'x.txt', source: 'upload' })).rejects.toMatchObject({ code: 'forbidden' });
+  });
+});
