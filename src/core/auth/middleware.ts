@@ -77,6 +77,9 @@ export const sessionMiddleware: MiddlewareHandler<AppEnv> = async (c, next) => {
     if (cookieCsrf !== csrf) setCookie(c, CSRF_COOKIE, csrf, opts);
   } else if (validCookieCsrf) {
     csrf = validCookieCsrf;
+  } else if (isApiPath(c.req.path)) {
+    // Machine clients of the public API need no token (and no cookie on every answer).
+    csrf = '';
   } else {
     csrf = randomToken();
     setCookie(c, CSRF_COOKIE, csrf, opts);

@@ -132,3 +132,10 @@ describe('sessions', () => {
     expect(await resolveSession(ctx.db, token, clock)).toBeNull();
   });
 });
+
+describe('API answers', () => {
+  it('do not set a CSRF cookie for anonymous machine clients', async () => {
+    const res = await app.request('/api/v1/openapi.json');
+    expect(res.headers.getSetCookie().filter((c) => c.startsWith('lotse_csrf='))).toEqual([]);
+  });
+});
