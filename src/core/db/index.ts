@@ -54,10 +54,17 @@ interface Journal {
   entries: { idx: number; tag: string; when: number }[];
 }
 
+let journal: Journal | undefined;
+
+/**
+ * The migration journal as it was when this process first read it: the code that runs is
+ * the code that was loaded, even if the folder changes underneath (e.g. during an upgrade).
+ */
 function readJournal(): Journal {
+  if (journal) return journal;
   const file = join(MIGRATIONS_DIR, 'meta/_journal.json');
-  if (!existsSync(file)) return { entries: [] };
-  return JSON.parse(readFileSync(file, 'utf8')) as Journal;
+  journal = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Journal) : { entries: [] };
+  return journal;
 }
 
 /** The migration tags the code knows, in order (`0000_core`, …). */
@@ -75,7 +82,9 @@ function journalEntries(): number {
  */
 function migrationsFolder(upTo: number | undefined): { folder: string; cleanup(): void } {
   const journal = readJournal();
-  if (upTo === undefined || upTo >= journal.entries.length) return { folder: MIGRATIONS_DIR, cleanup: () => undefined };
+  if (upTo === undefined) upTo = journal.entries.length;
+  const onDisk = (JSON.parse(readFileSync(join(MIGRATIONS_DIR, 'meta/_journal.json'), 'utf8')) as Journal).entries.length;
+  if (upTo >= onDisk) return { folder: MIGRATIONS_DIR, cleanup: () => undefined };
   const dir = mkdtempSync(join(tmpdir(), 'lotse-migrations-'));
   mkdirSync(join(dir, 'meta'));
   const entries = journal.entries.slice(0, upTo);
