@@ -48,7 +48,12 @@ async function serveFile(root: string, rel: string): Promise<Response> {
   try {
     const body = await readFile(full);
     return new Response(body, {
-      headers: { 'content-type': MIME[extname(full)] ?? 'application/octet-stream', 'cache-control': 'public, max-age=3600' },
+      headers: {
+        'content-type': MIME[extname(full)] ?? 'application/octet-stream',
+        'cache-control': 'public, max-age=3600',
+        // Public assets; the assistant widget script is loaded by other websites.
+        'cross-origin-resource-policy': 'cross-origin',
+      },
     });
   } catch {
     return new Response('Not found', { status: 404 });
@@ -110,6 +115,9 @@ export function createHttpApp(ctx: AppContext, opts: HttpAppOptions): AppRouter 
         frameAncestors: ["'self'"],
       },
       referrerPolicy: 'same-origin',
+      // A route may set its own header (e.g. the embeddable assistant widget page widens
+      // frame-ancestors for itself only); every other response gets these defaults.
+      overwrite: false,
     }),
   );
 
