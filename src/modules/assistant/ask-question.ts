@@ -118,7 +118,13 @@ export async function askQuestion(ctx: AppContext, input: AskInput, opts: AskOpt
     let services: Service[] = [];
     let confidence = 0;
     let followUp = false;
-    if (followUpCandidate) {
+    let noTopic = false;
+    if (!followUpCandidate && isFollowUp(question)) {
+      // "und was kostet das?" without a live conversation: nothing to refer to.
+      services = [];
+      confidence = 0;
+      noTopic = true;
+    } else if (followUpCandidate) {
       followUp = true;
       confidence = conversation!.lastConfidence;
       services = (await Promise.all(conversation!.topicServiceIds.slice(0, 1).map((id) => getService(ctx, id)))).filter((s): s is Service => s !== null);
@@ -135,7 +141,7 @@ export async function askQuestion(ctx: AppContext, input: AskInput, opts: AskOpt
       }
     }
     if (!services.length) {
-      result = refuse('weak_evidence', Number(confidence.toFixed(4)));
+      result = refuse(noTopic ? 'no_topic' : 'weak_evidence', Number(confidence.toFixed(4)));
     } else {
       const composed = composeAnswer(services, { lang, baseUrl, aspect, easy, followUp });
       let answer = composed.text;

@@ -17,6 +17,8 @@ const MUST_REFUSE: [string, string][] = [
   ['weather', 'Regnet es am Samstag in Northeim?'],
   ['weather', "What's the weather like tomorrow?"],
   ['weather', 'Wie warm wird es am Wochenende?'],
+  ['weather', 'Soll es morgen in Göttingen schneien?'],
+  ['weather', 'Gibt es heute Abend Gewitter? Wie wird das Wetter?'],
   ['sports', 'Wie ist das Derby Schalke gegen Dortmund ausgegangen?'],
   ['sports', 'Who won the Champions League final?'],
   ['sports', 'Wer wird Weltmeister?'],

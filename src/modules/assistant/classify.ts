@@ -26,7 +26,8 @@ export type RefusalReason =
   | 'code'
   | 'harmful'
   | 'chitchat'
-  | 'weak_evidence';
+  | 'weak_evidence'
+  | 'no_topic';
 
 export interface GuardResult {
   reason: RefusalReason | null;
@@ -137,7 +138,7 @@ const CATEGORIES: Category[] = [
     reason: 'weather',
     strong: [
       { id: 'weather-word', re: re(String.raw`\b(wetter\w*|wettervorhersage|wetterbericht|weather|forecast|unwetterwarnung)\b`), w: 1 },
-      { id: 'weather-verb', re: re(String.raw`\b(regnet|schneit|gewitter|hagelt) es\b|\bwird es (morgen|heute|am wochenende)? ?(regnen|schneien|warm|kalt|sonnig|heiss)\b|\b(will|is) it (rain|snow|be sunny|be hot|be cold)\w*\b|\bwie (warm|kalt) (wird|ist) es\b|\btemperatur(en)? (morgen|heute|am wochenende)\b`), w: 1 },
+      { id: 'weather-verb', re: re(String.raw`\b(regnet|schneit|gewittert|hagelt|stuermt) es\b|\b(wird|soll) es\b.{0,40}\b(regnen|schneien|gewittern|hageln|stuermen|warm|kalt|sonnig|heiss|frost\w*)\b|\b(regnen|schneien|gewittern|hageln)\b.{0,30}\b(morgen|heute|wochenende|naechste woche)\b|\b(morgen|heute|am wochenende)\b.{0,30}\b(regnen|schneien|gewittern|hageln)\b|\b(will|is) it (rain|snow|be sunny|be hot|be cold)\w*\b|\bwie (warm|kalt) (wird|ist) es\b|\btemperatur(en)? (morgen|heute|am wochenende)\b`), w: 1 },
     ],
   },
   {

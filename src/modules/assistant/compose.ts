@@ -250,6 +250,10 @@ const REFUSAL: Record<RefusalReason, { de: string; en: string }> = {
   code: { de: 'Programmcode schreibe ich nicht. Ich beantworte Fragen zu Leistungen der Stadtverwaltung.', en: 'I do not write code. I answer questions about the town’s services.' },
   harmful: { de: 'Dabei kann ich nicht helfen.', en: 'I cannot help with that.' },
   chitchat: { de: 'Dafür bin ich nicht gemacht – ich beantworte Fragen zu Leistungen der Stadtverwaltung.', en: 'That is not what I am made for – I answer questions about the town’s services.' },
+  no_topic: {
+    de: 'Worauf bezieht sich Ihre Frage? Bitte nennen Sie die Leistung, um die es geht, zum Beispiel „Was kostet ein Reisepass?“.',
+    en: 'What does your question refer to? Please name the service, for example “What does a passport cost?”.',
+  },
   weak_evidence: {
     de: 'Dazu habe ich in den Leistungsbeschreibungen der Stadt keine sichere Antwort gefunden. Ich möchte Ihnen nichts Falsches sagen.',
     en: 'I could not find a reliable answer in the town’s service information, and I do not want to tell you anything wrong.',

@@ -16,9 +16,10 @@ export const handoverSchema = z
     preferredTime: z.string().trim().max(100).optional().nullable(),
     message: z.string().trim().min(3, 'Bitte beschreiben Sie kurz Ihr Anliegen.').max(2000, 'Höchstens 2.000 Zeichen'),
     topic: z.string().trim().max(200).optional().nullable(),
-    consent: z.literal(true, { error: 'Bitte stimmen Sie der Verarbeitung zu, damit wir antworten können.' }),
+    consent: z.boolean(),
   })
   .superRefine((v, ctx) => {
+    if (v.consent !== true) ctx.addIssue({ code: 'custom', path: ['consent'], message: 'Bitte stimmen Sie der Verarbeitung zu, damit wir antworten können.' });
     if (v.kind === 'callback' && !/^[+\d][\d\s/()-]{5,}$/.test(v.contact)) {
       ctx.addIssue({ code: 'custom', path: ['contact'], message: 'Bitte geben Sie eine Telefonnummer an.' });
     }

@@ -13,6 +13,7 @@ export const REVIEW_WEAK_BELOW = WEAK_EVIDENCE_THRESHOLD + 0.1;
 
 const REASON_LABELS: Record<string, string> = {
   weak_evidence: 'Keine passende Leistung gefunden',
+  no_topic: 'Nachfrage ohne Thema',
   injection: 'Manipulationsversuch',
   abuse: 'Beleidigung',
   weather: 'Wetter',
