@@ -22,10 +22,14 @@ const parser = new XMLParser({
  * they are the door for entity-expansion bombs and external entities.
  * @throws AppError('unsupported_media_type') naming the file and the problem.
  */
-export function parseXml(text: string, filename: string): XNode {
+export function parseXml(input: string, filename: string): XNode {
+  let text = input;
   if (/<!DOCTYPE|<!ENTITY/i.test(text)) {
     throw new AppError('unsupported_media_type', `${filename}: XML mit DOCTYPE/ENTITY-Deklaration wird aus Sicherheitsgründen nicht verarbeitet.`);
   }
+  // Attachments (BG-24) are base64 blobs of often several hundred KB that Lotse does not read from the
+  // XML: drop their content before validating and parsing (more than halves the time per invoice).
+  text = text.replace(/(<(?:[\w-]+:)?(?:EmbeddedDocumentBinaryObject|AttachmentBinaryObject)\b[^>]*>)[^<]*/g, '$1');
   const valid = XMLValidator.validate(text);
   if (valid !== true) {
     throw new AppError('unsupported_media_type', `${filename}: kein wohlgeformtes XML (Zeile ${valid.err.line}: ${valid.err.msg}).`);
