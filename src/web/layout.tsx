@@ -101,6 +101,13 @@ export function renderPage(c: Context<AppEnv>, props: LayoutProps) {
                     {otherLang === 'en' ? 'English' : 'Deutsch'}
                   </a>
                   {user ? (
+                    <span class="lotse-header__user">
+                      <span class="kern-icon kern-icon--account-circle" aria-hidden="true" />
+                      <span class="kern-sr-only">Angemeldet als </span>
+                      {user.displayName}
+                    </span>
+                  ) : null}
+                  {user ? (
                     <form method="post" action="/abmelden" class="lotse-inline-form">
                       <input type="hidden" name="_csrf" value={csrfToken} />
                       <button type="submit" class="kern-btn kern-btn--tertiary kern-btn--x-small">
