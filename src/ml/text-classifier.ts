@@ -85,8 +85,7 @@ export interface Prediction {
   top: { category: string; score: number }[];
 }
 
-function fit(rows: TrainingRow[], categories: string[], opts: TrainOptions): { vocab: Vocabulary; model: LogisticModel } {
-  const docs = rows.map((r) => extractFeatures(r.subject, r.text, opts.features));
+function fit(docs: string[][], rows: TrainingRow[], categories: string[], opts: TrainOptions): { vocab: Vocabulary; model: LogisticModel } {
   const vocab = buildVocabulary(docs, opts.minDf);
   const xs = docs.map((d) => vectorize(d, vocab));
   const index = new Map(categories.map((c, i) => [c, i]));
@@ -105,10 +104,14 @@ export function trainTextClassifier(rows: TrainingRow[], options: Partial<TrainO
   if (rows.length < 10) throw new RangeError('At least 10 labelled rows are needed to train.');
   const categories = [...new Set(rows.map((r) => r.category))].sort();
   if (categories.length < 2) throw new RangeError('At least two categories are needed to train.');
-  const { train, test } = timeSplit(rows, 1 - opts.heldOutShare);
-  const first = fit(train, categories, opts);
+  // Features are extracted once and shared by the first fit, the held-out scoring and the refit.
+  const docs = rows.map((r) => extractFeatures(r.subject, r.text, opts.features));
+  const split = timeSplit(rows.map((_, i) => i), 1 - opts.heldOutShare);
+  const train = split.train.map((i) => rows[i]!);
+  const test = split.test.map((i) => rows[i]!);
+  const first = fit(split.train.map((i) => docs[i]!), train, categories, opts);
   const index = new Map(categories.map((c, i) => [c, i]));
-  const heldLogits = test.map((r) => rawLogits(first.vocab, first.model, opts.features, r.subject, r.text));
+  const heldLogits = split.test.map((i) => logits(first.model, vectorize(docs[i]!, first.vocab)));
   const heldYs = test.map((r) => index.get(r.category)!);
   const temperature = fitTemperature(heldLogits, heldYs);
   const scored: ScoredPrediction[] = test.map((r, i) => {
@@ -137,7 +140,7 @@ export function trainTextClassifier(rows: TrainingRow[], options: Partial<TrainO
     perClass: pc.classes,
     refitted: opts.refit,
   };
-  const final = opts.refit ? fit(rows, categories, opts) : first;
+  const final = opts.refit ? fit(docs, rows, categories, opts) : first;
   return {
     model: {
       kind: 'logreg-v1',

@@ -1,5 +1,6 @@
 import type { LotseModule } from '../../core/module.ts';
 import { documentJobs } from './documents/jobs.ts';
+import { triageJobs } from './triage/jobs.ts';
 
 /**
  * Mailroom: document intake, reading (PDF text layer, OCR), e-invoices, triage and routing.
@@ -8,7 +9,7 @@ import { documentJobs } from './documents/jobs.ts';
  */
 export const module: LotseModule = {
   name: 'mailroom',
-  jobs: { ...documentJobs },
+  jobs: { ...documentJobs, ...triageJobs },
 };
 
 // E-invoices and document reading (invoices/, documents/)
