@@ -65,6 +65,16 @@ export function analyzeForIndex(text: string, lexicon?: Lexicon): string[] {
   return out;
 }
 
+const VERB_PREFIXES = ['an', 'ab', 'um', 'aus', 'ein', 'zu', 'vor', 'nach', 'mit', 'weg', 'zuruck', 'ver', 'be', 'er'];
+/**
+ * The base of a stem with a verb prefix ("anmeld" → "meld", "abmeld" → "meld"), so a
+ * question with the bare or another prefixed verb still meets the service. Null if none.
+ */
+export function verbBase(s: string): string | null {
+  for (const p of VERB_PREFIXES) if (s.startsWith(p) && s.length - p.length >= 4) return s.slice(p.length);
+  return null;
+}
+
 /**
  * Like {@link analyzeForIndex} but keeps compound parts apart (`extra`), so the index can
  * count them less than whole words. Unknown compounds are split at their longest known head.
@@ -78,6 +88,8 @@ export function analyzeFieldForIndex(text: string, lexicon?: Lexicon): { terms: 
     terms.push(s);
     const parts = lexicon ? (lexicon.split(tok) ?? lexicon.head(tok)) : null;
     if (parts) for (const p of parts) if (!isStopWord(p)) extra.push(stem(p));
+    const base = verbBase(s);
+    if (base) extra.push(base);
   }
   return { terms, extra };
 }
@@ -130,6 +142,8 @@ export function analyze(text: string, opts: AnalyzeOptions = {}): AnalyzedTerm[]
 
   function pushWord(word: string, kind: TermKind, from: string) {
     push(word, kind, from);
+    const base = verbBase(stem(word));
+    if (base && !isStopWord(base)) push(base, 'part', from, 0.5);
     const parts = lex?.split(word) ?? (lex && !lex.has(word) ? lex.head(word) : null);
     if (parts) for (const p of parts) push(p, kind === 'word' ? 'part' : kind, from, kind === 'word' ? 1 : TERM_WEIGHTS.part);
   }

@@ -25,6 +25,8 @@ export const lotseLifeSituationSchema = z.object({
   title: text(200).min(1),
   titleEn: optText(200),
   intro: text(4000).optional(),
+  /** Suggested order of services (ids) – used for "next steps"; others follow in file order. */
+  services: z.array(z.string()).max(500).optional(),
 });
 
 export const lotseServiceSchema = z.object({

@@ -19,3 +19,8 @@ export async function listServices(ctx: AppContext, opts: { q?: string } = {}): 
   if (opts.q && opts.q.trim()) return (await searchServices(ctx, opts.q, { limit: 50 })).map((h) => h.service);
   return (await listSummaries(ctx.db)).map(({ id, title, leika, url }) => ({ id, title, leika, url }));
 }
+
+/** Published services A–Z with the demo flag (for the portal list). */
+export async function listServicesAZ(ctx: AppContext): Promise<(ServiceSummary & { demo: boolean })[]> {
+  return (await listSummaries(ctx.db)).map(({ id, title, leika, url, demo }) => ({ id, title, leika, url, demo }));
+}

@@ -28,7 +28,7 @@ export const MUNICH_ATTRIBUTION = 'Landeshauptstadt München (CC BY 4.0, via it-
 export interface NormalisedCatalog {
   format: 'lotse' | 'dldb';
   locations: LocationInsert[];
-  lifeSituations: { slug: string; title: string; titleEn: string | null; intro: string; position: number }[];
+  lifeSituations: { slug: string; title: string; titleEn: string | null; intro: string; position: number; order?: string[] }[];
   services: { row: ServiceInsert; locations: { id: string; bookingUrl: string | null }[]; lifeSituations: string[] }[];
 }
 
@@ -67,11 +67,10 @@ function toLotse(file: string, text: string, raw: unknown): NormalisedCatalog {
     ids.add(s.id);
   });
   if (errors.length) fail(file, 'Der Katalog enthält doppelte IDs.', errors);
-  const position = new Map<string, number>();
   return {
     format: 'lotse',
     locations: cat.locations.map((l) => ({ id: l.id, name: l.name, address: l.address ?? null, openingHours: l.openingHours ?? null, contact: l.contact ?? {}, demo: cat.demo })),
-    lifeSituations: cat.lifeSituations.map((l, i) => ({ slug: l.slug, title: l.title, titleEn: l.titleEn ?? null, intro: l.intro ?? '', position: i })),
+    lifeSituations: cat.lifeSituations.map((l, i) => ({ slug: l.slug, title: l.title, titleEn: l.titleEn ?? null, intro: l.intro ?? '', position: i, order: l.services })),
     services: cat.services.map((s) => {
       const html = sanitizeServiceHtml(s.description);
       return {
@@ -101,10 +100,7 @@ function toLotse(file: string, text: string, raw: unknown): NormalisedCatalog {
           extra: {},
         },
         locations: s.locations.map((id) => ({ id, bookingUrl: null })),
-        lifeSituations: s.lifeSituations.map((slug) => {
-          position.set(slug, (position.get(slug) ?? 0) + 1);
-          return slug;
-        }),
+        lifeSituations: s.lifeSituations,
       };
     }),
   };
@@ -214,7 +210,8 @@ export async function storeCatalog(ctx: AppContext, actor: Actor, cat: Normalise
   await ctx.db.transaction(async (tx) => {
     if (opts.replace) await deleteAllCatalog(tx);
     for (const l of cat.locations) await upsertLocation(tx, l);
-    for (const l of cat.lifeSituations) await upsertLifeSituation(tx, l);
+    for (const { order: _order, ...l } of cat.lifeSituations) await upsertLifeSituation(tx, l);
+    const orderOf = new Map(cat.lifeSituations.map((l) => [l.slug, l.order ?? []]));
     // References must exist in the file or already in the database.
     const locIds = new Set((await tx.select({ id: catalogLocations.id }).from(catalogLocations)).map((r) => r.id));
     const lsSlugs = new Set((await tx.select({ slug: catalogLifeSituations.slug }).from(catalogLifeSituations)).map((r) => r.slug));
@@ -232,7 +229,8 @@ export async function storeCatalog(ctx: AppContext, actor: Actor, cat: Normalise
         lifeSituations: s.lifeSituations.map((slug) => {
           const p = (positions.get(slug) ?? 0) + 1;
           positions.set(slug, p);
-          return { slug, position: p };
+          const explicit = orderOf.get(slug)?.indexOf(s.row.id) ?? -1;
+          return { slug, position: explicit >= 0 ? explicit + 1 : 1000 + p };
         }),
       });
       await insertHistory(tx, { serviceId: s.row.id, version, action: opts.action, data: { ...s.row, draft: null }, actorType: actor.type, actorId });

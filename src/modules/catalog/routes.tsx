@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { AppContext } from '../../core/context.ts';
 import type { AppRouter } from '../../core/http/app.ts';
 import { listServices } from './get-service.ts';
+import { mountMeinNortheim } from './mein-northeim-page.tsx';
 import { mountPortalPages } from './portal-pages.tsx';
 import { mountStaffPages } from './staff-pages.tsx';
 
@@ -28,5 +29,6 @@ export function mountCatalogRoutes(app: AppRouter, api: AppRouter, _ctx: AppCont
     return c.json({ services }, 200);
   });
   mountPortalPages(app);
+  mountMeinNortheim(app);
   mountStaffPages(app);
 }

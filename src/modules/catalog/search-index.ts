@@ -4,10 +4,10 @@ import type { ServiceSummary } from './types.ts';
 
 /** Field weights and length normalisation of the BM25F ranking (see docs/modules/catalog.md). */
 export const FIELDS = {
-  title: { weight: 3, b: 0.6 },
-  keywords: { weight: 1.6, b: 0.4 },
+  title: { weight: 4, b: 0.6 },
+  keywords: { weight: 2.5, b: 0.4 },
   context: { weight: 0.8, b: 0.5 },
-  description: { weight: 1, b: 0.75 },
+  description: { weight: 0.8, b: 0.75 },
   fees: { weight: 0.5, b: 0.75 },
 } as const;
 

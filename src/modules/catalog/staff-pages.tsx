@@ -1,4 +1,437 @@
+import type { Context } from 'hono';
+import { requirePermission, userActor } from '../../core/auth/guard.ts';
+import { can } from '../../core/auth/permissions.ts';
+import { AppError, type FieldError } from '../../core/errors.ts';
 import type { AppRouter } from '../../core/http/app.ts';
+import type { AppEnv } from '../../core/http/env.ts';
+import { DemoBadge, renderPage } from '../../web/layout.tsx';
+import { createService, discardServiceDraft, getServiceForEditing, listServicesForEditing, publishService, saveServiceDraft } from './edit-service.ts';
+import { deleteSynonym, listSynonyms, saveSynonym } from './manage-synonyms.ts';
+import type { EditableService } from './types.ts';
 
-/** Staff pages under /verwaltung/katalog. */
-export function mountStaffPages(_app: AppRouter): void {}
+const CSS = [<meta name="htmx-config" content='{"includeIndicatorStyles":false}' />, <link rel="stylesheet" href="/static/app/catalog.css" />];
+const str = (v: unknown) => (typeof v === 'string' ? v : '');
+
+function actorOf(c: Context<AppEnv>) {
+  if (!c.var.user) throw new AppError('unauthenticated', 'Bitte melden Sie sich an.');
+  return userActor(c.var.user);
+}
+const canEdit = (c: Context<AppEnv>) => !!c.var.user && can(c.var.user.roles, 'catalog.edit');
+
+function Csrf(props: { c: Context<AppEnv> }) {
+  return <input type="hidden" name="_csrf" value={props.c.var.csrfToken} />;
+}
+
+function Msg(props: { kind: 'success' | 'danger' | 'info'; text: string; fields?: FieldError[] | undefined }) {
+  return (
+    <div class={`kern-alert kern-alert--${props.kind}`} role={props.kind === 'danger' ? 'alert' : 'status'}>
+      <div class="kern-alert__header">
+        <span class={`kern-icon kern-icon--${props.kind}`} aria-hidden="true" />
+        <span class="kern-title">{props.text}</span>
+      </div>
+      {props.fields?.length ? (
+        <div class="kern-alert__body">
+          <ul class="kern-list">
+            {props.fields.map((f) => (
+              <li>
+                {f.field}: {f.message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+function Field(props: { name: keyof EditableService; label: string; value: string; multiline?: boolean; rows?: number; hint?: string; error?: string | undefined; disabled?: boolean }) {
+  const id = `f-${props.name}`;
+  return (
+    <div class={`kern-form-input${props.error ? ' kern-form-input--error' : ''}`}>
+      <label class="kern-label" for={id}>
+        {props.label}
+      </label>
+      {props.hint ? (
+        <div class="kern-hint" id={`${id}-hint`}>
+          {props.hint}
+        </div>
+      ) : null}
+      {props.error ? (
+        <p class="kern-error" id={`${id}-error`}>
+          {props.error}
+        </p>
+      ) : null}
+      {props.multiline ? (
+        <textarea class="kern-form-input__input" id={id} name={props.name} rows={props.rows ?? 4} disabled={props.disabled} aria-describedby={props.hint ? `${id}-hint` : undefined}>
+          {props.value}
+        </textarea>
+      ) : (
+        <input class="kern-form-input__input" id={id} name={props.name} value={props.value} disabled={props.disabled} aria-describedby={props.hint ? `${id}-hint` : undefined} />
+      )}
+    </div>
+  );
+}
+
+const ACTION_LABEL: Record<string, string> = { import: 'Import', seed: 'Demo-Daten geladen', draft: 'Entwurf gespeichert', publish: 'Veröffentlicht', discard: 'Entwurf verworfen', create: 'Angelegt' };
+
+async function editPage(c: Context<AppEnv>, id: string, msg?: { kind: 'success' | 'danger' | 'info'; text: string; fields?: FieldError[] }, posted?: Record<string, unknown>) {
+  const data = await getServiceForEditing(c.var.ctx, actorOf(c), id);
+  const v = (posted as unknown as EditableService | undefined) ?? data.draft ?? data.published;
+  const list = (x: unknown) => (Array.isArray(x) ? x.join('\n') : str(x));
+  const err = (f: string) => msg?.fields?.find((e) => e.field === f)?.message;
+  const editable = canEdit(c);
+  return renderPage(c, {
+    title: `Leistung bearbeiten: ${data.row.title}`,
+    area: 'staff',
+    head: CSS,
+    children: (
+      <div class="lotse-stack">
+        <p>
+          <a class="kern-link" href="/verwaltung/katalog">
+            Zurück zum Leistungskatalog
+          </a>
+        </p>
+        <h1 class="kern-heading-large">
+          {data.row.title} {data.row.demo ? <DemoBadge /> : null}
+        </h1>
+        <p class="kern-body">
+          ID <code>{data.row.id}</code> · Status: <strong>{data.row.status === 'published' ? 'veröffentlicht' : 'Entwurf (nicht öffentlich)'}</strong> · Version {data.row.version}
+          {data.draft ? ' · ungespeicherte Änderungen liegen als Entwurf vor' : ''}
+          {data.row.status === 'published' ? (
+            <>
+              {' '}
+              ·{' '}
+              <a class="kern-link" href={`/leistungen/${encodeURIComponent(data.row.id)}`}>
+                Öffentliche Seite
+              </a>
+            </>
+          ) : null}
+        </p>
+        {msg ? <Msg kind={msg.kind} text={msg.text} fields={msg.fields} /> : null}
+        {data.draft ? <Msg kind="info" text="Es gibt einen Entwurf. Bürgerinnen und Bürger sehen weiter die veröffentlichte Fassung, bis Sie veröffentlichen." /> : null}
+        <form method="post" action={`/verwaltung/katalog/${encodeURIComponent(id)}`} class="lotse-form lotse-stack">
+          <Csrf c={c} />
+          <Field name="title" label="Titel" value={v.title} error={err('title')} disabled={!editable} />
+          <Field name="descriptionHtml" label="Beschreibung (einfaches HTML erlaubt: p, ul, li, strong, a)" value={v.descriptionHtml} multiline rows={10} hint="Skripte, Stile und unbekannte Elemente werden beim Speichern entfernt." disabled={!editable} />
+          <Field name="documents" label="Erforderliche Unterlagen (eine pro Zeile)" value={list(v.documents)} multiline disabled={!editable} />
+          <Field name="fees" label="Gebühren" value={v.fees ?? ''} hint="Nur belegte Gebühren eintragen; sonst leer lassen (es erscheint „bitte beim Bürgerbüro erfragen“)." multiline rows={2} disabled={!editable} />
+          <Field name="processingTime" label="Bearbeitungsdauer" value={v.processingTime ?? ''} disabled={!editable} />
+          <Field name="legalBasis" label="Rechtsgrundlage" value={v.legalBasis ?? ''} disabled={!editable} />
+          <Field name="department" label="Zuständige Stelle" value={v.department ?? ''} disabled={!editable} />
+          <Field name="leika" label="LeiKa-Schlüssel (14 Ziffern)" value={v.leika ?? ''} error={err('leika')} disabled={!editable} />
+          <Field name="url" label="Weitere Informationen (URL)" value={v.url ?? ''} error={err('url')} disabled={!editable} />
+          <Field name="onlineUrl" label="Online-Antrag (URL)" value={v.onlineUrl ?? ''} error={err('onlineUrl')} disabled={!editable} />
+          <Field name="keywords" label="Suchbegriffe (durch Komma getrennt)" value={list(v.keywords).replace(/\n/g, ', ')} hint="Umgangssprachliche Wörter, die Bürgerinnen und Bürger benutzen." disabled={!editable} />
+          <Field name="easyLanguage" label="Text in Einfacher Sprache (optional)" value={v.easyLanguage ?? ''} multiline rows={5} disabled={!editable} />
+          <div class="kern-form-check">
+            <input class="kern-form-check__input" type="checkbox" id="f-bookable" name="bookable" checked={!!v.bookable} disabled={!editable} />
+            <label class="kern-label" for="f-bookable">
+              Online-Termin buchbar
+            </label>
+          </div>
+          {editable ? (
+            <div class="lotse-actions">
+              <button class="kern-btn kern-btn--primary" type="submit">
+                <span class="kern-label">Als Entwurf speichern</span>
+              </button>
+            </div>
+          ) : (
+            <p class="kern-body">Sie haben nur Leserechte.</p>
+          )}
+        </form>
+        {editable && (data.draft || data.row.status === 'draft') ? (
+          <div class="lotse-actions">
+            <form method="post" action={`/verwaltung/katalog/${encodeURIComponent(id)}/veroeffentlichen`} class="lotse-inline-form">
+              <Csrf c={c} />
+              <button class="kern-btn kern-btn--primary" type="submit">
+                <span class="kern-label">Veröffentlichen</span>
+              </button>
+            </form>
+            {data.draft ? (
+              <form method="post" action={`/verwaltung/katalog/${encodeURIComponent(id)}/verwerfen`} class="lotse-inline-form">
+                <Csrf c={c} />
+                <button class="kern-btn kern-btn--secondary" type="submit">
+                  <span class="kern-label">Entwurf verwerfen</span>
+                </button>
+              </form>
+            ) : null}
+          </div>
+        ) : null}
+        <section aria-labelledby="h-hist">
+          <h2 id="h-hist" class="kern-heading-medium">
+            Verlauf
+          </h2>
+          <div class="lotse-table-wrap">
+            <table class="kern-table">
+              <caption class="kern-body">Letzte Änderungen (neueste zuerst)</caption>
+              <thead class="kern-table__head">
+                <tr class="kern-table__row">
+                  <th scope="col" class="kern-table__header">Zeit</th>
+                  <th scope="col" class="kern-table__header">Aktion</th>
+                  <th scope="col" class="kern-table__header">Version</th>
+                  <th scope="col" class="kern-table__header">Wer</th>
+                </tr>
+              </thead>
+              <tbody class="kern-table__body">
+                {data.history.map((h) => (
+                  <tr class="kern-table__row">
+                    <td class="kern-table__cell">{new Date(h.at).toLocaleString('de-DE', { timeZone: 'Europe/Berlin' })}</td>
+                    <td class="kern-table__cell">{ACTION_LABEL[h.action] ?? h.action}</td>
+                    <td class="kern-table__cell">{h.version}</td>
+                    <td class="kern-table__cell">
+                      {h.actorType}
+                      {h.actorId ? ` ${h.actorId.slice(0, 12)}` : ''}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      </div>
+    ),
+  });
+}
+
+async function synonymsPage(c: Context<AppEnv>, msg?: { kind: 'success' | 'danger'; text: string; fields?: FieldError[] }) {
+  const list = await listSynonyms(c.var.ctx);
+  const editable = canEdit(c);
+  return renderPage(c, {
+    title: 'Synonyme der Suche',
+    area: 'staff',
+    head: CSS,
+    children: (
+      <div class="lotse-stack">
+        <p>
+          <a class="kern-link" href="/verwaltung/katalog">
+            Zurück zum Leistungskatalog
+          </a>
+        </p>
+        <h1 class="kern-heading-large">Synonyme der Suche</h1>
+        <p class="kern-body">
+          Umgangssprachliche Wörter und die amtlichen Begriffe, unter denen die Suche und der Assistent zusätzlich suchen (z. B. „Knöllchen“ → „Verwarnungsgeld“). Eigene Einträge der Stadt haben Vorrang vor der eingebauten Liste. Änderungen wirken sofort.
+        </p>
+        {msg ? <Msg kind={msg.kind} text={msg.text} fields={msg.fields} /> : null}
+        {editable ? (
+          <form method="post" action="/verwaltung/katalog/synonyme" class="lotse-form lotse-stack">
+            <Csrf c={c} />
+            <div class="kern-form-input">
+              <label class="kern-label" for="syn-term">
+                Begriff (wie Bürgerinnen und Bürger ihn schreiben)
+              </label>
+              <input class="kern-form-input__input" id="syn-term" name="term" required />
+            </div>
+            <div class="kern-form-input">
+              <label class="kern-label" for="syn-exp">
+                Gemeint ist (mehrere durch Komma getrennt)
+              </label>
+              <input class="kern-form-input__input" id="syn-exp" name="expansions" required />
+            </div>
+            <div>
+              <button class="kern-btn kern-btn--primary" type="submit">
+                <span class="kern-label">Synonym speichern</span>
+              </button>
+            </div>
+          </form>
+        ) : null}
+        <div class="lotse-table-wrap">
+          <table class="kern-table kern-table--small">
+            <caption class="kern-body">Synonyme ({list.length})</caption>
+            <thead class="kern-table__head">
+              <tr class="kern-table__row">
+                <th scope="col" class="kern-table__header">Begriff</th>
+                <th scope="col" class="kern-table__header">Gemeint ist</th>
+                <th scope="col" class="kern-table__header">Herkunft</th>
+                <th scope="col" class="kern-table__header">
+                  <span class="kern-sr-only">Aktion</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody class="kern-table__body">
+              {list.map((s) => (
+                <tr class="kern-table__row">
+                  <td class="kern-table__cell">{s.term}</td>
+                  <td class="kern-table__cell">{s.expansions.join(', ')}</td>
+                  <td class="kern-table__cell">{s.source === 'town' ? 'Stadt' : 'eingebaut'}</td>
+                  <td class="kern-table__cell">
+                    {editable && s.source === 'town' ? (
+                      <form method="post" action="/verwaltung/katalog/synonyme/loeschen" class="lotse-inline-form">
+                        <Csrf c={c} />
+                        <input type="hidden" name="term" value={s.term} />
+                        <button class="kern-btn kern-btn--tertiary kern-btn--x-small" type="submit">
+                          <span class="kern-label">Löschen: {s.term}</span>
+                        </button>
+                      </form>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </div>
+    ),
+  });
+}
+
+/** Staff pages under /verwaltung/katalog (catalog.read to view, catalog.edit to change). */
+export function mountStaffPages(app: AppRouter): void {
+  app.get('/verwaltung/katalog', requirePermission('catalog.read'), async (c) => {
+    const rows = await listServicesForEditing(c.var.ctx, actorOf(c));
+    const q = (c.req.query('q') ?? '').trim().toLowerCase();
+    const shown = q ? rows.filter((r) => r.title.toLowerCase().includes(q) || r.id.toLowerCase().includes(q)) : rows;
+    const created = c.req.query('angelegt');
+    return renderPage(c, {
+      title: 'Leistungskatalog',
+      area: 'staff',
+      head: CSS,
+      children: (
+        <div class="lotse-stack">
+          <h1 class="kern-heading-large">Leistungskatalog</h1>
+          <p class="kern-body">
+            {rows.length} Leistungen, davon {rows.filter((r) => r.status === 'draft').length} unveröffentlicht und {rows.filter((r) => r.hasDraft).length} mit offenem Entwurf. Import per Kommandozeile:{' '}
+            <code>lotse catalog import DATEI [--replace]</code>.
+          </p>
+          {created ? <Msg kind="success" text={`Leistung ${created} angelegt (Entwurf).`} /> : null}
+          <p>
+            <a class="kern-link" href="/verwaltung/katalog/synonyme">
+              Synonyme der Suche bearbeiten
+            </a>
+          </p>
+          <form method="get" action="/verwaltung/katalog" role="search" class="lotse-search">
+            <div class="kern-form-input">
+              <label class="kern-label" for="kat-q">
+                Filtern nach Titel oder ID
+              </label>
+              <input class="kern-form-input__input" id="kat-q" name="q" value={q} type="search" />
+            </div>
+            <button class="kern-btn kern-btn--secondary" type="submit">
+              <span class="kern-label">Filtern</span>
+            </button>
+          </form>
+          {canEdit(c) ? (
+            <details>
+              <summary class="kern-body">Neue Leistung anlegen</summary>
+              <form method="post" action="/verwaltung/katalog/neu" class="lotse-form lotse-stack">
+                <Csrf c={c} />
+                <div class="kern-form-input">
+                  <label class="kern-label" for="neu-id">
+                    ID (Buchstaben, Ziffern, Bindestrich)
+                  </label>
+                  <input class="kern-form-input__input" id="neu-id" name="id" required />
+                </div>
+                <div class="kern-form-input">
+                  <label class="kern-label" for="neu-title">
+                    Titel
+                  </label>
+                  <input class="kern-form-input__input" id="neu-title" name="title" required />
+                </div>
+                <div>
+                  <button class="kern-btn kern-btn--primary" type="submit">
+                    <span class="kern-label">Anlegen</span>
+                  </button>
+                </div>
+              </form>
+            </details>
+          ) : null}
+          <div class="lotse-table-wrap">
+            <table class="kern-table kern-table--small">
+              <caption class="kern-body">Leistungen ({shown.length})</caption>
+              <thead class="kern-table__head">
+                <tr class="kern-table__row">
+                  <th scope="col" class="kern-table__header">Titel</th>
+                  <th scope="col" class="kern-table__header">ID</th>
+                  <th scope="col" class="kern-table__header">Status</th>
+                  <th scope="col" class="kern-table__header">Hinweise</th>
+                </tr>
+              </thead>
+              <tbody class="kern-table__body">
+                {shown.map((r) => (
+                  <tr class="kern-table__row">
+                    <td class="kern-table__cell">
+                      <a class="kern-link" href={`/verwaltung/katalog/${encodeURIComponent(r.id)}`}>
+                        {r.title}
+                      </a>
+                    </td>
+                    <td class="kern-table__cell">
+                      <code>{r.id}</code>
+                    </td>
+                    <td class="kern-table__cell">{r.status === 'published' ? 'veröffentlicht' : 'Entwurf'}</td>
+                    <td class="kern-table__cell">{[r.hasDraft ? 'offener Entwurf' : '', r.demo ? 'Beispieldaten' : '', r.internal ? 'intern (Terminsystem)' : ''].filter(Boolean).join(', ')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </div>
+      ),
+    });
+  });
+
+  app.get('/verwaltung/katalog/synonyme', requirePermission('catalog.read'), (c) => synonymsPage(c));
+  app.post('/verwaltung/katalog/synonyme', requirePermission('catalog.edit'), async (c) => {
+    const body = await c.req.parseBody();
+    try {
+      const r = await saveSynonym(c.var.ctx, actorOf(c), { term: str(body['term']), expansions: str(body['expansions']) });
+      return synonymsPage(c, { kind: 'success', text: `Synonym „${r.term}“ gespeichert.` });
+    } catch (e) {
+      if (e instanceof AppError && e.code === 'validation') {
+        c.status(422);
+        return synonymsPage(c, { kind: 'danger', text: e.message, fields: e.details?.fields ?? [] });
+      }
+      throw e;
+    }
+  });
+  app.post('/verwaltung/katalog/synonyme/loeschen', requirePermission('catalog.edit'), async (c) => {
+    const body = await c.req.parseBody();
+    await deleteSynonym(c.var.ctx, actorOf(c), str(body['term']));
+    return synonymsPage(c, { kind: 'success', text: 'Synonym gelöscht.' });
+  });
+
+  app.post('/verwaltung/katalog/neu', requirePermission('catalog.edit'), async (c) => {
+    const body = await c.req.parseBody();
+    const id = await createService(c.var.ctx, actorOf(c), { id: str(body['id']), title: str(body['title']) });
+    return c.redirect(`/verwaltung/katalog/${encodeURIComponent(id)}`, 303);
+  });
+
+  app.get('/verwaltung/katalog/:id', requirePermission('catalog.read'), (c) => editPage(c, c.req.param('id')));
+  app.post('/verwaltung/katalog/:id', requirePermission('catalog.edit'), async (c) => {
+    const id = c.req.param('id');
+    const body = await c.req.parseBody();
+    const input = {
+      title: str(body['title']),
+      descriptionHtml: str(body['descriptionHtml']),
+      documents: str(body['documents']),
+      fees: str(body['fees']),
+      processingTime: str(body['processingTime']),
+      legalBasis: str(body['legalBasis']),
+      department: str(body['department']),
+      leika: str(body['leika']),
+      url: str(body['url']),
+      onlineUrl: str(body['onlineUrl']),
+      keywords: str(body['keywords']),
+      easyLanguage: str(body['easyLanguage']),
+      bookable: body['bookable'] === 'on',
+    };
+    try {
+      await saveServiceDraft(c.var.ctx, actorOf(c), id, input);
+      return editPage(c, id, { kind: 'success', text: 'Entwurf gespeichert. Er wird erst nach „Veröffentlichen“ öffentlich sichtbar.' });
+    } catch (e) {
+      if (e instanceof AppError && e.code === 'validation') {
+        c.status(422);
+        return editPage(c, id, { kind: 'danger', text: 'Bitte prüfen Sie die markierten Felder.', fields: e.details?.fields ?? [] }, { ...input, documents: input.documents.split('\n'), keywords: input.keywords.split(',') });
+      }
+      throw e;
+    }
+  });
+  app.post('/verwaltung/katalog/:id/veroeffentlichen', requirePermission('catalog.edit'), async (c) => {
+    const id = c.req.param('id');
+    const r = await publishService(c.var.ctx, actorOf(c), id);
+    return editPage(c, id, { kind: 'success', text: `Veröffentlicht (Version ${r.version}).` });
+  });
+  app.post('/verwaltung/katalog/:id/verwerfen', requirePermission('catalog.edit'), async (c) => {
+    const id = c.req.param('id');
+    await discardServiceDraft(c.var.ctx, actorOf(c), id);
+    return editPage(c, id, { kind: 'info', text: 'Entwurf verworfen.' });
+  });
+}

@@ -1,0 +1,81 @@
+import type { Lang } from '../../core/i18n/index.ts';
+
+const DE = {
+  services: 'Leistungen A–Z',
+  servicesLead: 'Alle Leistungen der Stadtverwaltung von A bis Z – mit Unterlagen, Gebühren und Zuständigkeit.',
+  search: 'Leistung suchen',
+  searchHint: 'Zum Beispiel „Perso verloren“, „Hund anmelden“ oder „ummelden“.',
+  searchButton: 'Suchen',
+  results: 'Suchergebnisse für „{q}“',
+  noResults: 'Zu „{q}“ haben wir keine passende Leistung gefunden. Versuchen Sie andere Worte oder fragen Sie den Assistenten.',
+  letters: 'Anfangsbuchstaben',
+  suggestions: 'Vorschläge',
+  description: 'Beschreibung',
+  documents: 'Erforderliche Unterlagen',
+  fees: 'Gebühren',
+  processingTime: 'Bearbeitungsdauer',
+  legalBasis: 'Rechtsgrundlage',
+  department: 'Zuständige Stelle',
+  locations: 'Wo?',
+  openingHours: 'Öffnungszeiten',
+  address: 'Adresse',
+  applyOnline: 'Online beantragen',
+  book: 'Termin buchen',
+  ask: 'Frage stellen',
+  easy: 'In Einfacher Sprache',
+  sources: 'Quellen',
+  attribution: 'Quelle der Texte',
+  lifeSituations: 'Lebenslagen',
+  lifeSituationsLead: 'Was ist zu tun, wenn sich im Leben etwas ändert? Die Leistungen in sinnvoller Reihenfolge.',
+  nextSteps: 'Danach oft wichtig',
+  inLifeSituation: 'Gehört zu',
+  notFound: 'Diese Leistung gibt es nicht (mehr).',
+  print: 'Seite drucken',
+  updated: 'Stand',
+  unknownFee: 'Gebühr: bitte beim Bürgerbüro erfragen.',
+  mine: 'Mein Northeim',
+} as const;
+
+type Key = keyof typeof DE;
+
+const EN: Record<Key, string> = {
+  services: 'Services A–Z',
+  servicesLead: 'All services of the town administration from A to Z – with documents, fees and responsible office.',
+  search: 'Search services',
+  searchHint: 'For example “lost ID card”, “register a dog” or “new address”.',
+  searchButton: 'Search',
+  results: 'Results for “{q}”',
+  noResults: 'We found no matching service for “{q}”. Try other words or ask the assistant.',
+  letters: 'First letters',
+  suggestions: 'Suggestions',
+  description: 'Description',
+  documents: 'Required documents',
+  fees: 'Fees',
+  processingTime: 'Processing time',
+  legalBasis: 'Legal basis',
+  department: 'Responsible office',
+  locations: 'Where?',
+  openingHours: 'Opening hours',
+  address: 'Address',
+  applyOnline: 'Apply online',
+  book: 'Book an appointment',
+  ask: 'Ask a question',
+  easy: 'In plain German (Einfache Sprache)',
+  sources: 'Sources',
+  attribution: 'Source of the texts',
+  lifeSituations: 'Life situations',
+  lifeSituationsLead: 'What to do when something changes in your life? The services in a sensible order.',
+  nextSteps: 'Often needed next',
+  inLifeSituation: 'Part of',
+  notFound: 'This service does not exist (any more).',
+  print: 'Print page',
+  updated: 'Last updated',
+  unknownFee: 'Fee: please ask the Bürgerbüro.',
+  mine: 'My Northeim',
+};
+
+/** UI label of the catalog pages in the visitor's language; `{name}` placeholders are filled. */
+export function L(lang: Lang, key: Key, params: Record<string, string> = {}): string {
+  const text = lang === 'en' ? EN[key] : DE[key];
+  return text.replace(/\{(\w+)\}/g, (_, n: string) => params[n] ?? '');
+}
