@@ -89,6 +89,36 @@ describe.skipIf(!haveSamples)('ingestDocument (stores, dedups, extracts, audits)
     expect((row.fields as { invoice: { invoiceNumber: string } }).invoice.invoiceNumber).toBe('471102');
   }, 60_000);
 
+  it('an e-mail with an XRechnung attachment: the attachment becomes its own routed document', async () => {
+    const xml = sample('kosit-01.02a-cii.xml').toString('base64').replace(/.{76}/g, '$&\r\n');
+    const eml = [
+      'From: Lieferant <rechnung@lieferant.example>',
+      'To: rechnung@northeim.example',
+      'Subject: Rechnung 123456',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="XYZ"',
+      '',
+      '--XYZ',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'Anbei unsere Rechnung als XRechnung.',
+      '--XYZ',
+      'Content-Type: application/xml; name="rechnung.xml"',
+      'Content-Disposition: attachment; filename="rechnung.xml"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      xml,
+      '--XYZ--',
+      '',
+    ].join('\r\n');
+    const r = await ingestDocument(ctx, cliActor, { buffer: Buffer.from(eml), filename: 'mail.eml', source: 'imap' });
+    expect(r.kind).toBe('email');
+    const att = (r.fields as { attachments: { filename: string; documentId: number; status: string; kind: string }[] }).attachments;
+    expect(att).toEqual([{ filename: 'rechnung.xml', documentId: expect.any(Number), status: 'routed', kind: 'xrechnung-cii' }]);
+    const child = (await findDocument(ctx.db, att[0]!.documentId))!;
+    expect(child).toMatchObject({ source: 'email-attachment', category: 'Rechnungseingang' });
+  });
+
   it('needs the mailroom.process permission', async () => {
     const council: Actor = { type: 'user', id: 'u1', roles: ['council'], department: null };
     await expect(ingestDocument(ctx, council, { buffer: Buffer.from('x'), filename: 'x.txt', source: 'upload' })).rejects.toMatchObject({ code: 'forbidden' });

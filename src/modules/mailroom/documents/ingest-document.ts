@@ -5,7 +5,7 @@ import { writeAudit } from '../../../core/audit/index.ts';
 import { AppError, validationError } from '../../../core/errors.ts';
 import { sniff } from './detect.ts';
 import { outcomeOf, processDocument, type DocumentOutcome } from './process-document.ts';
-import { findDocumentBySha, insertDocument } from './repository.ts';
+import { findDocument, findDocumentBySha, insertDocument, updateDocument } from './repository.ts';
 import { sha256Hex, storeOriginal } from './storage.ts';
 
 export const ingestInputSchema = z.object({
@@ -34,7 +34,7 @@ export interface IngestResult extends DocumentOutcome {
  * `documents.ocr` job (`ocr: 'job'`, intake).
  * @throws AppError('forbidden') without `mailroom.process`; AppError('validation') on bad input.
  */
-export async function ingestDocument(ctx: AppContext, actor: Actor, input: IngestInput, opts: { ocr?: 'now' | 'job' } = {}): Promise<IngestResult> {
+export async function ingestDocument(ctx: AppContext, actor: Actor, input: IngestInput, opts: { ocr?: 'now' | 'job'; depth?: number } = {}): Promise<IngestResult> {
   assertCan(actor, 'mailroom.process');
   const parsed = ingestInputSchema.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error.issues);
@@ -66,5 +66,22 @@ export async function ingestDocument(ctx: AppContext, actor: Actor, input: Inges
     if (!other) throw new AppError('internal', 'Dokument konnte nicht gespeichert werden.');
     return { ...outcomeOf(other), status: 'duplicate', reason: `Dieselbe Datei ist bereits als Dokument ${other.id} eingegangen.`, duplicateOf: other.id, sameFile: true };
   }
-  return { ...(await processDocument(ctx, actor, row.id, { ocr: opts.ocr ?? 'now' })), sameFile: false };
+  const { attachments, ...outcome } = await processDocument(ctx, actor, row.id, { ocr: opts.ocr ?? 'now' });
+  const result: IngestResult = { ...outcome, sameFile: false };
+  // Attachments of an e-mail are documents of their own (an invoice sent to rechnung@ is an invoice);
+  // one level deep, at most MAX_ATTACHMENTS, so a mail bomb cannot fan out.
+  if (attachments?.length && (opts.depth ?? 0) === 0) {
+    const children = [];
+    for (const a of attachments.slice(0, MAX_ATTACHMENTS)) {
+      const c = await ingestDocument(ctx, actor, { buffer: a.content, filename: a.filename, source: 'email-attachment' }, { ...opts, depth: 1 });
+      children.push({ filename: a.filename, documentId: c.documentId, status: c.status, kind: c.kind });
+    }
+    const row2 = (await findDocument(ctx.db, row.id))!;
+    await updateDocument(ctx.db, row.id, { fields: { ...(row2.fields as Record<string, unknown>), attachments: children } });
+    result.fields = { ...result.fields, attachments: children };
+  }
+  return result;
 }
+
+/** Attachments taken from one e-mail. */
+export const MAX_ATTACHMENTS = 20;

@@ -32,6 +32,8 @@ export interface DocumentOutcome {
   ocr: boolean;
   fields: Record<string, unknown>;
   duplicateOf: number | null;
+  /** E-mail attachments read in this run (not stored in the row; the intake ingests them as documents). */
+  attachments?: { filename: string; content: Buffer }[];
 }
 
 function invoiceDepartment(ctx: AppContext): string | null {
@@ -196,5 +198,5 @@ export async function processDocument(ctx: AppContext, actor: Actor, id: number,
     });
     return u;
   });
-  return outcomeOf(updated);
+  return { ...outcomeOf(updated), attachments: reading.attachments };
 }

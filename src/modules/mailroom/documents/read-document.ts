@@ -1,4 +1,3 @@
-import { simpleParser } from 'mailparser';
 import { AppError } from '../../../core/errors.ts';
 import { extractIdentifiers } from '../../../text/identifiers.ts';
 import { looksLikeInvoice, fieldsFromText } from '../invoices/ocr-fields.ts';
@@ -6,6 +5,7 @@ import { readInvoice, toInvoiceJson } from '../invoices/extract-invoice.ts';
 import type { InvoiceJson, InvoiceModel } from '../invoices/types.ts';
 import { INVOICE_RULES_VERSION } from '../invoices/validate.ts';
 import { OCR_FIELDS_VERSION } from '../invoices/ocr-fields.ts';
+import { parseMail } from '../mail/index.ts';
 import { decodeText, sniff } from './detect.ts';
 import { LIMITS } from './limits.ts';
 import { OCR_ENGINE, ocrImage, ocrPdf, type OcrResult } from './ocr.ts';
@@ -29,6 +29,8 @@ export interface DocumentReading {
   ocrConfidence: number | null;
   /** Rule/engine versions that produced this reading. */
   versions: string[];
+  /** E-mail attachments (processed as documents of their own by the intake). */
+  attachments?: { filename: string; content: Buffer }[];
 }
 
 /** A file that cannot be read: kind as far as known, and a German reason naming the problem. */
@@ -104,6 +106,14 @@ function textReading(kind: DocumentKind, mime: string, text: string, pages: numb
   return { kind, mime, pages, ocr: !!ocr, text, subject, invoice: null, identifiers: ids as unknown as Record<string, unknown>, ocrConfidence: ocr?.confidence ?? null, versions: ocr ? [OCR_ENGINE] : [] };
 }
 
+/** An e-mail via the mailroom's MIME parser (charsets, encoded words, HTML-only mail); attachments listed for the intake. */
+async function mailReading(buffer: Buffer, mime: string): Promise<DocumentReading> {
+  const mail = await parseMail(buffer);
+  const r = textReading('email', mime, mail.ownText || mail.text, 0, null, mail.subject || null);
+  r.attachments = mail.attachments.map((a) => ({ filename: a.filename ?? 'anhang', content: a.content }));
+  return r;
+}
+
 /**
  * Reads one incoming file: detects its type by magic bytes, applies the limits (size, pages,
  * pixels) before decoding, reads e-invoices, PDF text layers, scans and images (OCR) and e-mails.
@@ -151,21 +161,15 @@ export async function readDocument(buffer: Buffer, filename: string, opts: ReadO
         const ocr = await ocrImage(buffer, mime);
         return textReading('image', mime, ocr.text, ocr.pages.length, ocr);
       }
-      case 'message/rfc822': {
-        const mail = await simpleParser(buffer, { skipImageLinks: true, skipTextToHtml: true });
-        const text = mail.text ?? '';
-        return textReading('email', mime, text, 0, null, mail.subject ?? null);
-      }
+      case 'message/rfc822':
+        return await mailReading(buffer, mime);
       case 'text/plain': {
         const decoded = decodeText(buffer);
         if (['pdf', 'png', 'jpg', 'jpeg', 'tif', 'tiff', 'xml'].includes(ext)) {
           reject('unknown', mime, `${filename}: Die Endung „.${ext}“ passt nicht zum Inhalt (erkannt: Text, ${mime}).`);
         }
         if (!decoded) reject('unknown', mime, `${filename}: Zeichenkodierung nicht erkannt (weder UTF-8 noch Windows-1252).`);
-        if (ext === 'eml') {
-          const mail = await simpleParser(buffer);
-          return textReading('email', 'message/rfc822', mail.text ?? '', 0, null, mail.subject ?? null);
-        }
+        if (ext === 'eml') return await mailReading(buffer, 'message/rfc822');
         return textReading('unknown', mime, decoded!.text, 0, null);
       }
       case 'application/zip':
