@@ -49,7 +49,10 @@ export async function loginAs(
  * const { cookie, csrf } = await csrfHeaders(app);
  * await app.request('/termine/buchen', { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: `_csrf=${csrf}&…` });
  */
-export async function csrfHeaders(app: AppRouter, path = '/health-csrf-probe'): Promise<{ cookie: string; csrf: string; headers: Record<string, string> }> {
+export async function csrfHeaders(
+  app: AppRouter,
+  path = '/health-csrf-probe',
+): Promise<{ cookie: string; csrf: string; headers: Record<string, string> }> {
   const res = await app.request(path);
   const setCookie = res.headers.getSetCookie().find((c) => c.startsWith(`${CSRF_COOKIE}=`));
   if (!setCookie) throw new Error(`no ${CSRF_COOKIE} cookie set by GET ${path}`);

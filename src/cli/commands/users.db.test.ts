@@ -51,7 +51,21 @@ describe(`lotse users (${testDbKind()})`, () => {
   });
 
   it('creates an account and prints the one-time password as JSON; list shows it', async () => {
-    const r = await lotse('users', 'create', '--email', 'Kim.Kraus@northeim.example', '--name', 'Kim Kraus', '--role', 'clerk', '--role', 'council', '--department', 'finanzen', '--json');
+    const r = await lotse(
+      'users',
+      'create',
+      '--email',
+      'Kim.Kraus@northeim.example',
+      '--name',
+      'Kim Kraus',
+      '--role',
+      'clerk',
+      '--role',
+      'council',
+      '--department',
+      'finanzen',
+      '--json',
+    );
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout);
@@ -72,9 +86,22 @@ describe(`lotse users (${testDbKind()})`, () => {
       lotse('users', 'create', '--email', 'a@northeim.example', '--name', 'A'),
     ]);
     expect(badRole.status).toBe(2);
-    expect(badRole.stderr).toContain('Unbekannte Rolle "kaiser" bei --role. Erlaubt sind: admin, department_lead, clerk, working_group, council.');
+    expect(badRole.stderr).toContain(
+      'Unbekannte Rolle "kaiser" bei --role. Erlaubt sind: admin, department_lead, clerk, working_group, council.',
+    );
     expect(noRole.status).toBe(2);
-    const badDept = await lotse('users', 'create', '--email', 'a@northeim.example', '--name', 'A', '--role', 'clerk', '--department', 'mond');
+    const badDept = await lotse(
+      'users',
+      'create',
+      '--email',
+      'a@northeim.example',
+      '--name',
+      'A',
+      '--role',
+      'clerk',
+      '--department',
+      'mond',
+    );
     expect(badDept.status).toBe(2);
     expect(badDept.stderr).toContain('Unbekannter Fachbereich "mond"');
     const badMail = await lotse('users', 'create', '--email', 'kein-mail', '--name', 'A', '--role', 'clerk');

@@ -10,14 +10,18 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 function checkRoles(roles: string[]): string[] {
   if (roles.length === 0) throw new CliError(`Mindestens eine Rolle angeben: --role ROLLE (erlaubt: ${ROLES.join(', ')}).`, EXIT.usage);
   for (const r of roles) {
-    if (!(ROLES as readonly string[]).includes(r)) throw new CliError(`Unbekannte Rolle "${r}" bei --role. Erlaubt sind: ${ROLES.join(', ')}.`, EXIT.usage);
+    if (!(ROLES as readonly string[]).includes(r))
+      throw new CliError(`Unbekannte Rolle "${r}" bei --role. Erlaubt sind: ${ROLES.join(', ')}.`, EXIT.usage);
   }
   return roles;
 }
 
 function checkDepartment(ctx: AppContext, department: string | undefined): void {
   if (department && !ctx.town.departments.some((d) => d.key === department)) {
-    throw new CliError(`Unbekannter Fachbereich "${department}" bei --department. Erlaubt sind: ${ctx.town.departments.map((d) => d.key).join(', ')}.`, EXIT.usage);
+    throw new CliError(
+      `Unbekannter Fachbereich "${department}" bei --department. Erlaubt sind: ${ctx.town.departments.map((d) => d.key).join(', ')}.`,
+      EXIT.usage,
+    );
   }
 }
 
@@ -43,15 +47,29 @@ export function register(program: Command): void {
       const roles = checkRoles(opts.role);
       await withContext(async (ctx) => {
         checkDepartment(ctx, opts.department);
-        const created = await createUser(ctx, cliActor, { email: opts.email, displayName: opts.name, roles, department: opts.department ?? null }).catch((e: unknown) => {
+        const created = await createUser(ctx, cliActor, {
+          email: opts.email,
+          displayName: opts.name,
+          roles,
+          department: opts.department ?? null,
+        }).catch((e: unknown) => {
           // An e-mail that is already taken is bad input (exit 2), not a found problem.
           if (e instanceof AppError && e.code === 'conflict') throw new CliError(`${e.message} (--email)`, EXIT.usage);
           throw e;
         });
-        if (opts.json) printJson({ id: created.id, email: created.email, roles: [...new Set(roles)], department: opts.department ?? null, oneTimePassword: created.oneTimePassword });
+        if (opts.json)
+          printJson({
+            id: created.id,
+            email: created.email,
+            roles: [...new Set(roles)],
+            department: opts.department ?? null,
+            oneTimePassword: created.oneTimePassword,
+          });
         else {
           process.stdout.write(`Konto angelegt: ${created.email} (id ${created.id})\nEinmal-Passwort: ${created.oneTimePassword}\n`);
-          process.stderr.write('Das Einmal-Passwort wird nicht noch einmal angezeigt; bei der ersten Anmeldung muss ein eigenes gewählt werden.\n');
+          process.stderr.write(
+            'Das Einmal-Passwort wird nicht noch einmal angezeigt; bei der ersten Anmeldung muss ein eigenes gewählt werden.\n',
+          );
         }
       });
     });
@@ -66,7 +84,9 @@ export function register(program: Command): void {
         if (opts.json) printJson(list);
         else
           for (const u of list) {
-            process.stdout.write(`${u.email}\t${u.displayName}\t${u.roles.join(',')}\t${u.department ?? '-'}\t${u.active ? 'aktiv' : 'deaktiviert'}\n`);
+            process.stdout.write(
+              `${u.email}\t${u.displayName}\t${u.roles.join(',')}\t${u.department ?? '-'}\t${u.active ? 'aktiv' : 'deaktiviert'}\n`,
+            );
           }
       });
     });

@@ -21,7 +21,11 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.database.close());
 
-const auditActions = async () => (await execRows<{ action: string; summary: unknown; object_id: string }>(ctx.db, sql`SELECT action, summary, object_id FROM audit_log ORDER BY seq`));
+const auditActions = async () =>
+  await execRows<{ action: string; summary: unknown; object_id: string }>(
+    ctx.db,
+    sql`SELECT action, summary, object_id FROM audit_log ORDER BY seq`,
+  );
 
 describe('first start', () => {
   it('creates one admin with a one-time password printed once, then never again', async () => {
@@ -49,9 +53,13 @@ describe('first start', () => {
     const res = await login(ctx, { email: ' CHEFIN@northeim.example ', password: otp, ip: '10.0.0.1' });
     expect(res.mustChangePassword).toBe(true);
     const actor: Actor = { type: 'user', id: admin.id, roles: ['admin'], department: null };
-    await expect(changePassword(ctx, actor, { newPassword: 'kurz', confirmPassword: 'kurz' })).rejects.toMatchObject({ code: 'validation' });
+    await expect(changePassword(ctx, actor, { newPassword: 'kurz', confirmPassword: 'kurz' })).rejects.toMatchObject({
+      code: 'validation',
+    });
     await expect(changePassword(ctx, actor, { newPassword: otp, confirmPassword: otp })).rejects.toMatchObject({ code: 'validation' });
-    await expect(changePassword(ctx, actor, { newPassword: 'ein langes Passwort', confirmPassword: 'ein anderes Passwort' })).rejects.toMatchObject({
+    await expect(
+      changePassword(ctx, actor, { newPassword: 'ein langes Passwort', confirmPassword: 'ein anderes Passwort' }),
+    ).rejects.toMatchObject({
       details: { fields: [{ field: 'confirmPassword' }] },
     });
     await changePassword(ctx, actor, { newPassword: 'Rathaus am Entenmarkt 1', confirmPassword: 'Rathaus am Entenmarkt 1' });
@@ -59,32 +67,56 @@ describe('first start', () => {
     // The change ended the session opened with the one-time password.
     expect(await resolveSession(ctx.db, res.token, clock)).toBeNull();
     // From now on the current password is required.
-    await expect(changePassword(ctx, actor, { newPassword: 'noch ein neues Passwort', confirmPassword: 'noch ein neues Passwort' })).rejects.toMatchObject({
+    await expect(
+      changePassword(ctx, actor, { newPassword: 'noch ein neues Passwort', confirmPassword: 'noch ein neues Passwort' }),
+    ).rejects.toMatchObject({
       details: { fields: [{ field: 'currentPassword' }] },
     });
-    await expect(login(ctx, { email: 'chefin@northeim.example', password: otp, ip: '10.0.0.1' })).rejects.toMatchObject({ code: 'unauthenticated' });
-    expect((await login(ctx, { email: 'chefin@northeim.example', password: 'Rathaus am Entenmarkt 1', ip: '10.0.0.1' })).mustChangePassword).toBe(false);
+    await expect(login(ctx, { email: 'chefin@northeim.example', password: otp, ip: '10.0.0.1' })).rejects.toMatchObject({
+      code: 'unauthenticated',
+    });
+    expect(
+      (await login(ctx, { email: 'chefin@northeim.example', password: 'Rathaus am Entenmarkt 1', ip: '10.0.0.1' })).mustChangePassword,
+    ).toBe(false);
   });
 });
 
 describe('account use cases', () => {
   it('create, set roles, deactivate: validated, permission-checked, audited without personal data', async () => {
-    const created = await createUser(ctx, cliActor, { email: 'Paula.Meier@northeim.example', displayName: 'Paula Meier', roles: ['clerk', 'clerk'], department: 'ordnung' });
+    const created = await createUser(ctx, cliActor, {
+      email: 'Paula.Meier@northeim.example',
+      displayName: 'Paula Meier',
+      roles: ['clerk', 'clerk'],
+      department: 'ordnung',
+    });
     const row = (await findUserByEmail(ctx.db, 'paula.meier@northeim.example'))!;
     expect(row).toMatchObject({ id: created.id, roles: ['clerk'], department: 'ordnung', mustChangePassword: true, active: true });
-    await expect(createUser(ctx, cliActor, { email: 'paula.meier@northeim.example', displayName: 'P', roles: ['clerk'] })).rejects.toMatchObject({ code: 'conflict' });
-    await expect(createUser(ctx, cliActor, { email: 'x@northeim.example', displayName: 'X', roles: ['kaiser'] })).rejects.toMatchObject({ code: 'validation' });
-    await expect(createUser(ctx, cliActor, { email: 'x@northeim.example', displayName: 'X', roles: [] })).rejects.toMatchObject({ code: 'validation' });
-    await expect(createUser(ctx, cliActor, { email: 'x@northeim.example', displayName: 'X', roles: ['clerk'], department: 'mond' })).rejects.toMatchObject({ code: 'validation' });
+    await expect(
+      createUser(ctx, cliActor, { email: 'paula.meier@northeim.example', displayName: 'P', roles: ['clerk'] }),
+    ).rejects.toMatchObject({ code: 'conflict' });
+    await expect(createUser(ctx, cliActor, { email: 'x@northeim.example', displayName: 'X', roles: ['kaiser'] })).rejects.toMatchObject({
+      code: 'validation',
+    });
+    await expect(createUser(ctx, cliActor, { email: 'x@northeim.example', displayName: 'X', roles: [] })).rejects.toMatchObject({
+      code: 'validation',
+    });
+    await expect(
+      createUser(ctx, cliActor, { email: 'x@northeim.example', displayName: 'X', roles: ['clerk'], department: 'mond' }),
+    ).rejects.toMatchObject({ code: 'validation' });
 
     const clerk: Actor = { type: 'user', id: created.id, roles: ['clerk'], department: 'ordnung' };
-    await expect(createUser(ctx, clerk, { email: 'y@northeim.example', displayName: 'Y', roles: ['admin'] })).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(createUser(ctx, clerk, { email: 'y@northeim.example', displayName: 'Y', roles: ['admin'] })).rejects.toMatchObject({
+      code: 'forbidden',
+    });
     await expect(setUserRoles(ctx, clerk, created.id, { roles: ['admin'] })).rejects.toMatchObject({ code: 'forbidden' });
     await expect(deactivateUser(ctx, clerk, created.id)).rejects.toMatchObject({ code: 'forbidden' });
     await expect(listUsers(ctx, clerk)).rejects.toMatchObject({ code: 'forbidden' });
 
     await setUserRoles(ctx, cliActor, created.id, { roles: ['department_lead'], department: 'bauen' });
-    expect((await findUserByEmail(ctx.db, 'paula.meier@northeim.example'))!).toMatchObject({ roles: ['department_lead'], department: 'bauen' });
+    expect((await findUserByEmail(ctx.db, 'paula.meier@northeim.example'))!).toMatchObject({
+      roles: ['department_lead'],
+      department: 'bauen',
+    });
     await deactivateUser(ctx, cliActor, created.id);
     expect((await findUserByEmail(ctx.db, 'paula.meier@northeim.example'))!.active).toBe(false);
 
@@ -100,7 +132,9 @@ describe('account use cases', () => {
     expect(await resolveSession(ctx.db, s.token, clock)).not.toBeNull();
     await deactivateUser(ctx, cliActor, c.id);
     expect(await resolveSession(ctx.db, s.token, clock)).toBeNull();
-    await expect(login(ctx, { email: 'gehtbald@northeim.example', password: c.oneTimePassword, ip: '10.0.0.2' })).rejects.toMatchObject({ code: 'unauthenticated' });
+    await expect(login(ctx, { email: 'gehtbald@northeim.example', password: c.oneTimePassword, ip: '10.0.0.2' })).rejects.toMatchObject({
+      code: 'unauthenticated',
+    });
   });
 
   it('keeps at least one active admin', async () => {
@@ -122,9 +156,13 @@ describe('login rate limiting', () => {
   it(`blocks after ${LOGIN_LIMITS.perEmail} failures per e-mail for the window, even with the right password`, async () => {
     const c = await createUser(ctx, cliActor, { email: 'ziel@northeim.example', displayName: 'Ziel', roles: ['clerk'] });
     for (let i = 0; i < LOGIN_LIMITS.perEmail; i++) {
-      await expect(login(ctx, { email: 'ziel@northeim.example', password: `falsch-${i}`, ip: `192.0.2.${i}` })).rejects.toMatchObject({ code: 'unauthenticated' });
+      await expect(login(ctx, { email: 'ziel@northeim.example', password: `falsch-${i}`, ip: `192.0.2.${i}` })).rejects.toMatchObject({
+        code: 'unauthenticated',
+      });
     }
-    await expect(login(ctx, { email: 'ziel@northeim.example', password: c.oneTimePassword, ip: '192.0.2.99' })).rejects.toMatchObject({ code: 'rate_limited' });
+    await expect(login(ctx, { email: 'ziel@northeim.example', password: c.oneTimePassword, ip: '192.0.2.99' })).rejects.toMatchObject({
+      code: 'rate_limited',
+    });
     // Other accounts are not affected; the rows hold no e-mail in clear text.
     const keys = await execRows<{ key: string }>(ctx.db, sql`SELECT key FROM rate_limits`);
     expect(JSON.stringify(keys)).not.toContain('ziel');
@@ -135,10 +173,16 @@ describe('login rate limiting', () => {
   it(`blocks an IP after ${LOGIN_LIMITS.perIp} failures across e-mails`, async () => {
     clock = new Date(clock.getTime() + LOGIN_LIMITS.windowSeconds * 1000);
     for (let i = 0; i < LOGIN_LIMITS.perIp; i++) {
-      await expect(login(ctx, { email: `niemand${i}@northeim.example`, password: 'x', ip: '198.51.100.7' })).rejects.toMatchObject({ code: 'unauthenticated' });
+      await expect(login(ctx, { email: `niemand${i}@northeim.example`, password: 'x', ip: '198.51.100.7' })).rejects.toMatchObject({
+        code: 'unauthenticated',
+      });
     }
-    await expect(login(ctx, { email: 'chefin@northeim.example', password: 'Rathaus am Entenmarkt 1', ip: '198.51.100.7' })).rejects.toMatchObject({ code: 'rate_limited' });
-    expect((await login(ctx, { email: 'chefin@northeim.example', password: 'Rathaus am Entenmarkt 1', ip: '198.51.100.8' })).userId).toBeTruthy();
+    await expect(
+      login(ctx, { email: 'chefin@northeim.example', password: 'Rathaus am Entenmarkt 1', ip: '198.51.100.7' }),
+    ).rejects.toMatchObject({ code: 'rate_limited' });
+    expect(
+      (await login(ctx, { email: 'chefin@northeim.example', password: 'Rathaus am Entenmarkt 1', ip: '198.51.100.8' })).userId,
+    ).toBeTruthy();
   });
 
   it('hitRateLimit counts per fixed window, across calls, and respects LOTSE_RATE_LIMIT=off', async () => {

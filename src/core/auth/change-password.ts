@@ -13,8 +13,14 @@ export const changePasswordInput = z
     newPassword: newPasswordSchema,
     confirmPassword: z.string(),
   })
-  .refine((d) => d.newPassword === d.confirmPassword, { path: ['confirmPassword'], message: 'Die beiden neuen Passwörter stimmen nicht überein.' })
-  .refine((d) => d.newPassword !== d.currentPassword, { path: ['newPassword'], message: 'Das neue Passwort muss sich vom bisherigen unterscheiden.' });
+  .refine((d) => d.newPassword === d.confirmPassword, {
+    path: ['confirmPassword'],
+    message: 'Die beiden neuen Passwörter stimmen nicht überein.',
+  })
+  .refine((d) => d.newPassword !== d.currentPassword, {
+    path: ['newPassword'],
+    message: 'Das neue Passwort muss sich vom bisherigen unterscheiden.',
+  });
 export type ChangePasswordInput = z.input<typeof changePasswordInput>;
 
 /**

@@ -45,7 +45,9 @@ export async function createUser(ctx: AppContext, actor: Actor, input: CreateUse
   const passwordHash = await hashPassword(oneTimePassword);
   const user = await ctx.db.transaction(async (tx) => {
     if (await findUserByEmail(tx, data.email)) {
-      throw new AppError('conflict', 'Für diese E-Mail-Adresse gibt es bereits ein Konto.', { fields: [{ field: 'email', message: 'Bereits vergeben.' }] });
+      throw new AppError('conflict', 'Für diese E-Mail-Adresse gibt es bereits ein Konto.', {
+        fields: [{ field: 'email', message: 'Bereits vergeben.' }],
+      });
     }
     const row = await insertUser(tx, { ...data, passwordHash, mustChangePassword: true });
     await writeAudit(tx, {

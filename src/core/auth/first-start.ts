@@ -13,7 +13,10 @@ import { countActiveAdmins, findUserByEmail, insertUser } from './repository.ts'
  *
  * @returns the one-time password when an admin was created, else null.
  */
-export async function ensureFirstAdmin(ctx: AppContext, write: (s: string) => void = (s) => process.stderr.write(s)): Promise<string | null> {
+export async function ensureFirstAdmin(
+  ctx: AppContext,
+  write: (s: string) => void = (s) => process.stderr.write(s),
+): Promise<string | null> {
   if ((await countActiveAdmins(ctx.db)) > 0) return null;
   const oneTimePassword = generateOneTimePassword();
   const passwordHash = await hashPassword(oneTimePassword);

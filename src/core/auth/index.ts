@@ -3,7 +3,15 @@ export * from './guard.ts';
 export * from './permissions.ts';
 export { hitRateLimit, peekRateLimit, rateLimitKey, type RateLimitResult } from './rate-limit.ts';
 export { clientIp } from './client-ip.ts';
-export { CSRF_COOKIE, SESSION_COOKIE, createSession, endSession, resolveSession, SESSION_ABSOLUTE_SECONDS, SESSION_IDLE_SECONDS } from './sessions.ts';
+export {
+  CSRF_COOKIE,
+  SESSION_COOKIE,
+  createSession,
+  endSession,
+  resolveSession,
+  SESSION_ABSOLUTE_SECONDS,
+  SESSION_IDLE_SECONDS,
+} from './sessions.ts';
 export { sessionMiddleware, setSessionCookies, clearSessionCookies, cookieSecure, CSRF_MESSAGE } from './middleware.ts';
 export { MIN_PASSWORD_LENGTH, hashPassword, verifyPassword, generateOneTimePassword } from './password.ts';
 export { login, LOGIN_LIMITS, LOGIN_FAILED_MESSAGE, LOGIN_LIMITED_MESSAGE } from './login.ts';

@@ -29,7 +29,11 @@ export interface LoginResult extends NewSession {
  * - Unknown, inactive and wrong-password cases give the same message and (via a dummy
  *   hash) about the same time.
  */
-export async function login(ctx: AppContext, input: { email: string; password: string; ip: string }, requestId?: string): Promise<LoginResult> {
+export async function login(
+  ctx: AppContext,
+  input: { email: string; password: string; ip: string },
+  requestId?: string,
+): Promise<LoginResult> {
   const parsed = loginInput.safeParse(input);
   if (!parsed.success) throw new AppError('unauthenticated', LOGIN_FAILED_MESSAGE);
   const { email, password, ip } = parsed.data;
@@ -37,7 +41,10 @@ export async function login(ctx: AppContext, input: { email: string; password: s
   const emailKey = rateLimitKey('login:email', email);
   const ipKey = rateLimitKey('login:ip', ip);
   const { perEmail, perIp, windowSeconds } = LOGIN_LIMITS;
-  if ((await peekRateLimit(ctx, emailKey, windowSeconds, now)) >= perEmail || (await peekRateLimit(ctx, ipKey, windowSeconds, now)) >= perIp) {
+  if (
+    (await peekRateLimit(ctx, emailKey, windowSeconds, now)) >= perEmail ||
+    (await peekRateLimit(ctx, ipKey, windowSeconds, now)) >= perIp
+  ) {
     ctx.log.warn({ event: 'login.rate_limited' }, 'Anmeldung wegen Ratenbegrenzung abgelehnt');
     throw new AppError('rate_limited', LOGIN_LIMITED_MESSAGE);
   }

@@ -14,7 +14,8 @@ export interface RateLimitResult {
 
 const isContext = (x: AppContext | DbOrTx): x is AppContext => 'config' in x && 'database' in x;
 
-const windowStartOf = (now: Date, windowSeconds: number) => new Date(Math.floor(now.getTime() / (windowSeconds * 1000)) * windowSeconds * 1000);
+const windowStartOf = (now: Date, windowSeconds: number) =>
+  new Date(Math.floor(now.getTime() / (windowSeconds * 1000)) * windowSeconds * 1000);
 
 /**
  * Counts one hit for `key` in a fixed window shared by all instances (table `rate_limits`)

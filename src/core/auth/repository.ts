@@ -10,7 +10,11 @@ export type SessionRow = typeof sessions.$inferSelect;
 export const normaliseEmail = (email: string): string => email.trim().toLowerCase();
 
 export async function findUserByEmail(db: DbOrTx, email: string): Promise<UserRow | null> {
-  const rows = await db.select().from(users).where(eq(users.email, normaliseEmail(email))).limit(1);
+  const rows = await db
+    .select()
+    .from(users)
+    .where(eq(users.email, normaliseEmail(email)))
+    .limit(1);
   return rows[0] ?? null;
 }
 
@@ -57,12 +61,22 @@ export async function updateUser(
   await db.update(users).set(patch).where(eq(users.id, id));
 }
 
-export async function insertSession(db: DbOrTx, s: { id: string; userId: string; csrfToken: string; now: Date; expiresAt: Date }): Promise<void> {
-  await db.insert(sessions).values({ id: s.id, userId: s.userId, csrfToken: s.csrfToken, createdAt: s.now, lastSeenAt: s.now, expiresAt: s.expiresAt });
+export async function insertSession(
+  db: DbOrTx,
+  s: { id: string; userId: string; csrfToken: string; now: Date; expiresAt: Date },
+): Promise<void> {
+  await db
+    .insert(sessions)
+    .values({ id: s.id, userId: s.userId, csrfToken: s.csrfToken, createdAt: s.now, lastSeenAt: s.now, expiresAt: s.expiresAt });
 }
 
 export async function findSessionWithUser(db: DbOrTx, id: string): Promise<{ session: SessionRow; user: UserRow } | null> {
-  const rows = await db.select({ session: sessions, user: users }).from(sessions).innerJoin(users, eq(users.id, sessions.userId)).where(eq(sessions.id, id)).limit(1);
+  const rows = await db
+    .select({ session: sessions, user: users })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(sessions.id, id))
+    .limit(1);
   return rows[0] ?? null;
 }
 
@@ -82,5 +96,7 @@ export async function deleteUserSessions(db: DbOrTx, userId: string, exceptId?: 
 }
 
 export async function deleteExpiredSessions(db: DbOrTx, idleBefore: Date, now: Date): Promise<void> {
-  await db.delete(sessions).where(sql`${sessions.expiresAt} < ${now.toISOString()} OR ${sessions.lastSeenAt} < ${idleBefore.toISOString()}`);
+  await db
+    .delete(sessions)
+    .where(sql`${sessions.expiresAt} < ${now.toISOString()} OR ${sessions.lastSeenAt} < ${idleBefore.toISOString()}`);
 }

@@ -50,13 +50,19 @@ describe('CSRF', () => {
   it('rejects a wrong token and a token without cookie', async () => {
     const { cookie, csrf } = await csrfHeaders(app);
     const other = await csrfHeaders(app);
-    expect((await app.request('/probe/form', { method: 'POST', headers: { ...FORM, cookie }, body: form({ _csrf: other.csrf }) })).status).toBe(403);
+    expect(
+      (await app.request('/probe/form', { method: 'POST', headers: { ...FORM, cookie }, body: form({ _csrf: other.csrf }) })).status,
+    ).toBe(403);
     expect((await app.request('/probe/form', { method: 'POST', headers: { ...FORM }, body: form({ _csrf: csrf }) })).status).toBe(403);
   });
 
   it('accepts the form field and keeps the parsed body readable for the handler', async () => {
     const { cookie, csrf } = await csrfHeaders(app);
-    const res = await app.request('/probe/form', { method: 'POST', headers: { ...FORM, cookie }, body: form({ _csrf: csrf, feld: 'Wert ä' }) });
+    const res = await app.request('/probe/form', {
+      method: 'POST',
+      headers: { ...FORM, cookie },
+      body: form({ _csrf: csrf, feld: 'Wert ä' }),
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ user: null, field: 'Wert ä' });
     const t = await app.request('/probe/text', { method: 'POST', headers: { ...FORM, cookie }, body: form({ _csrf: csrf, a: 'b' }) });
@@ -86,9 +92,17 @@ describe('CSRF', () => {
     const s = await loginAs(app, ctx, ['clerk']);
     const anon = await csrfHeaders(app);
     const planted = s.cookie.replace(/lotse_csrf=[^;]+/, `lotse_csrf=${anon.csrf}`);
-    const res = await app.request('/probe/form', { method: 'POST', headers: { ...FORM, cookie: planted }, body: form({ _csrf: anon.csrf }) });
+    const res = await app.request('/probe/form', {
+      method: 'POST',
+      headers: { ...FORM, cookie: planted },
+      body: form({ _csrf: anon.csrf }),
+    });
     expect(res.status).toBe(403);
-    const good = await app.request('/probe/form', { method: 'POST', headers: { ...FORM, cookie: s.cookie }, body: form({ _csrf: s.csrf }) });
+    const good = await app.request('/probe/form', {
+      method: 'POST',
+      headers: { ...FORM, cookie: s.cookie },
+      body: form({ _csrf: s.csrf }),
+    });
     expect(await good.json()).toMatchObject({ user: s.userId });
   });
 });

@@ -65,7 +65,8 @@ export async function setUserRoles(
 /** Deactivates (or reactivates) an account; deactivation ends its sessions at once. Admin only. */
 export async function setUserActive(ctx: AppContext, actor: Actor, userId: string, active: boolean, requestId?: string): Promise<void> {
   assertCan(actor, 'admin.users');
-  if (!active && actor.type === 'user' && actor.id === userId) throw new AppError('conflict', 'Sie können Ihr eigenes Konto nicht deaktivieren.');
+  if (!active && actor.type === 'user' && actor.id === userId)
+    throw new AppError('conflict', 'Sie können Ihr eigenes Konto nicht deaktivieren.');
   await ctx.db.transaction(async (tx) => {
     await tx.execute(LOCK_ACCOUNTS);
     const user = await loadForUpdate(tx, userId);
@@ -85,13 +86,19 @@ export async function setUserActive(ctx: AppContext, actor: Actor, userId: strin
 }
 
 /** Deactivates an account (admin only). */
-export const deactivateUser = (ctx: AppContext, actor: Actor, userId: string, requestId?: string) => setUserActive(ctx, actor, userId, false, requestId);
+export const deactivateUser = (ctx: AppContext, actor: Actor, userId: string, requestId?: string) =>
+  setUserActive(ctx, actor, userId, false, requestId);
 
 /**
  * Replaces a forgotten password with a new one-time password (admin only); the person must
  * choose a new password at the next login. Ends the account's sessions. Audited as `user.password_reset`.
  */
-export async function resetPassword(ctx: AppContext, actor: Actor, userId: string, requestId?: string): Promise<{ oneTimePassword: string }> {
+export async function resetPassword(
+  ctx: AppContext,
+  actor: Actor,
+  userId: string,
+  requestId?: string,
+): Promise<{ oneTimePassword: string }> {
   assertCan(actor, 'admin.users');
   const oneTimePassword = generateOneTimePassword();
   const passwordHash = await hashPassword(oneTimePassword);
@@ -99,7 +106,14 @@ export async function resetPassword(ctx: AppContext, actor: Actor, userId: strin
     const user = await loadForUpdate(tx, userId);
     await updateUser(tx, user.id, { passwordHash, mustChangePassword: true });
     await deleteUserSessions(tx, user.id);
-    await writeAudit(tx, { actor, action: 'user.password_reset', objectType: 'user', objectId: user.id, summary: {}, requestId: requestId ?? null });
+    await writeAudit(tx, {
+      actor,
+      action: 'user.password_reset',
+      objectType: 'user',
+      objectId: user.id,
+      summary: {},
+      requestId: requestId ?? null,
+    });
   });
   return { oneTimePassword };
 }

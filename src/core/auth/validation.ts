@@ -13,7 +13,10 @@ export const emailSchema = z
 
 export const roleSchema = z.enum(ROLES, { message: `Unbekannte Rolle. Erlaubt sind: ${ROLES.join(', ')}.` });
 
-export const rolesSchema = z.array(roleSchema).min(1, 'Mindestens eine Rolle wählen.').transform((r) => [...new Set(r)]);
+export const rolesSchema = z
+  .array(roleSchema)
+  .min(1, 'Mindestens eine Rolle wählen.')
+  .transform((r) => [...new Set(r)]);
 
 export const newPasswordSchema = z
   .string()
@@ -31,7 +34,9 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
 export function assertDepartment(ctx: AppContext, department: string | null | undefined): void {
   if (department && !ctx.town.departments.some((d) => d.key === department)) {
     throw new AppError('validation', 'Die Eingaben sind unvollständig oder fehlerhaft.', {
-      fields: [{ field: 'department', message: `Unbekannter Fachbereich. Erlaubt sind: ${ctx.town.departments.map((d) => d.key).join(', ')}.` }],
+      fields: [
+        { field: 'department', message: `Unbekannter Fachbereich. Erlaubt sind: ${ctx.town.departments.map((d) => d.key).join(', ')}.` },
+      ],
     });
   }
 }

@@ -5,14 +5,19 @@ import type { FieldError } from '../../core/errors.ts';
 export const CsrfField: FC<{ token: string }> = ({ token }) => <input type="hidden" name="_csrf" value={token} />;
 
 /** KERN alert. `role="alert"` for errors/results after a submit, so screen readers announce them. */
-export const Notice: FC<{ kind: 'danger' | 'success' | 'info' | 'warning'; title: string; announce?: boolean; id?: string; children?: Child }> = ({
-  kind,
-  title,
-  announce = true,
-  id,
-  children,
-}) => (
-  <div class={`kern-alert kern-alert--${kind}`} role={announce ? (kind === 'danger' ? 'alert' : 'status') : undefined} id={id} tabindex={id ? -1 : undefined}>
+export const Notice: FC<{
+  kind: 'danger' | 'success' | 'info' | 'warning';
+  title: string;
+  announce?: boolean;
+  id?: string;
+  children?: Child;
+}> = ({ kind, title, announce = true, id, children }) => (
+  <div
+    class={`kern-alert kern-alert--${kind}`}
+    role={announce ? (kind === 'danger' ? 'alert' : 'status') : undefined}
+    id={id}
+    tabindex={id ? -1 : undefined}
+  >
     <div class="kern-alert__header">
       <span class={`kern-icon kern-icon--${kind}`} aria-hidden="true" />
       <span class="kern-title">{title}</span>
@@ -21,7 +26,8 @@ export const Notice: FC<{ kind: 'danger' | 'success' | 'info' | 'warning'; title
   </div>
 );
 
-export const fieldError = (errors: FieldError[] | undefined, field: string): string | undefined => errors?.find((e) => e.field === field)?.message;
+export const fieldError = (errors: FieldError[] | undefined, field: string): string | undefined =>
+  errors?.find((e) => e.field === field)?.message;
 
 const ErrorText: FC<{ id: string; message: string }> = ({ id, message }) => (
   <p class="kern-error" id={id}>
@@ -74,7 +80,9 @@ export const TextField: FC<{
 };
 
 /** Labelled textarea. */
-export const TextArea: FC<{ name: string; label: string; value: string; hint?: string; error?: string | undefined; rows?: number }> = (p) => {
+export const TextArea: FC<{ name: string; label: string; value: string; hint?: string; error?: string | undefined; rows?: number }> = (
+  p,
+) => {
   const id = `f-${p.name}`;
   const described = [p.hint ? `${id}-hint` : null, p.error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
   return (
@@ -103,9 +111,15 @@ export const TextArea: FC<{ name: string; label: string; value: string; hint?: s
 };
 
 /** Labelled select. */
-export const SelectField: FC<{ name: string; label: string; options: { value: string; label: string }[]; value?: string | null; hint?: string; error?: string | undefined; idSuffix?: string }> = (
-  p,
-) => {
+export const SelectField: FC<{
+  name: string;
+  label: string;
+  options: { value: string; label: string }[];
+  value?: string | null;
+  hint?: string;
+  error?: string | undefined;
+  idSuffix?: string;
+}> = (p) => {
   const id = `f-${p.name}${p.idSuffix ?? ''}`;
   const described = [p.hint ? `${id}-hint` : null, p.error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
   return (
@@ -120,7 +134,13 @@ export const SelectField: FC<{ name: string; label: string; options: { value: st
       ) : null}
       {p.error ? <ErrorText id={`${id}-error`} message={p.error} /> : null}
       <div class="kern-form-input__select-wrapper">
-        <select class={`kern-form-input__select${p.error ? ' kern-form-input__select--error' : ''}`} id={id} name={p.name} aria-describedby={described} aria-invalid={p.error ? 'true' : undefined}>
+        <select
+          class={`kern-form-input__select${p.error ? ' kern-form-input__select--error' : ''}`}
+          id={id}
+          name={p.name}
+          aria-describedby={described}
+          aria-invalid={p.error ? 'true' : undefined}
+        >
           {p.options.map((o) => (
             <option value={o.value} selected={o.value === (p.value ?? '')}>
               {o.label}
@@ -133,7 +153,14 @@ export const SelectField: FC<{ name: string; label: string; options: { value: st
 };
 
 /** A group of checkboxes in a fieldset with legend. */
-export const CheckboxGroup: FC<{ name: string; legend: string; options: { value: string; label: string }[]; checked: readonly string[]; error?: string | undefined; idSuffix?: string }> = (p) => {
+export const CheckboxGroup: FC<{
+  name: string;
+  legend: string;
+  options: { value: string; label: string }[];
+  checked: readonly string[];
+  error?: string | undefined;
+  idSuffix?: string;
+}> = (p) => {
   const base = `f-${p.name}${p.idSuffix ?? ''}`;
   return (
     <fieldset class={`kern-fieldset${p.error ? ' kern-fieldset--error' : ''}`} aria-describedby={p.error ? `${base}-error` : undefined}>
@@ -142,7 +169,14 @@ export const CheckboxGroup: FC<{ name: string; legend: string; options: { value:
       <div class="kern-fieldset__body">
         {p.options.map((o) => (
           <div class="kern-form-check">
-            <input class={`kern-form-check__checkbox${p.error ? ' kern-form-check__checkbox--error' : ''}`} type="checkbox" id={`${base}-${o.value}`} name={p.name} value={o.value} checked={p.checked.includes(o.value)} />
+            <input
+              class={`kern-form-check__checkbox${p.error ? ' kern-form-check__checkbox--error' : ''}`}
+              type="checkbox"
+              id={`${base}-${o.value}`}
+              name={p.name}
+              value={o.value}
+              checked={p.checked.includes(o.value)}
+            />
             <label class="kern-label" for={`${base}-${o.value}`}>
               {o.label}
             </label>
@@ -154,7 +188,11 @@ export const CheckboxGroup: FC<{ name: string; legend: string; options: { value:
 };
 
 /** Primary/secondary submit button. */
-export const Submit: FC<{ label: string; kind?: 'primary' | 'secondary' | 'tertiary'; small?: boolean }> = ({ label, kind = 'primary', small }) => (
+export const Submit: FC<{ label: string; kind?: 'primary' | 'secondary' | 'tertiary'; small?: boolean }> = ({
+  label,
+  kind = 'primary',
+  small,
+}) => (
   <button type="submit" class={`kern-btn kern-btn--${kind}${small ? ' kern-btn--x-small' : ''}`}>
     <span class="kern-label">{label}</span>
   </button>

@@ -31,12 +31,19 @@ export async function getLegalTexts(ctx: AppContext): Promise<Record<LegalKey, {
  * lengths (not the text).
  * @returns the keys that changed.
  */
-export async function updateLegalTexts(ctx: AppContext, actor: Actor, input: Record<string, unknown>, requestId?: string): Promise<LegalKey[]> {
+export async function updateLegalTexts(
+  ctx: AppContext,
+  actor: Actor,
+  input: Record<string, unknown>,
+  requestId?: string,
+): Promise<LegalKey[]> {
   assertCan(actor, 'admin.settings');
   const r = legalTextsInput.safeParse(input);
   if (!r.success) throw validationError(r.error.issues);
   const current = await getLegalTexts(ctx);
-  const changed = LEGAL_KEYS.filter((k) => current[k].isPlaceholder ? r.data[k] !== current[k].text.trim() : r.data[k] !== current[k].text);
+  const changed = LEGAL_KEYS.filter((k) =>
+    current[k].isPlaceholder ? r.data[k] !== current[k].text.trim() : r.data[k] !== current[k].text,
+  );
   if (changed.length === 0) return [];
   const updatedBy = actor.type === 'user' ? actor.id : null;
   await ctx.db.transaction(async (tx) => {
@@ -46,7 +53,13 @@ export async function updateLegalTexts(ctx: AppContext, actor: Actor, input: Rec
       action: 'settings.legal_update',
       objectType: 'setting',
       objectId: changed.map((k) => `legal.${k}`).join(','),
-      summary: { changed: changed.map((k) => ({ key: `legal.${k}`, beforeLength: current[k].isPlaceholder ? null : current[k].text.length, afterLength: r.data[k].length })) },
+      summary: {
+        changed: changed.map((k) => ({
+          key: `legal.${k}`,
+          beforeLength: current[k].isPlaceholder ? null : current[k].text.length,
+          afterLength: r.data[k].length,
+        })),
+      },
       requestId: requestId ?? null,
     });
   });

@@ -49,8 +49,18 @@ const renderPage = (c: C, props: LayoutProps) =>
 
 /** Core staff links shown on the overview (module links come from `navRegistry.staff`). */
 export const CORE_STAFF_LINKS: { href: string; label: string; text: string; permission?: Permission }[] = [
-  { href: '/verwaltung/benutzer', label: 'Konten und Rollen', text: 'Konten anlegen, Rollen vergeben, Konten deaktivieren.', permission: 'admin.users' },
-  { href: '/verwaltung/einstellungen', label: 'Einstellungen', text: 'Impressum, Datenschutzerklärung und Erklärung zur Barrierefreiheit pflegen.', permission: 'admin.settings' },
+  {
+    href: '/verwaltung/benutzer',
+    label: 'Konten und Rollen',
+    text: 'Konten anlegen, Rollen vergeben, Konten deaktivieren.',
+    permission: 'admin.users',
+  },
+  {
+    href: '/verwaltung/einstellungen',
+    label: 'Einstellungen',
+    text: 'Impressum, Datenschutzerklärung und Erklärung zur Barrierefreiheit pflegen.',
+    permission: 'admin.settings',
+  },
   { href: '/verwaltung/passwort', label: 'Passwort ändern', text: 'Ihr eigenes Passwort ändern.' },
 ];
 
@@ -65,14 +75,16 @@ export function safeReturnPath(raw: string | undefined | null, fallback = '/verw
 }
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-const strs = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : []);
+const strs = (v: unknown): string[] =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : [];
 
 /** Runs a form action; validation/conflict errors come back as field errors for re-rendering. */
 async function formAction<T>(fn: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: AppError }> {
   try {
     return { ok: true, value: await fn() };
   } catch (e) {
-    if (e instanceof AppError && (e.code === 'validation' || e.code === 'conflict' || e.code === 'not_found')) return { ok: false, error: e };
+    if (e instanceof AppError && (e.code === 'validation' || e.code === 'conflict' || e.code === 'not_found'))
+      return { ok: false, error: e };
     throw e;
   }
 }
@@ -83,7 +95,10 @@ const currentSessionId = (c: C): string | undefined => {
   return t ? sha256Hex(t) : undefined;
 };
 
-const departmentOptions = (c: C) => [{ value: '', label: '– kein Fachbereich –' }, ...c.var.ctx.town.departments.map((d) => ({ value: d.key, label: d.name }))];
+const departmentOptions = (c: C) => [
+  { value: '', label: '– kein Fachbereich –' },
+  ...c.var.ctx.town.departments.map((d) => ({ value: d.key, label: d.name })),
+];
 const roleOptions = ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }));
 const roleLabel = (r: string) => ROLE_LABELS[r as Role] ?? r;
 const departmentName = (c: C, key: string | null) => (key ? (c.var.ctx.town.departments.find((d) => d.key === key)?.name ?? key) : '–');
@@ -123,11 +138,28 @@ function loginPage(c: C, opts: { email?: string; back: string; error?: string; f
         <form method="post" action="/anmelden" class="lotse-form" novalidate>
           <CsrfField token={c.var.csrfToken} />
           <input type="hidden" name="zurueck" value={opts.back} />
-          <TextField name="email" label="E-Mail-Adresse" type="email" autocomplete="username" value={opts.email ?? ''} required error={fieldError(opts.fields, 'email')} />
-          <TextField name="password" label="Passwort" type="password" autocomplete="current-password" required error={fieldError(opts.fields, 'password')} />
+          <TextField
+            name="email"
+            label="E-Mail-Adresse"
+            type="email"
+            autocomplete="username"
+            value={opts.email ?? ''}
+            required
+            error={fieldError(opts.fields, 'email')}
+          />
+          <TextField
+            name="password"
+            label="Passwort"
+            type="password"
+            autocomplete="current-password"
+            required
+            error={fieldError(opts.fields, 'password')}
+          />
           <Submit label="Anmelden" />
         </form>
-        <p class="kern-body kern-body--small lotse-muted">Passwort vergessen? Wenden Sie sich an die Administration Ihrer Verwaltung; sie vergibt ein neues Einmal-Passwort.</p>
+        <p class="kern-body kern-body--small lotse-muted">
+          Passwort vergessen? Wenden Sie sich an die Administration Ihrer Verwaltung; sie vergibt ein neues Einmal-Passwort.
+        </p>
       </div>
     ),
   });
@@ -262,7 +294,14 @@ function passwordPage(c: C, opts: { error?: AppError }) {
           <CsrfField token={c.var.csrfToken} />
           <input type="text" name="username" autocomplete="username" value={user.email} hidden />
           {forced ? null : (
-            <TextField name="currentPassword" label="Bisheriges Passwort" type="password" autocomplete="current-password" required error={fieldError(fields, 'currentPassword')} />
+            <TextField
+              name="currentPassword"
+              label="Bisheriges Passwort"
+              type="password"
+              autocomplete="current-password"
+              required
+              error={fieldError(fields, 'currentPassword')}
+            />
           )}
           <TextField
             name="newPassword"
@@ -274,7 +313,14 @@ function passwordPage(c: C, opts: { error?: AppError }) {
             hint={`Mindestens ${MIN_PASSWORD_LENGTH} Zeichen. Ein Satz aus mehreren Wörtern ist leicht zu merken und sicher.`}
             error={fieldError(fields, 'newPassword')}
           />
-          <TextField name="confirmPassword" label="Neues Passwort wiederholen" type="password" autocomplete="new-password" required error={fieldError(fields, 'confirmPassword')} />
+          <TextField
+            name="confirmPassword"
+            label="Neues Passwort wiederholen"
+            type="password"
+            autocomplete="new-password"
+            required
+            error={fieldError(fields, 'confirmPassword')}
+          />
           <Submit label="Passwort speichern" />
         </form>
       </div>
@@ -291,7 +337,11 @@ function mountPassword(app: AppRouter): void {
       changePassword(
         c.var.ctx,
         userActor(c.var.user!),
-        { currentPassword: str(body['currentPassword']) || undefined, newPassword: str(body['newPassword']), confirmPassword: str(body['confirmPassword']) },
+        {
+          currentPassword: str(body['currentPassword']) || undefined,
+          newPassword: str(body['newPassword']),
+          confirmPassword: str(body['confirmPassword']),
+        },
         { ...(keep ? { keepSessionId: keep } : {}), requestId: c.var.requestId },
       ),
     );
@@ -305,7 +355,15 @@ function mountPassword(app: AppRouter): void {
 
 // ---------------------------------------------------------------- accounts (admin)
 
-function usersPage(c: C, opts: { users: Awaited<ReturnType<typeof listUsers>>; error?: AppError; form?: Record<string, unknown>; created?: { email: string; oneTimePassword: string } }) {
+function usersPage(
+  c: C,
+  opts: {
+    users: Awaited<ReturnType<typeof listUsers>>;
+    error?: AppError;
+    form?: Record<string, unknown>;
+    created?: { email: string; oneTimePassword: string };
+  },
+) {
   const f = opts.form ?? {};
   const fields = opts.error?.details?.fields;
   return renderPage(c, {
@@ -319,7 +377,10 @@ function usersPage(c: C, opts: { users: Awaited<ReturnType<typeof listUsers>>; e
             <p class="kern-body">
               Einmal-Passwort für {opts.created.email}: <code class="lotse-otp">{opts.created.oneTimePassword}</code>
             </p>
-            <p class="kern-body">Geben Sie es der Person auf sicherem Weg weiter. Es wird nur jetzt angezeigt; bei der ersten Anmeldung muss ein eigenes Passwort gewählt werden.</p>
+            <p class="kern-body">
+              Geben Sie es der Person auf sicherem Weg weiter. Es wird nur jetzt angezeigt; bei der ersten Anmeldung muss ein eigenes
+              Passwort gewählt werden.
+            </p>
           </Notice>
         ) : null}
         <div class="lotse-table-wrap">
@@ -327,12 +388,24 @@ function usersPage(c: C, opts: { users: Awaited<ReturnType<typeof listUsers>>; e
             <caption class="kern-title">Alle Konten ({opts.users.length})</caption>
             <thead class="kern-table__header">
               <tr class="kern-table__row">
-                <th scope="col" class="kern-table__header">Name</th>
-                <th scope="col" class="kern-table__header">E-Mail</th>
-                <th scope="col" class="kern-table__header">Rollen</th>
-                <th scope="col" class="kern-table__header">Fachbereich</th>
-                <th scope="col" class="kern-table__header">Status</th>
-                <th scope="col" class="kern-table__header">Letzte Anmeldung</th>
+                <th scope="col" class="kern-table__header">
+                  Name
+                </th>
+                <th scope="col" class="kern-table__header">
+                  E-Mail
+                </th>
+                <th scope="col" class="kern-table__header">
+                  Rollen
+                </th>
+                <th scope="col" class="kern-table__header">
+                  Fachbereich
+                </th>
+                <th scope="col" class="kern-table__header">
+                  Status
+                </th>
+                <th scope="col" class="kern-table__header">
+                  Letzte Anmeldung
+                </th>
               </tr>
             </thead>
             <tbody class="kern-table__body">
@@ -348,7 +421,7 @@ function usersPage(c: C, opts: { users: Awaited<ReturnType<typeof listUsers>>; e
                   <td class="kern-table__cell">{u.roles.map(roleLabel).join(', ')}</td>
                   <td class="kern-table__cell">{departmentName(c, u.department)}</td>
                   <td class="kern-table__cell">
-                    {u.active ? (u.mustChangePassword ? 'aktiv, Einmal-Passwort offen' : 'aktiv') : <strong>deaktiviert</strong>}
+                    {u.active ? u.mustChangePassword ? 'aktiv, Einmal-Passwort offen' : 'aktiv' : <strong>deaktiviert</strong>}
                   </td>
                   <td class="kern-table__cell">{formatBerlin(u.lastLoginAt)}</td>
                 </tr>
@@ -363,10 +436,37 @@ function usersPage(c: C, opts: { users: Awaited<ReturnType<typeof listUsers>>; e
           {opts.error ? <ErrorSummary error={opts.error} /> : null}
           <form method="post" action="/verwaltung/benutzer" class="lotse-form" novalidate>
             <CsrfField token={c.var.csrfToken} />
-            <TextField name="displayName" label="Name" autocomplete="off" value={str(f['displayName'])} required error={fieldError(fields, 'displayName')} />
-            <TextField name="email" label="Dienstliche E-Mail-Adresse" type="email" autocomplete="off" value={str(f['email'])} required error={fieldError(fields, 'email')} />
-            <CheckboxGroup name="roles" legend="Rollen" options={roleOptions} checked={strs(f['roles'])} error={fieldError(fields, 'roles') ?? fieldError(fields, 'roles.0')} />
-            <SelectField name="department" label="Fachbereich (optional)" options={departmentOptions(c)} value={str(f['department'])} error={fieldError(fields, 'department')} />
+            <TextField
+              name="displayName"
+              label="Name"
+              autocomplete="off"
+              value={str(f['displayName'])}
+              required
+              error={fieldError(fields, 'displayName')}
+            />
+            <TextField
+              name="email"
+              label="Dienstliche E-Mail-Adresse"
+              type="email"
+              autocomplete="off"
+              value={str(f['email'])}
+              required
+              error={fieldError(fields, 'email')}
+            />
+            <CheckboxGroup
+              name="roles"
+              legend="Rollen"
+              options={roleOptions}
+              checked={strs(f['roles'])}
+              error={fieldError(fields, 'roles') ?? fieldError(fields, 'roles.0')}
+            />
+            <SelectField
+              name="department"
+              label="Fachbereich (optional)"
+              options={departmentOptions(c)}
+              value={str(f['department'])}
+              error={fieldError(fields, 'department')}
+            />
             <Submit label="Konto anlegen" />
           </form>
         </section>
@@ -375,7 +475,10 @@ function usersPage(c: C, opts: { users: Awaited<ReturnType<typeof listUsers>>; e
   });
 }
 
-function userDetailPage(c: C, opts: { user: NonNullable<Awaited<ReturnType<typeof findUserById>>>; error?: AppError; notice?: string; oneTimePassword?: string }) {
+function userDetailPage(
+  c: C,
+  opts: { user: NonNullable<Awaited<ReturnType<typeof findUserById>>>; error?: AppError; notice?: string; oneTimePassword?: string },
+) {
   const u = opts.user;
   const fields = opts.error?.details?.fields;
   const self = c.var.user!.id === u.id;
@@ -395,7 +498,8 @@ function userDetailPage(c: C, opts: { user: NonNullable<Awaited<ReturnType<typeo
         {opts.oneTimePassword ? (
           <Notice kind="success" title="Neues Einmal-Passwort vergeben.">
             <p class="kern-body">
-              Einmal-Passwort: <code class="lotse-otp">{opts.oneTimePassword}</code> – wird nur jetzt angezeigt. Alle Sitzungen des Kontos wurden beendet.
+              Einmal-Passwort: <code class="lotse-otp">{opts.oneTimePassword}</code> – wird nur jetzt angezeigt. Alle Sitzungen des Kontos
+              wurden beendet.
             </p>
           </Notice>
         ) : null}
@@ -424,8 +528,20 @@ function userDetailPage(c: C, opts: { user: NonNullable<Awaited<ReturnType<typeo
           </h2>
           <form method="post" action={`/verwaltung/benutzer/${u.id}/rollen`} class="lotse-form" novalidate>
             <CsrfField token={c.var.csrfToken} />
-            <CheckboxGroup name="roles" legend="Rollen" options={roleOptions} checked={u.roles} error={fieldError(fields, 'roles') ?? fieldError(fields, 'roles.0')} />
-            <SelectField name="department" label="Fachbereich (optional)" options={departmentOptions(c)} value={u.department} error={fieldError(fields, 'department')} />
+            <CheckboxGroup
+              name="roles"
+              legend="Rollen"
+              options={roleOptions}
+              checked={u.roles}
+              error={fieldError(fields, 'roles') ?? fieldError(fields, 'roles.0')}
+            />
+            <SelectField
+              name="department"
+              label="Fachbereich (optional)"
+              options={departmentOptions(c)}
+              value={u.department}
+              error={fieldError(fields, 'department')}
+            />
             <Submit label="Rollen speichern" />
           </form>
         </section>
@@ -474,13 +590,21 @@ function mountUsers(app: AppRouter): void {
     const ctx = c.var.ctx;
     const actor = userActor(c.var.user!);
     const body = await c.req.parseBody({ all: true });
-    const form = { displayName: str(body['displayName']), email: str(body['email']), roles: strs(body['roles']), department: str(body['department']) };
+    const form = {
+      displayName: str(body['displayName']),
+      email: str(body['email']),
+      roles: strs(body['roles']),
+      department: str(body['department']),
+    };
     const r = await formAction(() => createUser(ctx, actor, form, c.var.requestId));
     if (!r.ok) {
       c.status(statusOf(r.error) as 422);
       return usersPage(c, { users: await listUsers(ctx, actor), error: r.error, form });
     }
-    return usersPage(c, { users: await listUsers(ctx, actor), created: { email: r.value.email, oneTimePassword: r.value.oneTimePassword } });
+    return usersPage(c, {
+      users: await listUsers(ctx, actor),
+      created: { email: r.value.email, oneTimePassword: r.value.oneTimePassword },
+    });
   });
 
   app.get('/verwaltung/benutzer/:id', guard, async (c) => {
@@ -491,7 +615,15 @@ function mountUsers(app: AppRouter): void {
   app.post('/verwaltung/benutzer/:id/rollen', guard, async (c) => {
     const user = await loadUserOr404(c);
     const body = await c.req.parseBody({ all: true });
-    const r = await formAction(() => setUserRoles(c.var.ctx, userActor(c.var.user!), user.id, { roles: strs(body['roles']), department: str(body['department']) }, c.var.requestId));
+    const r = await formAction(() =>
+      setUserRoles(
+        c.var.ctx,
+        userActor(c.var.user!),
+        user.id,
+        { roles: strs(body['roles']), department: str(body['department']) },
+        c.var.requestId,
+      ),
+    );
     if (!r.ok) {
       c.status(statusOf(r.error) as 422);
       return userDetailPage(c, { user, error: r.error });
@@ -531,7 +663,8 @@ async function settingsPage(c: C, opts: { values?: Record<string, string>; error
         {opts.saved ? <Notice kind="success" title="Die Texte wurden gespeichert." /> : null}
         {opts.error ? <ErrorSummary error={opts.error} /> : null}
         <p class="kern-body">
-          Diese Texte erscheinen auf den öffentlichen Seiten (Links in der Fußzeile). Leerzeilen trennen Absätze. Jede Änderung wird im Prüfprotokoll vermerkt.
+          Diese Texte erscheinen auf den öffentlichen Seiten (Links in der Fußzeile). Leerzeilen trennen Absätze. Jede Änderung wird im
+          Prüfprotokoll vermerkt.
         </p>
         <form method="post" action="/verwaltung/einstellungen" class="lotse-form lotse-form--wide" novalidate>
           <CsrfField token={c.var.csrfToken} />
@@ -575,4 +708,3 @@ export function mountStaffPages(app: AppRouter): void {
   mountUsers(app);
   mountSettings(app);
 }
-

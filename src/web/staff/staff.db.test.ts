@@ -51,7 +51,11 @@ class Browser {
     const token = opts.csrf === undefined ? this.csrf : opts.csrf;
     if (token !== null) body.append('_csrf', token);
     for (const [k, v] of Object.entries(fields)) for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
-    const res = await app.request(path, { method: 'POST', headers: { cookie: this.cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: body.toString() });
+    const res = await app.request(path, {
+      method: 'POST',
+      headers: { cookie: this.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: body.toString(),
+    });
     this.absorb(res);
     const html = res.status >= 300 && res.status < 400 ? '' : await res.text();
     return { res, html, location: res.headers.get('location') };
@@ -141,7 +145,8 @@ describe('login and logout', () => {
   it('answers 429 with a German message after too many failures', async () => {
     const b = new Browser();
     await b.get('/anmelden');
-    for (let i = 0; i < 5; i++) expect((await b.post('/anmelden', { email: 'opfer@northeim.example', password: `x${i}` })).res.status).toBe(401);
+    for (let i = 0; i < 5; i++)
+      expect((await b.post('/anmelden', { email: 'opfer@northeim.example', password: `x${i}` })).res.status).toBe(401);
     const r = await b.post('/anmelden', { email: 'opfer@northeim.example', password: 'x' });
     expect(r.res.status).toBe(429);
     expect(r.res.headers.get('retry-after')).toBe('900');
@@ -150,7 +155,16 @@ describe('login and logout', () => {
 
   it('only follows same-site relative return paths', () => {
     expect(safeReturnPath('/verwaltung/benutzer?x=1')).toBe('/verwaltung/benutzer?x=1');
-    for (const bad of ['https://evil.example', '//evil.example', '/\\evil.example', 'javascript:alert(1)', '/ok\r\nSet-Cookie: x', '/abmelden', '', undefined]) {
+    for (const bad of [
+      'https://evil.example',
+      '//evil.example',
+      '/\\evil.example',
+      'javascript:alert(1)',
+      '/ok\r\nSet-Cookie: x',
+      '/abmelden',
+      '',
+      undefined,
+    ]) {
       expect(safeReturnPath(bad)).toBe('/verwaltung');
     }
   });
@@ -160,7 +174,11 @@ describe('admin pages', () => {
   it('lets an admin create an account, shows the one-time password once, set roles and deactivate', async () => {
     const { cookie, csrf } = await loginAs(app, ctx, ['admin']);
     const post = (path: string, body: string) =>
-      app.request(path, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: `_csrf=${csrf}&${body}` });
+      app.request(path, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: `_csrf=${csrf}&${body}`,
+      });
     const list = await app.request('/verwaltung/benutzer', { headers: { cookie } });
     expect(list.status).toBe(200);
     expect(await list.text()).toContain('<th scope="col" class="kern-table__header">Rollen</th>');
@@ -169,7 +187,10 @@ describe('admin pages', () => {
     expect(bad.status).toBe(422);
     expect(await bad.text()).toContain('Bitte eine gültige E-Mail-Adresse angeben.');
 
-    const created = await post('/verwaltung/benutzer', 'displayName=Max+Muster&email=max%40northeim.example&roles=clerk&roles=council&department=ordnung');
+    const created = await post(
+      '/verwaltung/benutzer',
+      'displayName=Max+Muster&email=max%40northeim.example&roles=clerk&roles=council&department=ordnung',
+    );
     const html = await created.text();
     expect(created.status).toBe(200);
     const otp = /<code class="lotse-otp">([^<]+)<\/code>/.exec(html)![1]!;
@@ -211,18 +232,34 @@ describe('admin pages', () => {
     const { cookie, csrf } = await loginAs(app, ctx, ['admin']);
     const page = await (await app.request('/verwaltung/einstellungen', { headers: { cookie } })).text();
     expect(page).toContain('<label class="kern-label" for="f-impressum">Impressum</label>');
-    const body = new URLSearchParams({ _csrf: csrf, impressum: 'Stadt Northeim\r\n\r\nScharnhorstplatz 1', datenschutz: 'Datenschutz <script>alert(1)</script>', barrierefreiheit: '' });
-    const bad = await app.request('/verwaltung/einstellungen', { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: body.toString() });
+    const body = new URLSearchParams({
+      _csrf: csrf,
+      impressum: 'Stadt Northeim\r\n\r\nScharnhorstplatz 1',
+      datenschutz: 'Datenschutz <script>alert(1)</script>',
+      barrierefreiheit: '',
+    });
+    const bad = await app.request('/verwaltung/einstellungen', {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: body.toString(),
+    });
     expect(bad.status).toBe(422);
     body.set('barrierefreiheit', 'Wir bemühen uns um Barrierefreiheit.');
-    const ok = await app.request('/verwaltung/einstellungen', { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: body.toString() });
+    const ok = await app.request('/verwaltung/einstellungen', {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: body.toString(),
+    });
     expect(ok.headers.get('location')).toBe('/verwaltung/einstellungen?hinweis=gespeichert');
     const imprint = await (await app.request('/impressum')).text();
     expect(imprint).toContain('<p class="kern-body">Stadt Northeim</p>');
     expect(imprint).toContain('<p class="kern-body">Scharnhorstplatz 1</p>');
     const privacy = await (await app.request('/datenschutz')).text();
     expect(privacy).toContain('&lt;script&gt;');
-    const [entry] = await execRows<{ action: string; summary: unknown }>(ctx.db, sql`SELECT action, summary FROM audit_log WHERE action = 'settings.legal_update'`);
+    const [entry] = await execRows<{ action: string; summary: unknown }>(
+      ctx.db,
+      sql`SELECT action, summary FROM audit_log WHERE action = 'settings.legal_update'`,
+    );
     expect(entry).toBeTruthy();
     expect(JSON.stringify(entry!.summary)).not.toContain('Scharnhorst');
   });
