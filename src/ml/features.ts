@@ -1,10 +1,11 @@
 /**
  * Sparse text features for the linear classifiers: stemmed word unigrams and bigrams plus
  * character n-grams of the folded words (they catch German compounds and misspellings:
- * "Sperrmüllhaufen", "Kühlschrank"/"Kuehlschrank"). Uses the shared German analyser of
+ * "Sperrmüllhaufen", "Kühlschrank"/"Kuehlschrank"). Personal data is masked first. Uses the shared German analyser of
  * `src/text/` (folding via `tokenize`, Snowball stems via `stem`).
  */
 import { tokenize } from '../text/normalize.ts';
+import { redactPII } from '../text/pii.ts';
 import { stem } from '../text/stem.ts';
 
 export interface FeatureConfig {
@@ -14,9 +15,14 @@ export interface FeatureConfig {
   wordBigrams: boolean;
   /** Subject words get an extra `s:` feature (a subject line says more than a body word). */
   subjectFeatures: boolean;
+  /**
+   * Mask personal data (`redactPII`) before extracting features, so names, addresses and
+   * plates never become vocabulary entries stored with the model. Absent in old models = off.
+   */
+  redact?: boolean;
 }
 
-export const DEFAULT_FEATURES: FeatureConfig = { charMin: 3, charMax: 5, wordBigrams: true, subjectFeatures: true };
+export const DEFAULT_FEATURES: FeatureConfig = { charMin: 3, charMax: 5, wordBigrams: true, subjectFeatures: true, redact: true };
 
 /** Feature strings (with repetitions = counts) of one message. */
 export function extractFeatures(subject: string | null | undefined, text: string, cfg: FeatureConfig = DEFAULT_FEATURES): string[] {
@@ -26,8 +32,8 @@ export function extractFeatures(subject: string | null | undefined, text: string
     for (const s of stems) out.push(prefix + s);
     if (cfg.wordBigrams) for (let i = 0; i + 1 < stems.length; i++) out.push(`${prefix}b:${stems[i]}_${stems[i + 1]}`);
   };
-  const body = tokenize(text ?? '');
-  const subj = subject ? tokenize(subject) : [];
+  const body = tokenize(cfg.redact ? redactPII(text ?? '').text : (text ?? ''));
+  const subj = subject ? tokenize(cfg.redact ? redactPII(subject).text : subject) : [];
   const all = subj.length ? [...subj, ...body] : body;
   addWords(all, 'w:');
   if (cfg.subjectFeatures && subj.length) addWords(subj, 's:');

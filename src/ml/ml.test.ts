@@ -169,3 +169,11 @@ describe('text classifier', () => {
     expect(p.confidence).toBeGreaterThan(0);
   });
 });
+
+describe('privacy of the stored vocabulary', () => {
+  it('masks personal data before features are extracted', () => {
+    const f = extractFeatures(null, 'Herr Klaus Meyer parkt NOM-AB 123 vor Mühlenstraße 3');
+    expect(f.some((x) => x.includes('meyer') || x.includes('muhlenstr'))).toBe(false);
+    expect(f).toContain('w:adress');
+  });
+});
