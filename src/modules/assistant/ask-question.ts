@@ -9,7 +9,7 @@ import type { AppContext } from '../../core/context.ts';
 import { validationError } from '../../core/errors.ts';
 import { getService, searchServices, SEARCH_VERSION, type SearchHit, type Service } from '../catalog/index.ts';
 import { CLASSIFIER_VERSION, guardQuestion, type RefusalReason } from './classify.ts';
-import { composeAnswer, COMPOSER_VERSION, detectAspect, isFollowUp, refusalText } from './compose.ts';
+import { composeAnswer, COMPOSER_VERSION, detectAspect, followUpKind, refusalText } from './compose.ts';
 import { phraseWithLlm, type LlmOutcome } from './llm.ts';
 import { redactPii, type PiiKind } from './redact.ts';
 import { findConversation, insertQuestion, purgeExpired, saveConversation } from './repository.ts';
@@ -113,26 +113,29 @@ export async function askQuestion(ctx: AppContext, input: AskInput, opts: AskOpt
     result = refuse(guard.reason, 0);
   } else {
     const aspect = detectAspect(question);
-    const followUpCandidate = conversation !== null && conversation.topicServiceIds.length > 0 && isFollowUp(question);
+    const kind = followUpKind(question);
+    const hasTopic = conversation !== null && conversation.topicServiceIds.length > 0;
     let hits: SearchHit[] = [];
     let services: Service[] = [];
     let confidence = 0;
     let followUp = false;
     let noTopic = false;
-    if (!followUpCandidate && isFollowUp(question)) {
+    if (kind === 'pure' && !hasTopic) {
       // "und was kostet das?" without a live conversation: nothing to refer to.
-      services = [];
-      confidence = 0;
       noTopic = true;
-    } else if (followUpCandidate) {
-      followUp = true;
-      confidence = conversation!.lastConfidence;
-      services = (await Promise.all(conversation!.topicServiceIds.slice(0, 1).map((id) => getService(ctx, id)))).filter((s): s is Service => s !== null);
-      hits = services.map((s) => ({ service: s, score: 1, confidence, matchedTerms: [], passages: [] }));
     } else {
-      hits = await searchServices(ctx, question, { lang, limit: 5 });
-      confidence = hits[0]?.confidence ?? 0;
-      if (hits.length && confidence >= WEAK_EVIDENCE_THRESHOLD) {
+      if (kind !== 'pure') {
+        hits = await searchServices(ctx, question, { lang, limit: 5 });
+        confidence = hits[0]?.confidence ?? 0;
+      }
+      // A back-reference is answered against the current topic unless the search clearly found a new one.
+      const newTopic = hits.length > 0 && confidence >= WEAK_EVIDENCE_THRESHOLD && hits[0]!.service.id !== conversation?.topicServiceIds[0];
+      if (hasTopic && (kind === 'pure' || (kind === 'anaphoric' && !newTopic))) {
+        followUp = true;
+        confidence = conversation!.lastConfidence;
+        services = (await Promise.all(conversation!.topicServiceIds.slice(0, 1).map((id) => getService(ctx, id)))).filter((s): s is Service => s !== null);
+        hits = services.map((s) => ({ service: s, score: 1, confidence, matchedTerms: [], passages: [] }));
+      } else if (hits.length && confidence >= WEAK_EVIDENCE_THRESHOLD) {
         const top = hits[0]!;
         const runnerUp = hits[1] && hits[1].score >= top.score * RUNNER_UP_SHARE ? hits[1] : null;
         services = (await Promise.all([top, runnerUp].filter((h): h is SearchHit => h !== null).map((h) => getService(ctx, h.service.id)))).filter(

@@ -43,6 +43,10 @@ describe('ask use case on the demo catalog', () => {
     expect(second.refused).toBe(false);
     expect(second.answer).toMatch(/Hund anmelden/);
     expect(second.answer).toMatch(/Gebühren/);
+    // A back-reference that names a clear new topic switches the topic.
+    const third = await askQuestion(ctx, { question: 'Knöllchen bekommen, wie bezahle ich das?', lang: 'de', conversationId: first.conversationId });
+    expect(third.followUp).toBe(false);
+    expect(third.sources[0]!.serviceId).toBe('nom-verwarnungsgeld');
     // Without a conversation there is nothing to refer to: ask back.
     const alone = await askQuestion(ctx, { question: 'und was kostet das?', lang: 'de' });
     expect(alone.refused).toBe(true);

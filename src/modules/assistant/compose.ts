@@ -30,21 +30,28 @@ export function detectAspect(question: string): Aspect | null {
 const FOLLOW_UP_STOP = new Set(
   (
     'und oder aber auch noch dann da das dies dieser diese dieses dafür dafuer dazu davon damit darüber es er sie ihn ihm man ich wir mir mich uns was wie wo wann wer welche welcher welches muss kann soll darf ist sind wird werden hat haben gibt bei beim für fuer mit von vom zu zum zur in im an am auf aus denn eigentlich bitte genau mal so nochmal wieder ' +
-    'and or but also then that this it its what how where when who which do does is are can must should will would the a an for with of to in on at about please again there'
+    'hin her hingehen gehen machen bekommen bekomme kriege brauche brauchen genau jetzt denn ' +
+    'and or but also then that this it its what how where when who which do does is are can must should will would the a an for with of to in on at about please again there go get need'
   ).split(' '),
 );
 
 /**
- * True when the question has (almost) no own topic and only refers back ("und was kostet das?",
- * "where do I go?"), so it should be answered against the conversation's current topic.
+ * How much a question refers back instead of naming its own topic:
+ * - 'pure': no own content words at all ("und was kostet das?", "where do I go?")
+ * - 'anaphoric': starts with "und …" or points back ("das", "dafür", "it") and has at most two
+ *   own content words; answered against the current topic unless the search finds a clear new one
+ * - null: a question of its own
  */
-export function isFollowUp(question: string): boolean {
+export function followUpKind(question: string): 'pure' | 'anaphoric' | null {
   const words = (question.toLowerCase().match(/\p{L}+/gu) ?? []).filter((w) => !FOLLOW_UP_STOP.has(w));
   const aspectFree = words.filter((w) => !ASPECT_CUES.some(([, re]) => re.test(w)));
-  if (aspectFree.length === 0) return true;
-  const anaphoric = /^(und|and|what about|und wie|und wo|und was|und wann)\b/i.test(question.trim()) || /\b(das|dafür|dafuer|dazu|dort|it|that|there)\b/i.test(question);
-  return anaphoric && aspectFree.length <= 2;
+  if (aspectFree.length === 0) return 'pure';
+  const anaphoric = /^(und|and|what about|und wie|und wo|und was|und wann)\b/i.test(question.trim()) || /\b(das|dafür|dafuer|dazu|dort|da|it|that|there)\b/i.test(question);
+  return anaphoric && aspectFree.length <= 2 ? 'anaphoric' : null;
 }
+
+/** True when the question should be answered against the conversation's topic if there is one. */
+export const isFollowUp = (question: string): boolean => followUpKind(question) !== null;
 
 function firstSentences(text: string, max: number, maxChars = 320): string {
   const parts = text
