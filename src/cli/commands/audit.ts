@@ -20,11 +20,11 @@ export function register(program: Command): void {
       const result = await withContext((ctx) => verifyAuditChain(ctx.db));
       if (opts.json) printJson(result);
       if (result.ok) {
-        process.stderr.write(`Prüfprotokoll unverändert: ${result.checked} Einträge geprüft, letzter Eintrag ${result.head.seq} (${result.head.hash}).\n`);
+        process.stderr.write(`Prüfprotokoll unverändert: ${result.checked} Einträge geprüft, Kettenende Position ${result.head.chainPos} = Eintrag ${result.head.seq} (${result.head.hash}).\n`);
         return;
       }
       const b = result.firstBroken!;
-      process.stderr.write(`Prüfprotokoll VERÄNDERT: ${b.message} (seq ${b.seq}, ${b.reason}; ${result.checked} Einträge gelesen)\n`);
+      process.stderr.write(`Prüfprotokoll VERÄNDERT: ${b.message} (seq ${b.seq}, Kettenposition ${b.chainPos}, ${b.reason}; ${result.checked} Einträge gelesen)\n`);
       process.exitCode = EXIT.problem;
     });
 

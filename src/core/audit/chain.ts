@@ -14,9 +14,10 @@ export function canonicalJson(value: unknown): string {
     .join(',')}}`;
 }
 
-/** The hashed content of one entry (everything except seq and the chain hashes). */
+/** The hashed content of one entry, exactly as read back from the database. */
 export interface HashableRow {
-  /** ISO 8601 UTC with milliseconds, exactly `Date#toISOString()`. */
+  seq: number;
+  /** `at` formatted by SQL as ISO 8601 UTC with microseconds (`AT_ISO_SQL`), so it is reproducible on every driver. */
   at: string;
   actorType: string;
   actorId: string | null;
@@ -27,6 +28,9 @@ export interface HashableRow {
   requestId: string | null;
 }
 
+/** SQL expression that renders `at` the way it is hashed. */
+export const AT_ISO_SQL = `to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
 
 /** sha256 of the canonical content. */
@@ -34,10 +38,39 @@ export function contentHash(row: HashableRow): string {
   return sha256(canonicalJson(row));
 }
 
-/**
- * The chain link: `hash = sha256(prevHash | seq | contentHash)`. The same formula runs in SQL
- * inside `writeAudit` (so the append is one statement) and in JS in `verifyAuditChain`.
- */
-export function chainHash(prevHash: string, seq: number, content: string): string {
-  return sha256(`${prevHash}|${seq}|${content}`);
+/** The chain link: `hash = sha256(prevHash | chainPos | contentHash)`. */
+export function chainHash(prevHash: string, chainPos: number, content: string): string {
+  return sha256(`${prevHash}|${chainPos}|${content}`);
+}
+
+/** A stored row (snake_case, as selected with `SELECTABLE_SQL`) → the hashed content. */
+export interface StoredAuditRow {
+  seq: string | number;
+  at_iso: string;
+  actor_type: string;
+  actor_id: string | null;
+  action: string;
+  object_type: string;
+  object_id: string | null;
+  summary: unknown;
+  request_id: string | null;
+  chain_pos: string | number | null;
+  prev_hash: string | null;
+  hash: string | null;
+}
+
+export const SELECTABLE_SQL = `seq, ${AT_ISO_SQL} AS at_iso, actor_type, actor_id, action, object_type, object_id, summary, request_id, chain_pos, prev_hash, hash`;
+
+export function hashable(r: StoredAuditRow): HashableRow {
+  return {
+    seq: Number(r.seq),
+    at: r.at_iso,
+    actorType: r.actor_type,
+    actorId: r.actor_id,
+    action: r.action,
+    objectType: r.object_type,
+    objectId: r.object_id,
+    summary: typeof r.summary === 'string' ? (JSON.parse(r.summary) as unknown) : r.summary,
+    requestId: r.request_id,
+  };
 }

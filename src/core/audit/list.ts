@@ -15,7 +15,9 @@ export interface AuditListItem {
   objectId: string | null;
   summary: unknown;
   requestId: string | null;
-  hash: string;
+  /** Null until the entry is sealed into the chain (about a second after commit). */
+  hash: string | null;
+  chainPos: number | null;
 }
 
 export interface AuditPage {
@@ -49,8 +51,9 @@ export async function listAudit(db: DbOrTx, actor: Actor, opts: { page?: number 
     object_id: string | null;
     summary: unknown;
     request_id: string | null;
-    hash: string;
-  }>(db, sql`SELECT seq, at, actor_type, actor_id, action, object_type, object_id, summary, request_id, hash FROM audit_log ${where} ORDER BY seq DESC LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`);
+    hash: string | null;
+    chain_pos: string | number | null;
+  }>(db, sql`SELECT seq, at, actor_type, actor_id, action, object_type, object_id, summary, request_id, hash, chain_pos FROM audit_log ${where} ORDER BY seq DESC LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`);
   return {
     items: rows.map((r) => ({
       seq: Number(r.seq),
@@ -63,6 +66,7 @@ export async function listAudit(db: DbOrTx, actor: Actor, opts: { page?: number 
       summary: typeof r.summary === 'string' ? (JSON.parse(r.summary) as unknown) : r.summary,
       requestId: r.request_id,
       hash: r.hash,
+      chainPos: r.chain_pos === null ? null : Number(r.chain_pos),
     })),
     total: Number(count?.n ?? 0),
     page,

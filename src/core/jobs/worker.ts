@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
 import { execRows } from '../db/index.ts';
 import type { JobHandler } from '../module.ts';
+import { sealAudit } from '../audit/seal.ts';
 import { PermanentJobError } from './index.ts';
 import { DEFAULT_RECURRING, scheduleRecurring, type RecurringJob } from './schedule.ts';
 
@@ -47,7 +48,8 @@ export const backoffMs = (attempt: number): number => Math.min(3_600_000, 5000 *
  * A failing job is retried with backoff; after `max_attempts` (or at once for a
  * `PermanentJobError`) it becomes a dead letter (status `dead`, visible in the admin UI).
  * A job whose worker died (lock older than `staleAfterMs`) is claimed again, or declared dead
- * when it has no attempts left. Once a minute the worker also keeps the recurring jobs scheduled.
+ * when it has no attempts left. Once a minute the worker also keeps the recurring jobs scheduled,
+ * and on every tick it seals new audit entries into the hash chain (`sealAudit`).
  */
 export function startWorker(ctx: AppContext, handlers: Record<string, JobHandler>, opts: WorkerOptions & { autostart?: boolean } = {}): Worker {
   const id = opts.id ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
@@ -118,6 +120,8 @@ export function startWorker(ctx: AppContext, handlers: Record<string, JobHandler
   }
 
   async function tick(): Promise<number> {
+    // Chain the audit entries committed since the last tick (cheap when there are none).
+    await sealAudit(ctx.db);
     if (Date.now() - lastSchedule > 60_000) {
       lastSchedule = Date.now();
       await scheduleRecurring(ctx.db, recurring, queues, ctx.now());

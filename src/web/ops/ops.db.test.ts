@@ -61,7 +61,7 @@ describe(`operations pages (${testDbKind()})`, () => {
     expect(html).toContain('Verbindung abgelehnt');
     expect(html).toContain(`action="/verwaltung/auftraege/${deadJob}/erneut"`);
     expect(html).toContain('name="_csrf"');
-    expect(html).toMatch(/Alle <span class="lotse-ops-filter__count">\(3\)/);
+    expect(html).toMatch(/Endgültig fehlgeschlagen <span class="lotse-ops-filter__count">\(1\)/);
     const dead = await (await get('/verwaltung/auftraege?status=dead', admin)).text();
     expect(dead).not.toContain('test.wartet');
     const auto = await (await get('/verwaltung/auftraege?auto=1', admin)).text();

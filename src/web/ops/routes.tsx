@@ -306,13 +306,14 @@ const VerifyResult: FC<{ result: AuditVerifyResult }> = ({ result }) =>
   result.ok ? (
     <Notice kind="success" title={`Die Kette ist unverändert: ${result.checked} Einträge geprüft.`}>
       <p class="kern-body">
-        Letzter Eintrag Nr. {result.head.seq}, Prüfsumme <code class="lotse-ops-hash">{result.head.hash}</code>
+        Kettenende: Eintrag Nr. {result.head.seq} (Position {result.head.chainPos}), Prüfsumme <code class="lotse-ops-hash">{result.head.hash}</code>
+        {result.pending ? ` · ${result.pending} Einträge werden gerade versiegelt.` : ''}
       </p>
     </Notice>
   ) : (
     <Notice kind="danger" title="Das Prüfprotokoll wurde verändert.">
       <p class="kern-body">
-        {result.firstBroken!.message} Geprüft bis Eintrag Nr. {result.head.seq}. Bitte informieren Sie die Informationssicherheit und sichern Sie die Datenbank unverändert.
+        {result.firstBroken!.message} Intakt bis Eintrag Nr. {result.head.seq} (Position {result.head.chainPos}). Bitte informieren Sie die Informationssicherheit und sichern Sie die Datenbank unverändert.
       </p>
     </Notice>
   );
