@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { prepare } from '../../boot.ts';
 import { sql } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
 import { execRows } from '../db/index.ts';
@@ -78,6 +79,35 @@ describe('first start', () => {
     expect(
       (await login(ctx, { email: 'chefin@northeim.example', password: 'Rathaus am Entenmarkt 1', ip: '10.0.0.1' })).mustChangePassword,
     ).toBe(false);
+  });
+});
+
+describe('first start through prepare()', () => {
+  it('creates exactly one admin even when two instances start at once, printing to stderr only', async () => {
+    const fresh = await createTestContext({ LOTSE_ADMIN_EMAIL: 'start@northeim.example' });
+    try {
+      const logged: unknown[] = [];
+      const log = new Proxy(fresh.log, {
+        get: (t, k) =>
+          typeof k === 'string' && ['info', 'warn', 'error', 'debug'].includes(k) ? (...a: unknown[]) => logged.push(a) : Reflect.get(t, k),
+      });
+      const ctx2 = { ...fresh, log };
+      const writes: string[] = [];
+      const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => (writes.push(String(s)), true));
+      try {
+        await Promise.all([prepare(ctx2), prepare(ctx2)]);
+      } finally {
+        spy.mockRestore();
+      }
+      const admins = await execRows<{ n: number }>(fresh.db, sql`SELECT count(*)::int AS n FROM users WHERE 'admin' = ANY(roles)`);
+      expect(admins[0]!.n).toBe(1);
+      const printed = writes.join('');
+      const otp = /Einmal-Passwort:\s+(\S+)/.exec(printed)![1]!;
+      expect(printed.split(otp).length - 1).toBe(1);
+      expect(JSON.stringify(logged)).not.toContain(otp);
+    } finally {
+      await fresh.database.close();
+    }
   });
 });
 
