@@ -12,9 +12,14 @@ export interface LogisticOptions {
   /** Class weight = (N / (K · n_c))^balance; 0 = unweighted, 1 = fully balanced. */
   balance: number;
   seed: number;
+  /**
+   * Recency emphasis for time-ordered inputs: sample i of n gets weight 1 + recency · i/(n-1)
+   * (topics drift; newer examples say more about tomorrow's messages). 0 = all equal.
+   */
+  recency: number;
 }
 
-export const DEFAULT_LOGISTIC: LogisticOptions = { epochs: 8, learningRate: 0.3, l2: 1e-4, balance: 0.5, seed: 1 };
+export const DEFAULT_LOGISTIC: LogisticOptions = { epochs: 8, learningRate: 0.3, l2: 1e-4, balance: 0.5, seed: 1, recency: 0 };
 
 export interface LogisticModel {
   dims: number;
@@ -88,7 +93,7 @@ export function trainLogistic(xs: SparseVector[], ys: number[], dims: number, cl
       const y = ys[n]!;
       logits(m, x, z);
       const p = softmax(z);
-      const w = cw[y]!;
+      const w = cw[y]! * (1 + (o.recency * n) / Math.max(1, xs.length - 1));
       for (let k = 0; k < K; k++) {
         const g = w * (p[k]! - (k === y ? 1 : 0));
         Gb[k]! += g * g;
