@@ -65,7 +65,8 @@ export function analyzeForIndex(text: string, lexicon?: Lexicon): string[] {
   return out;
 }
 
-const VERB_PREFIXES = ['an', 'ab', 'um', 'aus', 'ein', 'zu', 'vor', 'nach', 'mit', 'weg', 'zuruck', 'ver', 'be', 'er'];
+// Separable prefixes only: inseparable ones (ver-, be-, er-) change the meaning (Verlust ≠ Lust).
+const VERB_PREFIXES = ['an', 'ab', 'um', 'aus', 'ein', 'zu', 'vor', 'nach', 'mit', 'weg', 'zuruck'];
 /**
  * The base of a stem with a verb prefix ("anmeld" → "meld", "abmeld" → "meld"), so a
  * question with the bare or another prefixed verb still meets the service. Null if none.
@@ -147,5 +148,11 @@ export function analyze(text: string, opts: AnalyzeOptions = {}): AnalyzedTerm[]
     const parts = lex?.split(word) ?? (lex && !lex.has(word) ? lex.head(word) : null);
     if (parts) for (const p of parts) push(p, kind === 'word' ? 'part' : kind, from, kind === 'word' ? 1 : TERM_WEIGHTS.part);
   }
-  return [...out.values()];
+  // Intent words ("kostet", "Unterlagen") select a field, not a service: when the question
+  // names anything else, they hardly count for ranking.
+  const all = [...out.values()];
+  if (all.some((t) => !INTENT_STEMS.has(t.term) && t.kind !== 'part' && t.kind !== 'synonym')) {
+    for (const t of all) if (INTENT_STEMS.has(t.term) || (t.kind === 'synonym' && INTENT_STEMS.has(stem(t.from)))) t.weight *= 0.15;
+  }
+  return all;
 }

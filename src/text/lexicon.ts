@@ -118,18 +118,22 @@ export class Lexicon {
       }
       best[i] = cand;
     }
-    const r = best[0] && best[0].parts.length >= 2 ? best[0].parts : null;
+    let r = best[0] && best[0].parts.length >= 2 ? best[0].parts : null;
+    // Parts that are compounds themselves are split too; both levels are kept
+    // ("hundesteuranmeldung" → hundesteur, hunde, steur, anmeldung).
+    if (r) r = r.flatMap((p) => (p.length >= 7 && p !== word ? [p, ...(this.split(p) ?? [])] : [p]));
     if (this.splitCache.size > 100_000) this.splitCache.clear();
     this.splitCache.set(word, r);
     return r;
   }
 
   /**
-   * The most frequent known word within edit distance 1 (words of 5–7 letters) or 2
-   * (8 letters and more), or null. Words shorter than 5 letters are never corrected.
+   * The most frequent known word within edit distance 1 (words of 7–9 letters) or 2
+   * (10 letters and more), or null. Shorter words are never corrected: too many everyday
+   * words are one letter apart ("Wetter" / "weiter").
    */
   correct(word: string): string | null {
-    if (word.length < 5 || this.freq.has(word)) return null;
+    if (word.length < 7 || this.freq.has(word)) return null;
     const cached = this.correctCache.get(word);
     if (cached !== undefined) return cached;
     if (!this.byLength) {
@@ -140,13 +144,13 @@ export class Lexicon {
         this.byLength.set(w.length, l);
       }
     }
-    const max = word.length >= 8 ? 2 : 1;
+    const max = word.length >= 10 ? 2 : 1;
     let bestWord: string | null = null;
     let bestD = max + 1;
     let bestF = 0;
     for (let len = word.length - max; len <= word.length + max; len++) {
       for (const w of this.byLength.get(len) ?? []) {
-        if (w.length < 5) continue;
+        if (w.length < 6) continue;
         // Cheap prefilter: the first or second letter must match (typos rarely hit both).
         if (w.charCodeAt(0) !== word.charCodeAt(0) && w.charCodeAt(1) !== word.charCodeAt(1)) continue;
         const d = editDistance(word, w, Math.min(max, bestD));

@@ -1,0 +1,127 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { analyze, analyzeForIndex, compileSynonyms, decompound, editDistance, foldWord, Lexicon, normalize, stem, tokenize } from './index.ts';
+
+const terms = (q: string, lex?: Lexicon, lang?: 'de' | 'en') => analyze(q, { lexicon: lex, lang }).map((t) => t.term);
+
+function catalogLexicon(): Lexicon {
+  const lex = new Lexicon();
+  lex.addText(tokenize('Hundesteuer Anmeldung Personalausweis Reisepass Meldebescheinigung Führungszeugnis Verwarnungsgeld Wohnsitz anmelden Eheschließung Geburtsurkunde Bewohnerparkausweis'));
+  return lex;
+}
+
+describe('normalisation', () => {
+  it('folds umlauts and their transliterations to the same form, both ways', () => {
+    expect(normalize('Führerschein')).toBe(normalize('Fuehrerschein'));
+    expect(normalize('Fuhrerschein')).toBe(normalize('Führerschein'));
+    expect(normalize('Gebühr')).toBe(normalize('Gebuehr'));
+    expect(normalize('Behörde')).toBe(normalize('Behoerde'));
+    expect(normalize('Ärger')).toBe(normalize('Aerger'));
+    expect(normalize('Straße')).toBe(normalize('Strasse'));
+    expect(normalize('Quelle')).toBe('quelle');
+  });
+
+  it('splits hyphenated words and drops punctuation', () => {
+    expect(tokenize('Kfz-Zulassung, bitte!')).toEqual(['kfz', 'zulassung', 'bitte']);
+  });
+
+  it('normalize is idempotent (property)', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 40 }), (s) => normalize(normalize(s)) === normalize(s)));
+    fc.assert(fc.property(fc.stringMatching(/^[a-zäöüßA-ZÄÖÜ]{0,20}$/), (s) => foldWord(foldWord(s)) === foldWord(s)));
+  });
+
+  it('ä/ae, ö/oe, ü/ue and ß/ss are equivalent in any word (property)', () => {
+    const pairs: [string, string][] = [
+      ['ä', 'ae'],
+      ['ö', 'oe'],
+      ['ü', 'ue'],
+      ['ß', 'ss'],
+    ];
+    fc.assert(
+      fc.property(fc.stringMatching(/^[bcdfghklmnprst]{1,5}$/), fc.constantFrom(...pairs), fc.stringMatching(/^[bcdfghklmnprst]{1,5}$/), (a, [u, t], b) => normalize(a + u + b) === normalize(a + t + b)),
+    );
+  });
+});
+
+describe('stemming', () => {
+  it('joins inflected forms with the Snowball German stemmer', () => {
+    expect(stem('anmeldungen')).toBe(stem('anmelden'));
+    expect(stem(foldWord('Gebühren'))).toBe(stem(foldWord('Gebühr')));
+    expect(stem('kinder')).toBe(stem('kind'));
+  });
+  it('leaves short words and numbers alone', () => {
+    expect(stem('amt')).toBe('amt');
+    expect(stem('2026')).toBe('2026');
+  });
+});
+
+describe('decompounding', () => {
+  it('splits compounds into known parts of the catalog vocabulary', () => {
+    const lex = catalogLexicon();
+    expect(decompound(foldWord('Hundesteueranmeldung'), lex)).toEqual(expect.arrayContaining(['hunde', 'steur', 'anmeldung']));
+    expect(decompound(foldWord('Personalausweis'), lex)).toEqual(['personal', 'ausweis']);
+    expect(decompound('beantragen', lex)).toBeNull();
+  });
+  it('finds "Hundesteueranmeldung" via its parts', () => {
+    const lex = catalogLexicon();
+    const q = terms('Hundesteueranmeldung', lex);
+    const doc = analyzeForIndex('Hundesteuer Anmeldung', lex);
+    expect(q.filter((t) => doc.includes(t)).length).toBeGreaterThanOrEqual(2);
+  });
+  it('splits an unknown compound at its longest known head', () => {
+    const lex = catalogLexicon();
+    expect(lex.head('exportanmeldung')).toEqual(['export', 'anmeldung']);
+  });
+});
+
+describe('synonyms and English bridge', () => {
+  it('expands colloquial words to official terms', () => {
+    expect(terms('Perso verloren')).toContain('personalausweis');
+    expect(terms('Knöllchen bezahlen')).toContain(stem('verwarnungsgeld'));
+    expect(terms('ummelden')).toContain('umzug');
+    expect(terms('Kita Platz')).toContain(stem('kindertagesstatte'));
+    expect(terms('KFZ abmelden')).toContain('fahrzeug');
+  });
+  it('phrases: "Führerschein umschreiben" adds Umtausch', () => {
+    expect(terms('Führerschein umschreiben')).toContain(stem('umtausch'));
+  });
+  it('town synonyms are merged over the built-in list', () => {
+    const syn = compileSynonyms({ schwimmbad: ['hallenbad'] });
+    expect(analyze('Schwimmbad', { synonyms: syn }).map((t) => t.term)).toContain(stem('hallenbad'));
+  });
+  it('bridges English questions to German terms', () => {
+    expect(terms('how do I get a new passport', undefined, 'en')).toContain('reisepass');
+    expect(terms('register my address', undefined, 'en')).toContain(stem('anmeldung'));
+    expect(terms('dog tax', undefined, 'en')).toEqual(expect.arrayContaining(['hund', stem(foldWord('steuer'))]));
+    expect(terms('birth certificate', undefined, 'en')).toContain(stem('geburtsurkunde'));
+  });
+  it('detects English without a language hint', () => {
+    expect(terms('I need a passport for my child')).toContain('reisepass');
+  });
+});
+
+describe('typo tolerance', () => {
+  it('corrects words of 5+ letters against the catalog vocabulary', () => {
+    const lex = catalogLexicon();
+    expect(terms('Persnalausweis', lex)).toContain('personalausweis');
+    expect(terms('Fürhungszeugnis', lex)).toContain(stem(foldWord('Führungszeugnis')));
+    expect(terms('Meldebeschienigung', lex)).toContain(stem('meldebescheinigung'));
+  });
+  it('does not correct short words', () => {
+    const lex = catalogLexicon();
+    expect(lex.correct('pas')).toBeNull();
+  });
+  it('bounded edit distance counts transpositions as one', () => {
+    expect(editDistance('ausweis', 'auswies', 2)).toBe(1);
+    expect(editDistance('abc', 'xyz', 1)).toBe(2);
+    fc.assert(fc.property(fc.string({ maxLength: 12 }), (s) => editDistance(s, s, 2) === 0));
+  });
+});
+
+describe('stop words', () => {
+  it('drops function words and conversational filler', () => {
+    expect(terms('Ich brauche bitte einen neuen Ausweis')).not.toContain('ich');
+    expect(terms('Ich brauche bitte einen neuen Ausweis')).not.toContain('brauch');
+    expect(analyze('').length).toBe(0);
+  });
+});
