@@ -1,5 +1,6 @@
 import type { LotseModule } from '../../core/module.ts';
 import { documentJobs } from './documents/jobs.ts';
+import { documentRoutes } from './documents/routes.tsx';
 import { triageJobs } from './triage/jobs.ts';
 
 /**
@@ -10,6 +11,19 @@ import { triageJobs } from './triage/jobs.ts';
 export const module: LotseModule = {
   name: 'mailroom',
   jobs: { ...documentJobs, ...triageJobs },
+  routes: (app, api, ctx) => {
+    documentRoutes(app, api, ctx);
+  },
+  nav: { staff: [{ href: '/verwaltung/posteingang', label: 'Posteingang', permission: 'mailroom.process' }] },
+  aiSystems: [
+    {
+      id: 'mailroom-documents',
+      name: 'Posteingang: Dokumente und E-Rechnungen lesen',
+      purpose: 'Liest E-Rechnungen (XRechnung, ZUGFeRD) und gescannte Dokumente, prüft Rechnungen nach EN 16931 und ordnet sie zu; Unsicheres geht in die Prüfwarteschlange.',
+      technique: 'Regeln (EN 16931/XRechnung, Prüfziffern) und Texterkennung mit Tesseract (ohne LLM)',
+      humanOversight: 'Unsichere, ungültige und doppelte Eingänge prüft die Sachbearbeitung; die Originaldatei bleibt immer erhalten.',
+    },
+  ],
 };
 
 // E-invoices and document reading (invoices/, documents/)
@@ -23,6 +37,9 @@ export { readDocument, DocumentRejected, type DocumentReading, type DocumentKind
 export { listDocuments, findDocument, countByStatus } from './documents/repository.ts';
 export { documents, type DocumentRow } from './documents/schema.ts';
 export { LIMITS as DOCUMENT_LIMITS } from './documents/limits.ts';
+export { listInbox, getDocument, openOriginal, DOCUMENT_STATUSES } from './documents/list-inbox.ts';
+export { InvoiceView, renderInvoiceView } from './invoices/invoice-view.tsx';
+export { DocumentStatusBadge, STATUS_LABELS as DOCUMENT_STATUS_LABELS, KIND_LABELS as DOCUMENT_KIND_LABELS } from './documents/routes.tsx';
 
 // Triage: text classification with abstention, model registry (triage/)
 export * from './triage/index.ts';

@@ -1,0 +1,194 @@
+import type { Context } from 'hono';
+import type { FC } from 'hono/jsx';
+import type { AppContext } from '../../../core/context.ts';
+import { requirePermission, userActor } from '../../../core/auth/index.ts';
+import type { AppRouter } from '../../../core/http/app.ts';
+import type { AppEnv } from '../../../core/http/env.ts';
+import { renderPage } from '../../../web/layout.tsx';
+import { InvoiceView } from '../invoices/invoice-view.tsx';
+import type { InvoiceJson, InvoiceModel } from '../invoices/types.ts';
+import { DOCUMENT_STATUSES, getDocument, listInbox, openOriginal } from './list-inbox.ts';
+import type { DocumentRow } from './schema.ts';
+
+type C = Context<AppEnv>;
+
+export const STATUS_LABELS: Record<string, string> = {
+  received: 'Eingegangen',
+  processing: 'In Bearbeitung (OCR)',
+  routed: 'Zugeordnet',
+  review: 'Zur Prüfung',
+  rejected: 'Abgelehnt',
+  duplicate: 'Doppelt',
+};
+const STATUS_BADGE: Record<string, string> = { received: 'info', processing: 'info', routed: 'success', review: 'warning', rejected: 'danger', duplicate: 'warning' };
+export const KIND_LABELS: Record<string, string> = {
+  'xrechnung-ubl': 'XRechnung (UBL)',
+  'xrechnung-cii': 'XRechnung (CII)',
+  zugferd: 'ZUGFeRD',
+  pdf: 'PDF',
+  scan: 'Scan',
+  image: 'Bild',
+  email: 'E-Mail',
+  unknown: 'Unbekannt',
+};
+
+const berlin = new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+
+/** Status in words inside a badge (colour is never the only information). */
+export const DocumentStatusBadge: FC<{ status: string }> = ({ status }) => (
+  <span class={`kern-badge kern-badge--${STATUS_BADGE[status] ?? 'info'}`}>
+    <span class="kern-label kern-label--small">{STATUS_LABELS[status] ?? status}</span>
+  </span>
+);
+
+const staffPage = (c: C, title: string, children: unknown) =>
+  renderPage(c, { title, area: 'staff', head: <link rel="stylesheet" href="/static/app/staff.css" />, children: children as never });
+
+async function inboxPage(c: C) {
+  const status = c.req.query('status') || undefined;
+  const { rows, counts } = await listInbox(c.var.ctx, userActor(c.var.user!), { status });
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  return staffPage(
+    c,
+    'Posteingang',
+    <div class="lotse-stack">
+      <h1 class="kern-heading-large">Posteingang</h1>
+      <p class="kern-body">Eingegangene Dokumente mit Status und Grund. Die Originaldatei wird immer aufbewahrt.</p>
+      <nav aria-label="Nach Status filtern">
+        <ul class="lotse-ops-filter">
+          {[{ key: undefined as string | undefined, n: total }, ...DOCUMENT_STATUSES.map((k) => ({ key: k as string | undefined, n: counts[k] ?? 0 }))].map((i) => (
+            <li>
+              <a class="kern-link" href={i.key ? `/verwaltung/posteingang?status=${i.key}` : '/verwaltung/posteingang'} aria-current={status === i.key ? 'page' : undefined}>
+                {i.key ? STATUS_LABELS[i.key] : 'Alle'} ({i.n})
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      {rows.length === 0 ? (
+        <p class="kern-body">Keine Dokumente{status ? ` mit Status „${STATUS_LABELS[status] ?? status}“` : ''}.</p>
+      ) : (
+        <div class="kern-table-responsive" tabindex={0} role="region" aria-label="Dokumente">
+          <table class="kern-table kern-table--small">
+            <caption class="kern-sr-only">Eingegangene Dokumente, neueste zuerst</caption>
+            <thead class="kern-table__header">
+              <tr class="kern-table__row">
+                <th scope="col" class="kern-table__header">Nr.</th>
+                <th scope="col" class="kern-table__header">Eingang</th>
+                <th scope="col" class="kern-table__header">Datei</th>
+                <th scope="col" class="kern-table__header">Art</th>
+                <th scope="col" class="kern-table__header">Status</th>
+                <th scope="col" class="kern-table__header">Kategorie</th>
+                <th scope="col" class="kern-table__header kern-table__header--numeric">Sicherheit</th>
+                <th scope="col" class="kern-table__header">Grund</th>
+              </tr>
+            </thead>
+            <tbody class="kern-table__body">
+              {rows.map((r) => (
+                <tr class="kern-table__row">
+                  <td class="kern-table__cell">
+                    <a class="kern-link" href={`/verwaltung/posteingang/${r.id}`}>
+                      {r.id}
+                    </a>
+                  </td>
+                  <td class="kern-table__cell">{berlin.format(r.createdAt)}</td>
+                  <td class="kern-table__cell">{r.originalFilename}</td>
+                  <td class="kern-table__cell">{KIND_LABELS[r.kind] ?? r.kind}</td>
+                  <td class="kern-table__cell">
+                    <DocumentStatusBadge status={r.status} />
+                  </td>
+                  <td class="kern-table__cell">{r.category ?? '–'}</td>
+                  <td class="kern-table__cell kern-table__cell--numeric">{r.confidence === null ? '–' : `${Math.round(r.confidence * 100)} %`}</td>
+                  <td class="kern-table__cell">{r.reason ?? '–'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>,
+  );
+}
+
+function invoiceOf(row: DocumentRow): { model: InvoiceModel; json: InvoiceJson } | null {
+  const f = row.fields as { model?: InvoiceModel; invoice?: InvoiceJson };
+  return f?.model && f.invoice ? { model: f.model, json: f.invoice } : null;
+}
+
+async function detailPage(c: C) {
+  const row = await getDocument(c.var.ctx, userActor(c.var.user!), Number(c.req.param('id')));
+  const inv = invoiceOf(row);
+  const dl: [string, string][] = [
+    ['Datei', row.originalFilename],
+    ['Eingang', `${berlin.format(row.createdAt)} Uhr`],
+    ['Quelle', row.source],
+    ['Art', KIND_LABELS[row.kind] ?? row.kind],
+    ['Erkannter Dateityp', row.mime],
+    ['Größe', `${new Intl.NumberFormat('de-DE').format(row.size)} Byte`],
+    ['Seiten', String(row.pages)],
+    ['Texterkennung (OCR)', row.ocr ? 'ja' : 'nein'],
+    ['Kategorie', row.category ?? '–'],
+    ['Fachbereich', c.var.ctx.town.departments.find((d) => d.key === row.department)?.name ?? row.department ?? '–'],
+    ['Sicherheit', row.confidence === null ? '–' : `${Math.round(row.confidence * 100)} %`],
+    ['Regel-/Modellversion', row.modelVersion ?? '–'],
+    ['Aufbewahren bis', row.retentionUntil ? new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin' }).format(row.retentionUntil) : '–'],
+    ['SHA-256', row.sha256],
+  ];
+  return staffPage(
+    c,
+    `Dokument ${row.id}`,
+    <div class="lotse-stack">
+      <p>
+        <a class="kern-link" href="/verwaltung/posteingang">
+          Zurück zum Posteingang
+        </a>
+      </p>
+      <h1 class="kern-heading-large">Dokument {row.id}</h1>
+      <p class="kern-body">
+        Status: <DocumentStatusBadge status={row.status} />
+        {row.reason ? ` – ${row.reason}` : ''}
+        {row.duplicateOf ? (
+          <>
+            {' '}
+            (
+            <a class="kern-link" href={`/verwaltung/posteingang/${row.duplicateOf}`}>
+              Dokument {row.duplicateOf}
+            </a>
+            )
+          </>
+        ) : null}
+      </p>
+      <dl class="kern-description-list">
+        {dl.map(([k, v]) => (
+          <div class="kern-description-list-item">
+            <dt class="kern-description-list-item__key">{k}</dt>
+            <dd class="kern-description-list-item__value">{v}</dd>
+          </div>
+        ))}
+      </dl>
+      <p>
+        <a class="kern-link" href={`/verwaltung/posteingang/${row.id}/original`} download>
+          Originaldatei herunterladen ({row.originalFilename})
+        </a>
+      </p>
+      {inv ? <InvoiceView model={inv.model} json={inv.json} /> : null}
+    </div>,
+  );
+}
+
+/** Staff pages of the document inbox (permission `mailroom.process`). */
+export function documentRoutes(app: AppRouter, _api: AppRouter, _ctx: AppContext): void {
+  app.get('/verwaltung/posteingang', requirePermission('mailroom.process'), (c) => inboxPage(c));
+  app.get('/verwaltung/posteingang/:id{[0-9]+}', requirePermission('mailroom.process'), (c) => detailPage(c));
+  app.get('/verwaltung/posteingang/:id{[0-9]+}/original', requirePermission('mailroom.process'), async (c) => {
+    const { row, buffer } = await openOriginal(c.var.ctx, userActor(c.var.user!), Number(c.req.param('id')));
+    // Always a download with the detected type and nosniff: an uploaded HTML/SVG must never render in our origin.
+    const safeName = row.originalFilename.replace(/[^\w.\- äöüÄÖÜß]/g, '_');
+    return c.body(new Uint8Array(buffer), 200, {
+      'content-type': row.mime === 'text/plain' ? 'text/plain; charset=utf-8' : row.mime,
+      'content-disposition': `attachment; filename="${safeName}"; filename*=UTF-8''${encodeURIComponent(row.originalFilename)}`,
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': "default-src 'none'; sandbox",
+    });
+  });
+}
