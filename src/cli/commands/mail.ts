@@ -36,7 +36,7 @@ export function register(program: Command): void {
             r = await triageMail(ctx, raw, { modelName: opts.model });
           } catch (e) {
             failed++;
-            process.stderr.write(`${file}: Nachricht nicht lesbar (${(e as Error).message}).\n`);
+            process.stderr.write(`${file}: ${(e as Error).message}\n`);
             continue;
           }
           if (opts.json) printJson(toMailTriageJson(basename(file), r));

@@ -75,6 +75,11 @@ describe('parseMail edge cases', () => {
     expect(m.attachments[0]!.content.toString('latin1')).toBe('%PDF-1.4\n');
   });
 
+  it('rejects empty files and non-mail bytes with a clear reason', async () => {
+    await expect(parseMail(Buffer.alloc(0))).rejects.toMatchObject({ code: 'bad_request' });
+    await expect(parseMail(Buffer.from('%PDF-1.7\n1 0 obj\n<<>>\nendobj\n'))).rejects.toMatchObject({ code: 'unsupported_media_type' });
+  });
+
   it('separates own text from quoted text', () => {
     expect(ownPart('Danke!\n\nAm 19.01.2026 um 15:20 schrieb Stadt Northeim:\n> Az. 1')).toBe('Danke!');
     expect(ownPart('Ja\n> zitiert\nnoch')).toBe('Ja\nnoch');

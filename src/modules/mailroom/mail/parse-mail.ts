@@ -1,5 +1,6 @@
 import { convert as htmlToText } from 'html-to-text';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import { AppError } from '../../../core/errors.ts';
 import { extractIdentifiers, type ExtractedIdentifiers } from '../../../text/identifiers.ts';
 
 /** One attachment, kept as bytes so it can be processed as a document. */
@@ -39,6 +40,9 @@ export interface ParsedMessage {
 }
 
 const REPLACEMENT = '\uFFFD';
+
+/** Larger messages are rejected before parsing (attachments are the usual cause). */
+export const MAX_MAIL_BYTES = 50 * 2 ** 20;
 
 function isValidUtf8(bytes: Buffer): boolean {
   try {
@@ -127,6 +131,11 @@ function collectLinks(html: string | null): string[] {
  * @example const msg = await parseMail(await readFile('01.eml'))
  */
 export async function parseMail(raw: Buffer): Promise<ParsedMessage> {
+  if (raw.length === 0) throw new AppError('bad_request', 'Die Datei ist leer.');
+  if (raw.length > MAX_MAIL_BYTES) throw new AppError('payload_too_large', `Die Nachricht ist größer als ${MAX_MAIL_BYTES / 2 ** 20} MB.`);
+  if (!/^(?:from|to|subject|date|message-id|received|return-path|mime-version|content-type|delivered-to|x-[\w-]+):/im.test(headerBlock(raw).toString('latin1'))) {
+    throw new AppError('unsupported_media_type', 'Das ist keine E-Mail (keine Kopfzeilen wie From, Subject oder Date gefunden).');
+  }
   const parsed: ParsedMail = await simpleParser(raw);
   let subject = parsed.subject ?? '';
   let charsetRepaired = false;

@@ -7,3 +7,4 @@ export { exportTrainingData } from './export-training-data.ts';
 export { recordCorrection } from './record-correction.ts';
 export { triageJobs } from './jobs.ts';
 export { parseJsonLines, trainingLineSchema, batchLineSchema } from './rows.ts';
+export { TRIAGE_AI_SYSTEMS } from './ai-systems.ts';
