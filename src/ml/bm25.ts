@@ -42,7 +42,8 @@ export class Bm25fIndex {
   private readonly ids: string[] = [];
   private readonly lengths: number[][] = [];
   private readonly sumLen: number[];
-  private readonly postings = new Map<string, { doc: number; tf: Float32Array }[]>();
+  /** term → doc ids and, flat, one tf per field per posting (few long-lived objects, little GC). */
+  private readonly postings = new Map<string, { docs: number[]; tfs: number[] }>();
   private readonly priors: number[] = [];
 
   constructor(
@@ -60,7 +61,7 @@ export class Bm25fIndex {
 
   /** Number of documents containing the term. */
   df(term: string): number {
-    return this.postings.get(term)?.length ?? 0;
+    return this.postings.get(term)?.docs.length ?? 0;
   }
 
   /** Robertson–Sparck Jones IDF, always positive. */
@@ -88,7 +89,8 @@ export class Bm25fIndex {
     this.ids.push(id);
     this.priors.push(prior);
     const lens: number[] = [];
-    const tfs = new Map<string, Float32Array>();
+    const F = this.fields.length;
+    const tfs = new Map<string, number[]>();
     this.fields.forEach((f, fi) => {
       const v = fields[f] ?? [];
       const ft: FieldTerms = Array.isArray(v) ? { terms: v } : v;
@@ -96,7 +98,7 @@ export class Bm25fIndex {
       this.sumLen[fi]! += ft.terms.length;
       const bump = (t: string, w: number) => {
         let arr = tfs.get(t);
-        if (!arr) tfs.set(t, (arr = new Float32Array(this.fields.length)));
+        if (!arr) tfs.set(t, (arr = new Array<number>(F).fill(0)));
         arr[fi]! += w;
       };
       for (const t of ft.terms) bump(t, 1);
@@ -105,8 +107,9 @@ export class Bm25fIndex {
     this.lengths.push(lens);
     for (const [t, tf] of tfs) {
       let list = this.postings.get(t);
-      if (!list) this.postings.set(t, (list = []));
-      list.push({ doc, tf });
+      if (!list) this.postings.set(t, (list = { docs: [], tfs: [] }));
+      list.docs.push(doc);
+      for (let f = 0; f < F; f++) list.tfs.push(tf[f]!);
     }
   }
 
@@ -122,11 +125,13 @@ export class Bm25fIndex {
       const list = this.postings.get(q.term);
       if (!list) continue;
       const idf = this.idf(q.term);
-      for (const p of list) {
+      const F = this.fields.length;
+      for (let k = 0; k < list.docs.length; k++) {
+        const p = { doc: list.docs[k]! };
         let tf = 0;
         const lens = this.lengths[p.doc]!;
-        for (let f = 0; f < this.fields.length; f++) {
-          const raw = p.tf[f]!;
+        for (let f = 0; f < F; f++) {
+          const raw = list.tfs[k * F + f]!;
           if (raw === 0) continue;
           const s = this.specs[f]!;
           tf += (s.weight * raw) / (1 - s.b + (s.b * lens[f]!) / avg[f]!);

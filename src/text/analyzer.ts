@@ -79,11 +79,12 @@ export function verbBase(s: string): string | null {
 /**
  * Like {@link analyzeForIndex} but keeps compound parts apart (`extra`), so the index can
  * count them less than whole words. Unknown compounds are split at their longest known head.
+ * Accepts text or already folded tokens (see `tokenize`).
  */
-export function analyzeFieldForIndex(text: string, lexicon?: Lexicon): { terms: string[]; extra: string[] } {
+export function analyzeFieldForIndex(text: string | string[], lexicon?: Lexicon): { terms: string[]; extra: string[] } {
   const terms: string[] = [];
   const extra: string[] = [];
-  for (const tok of tokenize(text)) {
+  for (const tok of Array.isArray(text) ? text : tokenize(text)) {
     if (isStopWord(tok)) continue;
     const s = stem(tok);
     terms.push(s);

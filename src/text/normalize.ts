@@ -13,7 +13,18 @@ const UMLAUT: Record<string, string> = { ä: 'a', ö: 'o', ü: 'u', ß: 'ss', à
  * map to the plain vowel, ß to ss, accents are dropped. Idempotent.
  * @example foldWord('Gebühr') === foldWord('Gebuehr') // both 'gebuhr'
  */
+const foldCache = new Map<string, string>();
+
 export function foldWord(word: string): string {
+  const hit = foldCache.get(word);
+  if (hit !== undefined) return hit;
+  const r = foldUncached(word);
+  if (foldCache.size > 300_000) foldCache.clear();
+  foldCache.set(word, r);
+  return r;
+}
+
+function foldUncached(word: string): string {
   let w = word.toLowerCase().replace(/[äöüßàáâéèêëíìîïóòôúùûçñ]/g, (ch) => UMLAUT[ch] ?? ch);
   // ae/oe/ue → a/o/u, but not "que" (Quelle) and not the diphthong "eue" start "eu" is unaffected.
   // Repeat until stable so the function is idempotent ("aee" → "ae" → "a").

@@ -53,17 +53,18 @@ export class CatalogIndex {
     this.synonyms = compileSynonyms(WORD_FAMILIES, GERMAN_SYNONYMS, townSynonyms);
     this.bridge = Object.keys(townSynonyms).length ? compileSynonyms(ENGLISH_BRIDGE) : builtinBridge();
     // Pass 1: the vocabulary (for decompounding and typo correction).
+    // Each field is tokenised once and reused for the vocabulary and the index.
     const texts = docs.map((d) => ({
-      title: d.title,
-      keywords: d.keywords.join(' , '),
-      context: [d.lifeSituationTitles.join(' '), d.documents.join(' '), d.department ?? '', d.legalBasis ?? '', d.processingTime ?? ''].join(' '),
-      description: d.description,
-      fees: d.fees ?? '',
+      title: tokenize(d.title),
+      keywords: tokenize(d.keywords.join(' , ')),
+      context: tokenize([d.lifeSituationTitles.join(' '), d.documents.join(' '), d.department ?? '', d.legalBasis ?? '', d.processingTime ?? ''].join(' ')),
+      description: tokenize(d.description),
+      fees: tokenize(d.fees ?? ''),
     }));
     for (const t of texts) {
-      this.lexicon.addText(tokenize(t.title));
-      this.lexicon.addText(tokenize(t.keywords));
-      this.lexicon.addText(tokenize(t.description));
+      this.lexicon.addText(t.title);
+      this.lexicon.addText(t.keywords);
+      this.lexicon.addText(t.description);
     }
     // Pass 2: the index.
     docs.forEach((d, i) => {

@@ -1,0 +1,133 @@
+// Catalog search benchmark: quality on the dev questions against the imported Munich
+// catalog (DEV figures), beside the shared keyword baseline, plus speed on 287 services and
+// on a 10,000-service synthetic catalog.  Run: npm run bench:search
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../src/core/config.ts';
+import { openDatabase } from '../src/core/db/index.ts';
+import { createLogger } from '../src/core/logger.ts';
+import { loadTown } from '../src/core/town.ts';
+import { cliActor } from '../src/core/auth/actor.ts';
+import { importCatalog, searchServices, getCatalogIndex, invalidateCatalogIndex, SEARCH_VERSION } from '../src/modules/catalog/index.ts';
+import { CatalogIndex } from '../src/modules/catalog/search-index.ts';
+import { percentile } from '../src/ml/rank-metrics.ts';
+import { indexDocsFromFile } from './search-eval.ts';
+import { machineLine, writeSection } from './lib/report.mjs';
+
+const SHARED = join(import.meta.dirname, '..', '..', 'shared');
+const SERVICES = process.env.BENCH_SERVICES ?? join(SHARED, 'data/services/services_de.json');
+const QUESTIONS = process.env.BENCH_QUESTIONS ?? join(SHARED, 'data/questions/dev.jsonl');
+const questions = readFileSync(QUESTIONS, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const tmp = mkdtempSync(join(tmpdir(), 'lotse-bench-search-'));
+
+function score(answersFile) {
+  const out = execFileSync(process.execPath, [join(SHARED, 'tools/score_ask.mjs'), QUESTIONS, answersFile, '--json'], { encoding: 'utf8' });
+  return JSON.parse(out);
+}
+const overall = (s) => s.overall ?? s;
+
+// 1. Quality through the real path: import into a fresh database, search via the public API.
+const config = loadConfig({ LOTSE_LOG_LEVEL: 'silent', LOTSE_DEMO: 'off', LOTSE_DATA_DIR: tmp });
+const database = await openDatabase({ memory: true });
+await database.migrate();
+const ctx = { config, town: loadTown(config.LOTSE_TOWN), database, db: database.db, log: createLogger('silent'), now: () => new Date() };
+const t0 = performance.now();
+const imported = await importCatalog(ctx, cliActor, SERVICES, { replace: true });
+const importMs = performance.now() - t0;
+invalidateCatalogIndex(ctx);
+const tb = performance.now();
+await getCatalogIndex(ctx);
+const build287 = performance.now() - tb;
+
+const lines = [];
+for (const q of questions) {
+  const hits = await searchServices(ctx, q.question, { lang: q.lang, limit: 5 });
+  lines.push(JSON.stringify({ id: q.id, answer: '', refused: false, confidence: hits[0]?.confidence ?? 0, sources: hits.map((h) => ({ serviceId: h.service.id, title: h.service.title, url: h.service.url })) }));
+}
+const oursFile = join(tmp, 'ours.jsonl');
+writeFileSync(oursFile, lines.join('\n') + '\n');
+const ours = overall(score(oursFile));
+
+const baseFile = join(tmp, 'baseline.jsonl');
+writeFileSync(baseFile, execFileSync(process.execPath, [join(SHARED, 'tools/baseline_ask.mjs'), SERVICES, QUESTIONS], { encoding: 'utf8', maxBuffer: 64 << 20 }));
+const base = overall(score(baseFile));
+
+// 2. Speed on 287 (full searchServices incl. passages), warm.
+for (const q of questions) await searchServices(ctx, q.question, { lang: q.lang });
+const lat287 = [];
+for (let r = 0; r < 10; r++) for (const q of questions) {
+  const s = performance.now();
+  await searchServices(ctx, q.question, { lang: q.lang, limit: 5 });
+  lat287.push(performance.now() - s);
+}
+await database.close();
+
+// 3. Synthetic 10,000-service catalog: recombined Munich titles, sentences and keywords.
+const base287 = indexDocsFromFile(SERVICES);
+let seed = 42;
+const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const pick = (a) => a[Math.floor(rnd() * a.length)];
+const titleWords = base287.flatMap((d) => d.title.split(/\s+/)).filter((w) => w.length > 3);
+const sentences = base287.flatMap((d) => d.description.split(/(?<=[.!?])\s+/)).filter((s) => s.length > 20);
+const keywords = base287.flatMap((d) => d.keywords);
+const synthetic = [...base287];
+for (let i = synthetic.length; i < 10_000; i++) {
+  const n = 3 + Math.floor(rnd() * 10);
+  synthetic.push({
+    id: `syn-${i}`,
+    title: `${pick(titleWords)} ${pick(titleWords)}${rnd() < 0.5 ? ` ${pick(titleWords)}` : ''}`,
+    leika: null,
+    url: null,
+    description: Array.from({ length: n }, () => pick(sentences)).join(' '),
+    documents: [],
+    fees: rnd() < 0.5 ? `${Math.round(rnd() * 100)} Euro` : null,
+    processingTime: null,
+    legalBasis: null,
+    department: null,
+    keywords: Array.from({ length: Math.floor(rnd() * 5) }, () => pick(keywords)),
+    internal: false,
+    lifeSituationTitles: [],
+  });
+}
+const tb10 = performance.now();
+const big = new CatalogIndex(synthetic, {}, 1);
+const build10k = performance.now() - tb10;
+for (const q of questions) big.search(q.question, { lang: q.lang });
+const lat10k = [];
+for (let r = 0; r < 5; r++) for (const q of questions) {
+  const s = performance.now();
+  big.search(q.question, { lang: q.lang, limit: 5 });
+  lat10k.push(performance.now() - s);
+}
+
+const f = (x) => x.toFixed(3);
+const ms = (x) => `${x.toFixed(1)} ms`;
+const md = `## Catalog search (\`npm run bench:search\`)
+
+${machineLine()} · load average at the end ${loadavg().map((x) => x.toFixed(1)).join(' / ')} (shared machine: timings are noisy) · ${SEARCH_VERSION}
+
+**Quality – DEV figures** on \`${QUESTIONS.replace(SHARED, '../shared')}\` (${ours.answerable ?? 50} answerable questions; the analyser was developed looking at this set, so these are not test figures – the acceptance uses a hidden set). Catalog: Munich DLDB export (${imported.imported} services, imported with \`lotse catalog import\`). Ranking only (top 5 sources, no refusal here; refusal is the assistant's job).
+
+| | MRR | top-1 | top-3 | goal |
+|---|---|---|---|---|
+| Lotse search (BM25F + German analyser) | ${f(ours.mrr)} | ${f(ours.top1)} | ${f(ours.top3)} | MRR ≥ 0.90, top-1 ≥ 0.85, top-3 ≥ 0.95 |
+| keyword baseline (\`shared/tools/baseline_ask.mjs\`) | ${f(base.mrr)} | ${f(base.top1)} | ${f(base.top3)} | |
+
+${ours.mrr >= 0.9 && ours.top1 >= 0.85 && ours.top3 >= 0.95 ? 'Goals met on dev.' : '**Goals not met**: the remaining misses are mostly questions that need world knowledge or paraphrase (e.g. "Nachweis über meine Wohnadresse" → Meldebescheinigung, "Bürgschaft für das Visum" → Verpflichtungserklärung) or that must choose between sibling services (EU/EWR vs. foreign driving licence, marriage with/without foreign connection). Closing the gap needs semantic matching (embeddings) or richer keywords per service – not per-question synonyms.'}
+
+**Speed**
+
+| | value | goal |
+|---|---|---|
+| import 287 services (DB, one transaction) | ${ms(importMs)} | |
+| index build, 287 services | ${ms(build287)} | |
+| query p95, 287 services (\`searchServices\`, incl. passages) | ${ms(percentile(lat287, 95))} (p50 ${ms(percentile(lat287, 50))}) | ≤ 50 ms |
+| index build, 10,000 synthetic services | ${ms(build10k)} | ≤ 10 s |
+| query p95, 10,000 synthetic services (index search) | ${ms(percentile(lat10k, 95))} (p50 ${ms(percentile(lat10k, 50))}) | ≤ 200 ms |
+
+Synthetic catalog: the 287 Munich services plus 9,713 generated ones (titles, sentences and keywords recombined from the Munich texts, fixed seed).
+`;
+writeSection('search', md);
+console.log(md);
