@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { AppContext } from '../../core/context.ts';
 import { validationError } from '../../core/errors.ts';
-import { getService, searchServices, SEARCH_VERSION, type SearchHit, type Service } from '../catalog/index.ts';
+import { getCatalogIndex, getService, searchServices, SEARCH_VERSION, type SearchHit, type Service } from '../catalog/index.ts';
 import { CLASSIFIER_VERSION, guardQuestion, type RefusalReason } from './classify.ts';
 import { composeAnswer, COMPOSER_VERSION, detectAspect, followUpKind, refusalText } from './compose.ts';
 import { phraseWithLlm, type LlmOutcome } from './llm.ts';
@@ -19,7 +19,7 @@ import { VERIFIER_VERSION } from './verify.ts';
  * Below this retrieval confidence the assistant refuses ("weak evidence"). Chosen on the dev
  * set (see docs/modules/assistant.md): the lowest value that keeps false refusals ≤ 5 %.
  */
-export const WEAK_EVIDENCE_THRESHOLD = 0.35;
+export const WEAK_EVIDENCE_THRESHOLD = 0.25;
 /** Sources below this share of the top score are not listed. */
 const MIN_RELATIVE_SCORE = 0.2;
 /** Show the runner-up in the answer when it is this close to the best hit. */
@@ -73,6 +73,27 @@ export interface AskOptions {
 const newConversationId = () => randomBytes(18).toString('base64url');
 
 let lastPurge = 0;
+
+/**
+ * Services used for answers, cached per catalog version (the search index's version changes
+ * with every catalog edit, so a published change is visible at once). Saves 1–2 queries per ask.
+ */
+const serviceCache = new WeakMap<object, { version: number; map: Map<string, Service> }>();
+const SERVICE_CACHE_MAX = 2000;
+
+async function loadService(ctx: AppContext, id: string): Promise<Service | null> {
+  const { version } = await getCatalogIndex(ctx);
+  let entry = serviceCache.get(ctx.database);
+  if (!entry || entry.version !== version) serviceCache.set(ctx.database, (entry = { version, map: new Map() }));
+  const hit = entry.map.get(id);
+  if (hit) return hit;
+  const s = await getService(ctx, id);
+  if (s && s.status === 'published') {
+    if (entry.map.size >= SERVICE_CACHE_MAX) entry.map.clear();
+    entry.map.set(id, s);
+  }
+  return s;
+}
 
 /**
  * Answers or refuses one question.
@@ -133,12 +154,12 @@ export async function askQuestion(ctx: AppContext, input: AskInput, opts: AskOpt
       if (hasTopic && (kind === 'pure' || (kind === 'anaphoric' && !newTopic))) {
         followUp = true;
         confidence = conversation!.lastConfidence;
-        services = (await Promise.all(conversation!.topicServiceIds.slice(0, 1).map((id) => getService(ctx, id)))).filter((s): s is Service => s !== null);
+        services = (await Promise.all(conversation!.topicServiceIds.slice(0, 1).map((id) => loadService(ctx, id)))).filter((s): s is Service => s !== null);
         hits = services.map((s) => ({ service: s, score: 1, confidence, matchedTerms: [], passages: [] }));
       } else if (hits.length && confidence >= WEAK_EVIDENCE_THRESHOLD) {
         const top = hits[0]!;
         const runnerUp = hits[1] && hits[1].score >= top.score * RUNNER_UP_SHARE ? hits[1] : null;
-        services = (await Promise.all([top, runnerUp].filter((h): h is SearchHit => h !== null).map((h) => getService(ctx, h.service.id)))).filter(
+        services = (await Promise.all([top, runnerUp].filter((h): h is SearchHit => h !== null).map((h) => loadService(ctx, h.service.id)))).filter(
           (s): s is Service => s !== null,
         );
       }
