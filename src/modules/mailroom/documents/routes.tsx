@@ -42,7 +42,18 @@ export const DocumentStatusBadge: FC<{ status: string }> = ({ status }) => (
 );
 
 const staffPage = (c: C, title: string, children: unknown) =>
-  renderPage(c, { title, area: 'staff', head: <link rel="stylesheet" href="/static/app/staff.css" />, children: children as never });
+  renderPage(c, {
+    title,
+    area: 'staff',
+    head: (
+      <>
+        <link rel="stylesheet" href="/static/app/staff.css" />
+        <link rel="stylesheet" href="/static/app/ops.css" />
+        <link rel="stylesheet" href="/static/app/mailroom.css" />
+      </>
+    ),
+    children: children as never,
+  });
 
 async function inboxPage(c: C) {
   const status = c.req.query('status') || undefined;

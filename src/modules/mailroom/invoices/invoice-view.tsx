@@ -18,6 +18,10 @@ const FORMAT_LABEL: Record<InvoiceModel['format'], string> = {
 const TYPE_LABEL: Record<string, string> = { '380': 'Rechnung', '381': 'Gutschrift', '384': 'Rechnungskorrektur', '389': 'Selbst ausgestellte Rechnung', '326': 'Teilrechnung', '875': 'Teilschlussrechnung', '876': 'Teilrechnung', '877': 'Schlussrechnung' };
 const MEANS_LABEL: Record<string, string> = { '30': 'Überweisung', '58': 'SEPA-Überweisung', '59': 'SEPA-Lastschrift', '48': 'Kartenzahlung', '49': 'Lastschrift', '10': 'Bar', '57': 'Dauerauftrag', '1': 'Nicht angegeben' };
 
+/** UN/ECE Recommendation 20 unit codes seen on German invoices. */
+const UNIT_LABEL: Record<string, string> = { H87: 'Stück', C62: 'Stück', XPP: 'Stück', EA: 'Stück', KWH: 'kWh', DAY: 'Tage', HUR: 'Std.', MIN: 'Min.', MTQ: 'm³', MTK: 'm²', MTR: 'm', KGM: 'kg', TNE: 't', LTR: 'l', LS: 'pauschal', MON: 'Monate', ANN: 'Jahre', WEE: 'Wochen', SET: 'Satz' };
+const unit = (code: string | null): string => (code ? (UNIT_LABEL[code] ?? code) : '');
+
 const Row: FC<{ label: string; value: string | null | undefined; lang?: string }> = ({ label, value, lang }) => (
   <div class="kern-description-list-item">
     <dt class="kern-description-list-item__key">{label}</dt>
@@ -103,7 +107,7 @@ export const InvoiceView: FC<{ model: InvoiceModel; json?: InvoiceJson; headingL
                     <td class="kern-table__cell">{l.id ?? '–'}</td>
                     <td class="kern-table__cell">{l.name ?? '–'}</td>
                     <td class="kern-table__cell kern-table__cell--numeric">
-                      {num(l.quantity)} {l.unit ?? ''}
+                      {num(l.quantity)} {unit(l.unit)}
                     </td>
                     <td class="kern-table__cell kern-table__cell--numeric">{l.taxRate === null ? (l.taxCategory ?? '–') : `${num(l.taxRate)} %`}</td>
                     <td class="kern-table__cell kern-table__cell--numeric">{money(l.netAmount, cur)}</td>
@@ -161,7 +165,7 @@ export const InvoiceView: FC<{ model: InvoiceModel; json?: InvoiceJson; headingL
           )
             .filter(([label, v]) => v !== null || /BT-1(09|12|15)/.test(label))
             .map(([label, v]) => (
-              <tr class="kern-table__row">
+              <tr class={`kern-table__row${/BT-11[25]/.test(label) ? ' lotse-invoice__total' : ''}`}>
                 <th scope="row" class="kern-table__cell">
                   {label}
                 </th>
