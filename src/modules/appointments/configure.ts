@@ -1,0 +1,161 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { writeAudit } from '../../core/audit/index.ts';
+import { assertCan, type Actor } from '../../core/auth/index.ts';
+import type { AppContext } from '../../core/context.ts';
+import { AppError, validationError } from '../../core/errors.ts';
+import * as repo from './repository.ts';
+import { getSetup, invalidateSetup } from './rules.ts';
+import { sha256 } from './security.ts';
+import { isIsoDate } from './time.ts';
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Uhrzeit im Format HH:MM');
+type Day = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+
+/**
+ * Opening hours as text, one window per line: `mon 08:00-12:30`. Several lines per day make a split day.
+ * @example parseOpeningHours('tue 08:00-12:30\ntue 14:00-16:00')
+ */
+export function parseOpeningHours(text: string) {
+  const out: { day: Day; from: string; to: string }[] = [];
+  const errors: string[] = [];
+  text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .forEach((line, i) => {
+      const m = /^(mon|tue|wed|thu|fri|sat|sun)\s+(\d{2}:\d{2})\s*-\s*(\d{2}:\d{2})$/.exec(line);
+      if (!m || !hhmm.safeParse(m[2]).success || !hhmm.safeParse(m[3]).success || m[2]! >= m[3]!) errors.push(`Zeile ${i + 1}: „${line.slice(0, 40)}“ – erwartet z. B. „tue 14:00-16:00“ (Beginn vor Ende).`);
+      else out.push({ day: m[1] as Day, from: m[2]!, to: m[3]! });
+    });
+  const sorted = [...out].sort((a, b) => (a.day + a.from).localeCompare(b.day + b.from));
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i]!.day === sorted[i - 1]!.day && sorted[i]!.from < sorted[i - 1]!.to) errors.push(`Zeiten am ${sorted[i]!.day} überschneiden sich.`);
+  }
+  return { windows: out, errors };
+}
+
+export const formatOpeningHours = (w: { day: string; from: string; to: string }[]) => w.map((x) => `${x.day} ${x.from}-${x.to}`).join('\n');
+
+const locationSchema = z.object({
+  name: z.string().trim().min(2).max(120),
+  address: z.string().trim().min(2).max(200),
+  openingHours: z.string().max(2000),
+  slotMinutes: z.coerce.number().int().refine((n) => [5, 10, 15, 20, 30].includes(n), 'Erlaubt: 5, 10, 15, 20 oder 30 Minuten.'),
+  windowMinDays: z.coerce.number().int().min(0).max(30),
+  windowMaxDays: z.coerce.number().int().min(1).max(365),
+  leadMinutes: z.coerce.number().int().min(0).max(10080),
+  holdMinutes: z.coerce.number().int().min(2).max(60),
+  pendingMinutes: z.coerce.number().int().min(5).max(1440),
+  maxOpenPerEmail: z.coerce.number().int().min(1).max(50),
+  reminderHours: z.coerce.number().int().min(1).max(168),
+});
+
+export async function updateLocation(ctx: AppContext, actor: Actor, id: string, input: z.input<typeof locationSchema>) {
+  assertCan(actor, 'appointments.configure');
+  const v = locationSchema.safeParse(input);
+  if (!v.success) throw validationError(v.error.issues);
+  const oh = parseOpeningHours(v.data.openingHours);
+  if (oh.errors.length) throw new AppError('validation', oh.errors[0]!, { fields: oh.errors.map((m) => ({ field: 'openingHours', message: m })) });
+  if (v.data.windowMaxDays < v.data.windowMinDays) throw new AppError('validation', 'Das Buchungsfenster endet vor seinem Beginn.', { fields: [{ field: 'windowMaxDays', message: 'Muss größer als der Beginn sein.' }] });
+  const setup = await getSetup(ctx);
+  const cur = setup.locations.find((l) => l.id === id);
+  if (!cur) throw new AppError('not_found', 'Der Standort wurde nicht gefunden.');
+  const next = { ...cur, ...v.data, openingHours: oh.windows };
+  await ctx.db.transaction(async (tx) => {
+    await repo.upsertLocation(tx, next);
+    const changed = Object.keys(v.data).filter((k) => JSON.stringify((cur as never)[k]) !== JSON.stringify((next as never)[k]));
+    await writeAudit(tx, { actor, action: 'appointments.location.update', objectType: 'appt_location', objectId: id, summary: { changed } });
+  });
+  invalidateSetup(ctx);
+}
+
+const workstationSchema = z.object({
+  id: z.string().regex(/^[a-z0-9-]{1,40}$/, 'Kennung: Kleinbuchstaben, Ziffern und Bindestrich.'),
+  locationId: z.string(),
+  name: z.string().trim().min(1).max(60),
+  serviceIds: z.array(z.string()).max(200),
+  online: z.boolean(),
+  active: z.boolean(),
+  sort: z.coerce.number().int().min(0).max(999).default(0),
+});
+
+export async function saveWorkstation(ctx: AppContext, actor: Actor, input: z.input<typeof workstationSchema>) {
+  assertCan(actor, 'appointments.configure');
+  const v = workstationSchema.safeParse(input);
+  if (!v.success) throw validationError(v.error.issues);
+  const setup = await getSetup(ctx);
+  if (!setup.locations.some((l) => l.id === v.data.locationId)) throw new AppError('validation', 'Unbekannter Standort.');
+  const unknown = v.data.serviceIds.filter((s) => !setup.services.some((x) => x.serviceId === s));
+  if (unknown.length) throw new AppError('validation', `Unbekannte Leistung: ${unknown[0]}`);
+  await ctx.db.transaction(async (tx) => {
+    await repo.upsertWorkstation(tx, v.data);
+    await writeAudit(tx, { actor, action: 'appointments.workstation.save', objectType: 'appt_workstation', objectId: v.data.id, summary: { services: v.data.serviceIds.length, online: v.data.online, active: v.data.active } });
+  });
+  invalidateSetup(ctx);
+}
+
+const serviceSchema = z.object({
+  serviceId: z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/, 'Ungültige Kennung.'),
+  title: z.string().trim().min(2).max(200),
+  slots: z.coerce.number().int().min(1, 'Mindestens eine Zeiteinheit.').max(24),
+  bookable: z.boolean(),
+  bring: z.string().trim().max(1000).default(''),
+  sort: z.coerce.number().int().min(0).max(999).default(0),
+});
+
+export async function saveServiceSetting(ctx: AppContext, actor: Actor, input: z.input<typeof serviceSchema>) {
+  assertCan(actor, 'appointments.configure');
+  const v = serviceSchema.safeParse(input);
+  if (!v.success) throw validationError(v.error.issues);
+  await ctx.db.transaction(async (tx) => {
+    await repo.upsertServiceSetting(tx, v.data);
+    await writeAudit(tx, { actor, action: 'appointments.service.save', objectType: 'appt_service', objectId: v.data.serviceId, summary: { slots: v.data.slots, bookable: v.data.bookable } });
+  });
+  invalidateSetup(ctx);
+}
+
+const closureSchema = z.object({
+  locationId: z.string(),
+  fromDate: z.string().refine(isIsoDate, 'Datum im Format JJJJ-MM-TT'),
+  toDate: z.string().refine(isIsoDate, 'Datum im Format JJJJ-MM-TT'),
+  reason: z.string().trim().min(2, 'Bitte einen Grund angeben.').max(120),
+});
+
+export async function addClosure(ctx: AppContext, actor: Actor, input: z.input<typeof closureSchema>) {
+  assertCan(actor, 'appointments.configure');
+  const v = closureSchema.safeParse(input);
+  if (!v.success) throw validationError(v.error.issues);
+  if (v.data.toDate < v.data.fromDate) throw new AppError('validation', 'Das Ende liegt vor dem Beginn.', { fields: [{ field: 'toDate', message: 'Das Ende liegt vor dem Beginn.' }] });
+  const id = await ctx.db.transaction(async (tx) => {
+    const id = await repo.insertClosure(tx, v.data);
+    await writeAudit(tx, { actor, action: 'appointments.closure.add', objectType: 'appt_closure', objectId: id, summary: { from: v.data.fromDate, to: v.data.toDate } });
+    return id;
+  });
+  invalidateSetup(ctx);
+  return id;
+}
+
+export async function removeClosure(ctx: AppContext, actor: Actor, id: string) {
+  assertCan(actor, 'appointments.configure');
+  if (!/^[0-9a-f-]{36}$/i.test(id)) throw new AppError('not_found', 'Die Schließung wurde nicht gefunden.');
+  await ctx.db.transaction(async (tx) => {
+    if (!(await repo.deleteClosure(tx, id))) throw new AppError('not_found', 'Die Schließung wurde nicht gefunden.');
+    await writeAudit(tx, { actor, action: 'appointments.closure.remove', objectType: 'appt_closure', objectId: id });
+  });
+  invalidateSetup(ctx);
+}
+
+/** New secret for a workstation's iCalendar feed; returns the token (shown once). */
+export async function rotateFeedToken(ctx: AppContext, actor: Actor, workstationId: string): Promise<string> {
+  assertCan(actor, 'appointments.configure');
+  const setup = await getSetup(ctx);
+  if (!setup.workstations.some((w) => w.id === workstationId)) throw new AppError('not_found', 'Der Schalter wurde nicht gefunden.');
+  const token = randomBytes(24).toString('base64url');
+  await ctx.db.transaction(async (tx) => {
+    await repo.setWorkstationFeedHash(tx, workstationId, sha256(token));
+    await writeAudit(tx, { actor, action: 'appointments.feed.rotate', objectType: 'appt_workstation', objectId: workstationId });
+  });
+  invalidateSetup(ctx);
+  return token;
+}

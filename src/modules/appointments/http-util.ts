@@ -1,0 +1,27 @@
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { Context } from 'hono';
+import { userActor, type Actor } from '../../core/auth/index.ts';
+import type { AppEnv } from '../../core/http/env.ts';
+
+/** Client address from the socket (proxies: put Lotse behind one that sets the socket address). */
+export function clientIp(c: Context<AppEnv>): string | null {
+  try {
+    return getConnInfo(c).remote.address ?? null;
+  } catch {
+    return null;
+  }
+}
+
+export function staffActor(c: Context<AppEnv>): Actor {
+  return c.var.user ? userActor(c.var.user) : { type: 'citizen' };
+}
+
+/** Form value as string (first one when repeated). */
+export function str(v: unknown): string {
+  if (Array.isArray(v)) return str(v[0]);
+  return typeof v === 'string' ? v : '';
+}
+export function list(v: unknown): string[] {
+  if (v === undefined || v === null || v === '') return [];
+  return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string' && x !== '');
+}

@@ -1,0 +1,523 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { execRows, type DbOrTx } from '../../core/db/index.ts';
+import type { OpeningWindow } from './schema.ts';
+
+/** All SQL of the appointments module. Timestamps go in as ISO strings and come out via `toDate`. */
+
+/** PGlite returns `2026-01-01 08:00:00+00`, node-postgres a Date: accept both. */
+export function toDate(v: unknown): Date {
+  if (v instanceof Date) return v;
+  const s = String(v).replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00');
+  return new Date(s);
+}
+export const toDateOrNull = (v: unknown): Date | null => (v === null || v === undefined ? null : toDate(v));
+
+export const textArray = (arr: readonly string[]): SQL =>
+  arr.length ? sql`ARRAY[${sql.join(arr.map((a) => sql`${a}`), sql`, `)}]::text[]` : sql`'{}'::text[]`;
+const tsList = (arr: readonly Date[]): SQL => sql.join(arr.map((d) => sql`${d.toISOString()}::timestamptz`), sql`, `);
+const ts = (d: Date): SQL => sql`${d.toISOString()}::timestamptz`;
+
+// ---------- configuration ----------
+
+export interface LocationRow {
+  id: string;
+  name: string;
+  address: string;
+  timeZone: string;
+  openingHours: OpeningWindow[];
+  holidayCountry: string;
+  holidayState: string;
+  slotMinutes: number;
+  windowMinDays: number;
+  windowMaxDays: number;
+  leadMinutes: number;
+  holdMinutes: number;
+  pendingMinutes: number;
+  maxOpenPerEmail: number;
+  reminderHours: number;
+  demo: boolean;
+}
+export interface WorkstationRow {
+  id: string;
+  locationId: string;
+  name: string;
+  serviceIds: string[];
+  online: boolean;
+  active: boolean;
+  feedTokenHash: string | null;
+  sort: number;
+}
+export interface ClosureRow {
+  id: string;
+  locationId: string;
+  fromDate: string;
+  toDate: string;
+  reason: string;
+}
+export interface ServiceSettingRow {
+  serviceId: string;
+  title: string;
+  slots: number;
+  bookable: boolean;
+  bring: string;
+  sort: number;
+}
+
+export async function listLocations(db: DbOrTx): Promise<LocationRow[]> {
+  const rows = await execRows<Record<string, unknown>>(
+    db,
+    sql`SELECT id, name, address, time_zone, opening_hours, holiday_country, holiday_state, slot_minutes, window_min_days, window_max_days,
+      lead_minutes, hold_minutes, pending_minutes, max_open_per_email, reminder_hours, demo FROM appt_locations ORDER BY created_at, id`,
+  );
+  return rows.map((r) => ({
+    id: String(r.id),
+    name: String(r.name),
+    address: String(r.address),
+    timeZone: String(r.time_zone),
+    openingHours: (typeof r.opening_hours === 'string' ? JSON.parse(r.opening_hours) : r.opening_hours) as OpeningWindow[],
+    holidayCountry: String(r.holiday_country),
+    holidayState: String(r.holiday_state),
+    slotMinutes: Number(r.slot_minutes),
+    windowMinDays: Number(r.window_min_days),
+    windowMaxDays: Number(r.window_max_days),
+    leadMinutes: Number(r.lead_minutes),
+    holdMinutes: Number(r.hold_minutes),
+    pendingMinutes: Number(r.pending_minutes),
+    maxOpenPerEmail: Number(r.max_open_per_email),
+    reminderHours: Number(r.reminder_hours),
+    demo: Boolean(r.demo),
+  }));
+}
+
+export async function listWorkstations(db: DbOrTx): Promise<WorkstationRow[]> {
+  const rows = await execRows<Record<string, unknown>>(
+    db,
+    sql`SELECT id, location_id, name, service_ids, online, active, feed_token_hash, sort FROM appt_workstations ORDER BY location_id, sort, id`,
+  );
+  return rows.map((r) => ({
+    id: String(r.id),
+    locationId: String(r.location_id),
+    name: String(r.name),
+    serviceIds: (r.service_ids as string[]) ?? [],
+    online: Boolean(r.online),
+    active: Boolean(r.active),
+    feedTokenHash: (r.feed_token_hash as string | null) ?? null,
+    sort: Number(r.sort),
+  }));
+}
+
+export async function listClosures(db: DbOrTx): Promise<ClosureRow[]> {
+  const rows = await execRows<Record<string, unknown>>(db, sql`SELECT id, location_id, from_date::text AS f, to_date::text AS t, reason FROM appt_closures ORDER BY from_date`);
+  return rows.map((r) => ({ id: String(r.id), locationId: String(r.location_id), fromDate: String(r.f), toDate: String(r.t), reason: String(r.reason) }));
+}
+
+export async function listServiceSettings(db: DbOrTx): Promise<ServiceSettingRow[]> {
+  const rows = await execRows<Record<string, unknown>>(db, sql`SELECT service_id, title, slots, bookable, bring, sort FROM appt_service_settings ORDER BY sort, title`);
+  return rows.map((r) => ({ serviceId: String(r.service_id), title: String(r.title), slots: Number(r.slots), bookable: Boolean(r.bookable), bring: String(r.bring), sort: Number(r.sort) }));
+}
+
+export async function upsertLocation(db: DbOrTx, l: LocationRow): Promise<void> {
+  await db.execute(sql`
+    INSERT INTO appt_locations (id, name, address, time_zone, opening_hours, holiday_country, holiday_state, slot_minutes, window_min_days, window_max_days,
+      lead_minutes, hold_minutes, pending_minutes, max_open_per_email, reminder_hours, demo)
+    VALUES (${l.id}, ${l.name}, ${l.address}, ${l.timeZone}, ${JSON.stringify(l.openingHours)}::jsonb, ${l.holidayCountry}, ${l.holidayState}, ${l.slotMinutes},
+      ${l.windowMinDays}, ${l.windowMaxDays}, ${l.leadMinutes}, ${l.holdMinutes}, ${l.pendingMinutes}, ${l.maxOpenPerEmail}, ${l.reminderHours}, ${l.demo})
+    ON CONFLICT (id) DO UPDATE SET name = excluded.name, address = excluded.address, time_zone = excluded.time_zone, opening_hours = excluded.opening_hours,
+      holiday_country = excluded.holiday_country, holiday_state = excluded.holiday_state, slot_minutes = excluded.slot_minutes,
+      window_min_days = excluded.window_min_days, window_max_days = excluded.window_max_days, lead_minutes = excluded.lead_minutes,
+      hold_minutes = excluded.hold_minutes, pending_minutes = excluded.pending_minutes, max_open_per_email = excluded.max_open_per_email,
+      reminder_hours = excluded.reminder_hours`);
+}
+
+export async function upsertWorkstation(db: DbOrTx, w: Omit<WorkstationRow, 'feedTokenHash'>): Promise<void> {
+  await db.execute(sql`
+    INSERT INTO appt_workstations (id, location_id, name, service_ids, online, active, sort)
+    VALUES (${w.id}, ${w.locationId}, ${w.name}, ${textArray(w.serviceIds)}, ${w.online}, ${w.active}, ${w.sort})
+    ON CONFLICT (id) DO UPDATE SET name = excluded.name, service_ids = excluded.service_ids, online = excluded.online, active = excluded.active, sort = excluded.sort`);
+}
+
+export async function setWorkstationFeedHash(db: DbOrTx, id: string, hash: string): Promise<void> {
+  await db.execute(sql`UPDATE appt_workstations SET feed_token_hash = ${hash} WHERE id = ${id}`);
+}
+
+export async function insertClosure(db: DbOrTx, c: Omit<ClosureRow, 'id'>): Promise<string> {
+  const [r] = await execRows<{ id: string }>(
+    db,
+    sql`INSERT INTO appt_closures (location_id, from_date, to_date, reason) VALUES (${c.locationId}, ${c.fromDate}::date, ${c.toDate}::date, ${c.reason}) RETURNING id`,
+  );
+  return r!.id;
+}
+export async function deleteClosure(db: DbOrTx, id: string): Promise<number> {
+  const r = await execRows(db, sql`DELETE FROM appt_closures WHERE id = ${id} RETURNING id`);
+  return r.length;
+}
+export async function closureExists(db: DbOrTx, locationId: string, fromDate: string, toDate: string): Promise<boolean> {
+  const r = await execRows(db, sql`SELECT 1 FROM appt_closures WHERE location_id = ${locationId} AND from_date = ${fromDate}::date AND to_date = ${toDate}::date`);
+  return r.length > 0;
+}
+
+export async function upsertServiceSetting(db: DbOrTx, s: ServiceSettingRow, onlyInsert = false): Promise<void> {
+  await db.execute(sql`
+    INSERT INTO appt_service_settings (service_id, title, slots, bookable, bring, sort)
+    VALUES (${s.serviceId}, ${s.title}, ${s.slots}, ${s.bookable}, ${s.bring}, ${s.sort})
+    ON CONFLICT (service_id) DO ${onlyInsert ? sql`NOTHING` : sql`UPDATE SET title = excluded.title, slots = excluded.slots, bookable = excluded.bookable, bring = excluded.bring, sort = excluded.sort`}`);
+}
+
+// ---------- claims ----------
+
+/** Taken (not expired) slot units of some workstations in [from, to). */
+export async function takenUnits(db: DbOrTx, workstationIds: readonly string[], from: Date, to: Date, now: Date): Promise<{ workstationId: string; slotStart: Date }[]> {
+  if (!workstationIds.length) return [];
+  const rows = await execRows<{ w: string; s: unknown }>(
+    db,
+    sql`SELECT workstation_id AS w, slot_start AS s FROM appt_slot_claims
+        WHERE workstation_id IN (${sql.join(workstationIds.map((w) => sql`${w}`), sql`, `)})
+          AND slot_start >= ${ts(from)} AND slot_start < ${ts(to)} AND (expires_at IS NULL OR expires_at > ${ts(now)})`,
+  );
+  return rows.map((r) => ({ workstationId: r.w, slotStart: toDate(r.s) }));
+}
+
+/**
+ * Claims every unit for the booking on one workstation, or none. Expired claims on those
+ * units are removed first (lazy expiry, so a stale hold never blocks). `ON CONFLICT DO NOTHING`
+ * waits for a concurrent uncommitted claim and then skips it, so exactly one transaction wins.
+ * Returns true when all units were claimed; otherwise removes its partial claims.
+ */
+export async function claimUnits(tx: DbOrTx, workstationId: string, starts: readonly Date[], bookingId: string, expiresAt: Date | null, now: Date): Promise<boolean> {
+  await tx.execute(sql`DELETE FROM appt_slot_claims WHERE workstation_id = ${workstationId} AND slot_start IN (${tsList(starts)}) AND expires_at IS NOT NULL AND expires_at <= ${ts(now)}`);
+  const values = sql.join(
+    starts.map((s) => sql`(${workstationId}, ${ts(s)}, ${bookingId}::uuid, ${expiresAt ? ts(expiresAt) : sql`NULL::timestamptz`})`),
+    sql`, `,
+  );
+  const inserted = await execRows(tx, sql`INSERT INTO appt_slot_claims (workstation_id, slot_start, booking_id, expires_at) VALUES ${values} ON CONFLICT DO NOTHING RETURNING 1 AS x`);
+  if (inserted.length === starts.length) return true;
+  if (inserted.length) await tx.execute(sql`DELETE FROM appt_slot_claims WHERE booking_id = ${bookingId}::uuid AND workstation_id = ${workstationId}`);
+  return false;
+}
+
+export async function setClaimsExpiry(tx: DbOrTx, bookingId: string, expiresAt: Date | null): Promise<number> {
+  const r = await execRows(tx, sql`UPDATE appt_slot_claims SET expires_at = ${expiresAt ? ts(expiresAt) : sql`NULL`} WHERE booking_id = ${bookingId}::uuid RETURNING 1 AS x`);
+  return r.length;
+}
+export async function releaseClaims(tx: DbOrTx, bookingId: string): Promise<void> {
+  await tx.execute(sql`DELETE FROM appt_slot_claims WHERE booking_id = ${bookingId}::uuid`);
+}
+
+// ---------- bookings ----------
+
+export interface BookingRow {
+  id: string;
+  locationId: string;
+  workstationId: string;
+  startAt: Date;
+  endAt: Date;
+  units: number;
+  serviceIds: string[];
+  status: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  lang: string;
+  source: string;
+  expiresAt: Date | null;
+  replacesId: string | null;
+  createdAt: Date;
+  confirmedAt: Date | null;
+  cancelledAt: Date | null;
+  reminderSentAt: Date | null;
+  ipHash: string | null;
+  emailDomain: string | null;
+}
+
+const BOOKING_COLS = sql`id, location_id, workstation_id, start_at, end_at, units, service_ids, status, name, email, phone, lang, source, expires_at, replaces_id,
+  created_at, confirmed_at, cancelled_at, reminder_sent_at, ip_hash, email_domain`;
+
+function mapBooking(r: Record<string, unknown>): BookingRow {
+  return {
+    id: String(r.id),
+    locationId: String(r.location_id),
+    workstationId: String(r.workstation_id),
+    startAt: toDate(r.start_at),
+    endAt: toDate(r.end_at),
+    units: Number(r.units),
+    serviceIds: (r.service_ids as string[]) ?? [],
+    status: String(r.status),
+    name: (r.name as string | null) ?? null,
+    email: (r.email as string | null) ?? null,
+    phone: (r.phone as string | null) ?? null,
+    lang: String(r.lang),
+    source: String(r.source),
+    expiresAt: toDateOrNull(r.expires_at),
+    replacesId: (r.replaces_id as string | null) ?? null,
+    createdAt: toDate(r.created_at),
+    confirmedAt: toDateOrNull(r.confirmed_at),
+    cancelledAt: toDateOrNull(r.cancelled_at),
+    reminderSentAt: toDateOrNull(r.reminder_sent_at),
+    ipHash: (r.ip_hash as string | null) ?? null,
+    emailDomain: (r.email_domain as string | null) ?? null,
+  };
+}
+
+export interface NewBooking {
+  locationId: string;
+  workstationId: string;
+  startAt: Date;
+  endAt: Date;
+  units: number;
+  serviceIds: readonly string[];
+  status: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  lang: string;
+  source: string;
+  ipHash: string | null;
+  expiresAt: Date | null;
+  replacesId: string | null;
+  now: Date;
+}
+
+export async function insertBooking(tx: DbOrTx, b: NewBooking): Promise<string> {
+  const domain = b.email ? b.email.split('@')[1]!.toLowerCase() : null;
+  const [r] = await execRows<{ id: string }>(
+    tx,
+    sql`INSERT INTO appt_bookings (location_id, workstation_id, start_at, end_at, units, service_ids, status, name, email, email_domain, phone, lang, source, ip_hash, expires_at, replaces_id, created_at, confirmed_at, status_at)
+        VALUES (${b.locationId}, ${b.workstationId}, ${ts(b.startAt)}, ${ts(b.endAt)}, ${b.units}, ${textArray(b.serviceIds)}, ${b.status}, ${b.name}, ${b.email}, ${domain}, ${b.phone},
+          ${b.lang}, ${b.source}, ${b.ipHash}, ${b.expiresAt ? ts(b.expiresAt) : sql`NULL`}, ${b.replacesId ? sql`${b.replacesId}::uuid` : sql`NULL`}, ${ts(b.now)},
+          ${b.status === 'confirmed' ? ts(b.now) : sql`NULL`}, ${ts(b.now)})
+        RETURNING id`,
+  );
+  return r!.id;
+}
+
+export async function setBookingWorkstation(tx: DbOrTx, id: string, workstationId: string): Promise<void> {
+  await tx.execute(sql`UPDATE appt_bookings SET workstation_id = ${workstationId} WHERE id = ${id}::uuid`);
+}
+
+export async function getBooking(db: DbOrTx, id: string, forUpdate = false): Promise<BookingRow | null> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  const [r] = await execRows<Record<string, unknown>>(db, sql`SELECT ${BOOKING_COLS} FROM appt_bookings WHERE id = ${id}::uuid ${forUpdate ? sql`FOR UPDATE` : sql``}`);
+  return r ? mapBooking(r) : null;
+}
+
+export async function updateBooking(
+  tx: DbOrTx,
+  id: string,
+  patch: { status?: string; name?: string | null; email?: string | null; phone?: string | null; lang?: string; expiresAt?: Date | null; confirmedAt?: Date; cancelledAt?: Date; reminderSentAt?: Date; now: Date },
+): Promise<void> {
+  const sets: SQL[] = [sql`status_at = ${ts(patch.now)}`];
+  if (patch.status !== undefined) sets.push(sql`status = ${patch.status}`);
+  if (patch.name !== undefined) sets.push(sql`name = ${patch.name}`);
+  if (patch.email !== undefined) sets.push(sql`email = ${patch.email}, email_domain = ${patch.email ? patch.email.split('@')[1]!.toLowerCase() : null}`);
+  if (patch.phone !== undefined) sets.push(sql`phone = ${patch.phone}`);
+  if (patch.lang !== undefined) sets.push(sql`lang = ${patch.lang}`);
+  if (patch.expiresAt !== undefined) sets.push(sql`expires_at = ${patch.expiresAt ? ts(patch.expiresAt) : sql`NULL`}`);
+  if (patch.confirmedAt) sets.push(sql`confirmed_at = ${ts(patch.confirmedAt)}`);
+  if (patch.cancelledAt) sets.push(sql`cancelled_at = ${ts(patch.cancelledAt)}`);
+  if (patch.reminderSentAt) sets.push(sql`reminder_sent_at = ${ts(patch.reminderSentAt)}`);
+  await tx.execute(sql`UPDATE appt_bookings SET ${sql.join(sets, sql`, `)} WHERE id = ${id}::uuid`);
+}
+
+/** Open (held, pending, confirmed, future) bookings of one e-mail address. */
+export async function countOpenByEmail(db: DbOrTx, email: string, now: Date): Promise<number> {
+  const [r] = await execRows<{ n: number }>(
+    db,
+    sql`SELECT count(*)::int AS n FROM appt_bookings WHERE email = ${email} AND end_at > ${ts(now)}
+        AND (status = 'confirmed' OR (status IN ('held','pending') AND expires_at > ${ts(now)}))`,
+  );
+  return Number(r?.n ?? 0);
+}
+
+/** Held/pending bookings whose time is up: marks them expired, frees their claims, returns them. */
+export async function expireDue(db: DbOrTx, now: Date, limit = 500): Promise<BookingRow[]> {
+  const rows = await execRows<Record<string, unknown>>(
+    db,
+    sql`UPDATE appt_bookings SET status = 'expired', status_at = ${ts(now)}
+        WHERE id IN (SELECT id FROM appt_bookings WHERE status IN ('held','pending') AND expires_at <= ${ts(now)} ORDER BY expires_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+        RETURNING ${BOOKING_COLS}`,
+  );
+  if (rows.length) await db.execute(sql`DELETE FROM appt_slot_claims WHERE booking_id IN (${sql.join(rows.map((r) => sql`${String(r.id)}::uuid`), sql`, `)})`);
+  return rows.map(mapBooking);
+}
+
+export async function dueReminders(db: DbOrTx, now: Date, limit = 200): Promise<BookingRow[]> {
+  const rows = await execRows<Record<string, unknown>>(
+    db,
+    sql`SELECT ${sql.join([sql`b.id`, sql`b.location_id`, sql`b.workstation_id`, sql`b.start_at`, sql`b.end_at`, sql`b.units`, sql`b.service_ids`, sql`b.status`, sql`b.name`, sql`b.email`, sql`b.phone`, sql`b.lang`, sql`b.source`, sql`b.expires_at`, sql`b.replaces_id`, sql`b.created_at`, sql`b.confirmed_at`, sql`b.cancelled_at`, sql`b.reminder_sent_at`, sql`b.ip_hash`, sql`b.email_domain`], sql`, `)}
+        FROM appt_bookings b JOIN appt_locations l ON l.id = b.location_id
+        WHERE b.status = 'confirmed' AND b.reminder_sent_at IS NULL AND b.email IS NOT NULL AND b.start_at > ${ts(now)}
+          AND b.start_at <= ${ts(now)} + make_interval(hours => l.reminder_hours)
+        ORDER BY b.start_at LIMIT ${limit}`,
+  );
+  return rows.map(mapBooking);
+}
+
+export async function bookingsInRange(db: DbOrTx, locationId: string, from: Date, to: Date, statuses?: readonly string[]): Promise<BookingRow[]> {
+  const rows = await execRows<Record<string, unknown>>(
+    db,
+    sql`SELECT ${BOOKING_COLS} FROM appt_bookings WHERE location_id = ${locationId} AND start_at >= ${ts(from)} AND start_at < ${ts(to)}
+        ${statuses ? sql`AND status IN (${sql.join(statuses.map((s) => sql`${s}`), sql`, `)})` : sql``} ORDER BY start_at, workstation_id`,
+  );
+  return rows.map(mapBooking);
+}
+
+export async function bookingsForWorkstation(db: DbOrTx, workstationId: string, from: Date): Promise<BookingRow[]> {
+  const rows = await execRows<Record<string, unknown>>(
+    db,
+    sql`SELECT ${BOOKING_COLS} FROM appt_bookings WHERE workstation_id = ${workstationId} AND start_at >= ${ts(from)} AND status IN ('confirmed','arrived','done','pending') ORDER BY start_at LIMIT 2000`,
+  );
+  return rows.map(mapBooking);
+}
+
+/** Mass-booking patterns: e-mail domains or IP hashes with many bookings in a short time. */
+export async function suspiciousPatterns(db: DbOrTx, since: Date, threshold: number): Promise<{ kind: 'domain' | 'ip'; key: string; n: number; first: Date; last: Date }[]> {
+  const rows = await execRows<{ kind: 'domain' | 'ip'; key: string; n: number; first: unknown; last: unknown }>(
+    db,
+    sql`SELECT 'domain' AS kind, email_domain AS key, count(*)::int AS n, min(created_at) AS first, max(created_at) AS last FROM appt_bookings
+          WHERE created_at >= ${ts(since)} AND email_domain IS NOT NULL AND source = 'online'
+          AND email_domain NOT IN ('gmail.com','web.de','gmx.de','gmx.net','t-online.de','outlook.com','hotmail.com','yahoo.com','yahoo.de','icloud.com','freenet.de','posteo.de','mailbox.org')
+          GROUP BY email_domain HAVING count(*) >= ${threshold}
+        UNION ALL
+        SELECT 'ip' AS kind, ip_hash AS key, count(*)::int AS n, min(created_at), max(created_at) FROM appt_bookings
+          WHERE created_at >= ${ts(since)} AND ip_hash IS NOT NULL GROUP BY ip_hash HAVING count(*) >= ${threshold}
+        ORDER BY n DESC LIMIT 20`,
+  );
+  return rows.map((r) => ({ ...r, n: Number(r.n), first: toDate(r.first), last: toDate(r.last) }));
+}
+
+export interface StatRow {
+  serviceId: string;
+  weekday: number;
+  total: number;
+  noshow: number;
+  done: number;
+  cancelled: number;
+  avgLeadHours: number;
+}
+/** Bookings per first service and local weekday (0 = Sunday) in a range. */
+export async function bookingStats(db: DbOrTx, locationId: string, tz: string, from: Date, to: Date): Promise<StatRow[]> {
+  const rows = await execRows<Record<string, unknown>>(
+    db,
+    sql`SELECT service_ids[1] AS service_id, extract(dow FROM start_at AT TIME ZONE ${tz})::int AS weekday, count(*)::int AS total,
+          count(*) FILTER (WHERE status = 'noshow')::int AS noshow, count(*) FILTER (WHERE status = 'done')::int AS done,
+          count(*) FILTER (WHERE status = 'cancelled')::int AS cancelled,
+          coalesce(avg(extract(epoch FROM start_at - created_at) / 3600.0), 0)::float8 AS lead
+        FROM appt_bookings WHERE location_id = ${locationId} AND start_at >= ${ts(from)} AND start_at < ${ts(to)} AND status NOT IN ('held','expired')
+        GROUP BY 1, 2 ORDER BY 1, 2`,
+  );
+  return rows.map((r) => ({
+    serviceId: String(r.service_id),
+    weekday: Number(r.weekday),
+    total: Number(r.total),
+    noshow: Number(r.noshow),
+    done: Number(r.done),
+    cancelled: Number(r.cancelled),
+    avgLeadHours: Number(r.lead),
+  }));
+}
+
+export async function claimedUnitCount(db: DbOrTx, workstationIds: readonly string[], from: Date, to: Date): Promise<number> {
+  if (!workstationIds.length) return 0;
+  const [r] = await execRows<{ n: number }>(
+    db,
+    sql`SELECT count(*)::int AS n FROM appt_slot_claims c JOIN appt_bookings b ON b.id = c.booking_id
+        WHERE c.workstation_id IN (${sql.join(workstationIds.map((w) => sql`${w}`), sql`, `)}) AND c.slot_start >= ${ts(from)} AND c.slot_start < ${ts(to)}
+          AND b.status IN ('confirmed','arrived','done','noshow')`,
+  );
+  return Number(r?.n ?? 0);
+}
+
+// ---------- waitlist ----------
+
+export async function insertWaitlist(db: DbOrTx, w: { locationId: string; serviceIds: readonly string[]; email: string; lang: string; beforeAt: Date; now: Date }): Promise<string> {
+  const [r] = await execRows<{ id: string }>(
+    db,
+    sql`INSERT INTO appt_waitlist (location_id, service_ids, email, lang, before_at, created_at) VALUES (${w.locationId}, ${textArray(w.serviceIds)}, ${w.email}, ${w.lang}, ${ts(w.beforeAt)}, ${ts(w.now)}) RETURNING id`,
+  );
+  return r!.id;
+}
+
+/** Waiting entries (oldest first) that want a slot earlier than `slotStart`. */
+export async function waitingFor(db: DbOrTx, locationId: string, slotStart: Date, now: Date): Promise<{ id: string; serviceIds: string[]; email: string; lang: string }[]> {
+  if (slotStart <= now) return [];
+  const rows = await execRows<{ id: string; service_ids: string[]; email: string; lang: string }>(
+    db,
+    sql`SELECT id, service_ids, email, lang FROM appt_waitlist WHERE location_id = ${locationId} AND notified_at IS NULL AND before_at > ${ts(slotStart)}
+        ORDER BY created_at LIMIT 20`,
+  );
+  return rows.map((r) => ({ id: r.id, serviceIds: r.service_ids, email: r.email, lang: r.lang }));
+}
+/** Marks an entry notified; false when another instance was faster. */
+export async function markWaitlistNotified(tx: DbOrTx, id: string, now: Date): Promise<boolean> {
+  const r = await execRows(tx, sql`UPDATE appt_waitlist SET notified_at = ${ts(now)} WHERE id = ${id}::uuid AND notified_at IS NULL RETURNING 1 AS x`);
+  return r.length === 1;
+}
+
+// ---------- walk-in tickets ----------
+
+export interface TicketRow {
+  id: string;
+  number: number;
+  status: string;
+  serviceId: string | null;
+  workstationId: string | null;
+  createdAt: Date;
+  calledAt: Date | null;
+}
+export async function insertTicket(tx: DbOrTx, locationId: string, day: string, serviceId: string | null, now: Date): Promise<TicketRow> {
+  // The unique index (location, day, number) settles a race; the caller retries.
+  const [r] = await execRows<Record<string, unknown>>(
+    tx,
+    sql`INSERT INTO appt_tickets (location_id, day, number, service_id, created_at)
+        SELECT ${locationId}, ${day}::date, coalesce(max(number), 0) + 1, ${serviceId}, ${ts(now)} FROM appt_tickets WHERE location_id = ${locationId} AND day = ${day}::date
+        ON CONFLICT DO NOTHING RETURNING id, number, status, service_id, workstation_id, created_at, called_at`,
+  );
+  return r ? mapTicket(r) : (null as never);
+}
+function mapTicket(r: Record<string, unknown>): TicketRow {
+  return {
+    id: String(r.id),
+    number: Number(r.number),
+    status: String(r.status),
+    serviceId: (r.service_id as string | null) ?? null,
+    workstationId: (r.workstation_id as string | null) ?? null,
+    createdAt: toDate(r.created_at),
+    calledAt: toDateOrNull(r.called_at),
+  };
+}
+export async function listTickets(db: DbOrTx, locationId: string, day: string): Promise<TicketRow[]> {
+  const rows = await execRows<Record<string, unknown>>(
+    db,
+    sql`SELECT id, number, status, service_id, workstation_id, created_at, called_at FROM appt_tickets WHERE location_id = ${locationId} AND day = ${day}::date ORDER BY number`,
+  );
+  return rows.map(mapTicket);
+}
+export async function updateTicket(tx: DbOrTx, id: string, locationId: string, status: string, workstationId: string | null, now: Date): Promise<number> {
+  const r = await execRows(
+    tx,
+    sql`UPDATE appt_tickets SET status = ${status}, workstation_id = coalesce(${workstationId}, workstation_id), called_at = ${status === 'called' ? ts(now) : sql`called_at`}
+        WHERE id = ${id}::uuid AND location_id = ${locationId} RETURNING 1 AS x`,
+  );
+  return r.length;
+}
+
+// ---------- abuse protection ----------
+
+/** Fixed-window counter in the shared `rate_limits` table; returns the count after this hit. */
+export async function hitCounter(db: DbOrTx, key: string, windowStart: Date): Promise<number> {
+  const [r] = await execRows<{ count: number }>(
+    db,
+    sql`INSERT INTO rate_limits (key, window_start, count) VALUES (${key}, ${ts(windowStart)}, 1)
+        ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limits.count + 1 RETURNING count`,
+  );
+  return Number(r?.count ?? 1);
+}
+
+/** Records a spent captcha signature; false when it was already used (replay). */
+export async function spendCaptcha(db: DbOrTx, signature: string, expiresAt: Date): Promise<boolean> {
+  const r = await execRows(db, sql`INSERT INTO appt_captcha_spent (signature, expires_at) VALUES (${signature}, ${ts(expiresAt)}) ON CONFLICT DO NOTHING RETURNING 1 AS x`);
+  return r.length === 1;
+}
+export async function purgeCaptcha(db: DbOrTx, now: Date): Promise<void> {
+  await db.execute(sql`DELETE FROM appt_captcha_spent WHERE expires_at < ${ts(now)}`);
+}

@@ -1,0 +1,115 @@
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createChallenge, verifySolution } from 'altcha-lib';
+import type { AppContext } from '../../core/context.ts';
+import type { Db } from '../../core/db/index.ts';
+import { AppError } from '../../core/errors.ts';
+import { getSetting, setSetting } from '../../core/settings/index.ts';
+import * as repo from './repository.ts';
+
+const secrets = new WeakMap<Db, Promise<string>>();
+
+/** HMAC secret: LOTSE_SECRET, else one random secret generated once and kept in the settings table. */
+export function getSecret(ctx: AppContext): Promise<string> {
+  if (ctx.config.LOTSE_SECRET) return Promise.resolve(ctx.config.LOTSE_SECRET);
+  let p = secrets.get(ctx.db);
+  if (!p) {
+    p = (async () => {
+      const existing = await getSetting<string | null>(ctx.db, 'appointments.secret', null);
+      if (existing) return existing;
+      // Two instances may race: insert-if-absent, then read back the winner.
+      await ctx.db.transaction(async (tx) => {
+        const again = await getSetting<string | null>(tx, 'appointments.secret', null);
+        if (!again) await setSetting(tx, 'appointments.secret', randomBytes(32).toString('hex'), null);
+      });
+      return (await getSetting<string | null>(ctx.db, 'appointments.secret', null))!;
+    })();
+    secrets.set(ctx.db, p);
+    p.catch(() => secrets.delete(ctx.db));
+  }
+  return p;
+}
+
+export type TokenPurpose = 'confirm' | 'manage' | 'hold' | 'feed';
+
+const b64 = (b: Buffer) => b.toString('base64url');
+
+/**
+ * Signed token `<id>.<purpose>.<expSeconds>.<mac>`: no login needed, forgery detected by HMAC.
+ * @example signToken(secret, 'manage', bookingId, new Date(Date.now() + 86400e3))
+ */
+export function signToken(secret: string, purpose: TokenPurpose, id: string, expires: Date): string {
+  const body = `${id}.${purpose[0]}.${Math.floor(expires.getTime() / 1000)}`;
+  return `${body}.${b64(createHmac('sha256', secret).update(body).digest().subarray(0, 18))}`;
+}
+
+/** Verifies a token; throws 410 with a German explanation when forged, foreign or expired. */
+export function verifyToken(secret: string, purpose: TokenPurpose, token: string | undefined | null, now: Date, id?: string): string {
+  const parts = (token ?? '').split('.');
+  if (parts.length !== 4) throw new AppError('gone', 'Der Link ist ungültig oder unvollständig. Bitte nutzen Sie den Link aus Ihrer E-Mail.');
+  const [tid, p, exp, mac] = parts as [string, string, string, string];
+  const body = `${tid}.${p}.${exp}`;
+  const expected = Buffer.from(b64(createHmac('sha256', secret).update(body).digest().subarray(0, 18)));
+  const given = Buffer.from(mac);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected) || p !== purpose[0] || (id !== undefined && id !== tid)) {
+    throw new AppError('gone', 'Der Link ist ungültig. Bitte nutzen Sie den vollständigen Link aus Ihrer E-Mail.');
+  }
+  if (Number(exp) * 1000 < now.getTime()) throw new AppError('gone', 'Der Link ist abgelaufen.');
+  return tid;
+}
+
+export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/** Salted hash of the client IP, so patterns can be seen without storing addresses. */
+export async function ipHash(ctx: AppContext, ip: string | null | undefined): Promise<string | null> {
+  if (!ip) return null;
+  return sha256(`${await getSecret(ctx)}|ip|${ip}`).slice(0, 16);
+}
+
+// ---------- proof-of-work captcha (ALTCHA-compatible) ----------
+
+export const CAPTCHA_MAX_NUMBER = 50_000;
+const CAPTCHA_TTL_MS = 10 * 60_000;
+
+export async function createCaptcha(ctx: AppContext) {
+  const key = await getSecret(ctx);
+  return createChallenge({ hmacKey: `${key}|altcha`, maxNumber: CAPTCHA_MAX_NUMBER, expires: new Date(Date.now() + CAPTCHA_TTL_MS) });
+}
+
+/**
+ * Checks the solved challenge (base64 JSON payload as ALTCHA sends it) and spends it,
+ * so one solution cannot be replayed. No-op when LOTSE_CAPTCHA=off.
+ */
+export async function checkCaptcha(ctx: AppContext, payload: string | undefined | null): Promise<void> {
+  if (ctx.config.LOTSE_CAPTCHA === 'off') return;
+  const fail = (msg: string) => new AppError('validation', msg, { fields: [{ field: 'captcha', message: msg }] });
+  if (!payload) throw fail('Die Sicherheitsprüfung fehlt. Bitte aktivieren Sie JavaScript und warten Sie, bis die Prüfung abgeschlossen ist.');
+  const key = await getSecret(ctx);
+  let ok = false;
+  let signature = '';
+  try {
+    ok = await verifySolution(payload, `${key}|altcha`, true);
+    signature = (JSON.parse(Buffer.from(payload, 'base64').toString('utf8')) as { signature: string }).signature;
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw fail('Die Sicherheitsprüfung ist ungültig oder abgelaufen. Bitte laden Sie die Seite neu.');
+  const spent = await repo.spendCaptcha(ctx.db, signature, new Date(Date.now() + CAPTCHA_TTL_MS));
+  if (!spent) throw fail('Diese Sicherheitsprüfung wurde schon verwendet. Bitte laden Sie die Seite neu.');
+}
+
+// ---------- rate limits ----------
+
+/**
+ * Fixed-window limit in the shared `rate_limits` table (all instances count together).
+ * Throws 429 when exceeded; no-op when LOTSE_RATE_LIMIT=off.
+ */
+export async function rateLimit(ctx: AppContext, key: string, limit: number, windowSeconds: number): Promise<void> {
+  if (ctx.config.LOTSE_RATE_LIMIT === 'off') return;
+  const now = ctx.now().getTime();
+  const windowStart = new Date(now - (now % (windowSeconds * 1000)));
+  const n = await repo.hitCounter(ctx.db, `appt:${key}`, windowStart);
+  if (n > limit) {
+    const retry = Math.ceil((windowStart.getTime() + windowSeconds * 1000 - now) / 1000);
+    throw new AppError('rate_limited', `Zu viele Anfragen. Bitte versuchen Sie es in ${retry} Sekunden erneut.`, { retryAfter: retry });
+  }
+}

@@ -1,0 +1,228 @@
+import PDFDocument from 'pdfkit';
+import { z } from 'zod';
+import { writeAudit } from '../../core/audit/index.ts';
+import { assertCan, type Actor } from '../../core/auth/index.ts';
+import type { AppContext } from '../../core/context.ts';
+import { AppError, validationError } from '../../core/errors.ts';
+import * as repo from './repository.ts';
+import { getSetup, serviceTitle, slotRules } from './rules.ts';
+import { addDays, localDate, localTime, zonedToUtc } from './time.ts';
+import { generateSlots } from './slots.ts';
+
+export const STATUS_LABELS: Record<string, string> = {
+  held: 'reserviert',
+  pending: 'unbestätigt',
+  confirmed: 'bestätigt',
+  arrived: 'anwesend',
+  done: 'erledigt',
+  noshow: 'nicht erschienen',
+  cancelled: 'abgesagt',
+  expired: 'verfallen',
+};
+
+async function locationOr404(ctx: AppContext, locationId?: string) {
+  const setup = await getSetup(ctx);
+  const loc = locationId ? setup.locations.find((l) => l.id === locationId) : setup.locations[0];
+  if (!loc) throw new AppError('not_found', 'Der Standort wurde nicht gefunden.');
+  return { setup, loc };
+}
+
+/** Bookings of one location between two local dates (inclusive) with workstation columns. */
+export async function calendarRange(ctx: AppContext, actor: Actor, locationId: string | undefined, fromDate: string, toDate: string) {
+  assertCan(actor, 'appointments.manage');
+  const { setup, loc } = await locationOr404(ctx, locationId);
+  const bookings = await repo.bookingsInRange(ctx.db, loc.id, zonedToUtc(fromDate, '00:00', loc.timeZone), zonedToUtc(addDays(toDate, 1), '00:00', loc.timeZone), [
+    'pending',
+    'confirmed',
+    'arrived',
+    'done',
+    'noshow',
+    'held',
+  ]);
+  const workstations = setup.workstations.filter((w) => w.locationId === loc.id && w.active);
+  return { setup, loc, bookings, workstations };
+}
+
+/** CSV of a day list (semicolon separated, UTF-8 with BOM so Excel opens umlauts correctly). */
+export async function exportDayCsv(ctx: AppContext, actor: Actor, locationId: string | undefined, date: string): Promise<string> {
+  const { setup, loc, bookings, workstations } = await calendarRange(ctx, actor, locationId, date, date);
+  const esc = (s: string) => (/[;"\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  const lines = ['Beginn;Ende;Schalter;Leistungen;Name;Telefon;Status'];
+  for (const b of bookings.filter((x) => x.status !== 'held')) {
+    lines.push(
+      [
+        localTime(b.startAt, loc.timeZone),
+        localTime(b.endAt, loc.timeZone),
+        workstations.find((w) => w.id === b.workstationId)?.name ?? b.workstationId,
+        b.serviceIds.map((s) => serviceTitle(setup, s)).join(', '),
+        b.name ?? '',
+        b.phone ?? '',
+        STATUS_LABELS[b.status] ?? b.status,
+      ]
+        .map(esc)
+        .join(';'),
+    );
+  }
+  return '\uFEFF' + lines.join('\r\n') + '\r\n';
+}
+
+/** PDF day list (A4, one table) rendered with pdfkit. */
+export async function exportDayPdf(ctx: AppContext, actor: Actor, locationId: string | undefined, date: string): Promise<Buffer> {
+  const { setup, loc, bookings, workstations } = await calendarRange(ctx, actor, locationId, date, date);
+  const doc = new PDFDocument({ size: 'A4', margin: 40, info: { Title: `Tagesliste ${loc.name} ${date}`, Author: ctx.town.name } });
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<Buffer>((r) => doc.on('end', () => r(Buffer.concat(chunks))));
+  const [y, m, d] = date.split('-');
+  doc.font('Helvetica-Bold').fontSize(16).text(`Tagesliste ${loc.name} – ${d}.${m}.${y}`);
+  doc.font('Helvetica').fontSize(9).fillColor('#444').text(`${ctx.town.name} · ${loc.address} · erstellt ${localDate(ctx.now(), loc.timeZone)} ${localTime(ctx.now(), loc.timeZone)} Uhr`);
+  doc.moveDown(0.8).fillColor('#000');
+  const cols = [
+    { h: 'Zeit', w: 62 },
+    { h: 'Schalter', w: 62 },
+    { h: 'Leistungen', w: 170 },
+    { h: 'Name', w: 110 },
+    { h: 'Telefon', w: 65 },
+    { h: 'Status', w: 46 },
+  ];
+  const row = (vals: string[], bold = false) => {
+    const top = doc.y;
+    let x = 40;
+    doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(8.5);
+    let h = 0;
+    vals.forEach((v, i) => {
+      const w = cols[i]!.w;
+      h = Math.max(h, doc.heightOfString(v, { width: w - 4 }));
+    });
+    if (top + h + 6 > doc.page.height - 40) {
+      doc.addPage();
+      return row(vals, bold);
+    }
+    vals.forEach((v, i) => {
+      doc.text(v, x + 2, top + 3, { width: cols[i]!.w - 4 });
+      x += cols[i]!.w;
+    });
+    doc.y = top + h + 6;
+    doc.moveTo(40, doc.y).lineTo(40 + cols.reduce((a, c) => a + c.w, 0), doc.y).lineWidth(0.5).strokeColor('#999').stroke();
+  };
+  row(cols.map((c) => c.h), true);
+  const list = bookings.filter((b) => b.status !== 'held');
+  for (const b of list) {
+    row([
+      `${localTime(b.startAt, loc.timeZone)}–${localTime(b.endAt, loc.timeZone)}`,
+      workstations.find((w) => w.id === b.workstationId)?.name ?? b.workstationId,
+      b.serviceIds.map((s) => serviceTitle(setup, s)).join(', '),
+      b.name ?? '',
+      b.phone ?? '',
+      STATUS_LABELS[b.status] ?? b.status,
+    ]);
+  }
+  if (!list.length) doc.moveDown().font('Helvetica').fontSize(10).text('Keine Termine an diesem Tag.', 40);
+  doc.moveDown().font('Helvetica').fontSize(8).fillColor('#444').text(`${list.length} Termine. Enthält personenbezogene Daten – nach Gebrauch vernichten.`, 40);
+  doc.end();
+  return done;
+}
+
+/** Statistics for a period: per service and weekday, lead times, no-show rate, utilisation. */
+export async function statistics(ctx: AppContext, actor: Actor, locationId: string | undefined, fromDate: string, toDate: string) {
+  assertCan(actor, 'appointments.manage');
+  const { setup, loc } = await locationOr404(ctx, locationId);
+  const from = zonedToUtc(fromDate, '00:00', loc.timeZone);
+  const to = zonedToUtc(addDays(toDate, 1), '00:00', loc.timeZone);
+  const rows = await repo.bookingStats(ctx.db, loc.id, loc.timeZone, from, to);
+  const ws = setup.workstations.filter((w) => w.locationId === loc.id && w.active);
+  const rules = slotRules(setup, loc, false);
+  let capacity = 0;
+  for (const w of ws) capacity += generateSlots({ ...rules, workstations: [w] }, { serviceIds: [], units: 1, fromDate, toDate, earliest: new Date(0) }).length;
+  const used = await repo.claimedUnitCount(ctx.db, ws.map((w) => w.id), from, to);
+  const byService = new Map<string, { total: number; noshow: number; done: number; cancelled: number; leadSum: number }>();
+  const byWeekday = new Map<number, { total: number; noshow: number }>();
+  for (const r of rows) {
+    const s = byService.get(r.serviceId) ?? { total: 0, noshow: 0, done: 0, cancelled: 0, leadSum: 0 };
+    s.total += r.total;
+    s.noshow += r.noshow;
+    s.done += r.done;
+    s.cancelled += r.cancelled;
+    s.leadSum += r.avgLeadHours * r.total;
+    byService.set(r.serviceId, s);
+    const w = byWeekday.get(r.weekday) ?? { total: 0, noshow: 0 };
+    w.total += r.total;
+    w.noshow += r.noshow;
+    byWeekday.set(r.weekday, w);
+  }
+  return {
+    loc,
+    services: [...byService.entries()].map(([id, s]) => ({
+      id,
+      title: serviceTitle(setup, id),
+      total: s.total,
+      cancelled: s.cancelled,
+      noshow: s.noshow,
+      done: s.done,
+      noshowRate: s.noshow + s.done ? s.noshow / (s.noshow + s.done) : 0,
+      avgLeadDays: s.total ? s.leadSum / s.total / 24 : 0,
+    })),
+    weekdays: [...byWeekday.entries()].sort((a, b) => ((a[0] + 6) % 7) - ((b[0] + 6) % 7)).map(([wd, w]) => ({ weekday: wd, total: w.total, noshow: w.noshow })),
+    utilisation: capacity ? used / capacity : 0,
+    capacityUnits: capacity,
+    usedUnits: used,
+  };
+}
+
+/** Mass-booking patterns of the last 24 hours for the staff view. */
+export async function bookingPatterns(ctx: AppContext, actor: Actor, threshold = 5) {
+  assertCan(actor, 'appointments.manage');
+  return repo.suspiciousPatterns(ctx.db, new Date(ctx.now().getTime() - 24 * 3600_000), threshold);
+}
+
+// ---------- walk-in queue ----------
+
+export async function drawTicket(ctx: AppContext, actor: Actor, locationId: string, serviceId: string | null, meta: { requestId?: string } = {}) {
+  assertCan(actor, 'appointments.manage');
+  const { loc } = await locationOr404(ctx, locationId);
+  const day = localDate(ctx.now(), loc.timeZone);
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const t = await ctx.db.transaction(async (tx) => {
+      const row = await repo.insertTicket(tx, loc.id, day, serviceId, ctx.now());
+      if (row) await writeAudit(tx, { actor, action: 'ticket.draw', objectType: 'ticket', objectId: row.id, summary: { number: row.number, day }, requestId: meta.requestId ?? null });
+      return row;
+    });
+    if (t) return t;
+  }
+  throw new AppError('conflict', 'Die Wartenummer konnte nicht vergeben werden. Bitte erneut versuchen.');
+}
+
+const ticketSchema = z.object({ status: z.enum(['called', 'done', 'gone', 'waiting']), workstationId: z.string().optional() });
+
+export async function updateTicketStatus(ctx: AppContext, actor: Actor, locationId: string, id: string, input: z.input<typeof ticketSchema>, meta: { requestId?: string } = {}) {
+  assertCan(actor, 'appointments.manage');
+  const v = ticketSchema.safeParse(input);
+  if (!v.success) throw validationError(v.error.issues);
+  await ctx.db.transaction(async (tx) => {
+    if (!(await repo.updateTicket(tx, id, locationId, v.data.status, v.data.workstationId ?? null, ctx.now()))) throw new AppError('not_found', 'Die Wartenummer wurde nicht gefunden.');
+    await writeAudit(tx, { actor, action: 'ticket.status', objectType: 'ticket', objectId: id, summary: { status: v.data.status }, requestId: meta.requestId ?? null });
+  });
+}
+
+/** Public waiting-room data: ticket numbers and counters only, no personal data. */
+export async function waitingRoom(ctx: AppContext, locationId: string) {
+  const setup = await getSetup(ctx);
+  const loc = setup.locations.find((l) => l.id === locationId);
+  if (!loc) throw new AppError('not_found', 'Der Standort wurde nicht gefunden.');
+  const tickets = await repo.listTickets(ctx.db, loc.id, localDate(ctx.now(), loc.timeZone));
+  const names = new Map(setup.workstations.map((w) => [w.id, w.name]));
+  return {
+    loc,
+    called: tickets
+      .filter((t) => t.status === 'called')
+      .sort((a, b) => (b.calledAt?.getTime() ?? 0) - (a.calledAt?.getTime() ?? 0))
+      .map((t) => ({ number: t.number, counter: t.workstationId ? (names.get(t.workstationId) ?? '') : '' })),
+    waiting: tickets.filter((t) => t.status === 'waiting').map((t) => t.number),
+  };
+}
+
+export async function ticketsToday(ctx: AppContext, actor: Actor, locationId: string) {
+  assertCan(actor, 'appointments.manage');
+  const { loc } = await locationOr404(ctx, locationId);
+  return repo.listTickets(ctx.db, loc.id, localDate(ctx.now(), loc.timeZone));
+}
