@@ -1,8 +1,7 @@
 #!/usr/bin/env node
-// Entry point of the `lotse` command. TypeScript is run through tsx's loader so that
-// a fresh clone needs no build step (see docs/decisions/0002-runtime-without-build.md).
-import { register } from 'tsx/esm/api';
+// Entry point of the `lotse` command. A fresh clone needs no build step: see bin/runtime.mjs
+// and docs/decisions/0002-runtime-without-build.md.
+import { loadMain } from './runtime.mjs';
 
-register();
-const { main } = await import('../src/cli/main.ts');
+const { main } = await loadMain();
 await main(process.argv);

@@ -30,6 +30,8 @@ export const envSchema = z.object({
   LOTSE_COOKIE_SECURE: z.enum(['auto', 'on', 'off']).default('auto'),
   /** on: take the client IP for rate limits from the last X-Forwarded-For entry (behind a reverse proxy). */
   LOTSE_TRUST_PROXY: onOff.default('off'),
+  /** How bin/lotse.mjs runs the sources: a cached esbuild bundle (default, faster start) or tsx directly. Read before this schema; listed here so it is documented and accepted. */
+  LOTSE_RUNTIME: z.enum(['bundle', 'tsx']).optional(),
   LOTSE_LLM_BASE_URL: z.url().optional(),
   LOTSE_LLM_MODEL: z.string().default('default'),
   LOTSE_LLM_API_KEY: z.string().optional(),

@@ -12,10 +12,10 @@ export function register(program: Command): void {
     .action(async (file: string, opts: { json?: boolean }) => {
       const target = resolve(file);
       // No migration: a backup reads the database exactly as it is.
-      const summary = await withContext((ctx) => createBackup(ctx.database, target, ctx.now()), { migrate: false });
+      const summary = await withContext((ctx) => createBackup(ctx.database, target, ctx.now(), { dataDir: ctx.config.dataDir }), { migrate: false });
       if (opts.json) printJson(summary);
       process.stderr.write(
-        `Sicherung geschrieben: ${summary.file} (${summary.tables} Tabellen, ${summary.rows} Zeilen, Migrationsstand ${summary.migrations.count}).\n`,
+        `Sicherung geschrieben: ${summary.file} (${summary.tables} Tabellen, ${summary.rows} Zeilen, ${summary.files} Dateien, Migrationsstand ${summary.migrations.count}).\n`,
       );
     });
 }

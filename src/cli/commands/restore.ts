@@ -26,6 +26,7 @@ export function register(program: Command): void {
       const summary = await withContext(
         (ctx) =>
           restoreBackup(ctx.database, source, {
+            dataDir: ctx.config.dataDir,
             afterRestore: (tx, h) =>
               writeAudit(tx, {
                 actor: cliActor,
@@ -38,7 +39,7 @@ export function register(program: Command): void {
       );
       if (opts.json) printJson(summary);
       process.stderr.write(
-        `Sicherung zurückgespielt: ${summary.tables} Tabellen, ${summary.rows} Zeilen` +
+        `Sicherung zurückgespielt: ${summary.tables} Tabellen, ${summary.rows} Zeilen, ${summary.files} Dateien` +
           (summary.migratedForward ? `, danach ${summary.migratedForward} Migration(en) angewendet` : '') +
           '.\n',
       );

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -182,6 +182,32 @@ describe(`backup and restore (${testDbKind()})`, () => {
     await expect(restoreBackup(source, broken)).rejects.toThrow();
     expect(await snapshot(source)).toEqual(state);
     await expect(source.query(`DELETE FROM audit_log`)).rejects.toThrow();
+  });
+
+  it('carries the files of the data dir (not the embedded database or its lock) and refuses paths outside it', async () => {
+    const from = join(dir, 'files-from');
+    mkdirSync(join(from, 'documents', '2026', '11'), { recursive: true });
+    mkdirSync(join(from, 'pglite'), { recursive: true });
+    const pdf = Buffer.from([0x25, 0x50, 0x44, 0x46, 0x00, 0xff, 0x10]);
+    writeFileSync(join(from, 'documents', '2026', '11', 'brief.pdf'), pdf);
+    writeFileSync(join(from, 'pglite', 'PG_VERSION'), '18');
+    writeFileSync(join(from, 'lotse.lock'), '1');
+    const withFiles = join(dir, 'with-files.gz');
+    const summary = await createBackup(source, withFiles, new Date(), { dataDir: from });
+    expect(summary.files).toBe(1);
+    expect((await verifyBackup(withFiles)).files).toEqual([{ path: 'documents/2026/11/brief.pdf', size: pdf.length }]);
+    const to = join(dir, 'files-to');
+    const r = await restoreBackup(source, withFiles, { dataDir: to });
+    expect(r.files).toBe(1);
+    expect(readFileSync(join(to, 'documents', '2026', '11', 'brief.pdf'))).toEqual(pdf);
+    expect(existsSync(join(to, 'pglite'))).toBe(false);
+
+    const evil = join(dir, 'evil.gz');
+    rewrite(withFiles, evil, (lines) =>
+      lines.map((l, i) => (i === 0 ? l.replace('documents/2026/11/brief.pdf', '../../evil.pdf') : l.replace('"file":"documents/2026/11/brief.pdf"', '"file":"../../evil.pdf"'))),
+    );
+    await expect(restoreBackup(source, evil, { dataDir: to })).rejects.toThrow(/zeigt aus dem Datenverzeichnis heraus/);
+    expect(existsSync(join(dir, '..', 'evil.pdf'))).toBe(false);
   });
 
   it.runIf(testDbKind() === 'postgres')('moves data between PGlite and PostgreSQL in both directions', async () => {

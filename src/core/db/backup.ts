@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, renameSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, normalize, relative, sep } from 'node:path';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { createGunzip, createGzip } from 'node:zlib';
@@ -13,6 +14,8 @@ import { execRows, migrationTags, type Database, type DbOrTx, type Tx } from './
  *
  *   line 1            header {format:'lotse-backup', version:1, createdAt, source, migrations, tables, sequences}
  *   per table         {"table": name, "rows": N} followed by N lines, each `row_to_json` of one row
+ *   per file          {"file": relative path, "size": bytes, "data": base64} – files Lotse keeps in
+ *                     LOTSE_DATA_DIR besides the embedded database (e.g. originals of incoming documents)
  *   last line         {"sha256": hex} over every byte before it
  *
  * Tables are discovered at run time (every table in schema `public`), never listed by hand.
@@ -36,12 +39,15 @@ export interface BackupHeader {
   /** In foreign-key order: parents before children. */
   tables: BackupTable[];
   sequences: { name: string; lastValue: string; isCalled: boolean }[];
+  /** Files from LOTSE_DATA_DIR (paths relative to it, `/`-separated). */
+  files?: { path: string; size: number }[];
 }
 
 export interface BackupSummary {
   file: string;
   tables: number;
   rows: number;
+  files: number;
   bytes: number;
   migrations: BackupHeader['migrations'];
 }
@@ -52,6 +58,30 @@ export class BackupFileError extends ConfigError {
     super(`Die Sicherungsdatei ${file} ist unbrauchbar: ${reason}. Nichts wurde verändert; verwenden Sie eine andere Sicherung.`);
     this.name = 'BackupFileError';
   }
+}
+
+/** Files under the data dir that belong in a backup: everything but the embedded database and its lock. */
+export function dataDirFiles(dataDir: string | undefined, exclude: string[] = []): { path: string; size: number }[] {
+  if (!dataDir || !existsSync(dataDir)) return [];
+  const skip = new Set(['pglite', 'lotse.lock']);
+  const out: { path: string; size: number }[] = [];
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const abs = join(dir, e.name);
+      const rel = relative(dataDir, abs).split(sep).join('/');
+      if (skip.has(rel) || exclude.includes(abs) || e.name.endsWith('.part')) continue;
+      if (e.isDirectory()) walk(abs);
+      else if (e.isFile()) out.push({ path: rel, size: statSync(abs).size });
+    }
+  };
+  walk(dataDir);
+  return out;
+}
+
+/** A path from a backup may only point inside the data dir. */
+function safeRelative(path: string): boolean {
+  const n = normalize(path);
+  return !isAbsolute(n) && !n.startsWith('..') && !n.split(/[\\/]/).includes('..') && n !== 'pglite' && !n.startsWith(`pglite${sep}`) && n !== 'lotse.lock';
 }
 
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
@@ -134,8 +164,14 @@ async function migrationLevel(database: Database): Promise<BackupHeader['migrati
  * so a running PostgreSQL instance may keep working). The file appears only when complete.
  * @example await createBackup(ctx.database, 'lotse-2026-11-25.jsonl.gz')
  */
-export async function createBackup(database: Database, file: string, now: Date = new Date()): Promise<BackupSummary> {
+export async function createBackup(
+  database: Database,
+  file: string,
+  now: Date = new Date(),
+  opts: { dataDir?: string | undefined } = {},
+): Promise<BackupSummary> {
   const migrations = await migrationLevel(database);
+  const files = dataDirFiles(opts.dataDir, [file, `${file}.part`]);
   const tmp = `${file}.part`;
   const gzip = createGzip();
   const out = createWriteStream(tmp);
@@ -167,7 +203,7 @@ export async function createBackup(database: Database, file: string, now: Date =
           );
           sequences.push({ name: s, lastValue: v!.last_value, isCalled: v!.is_called });
         }
-        header = { format: BACKUP_FORMAT, version: BACKUP_VERSION, createdAt: now.toISOString(), source: database.kind, migrations, tables: infos, sequences };
+        header = { format: BACKUP_FORMAT, version: BACKUP_VERSION, createdAt: now.toISOString(), source: database.kind, migrations, tables: infos, sequences, files };
         await write(JSON.stringify(header));
         for (const t of infos) {
           await write(JSON.stringify({ table: t.name, rows: t.rows }));
@@ -191,6 +227,10 @@ export async function createBackup(database: Database, file: string, now: Date =
       },
       database.kind === 'postgres' ? { isolationLevel: 'repeatable read', accessMode: 'read only' } : undefined,
     );
+    for (const f of files) {
+      const data = readFileSync(join(opts.dataDir!, f.path));
+      await write(JSON.stringify({ file: f.path, size: data.length, data: data.toString('base64') }));
+    }
     const digest = hash.digest('hex');
     gzip.end(`${JSON.stringify({ sha256: digest })}\n`);
     await once(out, 'finish');
@@ -201,7 +241,7 @@ export async function createBackup(database: Database, file: string, now: Date =
     rmSync(tmp, { force: true });
     throw e;
   }
-  return { file, tables: header!.tables.length, rows: totalRows, bytes, migrations };
+  return { file, tables: header!.tables.length, rows: totalRows, files: files.length, bytes, migrations };
 }
 
 type Section = { table: BackupTable; rows: AsyncGenerator<string> };
@@ -211,7 +251,12 @@ type Section = { table: BackupTable; rows: AsyncGenerator<string> };
  * iterator over its raw JSON row lines; the checksum is checked at the end.
  * @throws BackupFileError for every kind of damage (not gzip, truncated, wrong format, bad checksum).
  */
-async function readBackup(file: string, onHeader: (h: BackupHeader) => Promise<void> | void, onTable: (s: Section) => Promise<void>): Promise<BackupHeader> {
+async function readBackup(
+  file: string,
+  onHeader: (h: BackupHeader) => Promise<void> | void,
+  onTable: (s: Section) => Promise<void>,
+  onFile: (path: string, data: Buffer) => void = () => undefined,
+): Promise<BackupHeader> {
   const bad = (reason: string) => new BackupFileError(file, reason);
   const input = createReadStream(file);
   const gunzip = createGunzip();
@@ -259,6 +304,9 @@ async function readBackup(file: string, onHeader: (h: BackupHeader) => Promise<v
     if (header.version !== BACKUP_VERSION) throw bad(`Formatversion ${String(header.version)} wird nicht unterstützt (erwartet ${BACKUP_VERSION})`);
     if (!Array.isArray(header.tables) || !Array.isArray(header.sequences) || typeof header.migrations?.count !== 'number')
       throw bad('der Kopf ist unvollständig (tables, sequences, migrations)');
+    header.files ??= [];
+    const unsafe = header.files.find((f) => !safeRelative(f.path));
+    if (unsafe) throw bad(`der Dateipfad ${JSON.stringify(unsafe.path)} zeigt aus dem Datenverzeichnis heraus`);
     hash.update(`${first}\n`);
     await onHeader(header);
     for (const table of header.tables) {
@@ -280,6 +328,15 @@ async function readBackup(file: string, onHeader: (h: BackupHeader) => Promise<v
       await onTable({ table, rows: rows() });
       // Drain what the consumer did not read, so the checksum covers everything.
       for await (const _ of rows()) void _;
+    }
+    for (const f of header.files) {
+      const line = await next();
+      const entry = parse(line, `der Datei ${f.path}`);
+      if (entry.file !== f.path || typeof entry.data !== 'string') throw bad(`Zeile ${lineNo}: Datei ${f.path} erwartet`);
+      const data = Buffer.from(entry.data, 'base64');
+      if (data.length !== f.size) throw bad(`Datei ${f.path} hat ${data.length} statt ${f.size} Bytes`);
+      hash.update(`${line}\n`);
+      onFile(f.path, data);
     }
     const endLine = await next();
     const end = parse(endLine, 'der Prüfsumme');
@@ -314,6 +371,8 @@ export async function verifyBackup(file: string): Promise<BackupHeader> {
 }
 
 export interface RestoreOptions {
+  /** Where the backup's files go (LOTSE_DATA_DIR); without it files in the backup are ignored. */
+  dataDir?: string | undefined;
   /** Runs inside the restore transaction after the data is in (e.g. an audit entry). */
   afterRestore?: (tx: Tx, header: BackupHeader) => Promise<void>;
 }
@@ -322,6 +381,7 @@ export interface RestoreSummary {
   file: string;
   tables: number;
   rows: number;
+  files: number;
   migrations: BackupHeader['migrations'];
   /** Migrations applied after the data went in (backup from an older Lotse into an empty database). */
   migratedForward: number;
@@ -417,10 +477,28 @@ export async function restoreBackup(database: Database, file: string, opts: Rest
     await opts.afterRestore?.(tx, header);
   });
 
+  // Files after the commit: each is written to a temporary name and renamed, so none is half written.
+  let files = 0;
+  if (opts.dataDir && header.files?.length) {
+    const dataDir = opts.dataDir;
+    await readBackup(
+      file,
+      () => undefined,
+      async () => undefined,
+      (path, data) => {
+        const target = join(dataDir, path);
+        mkdirSync(dirname(target), { recursive: true });
+        writeFileSync(`${target}.part`, data);
+        renameSync(`${target}.part`, target);
+        files += 1;
+      },
+    );
+  }
+
   let migratedForward = 0;
   if (level < tags.length) {
     await database.migrate();
     migratedForward = tags.length - level;
   }
-  return { file, tables: header.tables.length, rows, migrations: header.migrations, migratedForward };
+  return { file, tables: header.tables.length, rows, files, migrations: header.migrations, migratedForward };
 }
