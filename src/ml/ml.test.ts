@@ -177,3 +177,18 @@ describe('privacy of the stored vocabulary', () => {
     expect(f).toContain('w:adress');
   });
 });
+
+describe('seed rows', () => {
+  it('are trained on but never held out, and may add categories', () => {
+    const rows: TrainingRow[] = Array.from({ length: 50 }, (_, i) => ({ subject: null, text: i % 2 ? 'Sperrmüll am Gehweg' : 'Falschparker in der Einfahrt', category: i % 2 ? 'abfall' : 'parken' }));
+    const seedRows: TrainingRow[] = [
+      { subject: null, text: 'Lärm laute Musik Ruhestörung', category: 'laerm' },
+      { subject: null, text: 'Baulärm Partylärm', category: 'laerm' },
+    ];
+    const { model, figures } = trainTextClassifier(rows, { seedRows });
+    expect(figures.heldOutRows).toBe(10);
+    expect(figures.trainRows).toBe(40);
+    expect(model.categories).toEqual(['abfall', 'laerm', 'parken']);
+    expect(classifyWith(model, { text: 'laute Musik' }).top[0]!.category).toBe('laerm');
+  });
+});

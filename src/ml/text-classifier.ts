@@ -37,6 +37,11 @@ export interface TrainOptions {
   minSupport: number;
   /** Refit on all rows after calibration (default true). */
   refit: boolean;
+  /**
+   * Extra examples that are always trained on and never held out, e.g. phrases from the
+   * category descriptions. They help rare categories and never inflate the held-out figures.
+   */
+  seedRows: TrainingRow[];
 }
 
 export const DEFAULT_TRAIN: TrainOptions = {
@@ -47,6 +52,7 @@ export const DEFAULT_TRAIN: TrainOptions = {
   targetPrecision: 0.95,
   minSupport: 10,
   refit: true,
+  seedRows: [],
 };
 
 export interface HeldOutFigures {
@@ -102,14 +108,17 @@ function rawLogits(vocab: Vocabulary, model: LogisticModel, cfg: FeatureConfig, 
 export function trainTextClassifier(rows: TrainingRow[], options: Partial<TrainOptions> = {}): { model: TextClassifier; figures: HeldOutFigures } {
   const opts: TrainOptions = { ...DEFAULT_TRAIN, ...options, logistic: { ...DEFAULT_LOGISTIC, ...options.logistic } };
   if (rows.length < 10) throw new RangeError('At least 10 labelled rows are needed to train.');
-  const categories = [...new Set(rows.map((r) => r.category))].sort();
+  const seeds = opts.seedRows;
+  const categories = [...new Set([...rows, ...seeds].map((r) => r.category))].sort();
   if (categories.length < 2) throw new RangeError('At least two categories are needed to train.');
   // Features are extracted once and shared by the first fit, the held-out scoring and the refit.
   const docs = rows.map((r) => extractFeatures(r.subject, r.text, opts.features));
   const split = timeSplit(rows.map((_, i) => i), 1 - opts.heldOutShare);
   const train = split.train.map((i) => rows[i]!);
   const test = split.test.map((i) => rows[i]!);
-  const first = fit(split.train.map((i) => docs[i]!), train, categories, opts);
+  const seedDocs = seeds.map((r) => extractFeatures(r.subject, r.text, opts.features));
+  // Seeds go first: they are "older" than every real example.
+  const first = fit([...seedDocs, ...split.train.map((i) => docs[i]!)], [...seeds, ...train], categories, opts);
   const index = new Map(categories.map((c, i) => [c, i]));
   const heldLogits = split.test.map((i) => logits(first.model, vectorize(docs[i]!, first.vocab)));
   const heldYs = test.map((r) => index.get(r.category)!);
@@ -140,7 +149,7 @@ export function trainTextClassifier(rows: TrainingRow[], options: Partial<TrainO
     perClass: pc.classes,
     refitted: opts.refit,
   };
-  const final = opts.refit ? fit(docs, rows, categories, opts) : first;
+  const final = opts.refit ? fit([...seedDocs, ...docs], [...seeds, ...rows], categories, opts) : first;
   return {
     model: {
       kind: 'logreg-v1',

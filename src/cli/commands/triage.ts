@@ -9,6 +9,7 @@ import {
   listTriageModels,
   parseJsonLines,
   trainingLineSchema,
+  seedLineSchema,
   trainModel,
 } from '../../modules/mailroom/index.ts';
 import { CliError, EXIT, printJson, withContext } from '../run.ts';
@@ -64,13 +65,15 @@ export function register(program: Command): void {
     .option('--no-refit', 'nach der Kalibrierung nicht auf allen Daten neu trainieren')
     .option('--no-activate', 'neue Version nicht aktivieren')
     .option('--keep-examples', 'Beispiele für spätere Nachtrainings speichern')
-    .action(async (file: string, o: { targetPrecision: string; refit: boolean; activate: boolean; keepExamples?: boolean }, cmd: Command) => {
+    .option('--seeds <file>', 'zusätzliche Beispiele (JSON Lines {text, category}, z. B. aus Kategoriebeschreibungen): immer trainiert, nie zur Bewertung zurückgehalten')
+    .action(async (file: string, o: { targetPrecision: string; refit: boolean; activate: boolean; keepExamples?: boolean; seeds?: string }, cmd: Command) => {
       const opts = { ...o, json: jsonOption(cmd), model: modelOption(cmd) ?? 'default' };
       const target = Number(opts.targetPrecision);
       if (!(target > 0.5 && target < 1)) throw new CliError(`--target-precision muss zwischen 0,5 und 1 liegen (war "${opts.targetPrecision}").`, EXIT.usage);
       const rows = parseJsonLines(await readText(file), trainingLineSchema, file);
+      const seedRows = opts.seeds ? parseJsonLines(await readText(opts.seeds), seedLineSchema, opts.seeds) : [];
       const r = await withContext((ctx) =>
-        trainModel(ctx, cliActor, { name: opts.model, rows, targetPrecision: target, refit: opts.refit, activate: opts.activate, storeExamples: !!opts.keepExamples }),
+        trainModel(ctx, cliActor, { name: opts.model, rows, seedRows, targetPrecision: target, refit: opts.refit, activate: opts.activate, storeExamples: !!opts.keepExamples }),
       );
       const f = r.figures;
       process.stderr.write(

@@ -6,5 +6,5 @@ export { listTriageModels, type ModelSummary } from './list-models.ts';
 export { exportTrainingData } from './export-training-data.ts';
 export { recordCorrection } from './record-correction.ts';
 export { triageJobs } from './jobs.ts';
-export { parseJsonLines, trainingLineSchema, batchLineSchema } from './rows.ts';
+export { parseJsonLines, trainingLineSchema, batchLineSchema, seedLineSchema } from './rows.ts';
 export { TRIAGE_AI_SYSTEMS } from './ai-systems.ts';

@@ -9,6 +9,14 @@ export const trainingLineSchema = z.object({
   category: z.string().trim().min(1),
 });
 
+/** A seed example (`--seeds`): id optional. */
+export const seedLineSchema = z.object({
+  id: z.union([z.string(), z.number()]).transform(String).optional(),
+  subject: z.string().nullable().optional().transform((s) => s ?? null),
+  text: z.string().min(1),
+  category: z.string().trim().min(1),
+});
+
 /** An input line for batch classification (interfaces doc: `lotse triage --batch`). */
 export const batchLineSchema = z.object({
   id: z.union([z.string().min(1), z.number()]).transform(String),

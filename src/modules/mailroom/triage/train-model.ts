@@ -18,6 +18,8 @@ const inputSchema = z.object({
   /** Keep the rows as training examples for later retraining jobs. */
   storeExamples: z.boolean().default(false),
   activate: z.boolean().default(true),
+  /** Always-trained, never-held-out examples (e.g. phrases from category descriptions). */
+  seedRows: z.array(z.object({ id: z.string().optional(), subject: z.string().nullable(), text: z.string(), category: z.string().min(1) })).default([]),
 });
 export type TrainModelInput = z.input<typeof inputSchema>;
 
@@ -39,11 +41,11 @@ export async function trainModel(ctx: AppContext, actor: Actor, input: TrainMode
   assertCan(actor, 'mailroom.configure');
   const parsed = inputSchema.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error.issues);
-  const { name, rows, targetPrecision, refit, storeExamples, activate } = parsed.data;
+  const { name, rows, targetPrecision, refit, storeExamples, activate, seedRows } = parsed.data;
   const categories = new Set(rows.map((r) => r.category));
   if (categories.size < 2) throw new AppError('validation', 'Zum Trainieren werden mindestens zwei Kategorien gebraucht.', { fields: [{ field: 'category', message: 'only one category' }] });
   const t0 = performance.now();
-  const { model, figures } = trainTextClassifier(rows, { ...opts, targetPrecision, refit });
+  const { model, figures } = trainTextClassifier(rows, { ...opts, targetPrecision, refit, seedRows });
   const trainingMs = Math.round(performance.now() - t0);
   const serialized = serializeClassifier(model);
   const stored = await ctx.db.transaction(async (tx) => {
@@ -74,7 +76,7 @@ export async function trainModel(ctx: AppContext, actor: Actor, input: TrainMode
       action: 'triage_model.train',
       objectType: 'triage_model',
       objectId: `${name}@${version}`,
-      summary: { rows: rows.length, categories: model.categories.length, macroF1: round(figures.macroF1), expectedCoverage: round(figures.expectedCoverage), active: activate },
+      summary: { rows: rows.length, seeds: seedRows.length, categories: model.categories.length, macroF1: round(figures.macroF1), expectedCoverage: round(figures.expectedCoverage), active: activate },
     });
     return row;
   });
