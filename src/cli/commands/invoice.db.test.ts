@@ -41,7 +41,7 @@ describe.skipIf(!haveSamples || testDbKind() === 'postgres')('lotse invoice extr
     const notInvoice = join(dir, 'notiz.pdf');
     writeFileSync(notInvoice, 'kein PDF');
     for (const [file, pattern] of [
-      [notInvoice, /notiz\.pdf: keine Rechnung/],
+      [notInvoice, /notiz\.pdf: keine Rechnung im Format XML, PDF oder Bild/],
       [join(dir, 'fehlt.xml'), /fehlt\.xml: Datei nicht lesbar/],
     ] as const) {
       const r = lotse('invoice', 'extract', file, '--json');

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { degrees, PDFDocument, PDFHexString, StandardFonts } from 'pdf-lib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { extractInvoice } from '../invoices/extract-invoice.ts';
 import { DocumentRejected, NeedsOcr, readDocument } from './read-document.ts';
 
 const DIR = resolve(import.meta.dirname, '../../../../../shared/data/invoices');
@@ -125,6 +126,7 @@ describe.skipIf(!haveSamples || !haveTesseract)('OCR with tesseract (real run)',
     const r = await readDocument(png, 'seite.png');
     expect(r.kind).toBe('image');
     expect(r.invoice?.json.totals.gross).toBe(529.87);
+    expect(await extractInvoice(png, 'seite.png')).toMatchObject({ format: 'ocr', totals: { gross: 529.87 } });
 
     // the same page turned by 90° inside a PDF: OSD finds the orientation, the page is read upright
     const doc = await PDFDocument.create();

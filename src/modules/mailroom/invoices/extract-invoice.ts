@@ -1,7 +1,7 @@
 import { AppError } from '../../../core/errors.ts';
 import { sniff, decodeText } from '../documents/detect.ts';
 import { LIMITS } from '../documents/limits.ts';
-import { ocrPdf, type OcrResult } from '../documents/ocr.ts';
+import { ocrImage, ocrPdf, type OcrResult } from '../documents/ocr.ts';
 import { inspectPdf, pdfTextPages } from '../documents/pdf.ts';
 import { fieldsFromText } from './ocr-fields.ts';
 import { parseCii } from './parse-cii.ts';
@@ -74,8 +74,23 @@ export async function readInvoice(buffer: Buffer, filename: string, opts: ReadIn
     const model = parseInvoiceXml(decoded.text, filename);
     return { json: toInvoiceJson(model), model, pages: 0, ocr: false };
   }
+  if (type.mime === 'image/png' || type.mime === 'image/jpeg' || type.mime === 'image/tiff') {
+    // A photographed or scanned paper invoice: same limits as the intake, then OCR.
+    if (!type.width || !type.height) throw new AppError('unsupported_media_type', `${filename}: Bildgröße im Dateikopf nicht lesbar.`);
+    if (type.width * type.height > LIMITS.maxPixels) {
+      throw new AppError('payload_too_large', `${filename}: Bild mit ${type.width} × ${type.height} Pixeln ist zu groß (höchstens ${LIMITS.maxPixels / 1e6} Megapixel).`);
+    }
+    if (opts.ocr === false && !opts.ocrResult) throw new AppError('unsupported_media_type', `${filename}: Bild; Texterkennung (OCR) ist ausgeschaltet.`);
+    const r = opts.ocrResult ?? (await ocrImage(buffer, type.mime));
+    const model = fieldsFromText(r.text);
+    model.ocrConfidence = r.confidence;
+    if (!model.invoiceNumber && model.totals.gross === null) {
+      throw new AppError('unsupported_media_type', `${filename}: Im Bild wurde keine Rechnung erkannt (weder Rechnungsnummer noch Betrag).`);
+    }
+    return { json: toInvoiceJson(model), model, pages: r.pages.length, ocr: true, text: r.text };
+  }
   if (type.mime !== 'application/pdf') {
-    throw new AppError('unsupported_media_type', `${filename}: keine Rechnung im Format XML oder PDF (erkannt: ${type.mime}).`);
+    throw new AppError('unsupported_media_type', `${filename}: keine Rechnung im Format XML, PDF oder Bild (erkannt: ${type.mime}).`);
   }
   const info = await inspectPdf(buffer, filename);
   const embedded = info.attachments.find((a) => EMBEDDED_XML.test(a.filename)) ?? info.attachments.find((a) => /\.xml$/i.test(a.filename));
