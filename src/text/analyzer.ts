@@ -32,7 +32,7 @@ export interface AnalyzeOptions {
  * Words that say what the citizen wants to know about a service (fees, documents, dates)
  * rather than which service: they count little for ranking.
  */
-const INTENT_STEMS = new Set(['kost', 'kostet', 'gebuhr', 'preis', 'unterlag', 'dokument', 'termin', 'onlin', 'formular', 'antrag', 'beantrag', 'dau', 'dauert', 'offnungszeit', 'zustand', 'zustandig', 'adress', 'telefon', 'nummer', 'fee', 'cost', 'document']);
+const INTENT_STEMS = new Set(['kost', 'kostet', 'gebuhr', 'preis', 'unterlag', 'dokument', 'termin', 'onlin', 'formular', 'antrag', 'beantrag', 'dau', 'dauert', 'offnungszeit', 'zustand', 'zustandig', 'fee', 'cost', 'document']);
 const INTENT_FACTOR = 0.35;
 
 /** Weights of derived terms relative to a typed word. */
@@ -66,6 +66,7 @@ export function analyzeForIndex(text: string, lexicon?: Lexicon): string[] {
 }
 
 // Separable prefixes only: inseparable ones (ver-, be-, er-) change the meaning (Verlust ≠ Lust).
+// The base counts weakly, so noun cases (Nachweis → weis) cost little.
 const VERB_PREFIXES = ['an', 'ab', 'um', 'aus', 'ein', 'zu', 'vor', 'nach', 'mit', 'weg', 'zuruck'];
 /**
  * The base of a stem with a verb prefix ("anmeld" → "meld", "abmeld" → "meld"), so a
@@ -135,6 +136,14 @@ export function analyze(text: string, opts: AnalyzeOptions = {}): AnalyzedTerm[]
   const syn = opts.synonyms ?? builtinSynonyms();
   const synHits = [...findSynonyms(tokens, syn), ...findSynonyms(corrected, syn)];
   for (const hit of synHits) for (const w of hit.tokens) pushWord(w, 'synonym', tokens[hit.start]!);
+  // Synonyms of compound parts ("Krippenplatz" → Krippe → Kinderbetreuung), weaker.
+  if (lex) {
+    corrected.forEach((tok, i) => {
+      const parts = lex.split(tok) ?? (lex.has(tok) ? null : lex.head(tok));
+      if (!parts) return;
+      for (const hit of findSynonyms(parts, syn)) for (const w of hit.tokens) push(w, 'synonym', tokens[i]!, TERM_WEIGHTS.part);
+    });
+  }
 
   tokens.forEach((tok, i) => {
     const fixed = corrected[i]!;

@@ -8,7 +8,7 @@ const LINKERS = ['s', 'es', 'n', 'en', 'e', 'er'];
 const MIN_PART = 4;
 /** Common administrative word parts, so compounds split even when the catalog is small. */
 const BASE_WORDS =
-  'antrag anmeldung abmeldung ummeldung meldung bescheinigung ausweis personal reise pass steur hund hunde gewerbe fuhrung zeugnis geburt urkunde sterbe ehe schliessung wohnsitz wohnung fahrzeug schein fuhrer zulassung kennzeichen park bewohner sonder nutzung strasse schaden baum fallung veranstaltung plakat kinder tages statte betreuung brief wahl bau grund steur markt fund sache buro gebuhr kosten verlust beglaubigung wunsch kraft rad miet geld wohn melde register auszug kopie abschrift unterschrift namen name aufenthalt erlaubnis titel einburgerung fischerei waffe jagd lärm larm abfall mull sperr feuer wehr brauchtum haus halt verbot zone termin stelle amt stand standes schule bildung rente sozial hilfe leistung arbeit lohn steuer'.split(
+  'fuhrer fahrer antrag anmeldung abmeldung ummeldung meldung bescheinigung ausweis personal reise pass steur hund hunde gewerbe fuhrung zeugnis geburt urkunde sterbe ehe schliessung wohnsitz wohnung fahrzeug schein fuhrer zulassung kennzeichen park bewohner sonder nutzung strasse schaden baum fallung veranstaltung plakat kinder tages statte betreuung brief wahl bau grund steur markt fund sache buro gebuhr kosten verlust beglaubigung wunsch kraft rad miet geld wohn melde register auszug kopie abschrift unterschrift namen name aufenthalt erlaubnis titel einburgerung fischerei waffe jagd lärm larm abfall mull sperr feuer wehr brauchtum haus halt verbot zone termin stelle amt stand standes schule bildung rente sozial hilfe leistung arbeit lohn steuer'.split(
     ' ',
   );
 

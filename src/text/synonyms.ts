@@ -1,4 +1,5 @@
 import { tokenize } from './normalize.ts';
+import { stem } from './stem.ts';
 
 /**
  * A synonym list: a (possibly multi-word) phrase on the left expands to one or more
@@ -344,6 +345,12 @@ export const ENGLISH_BRIDGE: SynonymList = {
   retire: ['rente altersrente'],
   retirement: ['rente altersrente'],
   refugee: ['fluchtling'],
+  flee: ['flucht fluchtling'],
+  fled: ['flucht fluchtling'],
+  fleeing: ['flucht fluchtling'],
+  asylum: ['asyl'],
+  ukraine: ['ukraine'],
+  ukrainian: ['ukraine'],
   refugees: ['fluchtling'],
   war: ['krieg'],
   kids: ['kinder kind'],
@@ -394,7 +401,8 @@ export function compileSynonyms(...lists: SynonymList[]): SynonymIndex {
   const merged = new Map<string, { phrase: string[]; expansions: string[][] }>();
   for (const list of lists) {
     for (const [key, values] of Object.entries(list)) {
-      const phrase = tokenize(key.replace(/_/g, ' '));
+      // Keys are matched on stems, so inflected forms hit too ("Krippen" → krippe).
+      const phrase = tokenize(key.replace(/_/g, ' ')).map((t) => stem(t));
       if (phrase.length === 0) continue;
       const k = phrase.join(' ');
       const entry = merged.get(k) ?? { phrase, expansions: [] };
@@ -416,11 +424,12 @@ export function compileSynonyms(...lists: SynonymList[]): SynonymIndex {
 }
 
 /**
- * Finds synonym phrases in a folded token stream (longest match first) and returns the
- * expansion tokens with the position span they came from.
+ * Finds synonym phrases in a folded token stream (longest match first, compared by stem)
+ * and returns the expansion tokens with the position span they came from.
  */
-export function findSynonyms(tokens: string[], index: SynonymIndex): { start: number; end: number; tokens: string[] }[] {
+export function findSynonyms(words: string[], index: SynonymIndex): { start: number; end: number; tokens: string[] }[] {
   const out: { start: number; end: number; tokens: string[] }[] = [];
+  const tokens = words.map((w) => stem(w));
   for (let i = 0; i < tokens.length; i++) {
     const cands = index.byFirst.get(tokens[i]!);
     if (!cands) continue;
