@@ -173,7 +173,7 @@ export function mountStaffPages(app: AppRouter): void {
                 Tagesliste als PDF
               </a>
             </p>
-            <div class="lotse-table-wrap">
+            <div class="lotse-table-wrap" tabindex={0} role="region" aria-label="Tabelle, seitlich scrollbar">
               <table class="kern-table appt-cal">
                 <caption class="kern-title">{visible.length} Termine</caption>
                 <thead class="kern-table__header">
@@ -210,7 +210,7 @@ export function mountStaffPages(app: AppRouter): void {
             </div>
           </>
         ) : (
-          <div class="lotse-table-wrap">
+          <div class="lotse-table-wrap" tabindex={0} role="region" aria-label="Tabelle, seitlich scrollbar">
             <table class="kern-table appt-cal">
               <caption class="kern-title">Belegung je Schalter</caption>
               <thead class="kern-table__header">
@@ -429,7 +429,7 @@ export function mountStaffPages(app: AppRouter): void {
             Aufrufanzeige für den Wartebereich öffnen
           </a>
         </p>
-        <div class="lotse-table-wrap">
+        <div class="lotse-table-wrap" tabindex={0} role="region" aria-label="Tabelle, seitlich scrollbar">
           <table class="kern-table">
             <caption class="kern-title">{tickets.filter((t) => t.status === 'waiting').length} wartend</caption>
             <thead class="kern-table__header">
@@ -547,7 +547,7 @@ export function mountStaffPages(app: AppRouter): void {
         <p class="kern-body">
           Auslastung (gebuchte Zeiteinheiten / angebotene Zeiteinheiten aller Schalter): <strong>{pct(s.utilisation)}</strong> ({s.usedUnits} von {s.capacityUnits})
         </p>
-        <div class="lotse-table-wrap">
+        <div class="lotse-table-wrap" tabindex={0} role="region" aria-label="Tabelle, seitlich scrollbar">
           <table class="kern-table">
             <caption class="kern-title">Nach Leistung (erste Leistung eines Termins)</caption>
             <thead class="kern-table__header">
@@ -576,7 +576,7 @@ export function mountStaffPages(app: AppRouter): void {
             </tbody>
           </table>
         </div>
-        <div class="lotse-table-wrap">
+        <div class="lotse-table-wrap" tabindex={0} role="region" aria-label="Tabelle, seitlich scrollbar">
           <table class="kern-table">
             <caption class="kern-title">Nach Wochentag</caption>
             <thead class="kern-table__header">
