@@ -119,6 +119,18 @@ describe.skipIf(!haveSamples)('ingestDocument (stores, dedups, extracts, audits)
     expect(child).toMatchObject({ source: 'email-attachment', category: 'Rechnungseingang' });
   });
 
+  it('a missing OCR/PDF tool leaves the document in review with a reason (the batch goes on)', async () => {
+    const path = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      const r = await ingestDocument(ctx, cliActor, { buffer: sample('scan-XRECHNUNG_Einfach.pdf'), filename: 'scan2.pdf', source: 'folder' });
+      expect(r).toMatchObject({ status: 'review' });
+      expect(r.reason).toMatch(/nicht verfügbar \((pdftotext|tesseract|pdftoppm) fehlt\)/);
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+
   it('needs the mailroom.process permission', async () => {
     const council: Actor = { type: 'user', id: 'u1', roles: ['council'], department: null };
     await expect(ingestDocument(ctx, council, { buffer: Buffer.from('x'), filename: 'x.txt', source: 'upload' })).rejects.toMatchObject({ code: 'forbidden' });

@@ -11,6 +11,6 @@ export const documentJobs: Record<string, JobHandler> = {
   'documents.ocr': async (ctx: AppContext, payload) => {
     const id = Number(payload.documentId);
     if (!Number.isInteger(id) || id <= 0) return;
-    await processDocument(ctx, systemActor('documents.ocr'), id, { ocr: 'now' });
+    await processDocument(ctx, systemActor('documents.ocr'), id, { ocr: 'now', fromJob: true });
   },
 };

@@ -5,6 +5,7 @@ import { enqueue } from '../../../core/jobs/index.ts';
 import { AppError } from '../../../core/errors.ts';
 import { classifyText } from '../triage/index.ts';
 import type { OcrResult } from './ocr.ts';
+import { ToolError } from './run-tool.ts';
 import { DocumentRejected, NeedsOcr, readDocument, type DocumentKind, type DocumentReading } from './read-document.ts';
 import { findDocument, findInvoiceTwin, updateDocument } from './repository.ts';
 import type { DocumentRow } from './schema.ts';
@@ -99,7 +100,7 @@ function decideInvoice(ctx: AppContext, r: DocumentReading): { status: DocumentS
  * triage model for other documents, duplicate check on invoice number + seller. With `ocr: 'job'`
  * a document that needs OCR is set to `processing` and a `documents.ocr` job is queued.
  */
-export async function processDocument(ctx: AppContext, actor: Actor, id: number, opts: { ocr?: 'now' | 'job'; ocrResult?: OcrResult } = {}): Promise<DocumentOutcome> {
+export async function processDocument(ctx: AppContext, actor: Actor, id: number, opts: { ocr?: 'now' | 'job'; ocrResult?: OcrResult; fromJob?: boolean } = {}): Promise<DocumentOutcome> {
   const row = await findDocument(ctx.db, id);
   if (!row) throw new AppError('not_found', `Dokument ${id} nicht gefunden.`);
   const buffer = await readOriginal(ctx, row.storagePath);
@@ -120,6 +121,23 @@ export async function processDocument(ctx: AppContext, actor: Actor, id: number,
       const updated = await ctx.db.transaction(async (tx) => {
         const u = await updateDocument(tx, id, { status: 'rejected', kind: e.kind, reason: e.message.replace(`${row.originalFilename}: `, ''), confidence: 0 });
         await writeAudit(tx, { actor, action: 'document.reject', objectType: 'document', objectId: String(id), summary: { kind: e.kind, mime: e.mime } });
+        return u;
+      });
+      return outcomeOf(updated);
+    }
+    if (e instanceof ToolError) {
+      // A missing tool is an installation problem: let a job retry later; the CLI records it for review.
+      if (e.reason === 'missing' && opts.fromJob) throw e;
+      const reason =
+        e.reason === 'missing'
+          ? `Texterkennung nicht verfügbar (${e.tool} fehlt): Prüfung durch Sachbearbeitung.`
+          : e.reason === 'timeout'
+            ? `Verarbeitung nach Zeitlimit abgebrochen (${e.tool}); Datei bitte prüfen.`
+            : `Datei ließ sich nicht verarbeiten (${e.tool}).`;
+      const status: DocumentStatus = e.reason === 'missing' ? 'review' : 'rejected';
+      const updated = await ctx.db.transaction(async (tx) => {
+        const u = await updateDocument(tx, id, { status, reason, confidence: 0 });
+        await writeAudit(tx, { actor, action: status === 'review' ? 'document.process' : 'document.reject', objectType: 'document', objectId: String(id), summary: { tool: e.tool, problem: e.reason } });
         return u;
       });
       return outcomeOf(updated);
