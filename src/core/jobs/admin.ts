@@ -96,13 +96,17 @@ export async function retryJob(db: Db, actor: Actor, id: number | string, reques
   if (!parsed.success) throw new AppError('not_found', 'Der Auftrag wurde nicht gefunden.');
   await db
     .transaction(async (tx) => {
-      const [job] = await execRows<{ status: string; queue: string; attempts: number }>(
+      const [job] = await execRows<{ status: string; queue: string; attempts: number; outbox_id: string | null }>(
         tx,
-        sql`SELECT status, queue, attempts FROM jobs WHERE id = ${parsed.data} FOR UPDATE`,
+        sql`SELECT status, queue, attempts, payload->>'outboxId' AS outbox_id FROM jobs WHERE id = ${parsed.data} FOR UPDATE`,
       );
       if (!job) throw new AppError('not_found', 'Der Auftrag wurde nicht gefunden.');
       if (job.status !== 'dead') throw new AppError('conflict', 'Nur endgültig fehlgeschlagene Aufträge können erneut versucht werden.');
       await tx.execute(sql`UPDATE jobs SET status = 'queued', attempts = 0, run_at = now(), finished_at = NULL, locked_at = NULL, locked_by = NULL WHERE id = ${parsed.data}`);
+      // A mail delivery job: the outbox shows the mail as waiting again.
+      if (job.queue === 'mail.send' && job.outbox_id) {
+        await tx.execute(sql`UPDATE outbox SET status = 'queued', next_attempt_at = now() WHERE id::text = ${job.outbox_id} AND status = 'dead'`);
+      }
       await writeAudit(tx, {
         actor,
         action: 'job.retry',

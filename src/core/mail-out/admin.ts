@@ -3,7 +3,9 @@ import { z } from 'zod';
 import type { Actor } from '../auth/actor.ts';
 import { assertCan } from '../auth/guard.ts';
 import { execRows, type DbOrTx } from '../db/index.ts';
-import { validationError } from '../errors.ts';
+import { AppError, validationError } from '../errors.ts';
+import { retryJob } from '../jobs/admin.ts';
+import type { Db } from '../db/index.ts';
 import { maskEmail } from './mask.ts';
 
 export const OUTBOX_STATUSES = ['queued', 'sent', 'dead'] as const;
@@ -107,4 +109,22 @@ export async function purgeOutbox(db: DbOrTx, now: Date = new Date()): Promise<{
     sql`DELETE FROM outbox WHERE status = 'dead' AND created_at < ${now.toISOString()}::timestamptz - make_interval(days => ${OUTBOX_RETENTION.deadDays}) RETURNING id`,
   );
   return { sent: sent.length, dead: dead.length };
+}
+
+/**
+ * Sends a dead mail again: its dead `mail.send` job is put back into the queue (audited as
+ * `job.retry`). Needs `admin.jobs`.
+ * @throws AppError not_found / conflict (mail not dead)
+ */
+export async function retryMail(db: Db, actor: Actor, outboxId: string, requestId?: string | null): Promise<void> {
+  assertCan(actor, 'admin.jobs');
+  if (!z.uuid().safeParse(outboxId).success) throw new AppError('not_found', 'Die E-Mail wurde nicht gefunden.');
+  const [row] = await execRows<{ status: string; job_id: string | number | null }>(
+    db,
+    sql`SELECT o.status, (SELECT j.id FROM jobs j WHERE j.queue = 'mail.send' AND j.payload->>'outboxId' = o.id::text ORDER BY j.id DESC LIMIT 1) AS job_id
+        FROM outbox o WHERE o.id = ${outboxId}`,
+  );
+  if (!row) throw new AppError('not_found', 'Die E-Mail wurde nicht gefunden.');
+  if (row.status !== 'dead' || row.job_id === null) throw new AppError('conflict', 'Nur endgültig fehlgeschlagene E-Mails können erneut gesendet werden.');
+  await retryJob(db, actor, row.job_id, requestId);
 }

@@ -4,7 +4,7 @@ import { outbox } from './schema.ts';
 
 export { outbox };
 export { deliverOutboxMail, type DeliveryResult } from './deliver.ts';
-export { listOutbox, outboxCounts, purgeOutbox, OUTBOX_RETENTION, OUTBOX_STATUSES, type OutboxListItem, type OutboxStatus } from './admin.ts';
+export { listOutbox, outboxCounts, purgeOutbox, retryMail, OUTBOX_RETENTION, OUTBOX_STATUSES, type OutboxListItem, type OutboxStatus } from './admin.ts';
 export { maskEmail, maskEmailsInText } from './mask.ts';
 
 export interface OutgoingMail {

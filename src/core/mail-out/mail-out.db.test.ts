@@ -13,7 +13,7 @@ import { systemActor } from '../auth/actor.ts';
 import { verifyAuditChain } from '../audit/index.ts';
 import { coreJobs, runDailyMaintenance } from '../core-jobs.ts';
 import { startWorker } from '../jobs/worker.ts';
-import { listOutbox, MAIL_MAX_ATTEMPTS, outboxCounts, queueMail } from './index.ts';
+import { listOutbox, MAIL_MAX_ATTEMPTS, outboxCounts, queueMail, retryMail } from './index.ts';
 
 /** A real SMTP server on a random loopback port; `reject` makes it answer RCPT TO with that code. */
 async function startSmtp() {
@@ -135,6 +135,16 @@ describe(`e-mail outbox (${testDbKind()})`, () => {
     const id = await base.db.transaction((tx) => queueMail(tx, mail));
     await worker(withSmtp(smtp.url)).runOnce();
     expect(await outboxRow(id)).toMatchObject({ status: 'dead', attempts: 1 });
+    // After the cause is fixed, staff send it again (audited); it goes out.
+    smtp.state.reject = 0;
+    await expect(retryMail(base.db, { type: 'user', id: 'x', roles: ['clerk'], department: null }, id)).rejects.toMatchObject({ code: 'forbidden' });
+    await retryMail(base.db, admin, id, 'req-9');
+    expect(await outboxRow(id)).toMatchObject({ status: 'queued' });
+    await expect(retryMail(base.db, admin, id)).rejects.toMatchObject({ code: 'conflict' });
+    await expect(retryMail(base.db, admin, '00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({ code: 'not_found' });
+    expect(await worker(withSmtp(smtp.url)).runOnce()).toBe(1);
+    expect(await outboxRow(id)).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(smtp.received).toHaveLength(1);
   });
 
   it('an unreachable SMTP server is retried', async () => {

@@ -92,6 +92,22 @@ describe(`operations pages (${testDbKind()})`, () => {
     expect(html).toContain('Kein SMTP-Server eingerichtet');
   });
 
+  it('sends a dead mail again from the outbox page', async () => {
+    const [m] = await execRows<{ id: string }>(ctx.db, sql`SELECT id FROM outbox LIMIT 1`);
+    const [j] = await execRows<{ id: string }>(ctx.db, sql`SELECT id FROM jobs WHERE queue = 'mail.send' LIMIT 1`);
+    await ctx.database.query(`UPDATE outbox SET status = 'dead' WHERE id = $1`, [m!.id]);
+    await ctx.database.query(`UPDATE jobs SET status = 'dead' WHERE id = $1`, [j!.id]);
+    const html = await (await get('/verwaltung/postausgang?status=dead', admin)).text();
+    expect(html).toContain(`action="/verwaltung/postausgang/${m!.id}/erneut"`);
+    expect((await post(`/verwaltung/postausgang/${m!.id}/erneut`, admin, null)).status).toBe(403);
+    const res = await post(`/verwaltung/postausgang/${m!.id}/erneut`, admin, admin.csrf);
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/verwaltung/postausgang?hinweis=erneut');
+    const again = await post(`/verwaltung/postausgang/${m!.id}/erneut`, admin, admin.csrf);
+    expect(again.status).toBe(409);
+    expect((await post('/verwaltung/postausgang/kein-uuid/erneut', admin, admin.csrf)).status).toBe(404);
+  });
+
   it('shows the audit log and the verification result', async () => {
     const html = await (await get('/verwaltung/protokoll', admin)).text();
     expect(html).toContain('test.eintrag');

@@ -6,7 +6,7 @@ import { AppError } from '../../core/errors.ts';
 import type { AppRouter } from '../../core/http/app.ts';
 import type { AppEnv } from '../../core/http/env.ts';
 import { jobCounts, JOB_STATUSES, listJobs, retryJob, type JobStatus } from '../../core/jobs/index.ts';
-import { listOutbox, outboxCounts, OUTBOX_RETENTION, OUTBOX_STATUSES, type OutboxStatus } from '../../core/mail-out/index.ts';
+import { listOutbox, outboxCounts, OUTBOX_RETENTION, OUTBOX_STATUSES, retryMail, type OutboxStatus } from '../../core/mail-out/index.ts';
 import { renderPage as renderLayout, type LayoutProps } from '../layout.tsx';
 import { CsrfField, Notice, Submit } from '../staff/components.tsx';
 
@@ -211,7 +211,7 @@ async function jobsPage(c: C, error?: AppError) {
 
 // ---------------------------------------------------------------- outbox
 
-async function outboxPage(c: C) {
+async function outboxPage(c: C, error?: AppError) {
   const ctx = c.var.ctx;
   const actor = userActor(c.var.user!);
   const status = statusParam(c, OUTBOX_STATUSES);
@@ -223,6 +223,8 @@ async function outboxPage(c: C) {
     children: (
       <div class="lotse-stack">
         <h1 class="kern-heading-large">Postausgang</h1>
+        {c.req.query('hinweis') === 'erneut' ? <Notice kind="success" title="Die E-Mail wird erneut versendet." /> : null}
+        {error ? <Notice kind="danger" title={error.message} /> : null}
         {ctx.config.LOTSE_SMTP_URL ? (
           <p class="kern-body">E-Mails werden über den eingerichteten SMTP-Server versendet.</p>
         ) : (
@@ -234,11 +236,8 @@ async function outboxPage(c: C) {
         )}
         <p class="kern-body">
           Zum Schutz der Empfängerinnen und Empfänger sind Adressen gekürzt, Inhalte werden nicht angezeigt. Versendete E-Mails werden nach {OUTBOX_RETENTION.sentDays} Tagen
-          gelöscht, endgültig fehlgeschlagene nach {OUTBOX_RETENTION.deadDays} Tagen. Fehlgeschlagene Sendungen starten Sie unter{' '}
-          <a class="kern-link" href="/verwaltung/auftraege?status=dead">
-            Hintergrundaufträge
-          </a>{' '}
-          erneut.
+          gelöscht, endgültig fehlgeschlagene nach {OUTBOX_RETENTION.deadDays} Tagen. Endgültig fehlgeschlagene E-Mails können Sie nach Behebung der Ursache
+          (siehe „Letzter Fehler“) erneut senden.
         </p>
         <StatusFilter base="/verwaltung/postausgang" current={status} counts={counts} labels={OUTBOX_STATUS_LABELS} label="E-Mails nach Status" />
         <RefreshControls base="/verwaltung/postausgang" params={{ status }} auto={auto} />
@@ -261,6 +260,7 @@ async function outboxPage(c: C) {
                     <th scope="col" class="kern-table__header">Angelegt</th>
                     <th scope="col" class="kern-table__header">Versendet / nächster Versuch</th>
                     <th scope="col" class="kern-table__header">Letzter Fehler</th>
+                    <th scope="col" class="kern-table__header">Aktion</th>
                   </tr>
                 </thead>
                 <tbody class="kern-table__body">
@@ -287,6 +287,18 @@ async function outboxPage(c: C) {
                             : '–'}
                       </td>
                       <td class="kern-table__cell lotse-ops-error">{m.lastError ?? '–'}</td>
+                      <td class="kern-table__cell">
+                        {m.status === 'dead' ? (
+                          <form method="post" action={`/verwaltung/postausgang/${m.id}/erneut`} class="lotse-inline-form">
+                            <CsrfField token={c.var.csrfToken} />
+                            <button type="submit" class="kern-btn kern-btn--secondary kern-btn--x-small" aria-label={`E-Mail „${m.subject}“ erneut senden`}>
+                              <span class="kern-label">erneut senden</span>
+                            </button>
+                          </form>
+                        ) : (
+                          '–'
+                        )}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -419,5 +431,17 @@ export function mountOpsPages(app: AppRouter): void {
     return c.redirect('/verwaltung/auftraege?hinweis=erneut', 303);
   });
   app.get('/verwaltung/postausgang', jobsGuard, (c) => outboxPage(c));
+  app.post('/verwaltung/postausgang/:id/erneut', jobsGuard, async (c) => {
+    try {
+      await retryMail(c.var.ctx.db, userActor(c.var.user!), c.req.param('id'), c.var.requestId);
+    } catch (e) {
+      if (e instanceof AppError && (e.code === 'conflict' || e.code === 'not_found')) {
+        c.status(e.code === 'conflict' ? 409 : 404);
+        return outboxPage(c, e);
+      }
+      throw e;
+    }
+    return c.redirect('/verwaltung/postausgang?hinweis=erneut', 303);
+  });
   app.get('/verwaltung/protokoll', requirePermission('audit.read'), (c) => auditPage(c));
 }
