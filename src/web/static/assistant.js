@@ -51,6 +51,12 @@
     fs.appendChild(row);
     box.appendChild(fs);
   }
+  // In the widget iframe, Esc closes the host page's dialog (the key event stays in the frame).
+  if (isWidget && window.parent !== window) {
+    document.addEventListener('keydown', function (ev) {
+      if (ev.key === 'Escape') window.parent.postMessage({ lotse: 'close' }, '*');
+    });
+  }
   form.addEventListener('submit', function (ev) {
     ev.preventDefault();
     var ta = form.querySelector('textarea[name="question"]');

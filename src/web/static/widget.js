@@ -85,6 +85,10 @@
     if (dialog.close) dialog.close();
     else dialog.removeAttribute('open');
   });
+  // Esc pressed inside the iframe: the assistant page asks us to close.
+  window.addEventListener('message', function (ev) {
+    if (ev.origin === new URL(base).origin && ev.data && ev.data.lotse === 'close' && dialog.open) dialog.close();
+  });
   dialog.addEventListener('close', function () {
     button.setAttribute('aria-expanded', 'false');
     button.focus();
