@@ -102,7 +102,9 @@ function headerText(v: unknown): string {
 
 /** Subject prefixes that mark a reply or forward (German and English mailers). */
 const REPLY_PREFIX = /^(?:[\p{L} -]{0,40}:\s*)*?(?:re|aw|antw|wg|fw|fwd|wtr|sv|vs|tr)\s*(?:\[\d+\]|\(\d+\))?\s*:/iu;
-const AUTO_SUBJECT = /\b(?:abwesenheitsnotiz|abwesenheitsmeldung|automatische antwort|auto(?:matic)?[- ]?reply|autoreply|out of (?:the )?office|abwesend|nicht im büro|urlaubsbenachrichtigung)\b/iu;
+// Subject cues alone are weaker than headers: only phrases mail clients put there themselves
+// (a citizen writing "bin abwesend" must not be dropped as an auto-reply).
+const AUTO_SUBJECT = /(?:^|\b)(?:abwesenheitsnotiz|abwesenheitsmeldung|automatische antwort|auto(?:matic)?[- ]?reply|autoreply|out of (?:the )?office|urlaubsbenachrichtigung)\b/iu;
 const BOUNCE_SUBJECT = /\b(?:undeliver(?:ed|able)|delivery status notification|mail delivery (?:failed|system)|returned mail|unzustellbar|nicht zustellbar|zustellung fehlgeschlagen|failure notice)\b/iu;
 const BOUNCE_SENDER = /^(?:mailer-daemon|postmaster|mail-daemon)@/i;
 
