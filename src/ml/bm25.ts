@@ -127,20 +127,20 @@ export class Bm25fIndex {
       const idf = this.idf(q.term);
       const F = this.fields.length;
       for (let k = 0; k < list.docs.length; k++) {
-        const p = { doc: list.docs[k]! };
+        const doc = list.docs[k]!;
         let tf = 0;
-        const lens = this.lengths[p.doc]!;
+        const lens = this.lengths[doc]!;
         for (let f = 0; f < F; f++) {
           const raw = list.tfs[k * F + f]!;
           if (raw === 0) continue;
           const s = this.specs[f]!;
           tf += (s.weight * raw) / (1 - s.b + (s.b * lens[f]!) / avg[f]!);
         }
-        if (scores[p.doc] === 0) touched.push(p.doc);
-        scores[p.doc]! += q.weight * idf * ((tf * (this.k1 + 1)) / (tf + this.k1));
-        const m = matched.get(p.doc);
+        if (scores[doc] === 0) touched.push(doc);
+        scores[doc]! += q.weight * idf * ((tf * (this.k1 + 1)) / (tf + this.k1));
+        const m = matched.get(doc);
         if (m) m.push(q.term);
-        else matched.set(p.doc, [q.term]);
+        else matched.set(doc, [q.term]);
       }
     }
     const hits = touched.map((d) => ({ d, s: scores[d]! * this.priors[d]! }));

@@ -1,3 +1,7 @@
+let bufA = new Int32Array(64);
+let bufB = new Int32Array(64);
+let bufC = new Int32Array(64);
+
 /**
  * Optimal-string-alignment (Damerau) edit distance with an upper bound: returns
  * `max + 1` as soon as the distance must exceed `max`. Transposed letters count 1.
@@ -7,9 +11,16 @@ export function editDistance(a: string, b: string, max: number): number {
   const la = a.length;
   const lb = b.length;
   if (Math.abs(la - lb) > max) return max + 1;
-  let prev2 = new Array<number>(lb + 1).fill(0);
-  let prev = new Array<number>(lb + 1);
-  let cur = new Array<number>(lb + 1);
+  // Reused row buffers: this runs thousands of times per query on large catalogs.
+  if (bufA.length < lb + 1) {
+    bufA = new Int32Array(lb + 1);
+    bufB = new Int32Array(lb + 1);
+    bufC = new Int32Array(lb + 1);
+  }
+  let prev2 = bufA;
+  let prev = bufB;
+  let cur = bufC;
+  prev2.fill(0);
   for (let j = 0; j <= lb; j++) prev[j] = j;
   for (let i = 1; i <= la; i++) {
     cur[0] = i;
