@@ -58,6 +58,8 @@ describe('parseMail edge cases', () => {
     expect((await parseMail(eml(`From: a@example.org\r\nSubject: Hallo\r\nX-Autorespond: yes\r\n${plain}`, 'x'))).isAutoReply).toBe(true);
     expect((await parseMail(eml(`From: a@example.org\r\nSubject: Out of Office: Anfrage\r\n${plain}`, 'x'))).isAutoReply).toBe(true);
     expect((await parseMail(eml(`From: a@example.org\r\nSubject: Hallo\r\nAuto-Submitted: no\r\n${plain}`, 'x'))).isAutoReply).toBe(false);
+    expect((await parseMail(eml(`From: a@example.org\r\nSubject: Formular\r\nAuto-Submitted: auto-generated\r\n${plain}`, 'x'))).isAutoReply).toBe(false);
+    expect((await parseMail(eml(`From: a@example.org\r\nSubject: Hallo\r\nAuto-Submitted: auto-replied\r\n${plain}`, 'x'))).isAutoReply).toBe(true);
     expect((await parseMail(eml(`From: a@example.org\r\nSubject: Termin verschieben, bin abwesend\r\n${plain}`, 'x'))).isAutoReply).toBe(false);
     const bounce = await parseMail(eml(`From: MAILER-DAEMON@mx.example.org\r\nSubject: Unzustellbar\r\nAuto-Submitted: auto-replied\r\n${plain}`, 'x'));
     expect(bounce).toMatchObject({ isBounce: true, isAutoReply: false });

@@ -174,7 +174,9 @@ export async function parseMail(raw: Buffer): Promise<ParsedMessage> {
   const autoSubmitted = (headers['auto-submitted'] ?? 'no').trim().toLowerCase();
   const isAutoReply =
     !isBounce &&
-    ((autoSubmitted !== '' && !autoSubmitted.startsWith('no')) ||
+    // RFC 3834: `auto-replied` answers a message (out of office); `auto-generated` may be a
+    // portal or form notification carrying a real request, so it is not dropped here.
+    (autoSubmitted.startsWith('auto-replied') ||
       'x-autoreply' in headers ||
       'x-autorespond' in headers ||
       /auto_reply|auto-reply/i.test(headers['precedence'] ?? '') ||
