@@ -115,6 +115,21 @@ describe(`jobs (${testDbKind()})`, () => {
     expect(list.items.map((j) => j.id)).toEqual([id]);
   });
 
+  it('the running worker seals new audit entries within a tick', async () => {
+    const { writeAudit } = await import('../audit/index.ts');
+    const w = startWorker(ctx, {}, { idleMs: 50 });
+    try {
+      await writeAudit(ctx.db, { actor: admin, action: 'test.worker-seal', objectType: 'thing' });
+      const sealed = async () =>
+        (await execRows<{ chain_pos: unknown }>(ctx.db, sql`SELECT chain_pos FROM audit_log WHERE action = 'test.worker-seal'`))[0]!.chain_pos !== null;
+      const deadline = Date.now() + 5000;
+      while (!(await sealed()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(await sealed()).toBe(true);
+    } finally {
+      await w.stop();
+    }
+  });
+
   it('keeps the daily maintenance scheduled once, at 03:00 Europe/Berlin', async () => {
     const now = new Date('2026-03-28T12:00:00Z'); // the next 03:00 is after the switch to summer time
     expect(await scheduleRecurring(ctx.db, DEFAULT_RECURRING, ['maintenance.daily'], now)).toBe(1);
