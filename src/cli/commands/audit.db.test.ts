@@ -31,7 +31,7 @@ describe.skipIf(testDbKind() === 'postgres')('lotse audit verify / list', () => 
     expect(l.status).toBe(0);
     expect(l.stdout.trim().split('\n').map((s) => JSON.parse(s).seq)).toEqual([5, 4]);
     expect(lotse('audit', 'list', '--limit', '0').status).toBe(2);
-  });
+  }, 180_000); // three CLI processes; slow on a busy CI machine
 
   it('exit 1 naming the row when a row was altered', async () => {
     const db = await openDatabase({ dataDir: dir });
@@ -42,5 +42,5 @@ describe.skipIf(testDbKind() === 'postgres')('lotse audit verify / list', () => 
     expect(r.status).toBe(1);
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, firstBroken: { seq: 3, reason: 'altered' } });
     expect(r.stderr).toMatch(/Eintrag 3 wurde nachträglich verändert/);
-  });
+  }, 120_000);
 });
