@@ -146,9 +146,10 @@ async function renderBookingPage(c: Context<AppEnv>, st: BookingPageState) {
   // Week shown in the day list: requested, else the week of the earliest free time.
   const firstDate = result?.slots[0]?.date;
   const week = st.week && /^\d{4}-\d{2}-\d{2}$/.test(st.week) ? mondayOf(st.week) : mondayOf(firstDate ?? (loc ? localDate(ctx.now(), loc.timeZone) : '2026-01-01'));
+  const todayLocal = loc ? localDate(ctx.now(), loc.timeZone) : '';
   const weekDays = Array.from({ length: 7 }, (_, i) => addDays(week, i)).filter((d) => {
     const wd = weekdayOf(d);
-    return loc?.openingHours.some((w) => w.day === wd);
+    return d >= todayLocal && loc?.openingHours.some((w) => w.day === wd);
   });
   const closed = loc ? closedDays(setup, loc.id, week, addDays(week, 6)) : new Map<string, string>();
   const slotForm = (content: Child) => (

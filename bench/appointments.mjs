@@ -1,0 +1,322 @@
+// Appointments benchmark (`npm run bench:appointments`), all on loopback, bounded loops:
+//  (a) concurrency: 1,000 booking attempts against 50 free slots through the HTTP API →
+//      exactly 50 bookings, 950 clean 409s, no 5xx; on PGlite (one `lotse serve`) and on
+//      PostgreSQL with TWO `lotse serve` processes sharing one fresh database.
+//  (b) slot search for 3 services over 8 weeks at 5 workstations: p95; booking p95 at 50 clients.
+//  (c) release rush on PostgreSQL: sustained booking attempts/s and slot searches/s, 0 double
+//      bookings, beside pgbench -N / -S on the same server.
+// Servers run with LOTSE_CAPTCHA=off LOTSE_RATE_LIMIT=off LOTSE_WORKER=off (mail delivery is a
+// separate job and not part of the booking path). The load generator shares the 2 CPU cores.
+// Env: LOTSE_BENCH_PG (default postgresql://lotse:lotse@127.0.0.1:5432/lotse_test, used as admin
+// connection to create fresh databases), LOTSE_BENCH_SECONDS (rush duration, default 10).
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir, loadavg } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { machineLine, writeSection } from './lib/report.mjs';
+
+const ROOT = join(import.meta.dirname, '..');
+const PG_ADMIN = process.env.LOTSE_BENCH_PG ?? 'postgresql://lotse:lotse@127.0.0.1:5432/lotse_test';
+const RUSH_S = Number(process.env.LOTSE_BENCH_SECONDS ?? 10);
+const SERVICES3 = ['nom-personalausweis', 'nom-meldebescheinigung', 'nom-fuehrungszeugnis'];
+const ONE = 'nom-meldebescheinigung';
+
+const freePort = () =>
+  new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+
+function baseEnv(extra) {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('LOTSE_') && !['PORT', 'HOST', 'DATABASE_URL'].includes(k)));
+  return { ...base, LOTSE_LOG_LEVEL: 'warn', LOTSE_CAPTCHA: 'off', LOTSE_RATE_LIMIT: 'off', LOTSE_WORKER: 'off', LOTSE_SECRET: 'bench-secret-bench-secret-bench-secret-0001', ...extra };
+}
+
+function setup(env, online) {
+  execFileSync(process.execPath, ['--import', 'tsx', 'bench/appointments-setup.ts', String(online)], { cwd: ROOT, env: baseEnv(env), stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+async function serve(env) {
+  const port = await freePort();
+  const proc = spawn(process.execPath, ['bin/lotse.mjs', 'serve'], { cwd: ROOT, env: baseEnv({ ...env, PORT: String(port), HOST: '127.0.0.1' }), stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  proc.stderr.on('data', (d) => (err += d));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`serve ended: ${err}`);
+    try {
+      if ((await fetch(`${url}/ready`)).ok) break;
+    } catch {
+      /* not yet */
+    }
+    if (Date.now() > deadline) throw new Error(`serve not ready: ${err}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    async stop() {
+      if (proc.exitCode === null) {
+        proc.kill('SIGTERM');
+        await new Promise((r) => proc.once('exit', r));
+      }
+    },
+  };
+}
+
+const pct = (arr, p) => {
+  if (!arr.length) return NaN;
+  const s = [...arr].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+};
+const ms = (x) => `${x.toFixed(1)} ms`;
+
+/** Runs `n` tasks with at most `conc` in flight. */
+async function bounded(n, conc, task) {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(conc, n) }, async () => {
+    while (next < n) {
+      const i = next++;
+      await task(i);
+    }
+  });
+  await Promise.all(workers);
+}
+
+/** Runs `task` repeatedly with `conc` workers for `seconds`; returns completed count. */
+async function sustained(seconds, conc, task) {
+  const end = performance.now() + seconds * 1000;
+  let done = 0;
+  let i = 0;
+  await Promise.all(
+    Array.from({ length: conc }, async () => {
+      while (performance.now() < end) {
+        await task(i++);
+        done++;
+      }
+    }),
+  );
+  return done;
+}
+
+const today = () => new Date().toISOString().slice(0, 10);
+const addDays = (d, n) => new Date(Date.parse(`${d}T12:00:00Z`) + n * 86400e3).toISOString().slice(0, 10);
+
+async function slots(url, services, from, to) {
+  const q = services.map((s) => `service=${s}`).join('&');
+  const r = await fetch(`${url}/api/v1/appointments/slots?${q}&from=${from}&to=${to}`);
+  if (!r.ok) throw new Error(`slots ${r.status}: ${await r.text()}`);
+  return (await r.json()).slots;
+}
+
+let mailSeq = 0;
+async function book(url, slotId, serviceIds) {
+  const t0 = performance.now();
+  const r = await fetch(`${url}/api/v1/appointments`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ slotId, serviceIds, name: 'Bench Person', email: `bench${process.pid}-${mailSeq++}@example.org` }),
+  });
+  await r.arrayBuffer();
+  return { status: r.status, ms: performance.now() - t0 };
+}
+
+/** (a) 1,000 attempts, 50 free slots (one online workstation → one booking per start). */
+async function concurrency(urls) {
+  const from = addDays(today(), 1);
+  const free = (await slots(urls[0], [ONE], from, addDays(from, 13))).slice(0, 50);
+  if (free.length !== 50) throw new Error(`expected 50 free slots, got ${free.length}`);
+  const counts = {};
+  const t0 = performance.now();
+  await bounded(1000, 250, async (i) => {
+    let status;
+    try {
+      status = (await book(urls[i % urls.length], free[i % 50].id, [ONE])).status;
+    } catch {
+      status = 'network';
+    }
+    counts[status] = (counts[status] ?? 0) + 1;
+  });
+  const wall = performance.now() - t0;
+  const left = (await slots(urls[0], [ONE], from, addDays(from, 13))).filter((s) => free.some((f) => f.id === s.id)).length;
+  return { counts, wall, left };
+}
+
+const DOUBLE_SQL = `SELECT count(*)::int AS n FROM appt_bookings a JOIN appt_bookings b
+  ON a.workstation_id = b.workstation_id AND a.id < b.id AND a.start_at < b.end_at AND b.start_at < a.end_at
+  WHERE a.status NOT IN ('cancelled','expired') AND b.status NOT IN ('cancelled','expired')`;
+const LIVE_SQL = `SELECT count(*)::int AS n FROM appt_bookings WHERE status NOT IN ('cancelled','expired')`;
+
+async function searchLatency(urls, n = 200) {
+  const lat = [];
+  const from = addDays(today(), 1);
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await slots(urls[i % urls.length], SERVICES3, from, addDays(from, 55));
+    lat.push(performance.now() - t0);
+  }
+  return lat;
+}
+
+async function bookingLatency(urls, clients = 50, total = 1000) {
+  const from = addDays(today(), 1);
+  const pool = await slots(urls[0], [ONE], from, addDays(from, 55));
+  const lat = [];
+  const counts = {};
+  await bounded(total, clients, async (i) => {
+    const s = pool[Math.floor(Math.random() * pool.length)];
+    const r = await book(urls[i % urls.length], s.id, [ONE]);
+    lat.push(r.ms);
+    counts[r.status] = (counts[r.status] ?? 0) + 1;
+  });
+  return { lat, counts };
+}
+
+function pgbench(dbUrl, mode) {
+  const out = execFileSync('pgbench', [mode, '-c', '16', '-j', '2', '-T', String(RUSH_S), '-n', dbUrl], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const m = /tps = ([\d.]+) \((without|excluding)/.exec(out) ?? /tps = ([\d.]+)/.exec(out);
+  return m ? Number(m[1]) : NaN;
+}
+
+async function freshDb(name) {
+  const c = new pg.Client({ connectionString: PG_ADMIN });
+  await c.connect();
+  await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await c.query(`CREATE DATABASE ${name}`);
+  await c.end();
+  const u = new URL(PG_ADMIN);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function main() {
+  const started = new Date().toISOString();
+  const lines = [];
+  const fmtCounts = (c) => Object.entries(c).map(([k, v]) => `${k}: ${v}`).join(', ');
+
+  // ---------- PGlite ----------
+  const dir = mkdtempSync(join(tmpdir(), 'lotse-bench-appt-'));
+  let pgliteA, pgliteB;
+  try {
+    setup({ LOTSE_DATA_DIR: dir }, 1);
+    let s = await serve({ LOTSE_DATA_DIR: dir });
+    pgliteA = await concurrency([s.url]);
+    process.stderr.write(`PGlite concurrency: ${JSON.stringify(pgliteA)}\n`);
+    await s.stop();
+    setup({ LOTSE_DATA_DIR: dir }, 5);
+    s = await serve({ LOTSE_DATA_DIR: dir });
+    const sl = await searchLatency([s.url], 100);
+    const bl = await bookingLatency([s.url], 50, 500);
+    pgliteB = { sl, bl };
+    process.stderr.write(`PGlite search p95 ${pct(sl, 95)} booking p95 ${pct(bl.lat, 95)}\n`);
+    await s.stop();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  // ---------- PostgreSQL, two instances ----------
+  const dbUrl = await freshDb('lotse_bench_appt');
+  setup({ DATABASE_URL: dbUrl, LOTSE_DATA_DIR: join(tmpdir(), 'lotse-bench-pg-unused') }, 1);
+  const envPg = { DATABASE_URL: dbUrl, LOTSE_DATA_DIR: mkdtempSync(join(tmpdir(), 'lotse-bench-pgd-')) };
+  const a = await serve(envPg);
+  const b = await serve(envPg);
+  const urls = [a.url, b.url];
+  const client = new pg.Client({ connectionString: dbUrl });
+  await client.connect();
+  let pgA, pgB, rush;
+  try {
+    pgA = await concurrency(urls);
+    pgA.live = (await client.query(LIVE_SQL)).rows[0].n;
+    process.stderr.write(`PostgreSQL concurrency: ${JSON.stringify(pgA)}\n`);
+    setup({ DATABASE_URL: dbUrl, LOTSE_DATA_DIR: envPg.LOTSE_DATA_DIR }, 5);
+    await new Promise((r) => setTimeout(r, 3500)); // setup cache TTL in the servers
+    const sl = await searchLatency(urls, 200);
+    const bl = await bookingLatency(urls, 50, 1000);
+    pgB = { sl, bl };
+    process.stderr.write(`PostgreSQL search p95 ${pct(sl, 95)} booking p95 ${pct(bl.lat, 95)}\n`);
+
+    // (c) release rush: attempts against random slots of the next 8 weeks, both instances.
+    const from = addDays(today(), 1);
+    const pool = await slots(urls[0], [ONE], from, addDays(from, 55));
+    const rc = {};
+    const attempts = await sustained(RUSH_S, 64, async (i) => {
+      const s = pool[Math.floor(Math.random() * pool.length)];
+      let st;
+      try {
+        st = (await book(urls[i % 2], s.id, [ONE])).status;
+      } catch {
+        st = 'network';
+      }
+      rc[st] = (rc[st] ?? 0) + 1;
+    });
+    const searches = await sustained(RUSH_S, 64, async (i) => {
+      await slots(urls[i % 2], SERVICES3, from, addDays(from, 55));
+    });
+    const searches1 = await sustained(RUSH_S, 64, async (i) => {
+      await slots(urls[i % 2], [ONE], addDays(from, 7), addDays(from, 7));
+    });
+    const doubles = (await client.query(DOUBLE_SQL)).rows[0].n;
+    const live = (await client.query(LIVE_SQL)).rows[0].n;
+    rush = { attempts, searches, searches1, rc, doubles, live };
+    process.stderr.write(`rush: ${JSON.stringify(rush)}\n`);
+  } finally {
+    await client.end();
+    await a.stop();
+    await b.stop();
+    rmSync(envPg.LOTSE_DATA_DIR, { recursive: true, force: true });
+  }
+  const pgbUrl = await freshDb('lotse_bench_pgbench');
+  execFileSync('pgbench', ['-i', '-s', '10', '-q', pgbUrl], { stdio: ['ignore', 'ignore', 'ignore'] });
+  const tpsN = pgbench(pgbUrl, '-N');
+  const tpsS = pgbench(pgbUrl, '-S');
+  process.stderr.write(`pgbench -N ${tpsN} -S ${tpsS}\n`);
+
+  const ok = (c) => (c[201] === 50 && c[409] === 950 && !Object.keys(c).some((k) => k >= '500' || k === 'network') ? 'yes' : 'NO');
+  const goal = (v, g, lower = true) => (lower ? v <= g : v >= g) ? 'met' : 'missed';
+  const p95s = pct(pgB.sl, 95);
+  const p95b = pct(pgB.bl.lat, 95);
+  const aps = rush.attempts / RUSH_S;
+  const sps = rush.searches / RUSH_S;
+  const sps1 = rush.searches1 / RUSH_S;
+  lines.push(
+    `Run ${started} on ${machineLine()}; load average at the end ${loadavg().map((x) => x.toFixed(2)).join(' ')}.`,
+    `Data: demo Bürgerbüro Northeim (opening hours from \`config/town.northeim.json\`, 10-minute units, Niedersachsen holidays), fresh database per run; servers with \`LOTSE_CAPTCHA=off LOTSE_RATE_LIMIT=off LOTSE_WORKER=off\`; load generator (Node fetch) on the same 2 cores.`,
+    '',
+    '**(a) 1,000 booking attempts against 50 free slots** (one online workstation, 20 attempts per slot, 250 in flight)',
+    '',
+    '| Database | Instances | Outcome | Exactly 50 / 950 / no 5xx | Slots left afterwards | Wall time |',
+    '|---|---|---|---|---|---|',
+    `| PGlite | 1 | ${fmtCounts(pgliteA.counts)} | ${ok(pgliteA.counts)} | ${pgliteA.left} | ${ms(pgliteA.wall)} |`,
+    `| PostgreSQL 15 | 2 (requests alternate) | ${fmtCounts(pgA.counts)} | ${ok(pgA.counts)} | ${pgA.left} (live bookings in DB: ${pgA.live}) | ${ms(pgA.wall)} |`,
+    '',
+    '**(b) Latency** (5 workstations online; search = 3 services – Personalausweis + Meldebescheinigung + Führungszeugnis, 40 min – over 8 weeks; booking = random slot of the next 8 weeks, 50 concurrent clients, 409s included)',
+    '',
+    '| Database | Search p50 | Search p95 (goal ≤ 100 ms) | Booking p50 | Booking p95 (goal ≤ 150 ms) | Booking outcomes |',
+    '|---|---|---|---|---|---|',
+    `| PGlite, 1 instance (100 searches, 500 bookings) | ${ms(pct(pgliteB.sl, 50))} | ${ms(pct(pgliteB.sl, 95))} (${goal(pct(pgliteB.sl, 95), 100)}) | ${ms(pct(pgliteB.bl.lat, 50))} | ${ms(pct(pgliteB.bl.lat, 95))} (${goal(pct(pgliteB.bl.lat, 95), 150)}) | ${fmtCounts(pgliteB.bl.counts)} |`,
+    `| PostgreSQL, 2 instances (200 searches, 1,000 bookings) | ${ms(pct(pgB.sl, 50))} | ${ms(p95s)} (${goal(p95s, 100)}) | ${ms(pct(pgB.bl.lat, 50))} | ${ms(p95b)} (${goal(p95b, 150)}) | ${fmtCounts(pgB.bl.counts)} |`,
+    '',
+    `**(c) Release rush on PostgreSQL, 2 instances, ${RUSH_S} s each, 64 clients**`,
+    '',
+    '| Measure | Lotse | Goal | PostgreSQL ceiling (pgbench, 16 clients, same server) | Lotse / ceiling |',
+    '|---|---|---|---|---|',
+    `| Booking attempts/s (${fmtCounts(rush.rc)}) | ${aps.toFixed(0)} | ≥ 1,000 (${goal(aps, 1000, false)}) | ${tpsN.toFixed(0)} tps (\`pgbench -N\`) | ${((aps / tpsN) * 100).toFixed(1)} % |`,
+    `| Slot searches/s, 3 services × 8 weeks | ${sps.toFixed(0)} | ≥ 2,000 (${goal(sps, 2000, false)}) | ${tpsS.toFixed(0)} tps (\`pgbench -S\`) | ${((sps / tpsS) * 100).toFixed(1)} % |`,
+    `| Slot searches/s, 1 service × 1 day | ${sps1.toFixed(0)} | – | ${tpsS.toFixed(0)} tps | ${((sps1 / tpsS) * 100).toFixed(1)} % |`,
+    `| Double bookings (overlapping live bookings on one workstation, checked in SQL) | ${rush.doubles} | 0 | | |`,
+    '',
+    `Live bookings after the rush: ${rush.live}. A booking is one transaction: per-e-mail advisory lock, limit check, insert, one \`INSERT … ON CONFLICT DO NOTHING\` per workstation into \`appt_slot_claims\` (primary key = workstation + slot unit), outbox mail + job, hash-chained audit entry (serialised by an advisory lock – the main limit for successful bookings). A search is one indexed range query on the claims plus the in-memory slot generator.`,
+  );
+  writeSection('appointments', `## Appointments\n\n${lines.join('\n')}`);
+  process.stderr.write('BENCHMARKS.md section "appointments" written\n');
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
