@@ -63,7 +63,7 @@ describe('assistant in a real browser', () => {
     expect(await third.innerText()).toContain('keine Antwort möglich');
     expect(await third.innerText()).toContain('Bürgerbüro');
     // Feedback on the first answer.
-    await firstAnswer.getByRole('button', { name: /Ja/ }).click();
+    await firstAnswer.getByRole('button', { name: 'Ja, hilfreich' }).click();
     await expect(firstAnswer.getByText('Danke für Ihre Bewertung!').waitFor()).resolves.toBeUndefined();
     await screenshots(page, 'assistent-gespraech');
     expect(await axeViolations(page)).toEqual([]);

@@ -21,7 +21,7 @@ import { VERIFIER_VERSION } from './verify.ts';
  */
 export const WEAK_EVIDENCE_THRESHOLD = 0.25;
 /** Sources below this share of the top score are not listed. */
-const MIN_RELATIVE_SCORE = 0.2;
+const MIN_RELATIVE_SCORE = 0.3;
 /** Show the runner-up in the answer when it is this close to the best hit. */
 const RUNNER_UP_SHARE = 0.85;
 export const CONVERSATION_TTL_MS = 30 * 60_000;

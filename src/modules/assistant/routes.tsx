@@ -95,21 +95,37 @@ const aiNotice = (lang: 'de' | 'en') =>
 // ---------------------------------------------------------------------------- page parts
 const URL_RE = /(https?:\/\/[^\s<>"]+[^\s<>".,;:!?)])/g;
 
-/** Renders answer text: one paragraph per line, URLs as links (text is escaped by JSX). */
-function AnswerText({ text }: { text: string }) {
+const LABELLED_LINK = /^([^:]{2,60}): (?:(.+?) – )?(https?:\/\/\S+)$/;
+
+/**
+ * Renders answer text: one paragraph per line (text is escaped by JSX). "Label: URL" lines become
+ * a link with a readable text; other URLs are linked as they are.
+ */
+function AnswerText({ text, target }: { text: string; target?: string }) {
   return (
     <div class="lotse-chat__text">
       {text.split('\n').map((line) => {
+        const m = LABELLED_LINK.exec(line);
+        if (m) {
+          return (
+            <p class="kern-body">
+              {m[2] ? `${m[1]}: ` : ''}
+              <a class="kern-link" href={m[3]} target={target}>
+                {m[2] ?? m[1]}
+              </a>
+            </p>
+          );
+        }
         const parts: Child[] = [];
         let last = 0;
-        for (const m of line.matchAll(URL_RE)) {
-          parts.push(line.slice(last, m.index));
+        for (const u of line.matchAll(URL_RE)) {
+          parts.push(line.slice(last, u.index));
           parts.push(
-            <a class="kern-link" href={m[0]}>
-              {m[0]}
+            <a class="kern-link" href={u[0]} target={target}>
+              {u[0]}
             </a>,
           );
-          last = m.index! + m[0].length;
+          last = u.index! + u[0].length;
         }
         parts.push(line.slice(last));
         return <p class="kern-body">{parts}</p>;
@@ -166,10 +182,10 @@ function Turn({ turn, csrf, conversationId, rated, target }: { turn: TurnView; c
               <legend class="kern-label">War diese Antwort hilfreich?</legend>
               <div class="lotse-chat__feedback-row">
                 <button class="kern-btn kern-btn--secondary kern-btn--small" type="submit" name="rating" value="up">
-                  <span class="kern-label">👍 Ja</span>
+                  <span class="kern-label">Ja, hilfreich</span>
                 </button>
                 <button class="kern-btn kern-btn--secondary kern-btn--small" type="submit" name="rating" value="down">
-                  <span class="kern-label">👎 Nein</span>
+                  <span class="kern-label">Nein</span>
                 </button>
               </div>
               <details class="lotse-chat__comment">

@@ -8,8 +8,8 @@
   var isWidget = !!document.querySelector('[data-widget]');
   var lang = (form.querySelector('input[name="lang"]') || {}).value || 'de';
   var T = lang === 'en'
-    ? { you: 'Your question', bot: 'AI assistant', refused: ' – no answer possible', wait: 'Looking for an answer …', sources: 'Sources (best first):', helpful: 'Was this answer helpful?', yes: '👍 Yes', no: '👎 No', thanks: 'Thank you for your feedback!', error: 'Sorry, that did not work. Please try again or contact the Bürgerbüro.', busy: 'Too many questions in a short time. Please wait a minute.', pii: 'We removed personal data from your question. Please do not enter personal data.' }
-    : { you: 'Ihre Frage', bot: 'KI-Assistent', refused: ' – keine Antwort möglich', wait: 'Antwort wird gesucht …', sources: 'Quellen (beste zuerst):', helpful: 'War diese Antwort hilfreich?', yes: '👍 Ja', no: '👎 Nein', thanks: 'Danke für Ihre Bewertung!', error: 'Das hat leider nicht geklappt. Bitte versuchen Sie es erneut oder wenden Sie sich an das Bürgerbüro.', busy: 'Zu viele Fragen in kurzer Zeit. Bitte warten Sie eine Minute.', pii: 'Wir haben persönliche Daten aus Ihrer Frage entfernt. Bitte geben Sie keine persönlichen Daten ein.' };
+    ? { you: 'Your question', bot: 'AI assistant', refused: ' – no answer possible', wait: 'Looking for an answer …', sources: 'Sources (best first):', helpful: 'Was this answer helpful?', yes: 'Yes, helpful', no: 'No', thanks: 'Thank you for your feedback!', error: 'Sorry, that did not work. Please try again or contact the Bürgerbüro.', busy: 'Too many questions in a short time. Please wait a minute.', pii: 'We removed personal data from your question. Please do not enter personal data.' }
+    : { you: 'Ihre Frage', bot: 'KI-Assistent', refused: ' – keine Antwort möglich', wait: 'Antwort wird gesucht …', sources: 'Quellen (beste zuerst):', helpful: 'War diese Antwort hilfreich?', yes: 'Ja, hilfreich', no: 'Nein', thanks: 'Danke für Ihre Bewertung!', error: 'Das hat leider nicht geklappt. Bitte versuchen Sie es erneut oder wenden Sie sich an das Bürgerbüro.', busy: 'Zu viele Fragen in kurzer Zeit. Bitte warten Sie eine Minute.', pii: 'Wir haben persönliche Daten aus Ihrer Frage entfernt. Bitte geben Sie keine persönlichen Daten ein.' };
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -17,7 +17,20 @@
     if (text != null) e.textContent = text;
     return e;
   }
+  function link(text, href) {
+    var a = el('a', 'kern-link', text);
+    a.href = href;
+    if (isWidget) { a.target = '_blank'; a.rel = 'noopener'; }
+    return a;
+  }
   function textWithLinks(parent, line) {
+    // "Label: URL" and "Label: Title – URL" lines get a readable link text.
+    var lm = /^([^:]{2,60}): (?:(.+?) – )?(https?:\/\/\S+)$/.exec(line);
+    if (lm) {
+      if (lm[2]) parent.appendChild(document.createTextNode(lm[1] + ': '));
+      parent.appendChild(link(lm[2] || lm[1], lm[3]));
+      return;
+    }
     var re = /(https?:\/\/[^\s<>"]+[^\s<>".,;:!?)])/g, last = 0, m;
     while ((m = re.exec(line))) {
       parent.appendChild(document.createTextNode(line.slice(last, m.index)));
