@@ -320,7 +320,9 @@ export function mountPortalPages(app: AppRouter): void {
     const all = await listServicesAZ(ctx);
     const demo = all.some((s) => s.demo);
     if (q) {
-      const hits = await searchServices(ctx, q, { lang, limit: 20 });
+      // Weak tail hits (a quarter of the best score or less) would only distract.
+      const found = await searchServices(ctx, q, { lang, limit: 20 });
+      const hits = found.filter((h) => h.score >= 0.25 * (found[0]?.score ?? 0)).slice(0, 10);
       return renderPage(c, {
         title: L(lang, 'results', { q }),
         demo,
@@ -425,6 +427,7 @@ export function mountPortalPages(app: AppRouter): void {
     const list = await listLifeSituations(ctx);
     return renderPage(c, {
       title: L(lang, 'lifeSituations'),
+      demo: ctx.config.LOTSE_DEMO === 'on',
       head: CSS,
       children: (
         <div class="lotse-stack">
@@ -464,6 +467,7 @@ export function mountPortalPages(app: AppRouter): void {
     const title = lang === 'en' && l.titleEn ? l.titleEn : l.title;
     return renderPage(c, {
       title,
+      demo: ctx.config.LOTSE_DEMO === 'on',
       head: CSS,
       children: (
         <div class="lotse-stack">

@@ -96,7 +96,7 @@ async function editPage(c: Context<AppEnv>, id: string, msg?: { kind: 'success' 
         </h1>
         <p class="kern-body">
           ID <code>{data.row.id}</code> · Status: <strong>{data.row.status === 'published' ? 'veröffentlicht' : 'Entwurf (nicht öffentlich)'}</strong> · Version {data.row.version}
-          {data.draft ? ' · ungespeicherte Änderungen liegen als Entwurf vor' : ''}
+          {data.draft ? ' · unveröffentlichte Änderungen liegen als Entwurf vor' : ''}
           {data.row.status === 'published' ? (
             <>
               {' '}
