@@ -184,26 +184,40 @@ async function rotatedImageToPgm(image: Buffer, mime: string, deg: number, dir: 
   return pages[0]!;
 }
 
-/**
- * A page is probably turned when few words come back, their confidence is low, or most longer
- * words are taller than wide (text running vertically): then ask OSD for the orientation.
- */
-function looksWrong(p: OcrPage, words: OcrWord[]): boolean {
+/** Share of longer words whose box is taller than wide: text running vertically (page turned by 90°). */
+function verticalShare(words: OcrWord[]): number {
   const long = words.filter((w) => w.text.length >= 4);
-  const vertical = long.filter((w) => w.height > w.width).length;
-  return p.words < 15 || p.confidence < 0.75 || (long.length > 0 && vertical / long.length > 0.4);
+  return long.length ? long.filter((w) => w.height > w.width).length / long.length : 0;
 }
 
+/** How well a page was read: confidence, enough words, and horizontal text. */
+const quality = (p: OcrPage, words: OcrWord[]): number => p.confidence * Math.min(1, p.words / 15) * (1 - verticalShare(words));
+
+/**
+ * Reads one page image. A page that reads badly (few words, low confidence, or mostly vertical
+ * words) is checked with OSD and read again turned; when OSD cannot tell (little text) but the
+ * words run vertically, both quarter turns are tried. The best reading wins.
+ */
 async function ocrPageFile(file: string, rotateFallback: (deg: number) => Promise<string | null>): Promise<OcrPage> {
   const words = await tesseractWords(file);
-  const first = pageResult(words, 0);
-  if (!looksWrong(first, words)) return first;
-  const deg = await detectRotation(file);
-  if (!deg) return first;
-  const turned = await rotateFallback(deg);
-  if (!turned) return first;
-  const second = pageResult(await tesseractWords(turned), deg);
-  return second.confidence * Math.min(1, second.words / 15) > first.confidence * Math.min(1, first.words / 15) ? second : first;
+  let best = pageResult(words, 0);
+  let bestQ = quality(best, words);
+  const vertical = verticalShare(words);
+  if (best.words >= 15 && best.confidence >= 0.75 && vertical <= 0.4) return best;
+  const osd = await detectRotation(file);
+  const candidates = osd ? [osd] : vertical > 0.4 ? [90, 270] : [];
+  for (const deg of candidates) {
+    const turned = await rotateFallback(deg);
+    if (!turned) continue;
+    const w2 = await tesseractWords(turned);
+    const page = pageResult(w2, deg);
+    const q = quality(page, w2);
+    if (q > bestQ) {
+      best = page;
+      bestQ = q;
+    }
+  }
+  return best;
 }
 
 /** Runs tasks with at most `n` at a time, keeping the order of results. */
