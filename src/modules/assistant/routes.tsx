@@ -15,7 +15,7 @@ import { MAX_QUESTION_CHARS } from './classify.ts';
 import { recordFeedback } from './record-feedback.ts';
 import { listConversationTurns, type QuestionRow } from './repository.ts';
 import { HANDOVER_RETENTION_DAYS, requestHandover } from './request-handover.ts';
-import { addSynonymFromReview, completeHandover, getReviewOverview, markReviewed } from './review-questions.ts';
+import { addSynonymFromReview, completeHandover, getReviewOverview, markReviewed, REVIEW_WEAK_BELOW } from './review-questions.ts';
 
 /** Requests per IP and minute for the public ask endpoints. */
 const ASK_LIMIT = 30;
@@ -674,7 +674,7 @@ export function mountAssistantRoutes(app: AppRouter, api: AppRouter, _ctx: AppCo
               Fragen zur Durchsicht
             </h2>
             <p class="kern-body">
-              Abgelehnte, unsichere (Konfidenz unter 0,45) und schlecht bewertete Fragen der letzten 90 Tage, nach Thema gruppiert. Persönliche Daten
+              Abgelehnte, unsichere (Konfidenz unter {REVIEW_WEAK_BELOW.toFixed(2).replace('.', ',')}) und schlecht bewertete Fragen der letzten 90 Tage, nach Thema gruppiert. Persönliche Daten
               wurden vor dem Speichern entfernt.{' '}
               {o.llmFallbacks ? `Bei ${o.llmFallbacks} Antworten musste das Sprachmodell auf die Textbausteine zurückfallen (siehe Markierung).` : ''}
             </p>
