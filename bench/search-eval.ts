@@ -23,6 +23,7 @@ export function indexDocsFromFile(file: string): IndexDoc[] {
       keywords: s.row.keywords ?? [],
       internal: s.row.internal ?? false,
       lifeSituationTitles: [],
+      linkTitles: Array.isArray(s.row.extra?.['links']) ? (s.row.extra['links'] as string[]) : [],
     }));
 }
 

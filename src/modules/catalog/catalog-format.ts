@@ -13,8 +13,8 @@ const url = z
   .regex(/^(https?:\/\/|\/)/, 'muss mit https://, http:// oder / beginnen');
 
 export const lotseLocationSchema = z.object({
-  id: text(100).min(1),
-  name: text(300).min(1),
+  id: text(100).min(1, 'ID fehlt'),
+  name: text(300).min(1, 'Name fehlt'),
   address: optText(500),
   openingHours: optText(2000),
   contact: z.record(z.string(), z.string().max(300)).optional(),
@@ -22,7 +22,7 @@ export const lotseLocationSchema = z.object({
 
 export const lotseLifeSituationSchema = z.object({
   slug: z.string().regex(/^[a-z0-9-]{2,60}$/, 'nur Kleinbuchstaben, Ziffern und Bindestriche'),
-  title: text(200).min(1),
+  title: text(200).min(1, 'Titel fehlt'),
   titleEn: optText(200),
   intro: text(4000).optional(),
   /** Suggested order of services (ids) – used for "next steps"; others follow in file order. */
@@ -31,7 +31,7 @@ export const lotseLifeSituationSchema = z.object({
 
 export const lotseServiceSchema = z.object({
   id: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'nur Buchstaben, Ziffern, Punkt, Bindestrich, Unterstrich'),
-  title: text(300).min(1),
+  title: text(300).min(1, 'Titel fehlt'),
   leika: z
     .string()
     .regex(/^\d{14}$/, 'LeiKa-Schlüssel hat 14 Ziffern')

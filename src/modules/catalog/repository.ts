@@ -53,6 +53,7 @@ export async function loadIndexRows(db: DbOrTx) {
       department: catalogServices.department,
       keywords: catalogServices.keywords,
       internal: catalogServices.internal,
+      extra: catalogServices.extra,
     })
     .from(catalogServices)
     .where(eq(catalogServices.status, 'published'));
@@ -62,7 +63,11 @@ export async function loadIndexRows(db: DbOrTx) {
     .innerJoin(catalogLifeSituations, eq(catalogLifeSituations.slug, catalogServiceLifeSituations.slug));
   const lsBy = new Map<string, string[]>();
   for (const r of ls) lsBy.set(r.serviceId, [...(lsBy.get(r.serviceId) ?? []), r.title]);
-  return services.map((s) => ({ ...s, lifeSituationTitles: lsBy.get(s.id) ?? [] }));
+  return services.map(({ extra, ...s }) => ({
+    ...s,
+    lifeSituationTitles: lsBy.get(s.id) ?? [],
+    linkTitles: Array.isArray(extra['links']) ? (extra['links'] as unknown[]).filter((x): x is string => typeof x === 'string') : [],
+  }));
 }
 
 export async function listSummaries(db: DbOrTx, opts: { includeDrafts?: boolean } = {}): Promise<(ServiceSummary & { status: string; demo: boolean; hasDraft: boolean; internal: boolean })[]> {

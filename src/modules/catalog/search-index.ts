@@ -32,6 +32,8 @@ export interface IndexDoc {
   keywords: string[];
   internal: boolean;
   lifeSituationTitles: string[];
+  /** Names of related links/forms (DLDB), searched as context. */
+  linkTitles?: string[];
 }
 
 /** An in-memory search index over the published catalog. Immutable once built. */
@@ -57,7 +59,7 @@ export class CatalogIndex {
     const texts = docs.map((d) => ({
       title: tokenize(d.title),
       keywords: tokenize(d.keywords.join(' , ')),
-      context: tokenize([d.lifeSituationTitles.join(' '), d.documents.join(' '), d.department ?? '', d.legalBasis ?? '', d.processingTime ?? ''].join(' ')),
+      context: tokenize([d.lifeSituationTitles.join(' '), (d.linkTitles ?? []).join(' '), d.documents.join(' '), d.department ?? '', d.legalBasis ?? '', d.processingTime ?? ''].join(' ')),
       description: tokenize(d.description),
       fees: tokenize(d.fees ?? ''),
     }));
