@@ -84,6 +84,20 @@ export async function resolveSlot(ctx: AppContext, slotId: string, serviceIds: r
  * Inserts the booking and claims its slot units on the first free workstation, all in the
  * caller's transaction. The claims' primary key decides races: 409 when no workstation is left.
  */
+const SLOT_GONE = 'Dieser Termin ist leider gerade vergeben worden. Bitte wählen Sie eine andere Zeit.';
+
+/**
+ * Fast path for races (release rush): drop workstations whose units are visibly taken before
+ * opening a transaction; 409 at once when none is left. The claims' key still decides.
+ */
+async function freeCandidates(ctx: AppContext, p: Placement): Promise<Placement> {
+  const taken = await repo.takenUnits(ctx.db, p.candidates, p.start, p.end, ctx.now());
+  const busy = new Set(taken.map((t) => t.workstationId));
+  const candidates = p.candidates.filter((w) => !busy.has(w));
+  if (!candidates.length) throw new AppError('conflict', SLOT_GONE, { fields: [{ field: 'slotId', message: 'Die Zeit ist nicht mehr frei.' }] });
+  return { ...p, candidates };
+}
+
 async function place(ctx: AppContext, tx: Tx, p: Placement, b: Omit<repo.NewBooking, 'locationId' | 'workstationId' | 'startAt' | 'endAt' | 'units' | 'serviceIds' | 'now'>) {
   const now = ctx.now();
   const id = await repo.insertBooking(tx, { ...b, locationId: p.loc.id, workstationId: p.candidates[0]!, startAt: p.start, endAt: p.end, units: p.units, serviceIds: p.serviceIds, now });
@@ -93,7 +107,7 @@ async function place(ctx: AppContext, tx: Tx, p: Placement, b: Omit<repo.NewBook
       return (await repo.getBooking(tx, id))!;
     }
   }
-  throw new AppError('conflict', 'Dieser Termin ist leider gerade vergeben worden. Bitte wählen Sie eine andere Zeit.', { fields: [{ field: 'slotId', message: 'Die Zeit ist nicht mehr frei.' }] });
+  throw new AppError('conflict', SLOT_GONE, { fields: [{ field: 'slotId', message: 'Die Zeit ist nicht mehr frei.' }] });
 }
 
 async function checkEmailLimit(ctx: AppContext, tx: Tx, loc: repo.LocationRow, mail: string, exceptId?: string) {
@@ -121,7 +135,7 @@ export async function bookAppointment(ctx: AppContext, input: BookInput, meta: {
   await rateLimit(ctx, `book-ip:${meta.ip ?? '-'}`, 20, 600);
   await rateLimit(ctx, `book-mail:${v.email}`, 6, 3600);
   await checkCaptcha(ctx, v.captcha);
-  const p = await resolveSlot(ctx, v.slotId, v.serviceIds, false);
+  const p = await freeCandidates(ctx, await resolveSlot(ctx, v.slotId, v.serviceIds, false));
   const ip = await ipHash(ctx, meta.ip);
   await getSecret(ctx); // warm the cache: no ctx.db use inside the transaction (PGlite has one connection)
   const booking = await ctx.db.transaction(async (tx) => {
@@ -149,7 +163,7 @@ export async function holdSlot(ctx: AppContext, input: { slotId: string; service
   const slotId = z.string().min(1).max(120).safeParse(input.slotId);
   if (!slotId.success) throw new AppError('validation', 'Bitte eine Zeit wählen.', { fields: [{ field: 'slotId', message: 'Bitte eine Zeit wählen.' }] });
   await rateLimit(ctx, `hold-ip:${meta.ip ?? '-'}`, 30, 600);
-  const p = await resolveSlot(ctx, slotId.data, input.serviceIds, false);
+  const p = await freeCandidates(ctx, await resolveSlot(ctx, slotId.data, input.serviceIds, false));
   let replacesId: string | null = null;
   if (input.replaces) replacesId = verifyToken(await getSecret(ctx), 'manage', input.replaces, ctx.now());
   const ip = await ipHash(ctx, meta.ip);

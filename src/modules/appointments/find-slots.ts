@@ -3,7 +3,7 @@ import type { AppContext } from '../../core/context.ts';
 import { AppError, validationError } from '../../core/errors.ts';
 import * as repo from './repository.ts';
 import { closedReason, getSetup, slotRules, type Setup } from './rules.ts';
-import { claimKey, encodeSlotId, generateSlots } from './slots.ts';
+import { encodeSlotId, generateSlots } from './slots.ts';
 import { addDays, daysBetween, isIsoDate, isoWithOffset, localDate, zonedToUtc } from './time.ts';
 
 export const MAX_SEARCH_DAYS = 62;
@@ -76,8 +76,13 @@ export async function findSlots(ctx: AppContext, input: FindSlotsInput, opts: { 
     if (windowTo < windowFrom) continue;
     const earliest = staff ? now : new Date(now.getTime() + loc.leadMinutes * 60_000);
     const taken = await repo.takenUnits(ctx.db, ws.map((w) => w.id), zonedToUtc(windowFrom, '00:00', loc.timeZone), zonedToUtc(addDays(windowTo, 1), '00:00', loc.timeZone), now);
-    const takenSet = new Set(taken.map((t) => claimKey(t.workstationId, t.slotStart)));
-    for (const s of generateSlots(rules, { serviceIds, units, fromDate: windowFrom, toDate: windowTo, earliest, taken: takenSet })) {
+    const takenBy = new Map<string, Set<number>>();
+    for (const t of taken) {
+      let set = takenBy.get(t.workstationId);
+      if (!set) takenBy.set(t.workstationId, (set = new Set()));
+      set.add(t.slotStart.getTime());
+    }
+    for (const s of generateSlots(rules, { serviceIds, units, fromDate: windowFrom, toDate: windowTo, earliest, takenBy })) {
       slots.push({
         id: encodeSlotId(loc.id, s.start, units),
         start: isoWithOffset(s.start, loc.timeZone),

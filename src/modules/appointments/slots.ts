@@ -22,6 +22,8 @@ export interface SlotQuery {
   earliest: Date;
   /** Taken slot units as `${workstationId}|${epochMs}`. */
   taken?: ReadonlySet<string>;
+  /** Same, faster: epoch ms of taken units per workstation. */
+  takenBy?: ReadonlyMap<string, ReadonlySet<number>>;
 }
 
 export interface GeneratedSlot {
@@ -65,7 +67,11 @@ export function generateSlots(rules: SlotRules, q: SlotQuery): GeneratedSlot[] {
         const free: string[] = [];
         for (const w of ws) {
           let ok = true;
-          for (let u = 0; u < q.units && ok; u++) if (q.taken?.has(claimKey(w.id, t + u * step))) ok = false;
+          const set = q.takenBy?.get(w.id);
+          for (let u = 0; u < q.units && ok; u++) {
+            const at = t + u * step;
+            if ((set && set.has(at)) || (q.taken && q.taken.has(claimKey(w.id, at)))) ok = false;
+          }
           if (ok) free.push(w.id);
         }
         if (free.length) out.push({ start: new Date(t), end: new Date(t + q.units * step), workstationIds: free });

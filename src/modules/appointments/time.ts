@@ -31,17 +31,34 @@ interface WallParts {
   second: number;
 }
 
-function wallParts(instant: Date, tz: string): WallParts {
+function intlOffset(instant: Date, tz: string): number {
   const p: Record<string, number> = {};
   for (const part of formatter(tz).formatToParts(instant)) if (part.type !== 'literal') p[part.type] = Number(part.value);
-  return { year: p.year!, month: p.month!, day: p.day!, hour: p.hour! % 24, minute: p.minute!, second: p.second! };
+  const asUtc = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour! % 24, p.minute!, p.second!);
+  return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60000);
 }
+
+// Intl is slow (µs per call) and slot lists format thousands of times: offsets only change on
+// quarter-hour boundaries in every real zone, so cache them per 15-minute bucket.
+const offsetCache = new Map<string, Map<number, number>>();
 
 /** Offset of the zone from UTC at the instant, in minutes (Berlin: 60 in winter, 120 in summer). */
 export function offsetMinutes(instant: Date, tz: string): number {
-  const w = wallParts(instant, tz);
-  const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
-  return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60000);
+  const bucket = Math.floor(instant.getTime() / 900_000);
+  let m = offsetCache.get(tz);
+  if (!m) offsetCache.set(tz, (m = new Map()));
+  let o = m.get(bucket);
+  if (o === undefined) {
+    o = intlOffset(instant, tz);
+    if (m.size > 100_000) m.clear();
+    m.set(bucket, o);
+  }
+  return o;
+}
+
+function wallParts(instant: Date, tz: string): WallParts {
+  const d = new Date(instant.getTime() + offsetMinutes(instant, tz) * 60_000);
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds() };
 }
 
 /**
