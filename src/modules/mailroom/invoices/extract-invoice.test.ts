@@ -51,6 +51,11 @@ describe.skipIf(!haveSamples)('mutated invoices are rejected with the broken rul
     expect(rules).toEqual(expect.arrayContaining(['BR-CO-17', 'BR-CO-14']));
   });
 
+  it('line moved to another tax rate → BR-S-08 (taxable amount per rate)', () => {
+    const rules = rulesAfter('kosit-03.01a-ubl.xml', (x) => x.replace(/(<cbc:ID>3\.1<\/cbc:ID>[\s\S]*?<cbc:Percent>)7(<\/cbc:Percent>)/, '$119$2'));
+    expect(rules).toContain('BR-S-08');
+  });
+
   it('bad Leitweg-ID check digits → LOTSE-LEITWEG-ID', () => {
     const rules = rulesAfter('kosit-01.01a-ubl.xml', (x) => x.replace('04011000-12345-03', '04011000-12345-04'));
     expect(rules).toEqual(['LOTSE-LEITWEG-ID']);

@@ -67,6 +67,24 @@ export function validateInvoice(m: InvoiceModel, opts: { ocr?: boolean } = {}): 
       err('BR-CO-17', `Steuerbetrag der Kategorie ${x.category ?? '?'} ${x.rate ?? 0} % (BT-117 = ${eur(x.amount)}) muss Basis ${eur(x.basis)} × Satz ergeben (${eur(expected)}).`);
     }
   }
+  // BR-CO-18: at least one VAT breakdown; BR-S-08 and siblings: the taxable amount of each category
+  // (and rate, for rated categories) = its lines − its allowances + its charges.
+  if (!ocr && m.lines.length > 0 && m.taxes.length === 0) err('BR-CO-18', 'Die Rechnung enthält keine Umsatzsteueraufschlüsselung (BG-23).');
+  const rated = new Set(['S', 'L', 'M']);
+  const key = (cat: string | null, rate: number | null) => `${cat ?? '?'}|${cat && rated.has(cat) ? cents(rate ?? 0) : ''}`;
+  if (!ocr && m.lines.length > 0 && m.lines.every((l) => l.taxCategory && l.netAmount !== null)) {
+    const basis = new Map<string, number>();
+    const add = (k: string, v: number) => basis.set(k, (basis.get(k) ?? 0) + v);
+    for (const l of m.lines) add(key(l.taxCategory, l.taxRate), l.netAmount!);
+    for (const a of m.allowanceCharges) if (a.amount !== null) add(key(a.taxCategory, a.taxRate), a.charge ? a.amount : -a.amount);
+    for (const x of m.taxes) {
+      if (x.basis === null || !x.category) continue;
+      const expected = basis.get(key(x.category, x.rate)) ?? 0;
+      if (differs(expected, x.basis)) {
+        err(`BR-${x.category}-08`, `Die Bemessungsgrundlage der Kategorie ${x.category}${rated.has(x.category) ? ` ${x.rate ?? 0} %` : ''} (BT-116 = ${eur(x.basis)}) muss Positionen − Abschläge + Zuschläge dieser Kategorie (${eur(expected)}) ergeben.`);
+      }
+    }
+  }
   if (t.net !== null && t.gross !== null) {
     const expected = t.net + (t.tax ?? 0);
     if (differs(expected, t.gross)) err('BR-CO-15', `Der Bruttobetrag (BT-112 = ${eur(t.gross)}) muss Nettobetrag + Umsatzsteuer (${eur(expected)}) ergeben.`);
