@@ -192,6 +192,7 @@ describe(`backup and restore (${testDbKind()})`, () => {
     writeFileSync(join(from, 'documents', '2026', '11', 'brief.pdf'), pdf);
     writeFileSync(join(from, 'pglite', 'PG_VERSION'), '18');
     writeFileSync(join(from, 'lotse.lock'), '1');
+    writeFileSync(join(from, 'older-backup.jsonl.gz'), 'old');
     const withFiles = join(dir, 'with-files.gz');
     const summary = await createBackup(source, withFiles, new Date(), { dataDir: from });
     expect(summary.files).toBe(1);

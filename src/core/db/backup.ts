@@ -60,16 +60,17 @@ export class BackupFileError extends ConfigError {
   }
 }
 
-/** Files under the data dir that belong in a backup: everything but the embedded database and its lock. */
+/** Files under the data dir that belong in a backup: everything but the embedded database, its lock and backup files (`*.jsonl.gz`). */
 export function dataDirFiles(dataDir: string | undefined, exclude: string[] = []): { path: string; size: number }[] {
   if (!dataDir || !existsSync(dataDir)) return [];
-  const skip = new Set(['pglite', 'lotse.lock']);
+  const skip = new Set(['pglite', 'lotse.lock', 'backups']);
   const out: { path: string; size: number }[] = [];
   const walk = (dir: string) => {
     for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const abs = join(dir, e.name);
       const rel = relative(dataDir, abs).split(sep).join('/');
-      if (skip.has(rel) || exclude.includes(abs) || e.name.endsWith('.part')) continue;
+      // Earlier backups kept in the data dir must not be copied into every new one.
+      if (skip.has(rel) || exclude.includes(abs) || e.name.endsWith('.part') || e.name.endsWith('.jsonl.gz')) continue;
       if (e.isDirectory()) walk(abs);
       else if (e.isFile()) out.push({ path: rel, size: statSync(abs).size });
     }
