@@ -109,6 +109,13 @@ const CATEGORIES: Category[] = [
       { id: 'dan', re: re(String.raw`\b(DAN|STAN|DUDE|AIM)\b(?=.{0,30}\b(mode|modus|kann|can|now|jetzt)\b)`), w: 2 },
       { id: 'no-limits', re: re(String.raw`\b(ohne (jegliche )?(einschraenkung\w*|regeln|filter|zensur|grenzen)|without (any )?(restrictions|rules|filters|limits|censorship)|no (restrictions|rules|filters|limits))\b`), w: 1.5 },
       { id: 'reveal', re: re(String.raw`\b(gib|zeig|verrate|nenne|print|reveal|show|output|repeat)\b.{0,30}\b(deine[nrs]?|your|the) (anweisung\w*|instruktion\w*|konfiguration|instructions|prompt|rules|configuration)\b`), w: 2 },
+      {
+        id: 'jailbreak-phrases',
+        re: re(
+          String.raw`\b(vergiss alles\b|ab (jetzt|sofort) (antwortest|sprichst|bist|redest) du|du (darfst|kannst) (jetzt|ab jetzt) alles|keine regeln mehr|ignore (all|everything|the) (above|previous|prior)|disregard (all|everything|the) (above|previous|prior)|you can do anything now|no longer bound|not bound by|admin mode|god mode|sudo mode|unfiltered mode|uncensored)`,
+        ),
+        w: 2,
+      },
       { id: 'new-instructions', re: re(String.raw`\b(neue anweisung\w*|new instructions?|neue regeln|new rules)\s*:`), w: 2 },
       { id: 'fake-role-tag', re: re(String.raw`(^|\n)\s*(system|assistant|###\s*instruction)\s*:|<\|?(im_start|system|endoftext)\|?>|\[/?INST\]`), w: 2 },
     ],
@@ -128,7 +135,7 @@ const CATEGORIES: Category[] = [
         re: re(String.raw`\b(ihr seid|seid ihr|du bist|bist du|sie sind (doch )?alle|you are|you're|youre|ihr (alle|da|beamt\w*)|euer|eure)\b.{0,40}\b(idiot\w*|arsch\w*|wichser|penner|versager|vollpfosten|spast\w*|hurensohn|missgeburt|dumm\w*|bloed\w*|unfaehig\w*|inkompetent\w*|idiots?|morons?|stupid|useless|assholes?|retard\w*|incompetent)\b`),
         w: 1,
       },
-      { id: 'insult-heavy', re: re(String.raw`\b(fick\w*|fuck\w*|hurensohn|missgeburt|wichser|motherfucker|bitch|cunt|arschloch|arschloecher|schlampe|fotze)\b`), w: 1 },
+      { id: 'insult-heavy', re: re(String.raw`\b(fick\w*|fuck\w*|hurensohn|missgeburt|wichser|motherfucker|bitch|cunt|arschloch|arschloecher|schlampe|fotze|halt die fresse|halts maul|verpiss dich|leck mich|shut up|screw you|go to hell)\b`), w: 1 },
       { id: 'threat', re: re(String.raw`\b(ich (bring|schlag|mach)\w* (euch|dich|sie) (um|tot|kaputt)|i('| wi)ll kill you|abstechen)\b`), w: 2 },
     ],
     topic: [{ id: 'insult-word', re: re(String.raw`\b(idiot\w*|vollidiot\w*|scheiss\w*|drecks\w*|unfaehig\w*|inkompetent\w*|versager|penner|saftladen|stupid|idiots?|useless|crap|shit\w*)\b`), w: 1 }],
@@ -138,7 +145,7 @@ const CATEGORIES: Category[] = [
     reason: 'weather',
     strong: [
       { id: 'weather-word', re: re(String.raw`\b(wetter\w*|wettervorhersage|wetterbericht|weather|forecast|unwetterwarnung)\b`), w: 1 },
-      { id: 'weather-verb', re: re(String.raw`\b(regnet|schneit|gewittert|hagelt|stuermt) es\b|\b(wird|soll) es\b.{0,40}\b(regnen|schneien|gewittern|hageln|stuermen|warm|kalt|sonnig|heiss|frost\w*)\b|\b(regnen|schneien|gewittern|hageln)\b.{0,30}\b(morgen|heute|wochenende|naechste woche)\b|\b(morgen|heute|am wochenende)\b.{0,30}\b(regnen|schneien|gewittern|hageln)\b|\b(will|is) it (rain|snow|be sunny|be hot|be cold)\w*\b|\bwie (warm|kalt) (wird|ist) es\b|\btemperatur(en)? (morgen|heute|am wochenende)\b`), w: 1 },
+      { id: 'weather-verb', re: re(String.raw`\b(regnet|schneit|gewittert|hagelt|stuermt) es\b|\b(wird|soll) es\b.{0,40}\b(regnen|schneien|gewittern|hageln|stuermen|warm|kalt|sonnig|heiss|frost\w*)\b|\b(regnen|schneien|gewittern|hageln)\b.{0,30}\b(morgen|heute|wochenende|naechste woche)\b|\b(morgen|heute|am wochenende)\b.{0,30}\b(regnen|schneien|gewittern|hageln)\b|\b(will|is) it (rain|snow|be sunny|be hot|be cold)\w*\b|\bwie (warm|kalt) (wird|ist) es\b|\bwie ?viel grad\b|\b(temperature|degrees) (tomorrow|today|outside)\b|\btemperatur(en)? (morgen|heute|am wochenende)\b`), w: 1 },
     ],
   },
   {
@@ -146,7 +153,7 @@ const CATEGORIES: Category[] = [
     strong: [
       { id: 'who-won', re: re(String.raw`\b(wer hat|who won|wer gewinnt|who will win|wie (ist|ging) das spiel)\b.{0,60}\b(spiel|match|game|gewonnen|won|finale|final|derby|pokal|cup|liga|league|ausgegangen)?`), w: 0.6 },
       { id: 'sport-league', re: re(String.raw`\b(bundesliga|champions league|europa league|premier league|dfb[- ]pokal|weltmeister\w*|europameister\w*|deutscher meister|meistertitel|world cup|olympi\w+|formel 1|formula (1|one)|nba|nfl|super bowl|tabellenfuehrer|torschuetze\w*|spielergebnis\w*|endstand|halbzeitstand|transfermarkt|aufstellung)\b`), w: 1 },
-      { id: 'club', re: re(String.raw`\b(fc bayern|bayern (muenchen|gegen)|borussia|bvb|dortmund gegen|schalke|hsv|werder|rb leipzig|1860|real madrid|barcelona|manchester|liverpool|juventus|psg)\b`), w: 1 },
+      { id: 'club', re: re(String.raw`\b(fc bayern|bayern (muenchen|gegen)|borussia|bvb|dortmund gegen|schalke|hsv|werder|rb leipzig|1860|hannover 96|eintracht frankfurt|vfl wolfsburg|st\. pauli|union berlin|real madrid|barcelona|manchester|liverpool|juventus|psg)\b`), w: 1 },
       { id: 'score-question', re: re(String.raw`\b(spiel|match|game)\b.{0,40}\b(gewonnen|verloren|unentschieden|won|lost|score|ergebnis|tore?)\b`), w: 0.6 },
     ],
   },
@@ -165,7 +172,7 @@ const CATEGORIES: Category[] = [
     request: [
       {
         id: 'opinion',
-        re: re(String.raw`\b(was (haeltst|haelst|denkst|meinst) du|wie findest du|deine meinung|bist du (fuer|gegen|auch)|ist (der|die|das) .{0,40}\b(gut|schlecht|kompetent|korrupt|faehig|versager|besser|schlimm)|(gut|schlecht|korrupt) oder|what do you think|your opinion|do you (like|support|prefer)|is (he|she|the \w+) (good|bad|corrupt)|better than|besser als|versager|luegner|liar|corrupt|korrupt)`),
+        re: re(String.raw`\b(was (haeltst|haelst|denkst|meinst) du|(wie )?findest du|magst du|deine meinung|bist du (fuer|gegen|auch)|ist (der|die|das) .{0,40}\b(gut|schlecht|kompetent|korrupt|faehig|versager|besser|schlimm)|(gut|schlecht|korrupt) oder|what do you think|your opinion|do you (like|support|prefer)|is (he|she|the \w+) (good|bad|corrupt)|better than|besser als|versager|luegner|liar|corrupt|korrupt)`),
         w: 1,
       },
     ],

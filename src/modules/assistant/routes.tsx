@@ -145,23 +145,25 @@ interface TurnView {
 
 const turnFromRow = (r: QuestionRow): TurnView => ({ id: r.id, question: r.question, answer: r.answer, refused: r.refused, sources: r.sources, lang: r.lang });
 
-function Turn({ turn, csrf, conversationId, rated, target }: { turn: TurnView; csrf: string; conversationId: string; rated: boolean; target?: string }) {
+function Turn({ turn, csrf, conversationId, rated, target, ui = 'de' }: { turn: TurnView; csrf: string; conversationId: string; rated: boolean; target?: string; ui?: 'de' | 'en' }) {
+  const en = ui === 'en';
   return (
     <li class="lotse-chat__turn" id={turn.id ? `antwort-${turn.id}` : undefined}>
       <div class="lotse-chat__q">
-        <span class="lotse-chat__who">Ihre Frage</span>
+        <span class="lotse-chat__who">{en ? 'Your question' : 'Ihre Frage'}</span>
         <p class="kern-body" lang={turn.lang}>
           {turn.question}
         </p>
       </div>
       <div class={`lotse-chat__a${turn.refused ? ' lotse-chat__a--refused' : ''}`}>
         <span class="lotse-chat__who">
-          KI-Assistent{turn.refused ? ' – keine Antwort möglich' : ''}
+          {en ? 'AI assistant' : 'KI-Assistent'}
+          {turn.refused ? (en ? ' – no answer possible' : ' – keine Antwort möglich') : ''}
         </span>
         <AnswerText text={turn.answer} />
         {turn.sources.length ? (
           <div class="lotse-chat__sources">
-            <p class="kern-body kern-body--bold">Quellen (beste zuerst):</p>
+            <p class="kern-body kern-body--bold">{en ? 'Sources (best first):' : 'Quellen (beste zuerst):'}</p>
             <ol>
               {turn.sources.map((s) => (
                 <li>
@@ -179,20 +181,20 @@ function Turn({ turn, csrf, conversationId, rated, target }: { turn: TurnView; c
             <input type="hidden" name="questionId" value={turn.id} />
             <input type="hidden" name="c" value={conversationId} />
             <fieldset class="kern-fieldset">
-              <legend class="kern-label">War diese Antwort hilfreich?</legend>
+              <legend class="kern-label">{en ? 'Was this answer helpful?' : 'War diese Antwort hilfreich?'}</legend>
               <div class="lotse-chat__feedback-row">
                 <button class="kern-btn kern-btn--secondary kern-btn--small" type="submit" name="rating" value="up">
-                  <span class="kern-label">Ja, hilfreich</span>
+                  <span class="kern-label">{en ? 'Yes, helpful' : 'Ja, hilfreich'}</span>
                 </button>
                 <button class="kern-btn kern-btn--secondary kern-btn--small" type="submit" name="rating" value="down">
-                  <span class="kern-label">Nein</span>
+                  <span class="kern-label">{en ? 'No' : 'Nein'}</span>
                 </button>
               </div>
               <details class="lotse-chat__comment">
-                <summary>Kommentar hinzufügen (optional)</summary>
+                <summary>{en ? 'Add a comment (optional)' : 'Kommentar hinzufügen (optional)'}</summary>
                 <div class="kern-form-input">
                   <label class="kern-label" for={`comment-${turn.id}`}>
-                    Ihr Kommentar (ohne persönliche Daten)
+                    {en ? 'Your comment (no personal data)' : 'Ihr Kommentar (ohne persönliche Daten)'}
                   </label>
                   <textarea class="kern-form-input__input" id={`comment-${turn.id}`} name="comment" maxlength={1000} rows={2} />
                 </div>
@@ -354,7 +356,7 @@ export function mountAssistantRoutes(app: AppRouter, api: AppRouter, _ctx: AppCo
             ) : null}
             <ol class="lotse-chat__log" id="assistant-log" aria-live="polite" aria-relevant="additions">
               {turns.map((t) => (
-                <Turn turn={t} csrf={csrfToken} conversationId={conversationId} rated={rated === t.id} />
+                <Turn turn={t} csrf={csrfToken} conversationId={conversationId} rated={rated === t.id} ui={lang} />
               ))}
             </ol>
           </section>

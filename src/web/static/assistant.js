@@ -8,8 +8,8 @@
   var isWidget = !!document.querySelector('[data-widget]');
   var lang = (form.querySelector('input[name="lang"]') || {}).value || 'de';
   var T = lang === 'en'
-    ? { you: 'Your question', bot: 'AI assistant', refused: ' – no answer possible', wait: 'Looking for an answer …', sources: 'Sources (best first):', helpful: 'Was this answer helpful?', yes: 'Yes, helpful', no: 'No', thanks: 'Thank you for your feedback!', error: 'Sorry, that did not work. Please try again or contact the Bürgerbüro.', busy: 'Too many questions in a short time. Please wait a minute.', pii: 'We removed personal data from your question. Please do not enter personal data.' }
-    : { you: 'Ihre Frage', bot: 'KI-Assistent', refused: ' – keine Antwort möglich', wait: 'Antwort wird gesucht …', sources: 'Quellen (beste zuerst):', helpful: 'War diese Antwort hilfreich?', yes: 'Ja, hilfreich', no: 'Nein', thanks: 'Danke für Ihre Bewertung!', error: 'Das hat leider nicht geklappt. Bitte versuchen Sie es erneut oder wenden Sie sich an das Bürgerbüro.', busy: 'Zu viele Fragen in kurzer Zeit. Bitte warten Sie eine Minute.', pii: 'Wir haben persönliche Daten aus Ihrer Frage entfernt. Bitte geben Sie keine persönlichen Daten ein.' };
+    ? { you: 'Your question', bot: 'AI assistant', refused: ' – no answer possible', wait: 'Looking for an answer …', sources: 'Sources (best first):', helpful: 'Was this answer helpful?', yes: 'Yes, helpful', no: 'No', thanks: 'Thank you for your feedback!', comment: 'Add a comment (optional)', commentLabel: 'Your comment (no personal data)', error: 'Sorry, that did not work. Please try again or contact the Bürgerbüro.', busy: 'Too many questions in a short time. Please wait a minute.', pii: 'We removed personal data from your question. Please do not enter personal data.' }
+    : { you: 'Ihre Frage', bot: 'KI-Assistent', refused: ' – keine Antwort möglich', wait: 'Antwort wird gesucht …', sources: 'Quellen (beste zuerst):', helpful: 'War diese Antwort hilfreich?', yes: 'Ja, hilfreich', no: 'Nein', thanks: 'Danke für Ihre Bewertung!', comment: 'Kommentar hinzufügen (optional)', commentLabel: 'Ihr Kommentar (ohne persönliche Daten)', error: 'Das hat leider nicht geklappt. Bitte versuchen Sie es erneut oder wenden Sie sich an das Bürgerbüro.', busy: 'Zu viele Fragen in kurzer Zeit. Bitte warten Sie eine Minute.', pii: 'Wir haben persönliche Daten aus Ihrer Frage entfernt. Bitte geben Sie keine persönlichen Daten ein.' };
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -50,18 +50,31 @@
     legend.id = legendId;
     fs.setAttribute('aria-labelledby', legendId);
     fs.appendChild(legend);
+    var details = el('details', 'lotse-chat__comment');
+    details.appendChild(el('summary', null, T.comment));
+    var wrapC = el('div', 'kern-form-input');
+    var lab = el('label', 'kern-label', T.commentLabel);
+    lab.htmlFor = 'fbc-' + questionId;
+    var ta = el('textarea', 'kern-form-input__input');
+    ta.id = 'fbc-' + questionId;
+    ta.rows = 2;
+    ta.maxLength = 1000;
+    wrapC.appendChild(lab);
+    wrapC.appendChild(ta);
+    details.appendChild(wrapC);
     var row = el('div', 'lotse-chat__feedback-row');
     [['up', T.yes], ['down', T.no]].forEach(function (r) {
       var b = el('button', 'kern-btn kern-btn--secondary kern-btn--small');
       b.type = 'button';
       b.appendChild(el('span', 'kern-label', r[1]));
       b.addEventListener('click', function () {
-        fetch('/api/v1/assistant/feedback', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ questionId: questionId, rating: r[0] }) })
+        fetch('/api/v1/assistant/feedback', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ questionId: questionId, rating: r[0], comment: ta.value.trim() || null }) })
           .then(function () { fs.textContent = ''; var p = el('p', 'kern-body', T.thanks); p.setAttribute('role', 'status'); fs.appendChild(p); });
       });
       row.appendChild(b);
     });
     fs.appendChild(row);
+    fs.appendChild(details);
     box.appendChild(fs);
   }
   // In the widget iframe, Esc closes the host page's dialog (the key event stays in the frame).
