@@ -68,4 +68,27 @@ describe.skipIf(!existsSync(DIR))(`inbox pages (${testDbKind()})`, () => {
     expect(await res.text()).toContain('<script>');
     expect((await get('/verwaltung/posteingang/999999', clerk)).status).toBe(404);
   });
+
+  it('API: extract an invoice, read documents, problem+json on errors, listed in OpenAPI', async () => {
+    const xml = readFileSync(join(DIR, 'kosit-01.02a-cii.xml'));
+    const post = (body: Uint8Array | string, who?: TestLogin, type = 'application/xml') =>
+      app.request('/api/v1/invoices/extract?filename=r.xml', { method: 'POST', headers: { 'content-type': type, ...(who ? { cookie: who.cookie, 'x-csrf-token': who.csrf } : {}) }, body });
+    expect((await post(new Uint8Array(xml))).status).toBe(401);
+    expect((await post(new Uint8Array(xml), council)).status).toBe(403);
+    const ok = await post(new Uint8Array(xml), clerk);
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual(JSON.parse(readFileSync(join(DIR, 'kosit-01.02a-cii.xml.expected.json'), 'utf8')));
+    const bad = await post('kein XML', clerk, 'application/octet-stream');
+    expect(bad.status).toBe(415);
+    expect(bad.headers.get('content-type')).toContain('application/problem+json');
+
+    const doc = await get(`/api/v1/documents/${invoiceId}`, clerk);
+    expect(doc.status).toBe(200);
+    expect(await doc.json()).toMatchObject({ documentId: invoiceId, kind: 'zugferd', status: 'review', fields: { invoiceNumber: '471102' } });
+    expect((await get('/api/v1/documents/999999', clerk)).status).toBe(404);
+    const list = await (await get('/api/v1/documents?status=rejected', clerk)).json();
+    expect(list.documents.map((d: { documentId: number }) => d.documentId)).toEqual([rejectedId]);
+    const spec = await (await get('/api/v1/openapi.json')).json();
+    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/invoices/extract', '/documents/{id}', '/documents']));
+  });
 });

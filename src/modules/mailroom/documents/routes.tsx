@@ -7,6 +7,7 @@ import type { AppEnv } from '../../../core/http/env.ts';
 import { renderPage } from '../../../web/layout.tsx';
 import { InvoiceView } from '../invoices/invoice-view.tsx';
 import type { InvoiceJson, InvoiceModel } from '../invoices/types.ts';
+import { documentApi } from './api.ts';
 import { DOCUMENT_STATUSES, getDocument, listInbox, openOriginal } from './list-inbox.ts';
 import type { DocumentRow } from './schema.ts';
 
@@ -188,7 +189,8 @@ async function detailPage(c: C) {
 }
 
 /** Staff pages of the document inbox (permission `mailroom.process`). */
-export function documentRoutes(app: AppRouter, _api: AppRouter, _ctx: AppContext): void {
+export function documentRoutes(app: AppRouter, api: AppRouter, _ctx: AppContext): void {
+  documentApi(api);
   app.get('/verwaltung/posteingang', requirePermission('mailroom.process'), (c) => inboxPage(c));
   app.get('/verwaltung/posteingang/:id{[0-9]+}', requirePermission('mailroom.process'), (c) => detailPage(c));
   app.get('/verwaltung/posteingang/:id{[0-9]+}/original', requirePermission('mailroom.process'), async (c) => {
