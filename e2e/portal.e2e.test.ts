@@ -94,6 +94,21 @@ describe('citizen portal: services, search, life situations, Mein Northeim', () 
     await expect(page.getByRole('checkbox', { name: 'Umzug', exact: true }).isChecked()).resolves.toBe(true);
     await screenshots(page, 'portal-mein-northeim');
     expect(await axeViolations(page)).toEqual([]);
+    // Preferences apply on service pages, still without any server round trip.
+    await page.getByRole('checkbox', { name: 'Größere Schrift' }).check();
+    await page.getByRole('checkbox', { name: 'Texte in Einfacher Sprache bevorzugen (wo vorhanden)' }).check();
+    await page.getByRole('button', { name: 'Speichern' }).click();
+    await page.goto(`${server.baseUrl}/leistungen/nom-personalausweis`);
+    await expect(page.locator('html').getAttribute('class')).resolves.toContain('mn-large-text');
+    const order = await page.evaluate(() => {
+      const easy = document.querySelector('.catalog-easy')!;
+      const desc = document.getElementById('h-desc')!.parentElement!;
+      return easy.compareDocumentPosition(desc) & Node.DOCUMENT_POSITION_FOLLOWING ? 'easy-first' : 'desc-first';
+    });
+    expect(order).toBe('easy-first');
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshots(page, 'portal-leistung-grosse-schrift');
+    await page.goto(`${server.baseUrl}/mein-northeim`);
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Meine Daten herunterladen (JSON)' }).click();
     expect((await download).suggestedFilename()).toBe('mein-northeim.json');

@@ -110,7 +110,8 @@ export class Lexicon {
           if (!rest) return;
           if (k < n && rest.parts.length === 0) return;
           // cost: one per part, minus a bonus for long parts (prefer "ausweis" over "aus|weis").
-          const cost = rest.cost + 1 - Math.min(part.length, 12) / 40;
+          // Ties go to parts that are real words rather than stems ("führer|schein", not "führ|erschein").
+          const cost = rest.cost + 1 - Math.min(part.length, 12) / 40 - (this.freq.has(part) ? 0.02 : 0);
           if (!cand || cost < cand.cost) cand = { parts: [part, ...rest.parts], cost };
         };
         tryRest(j);

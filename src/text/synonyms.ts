@@ -229,7 +229,6 @@ export const WORD_FAMILIES: SynonymList = {
   lebe: ['leben'],
   abgelaufen: ['ablauf'],
   ablaufen: ['ablauf'],
-  lauft: ['ablauf'],
   ausstellen: ['ausstellung'],
   ausgestellt: ['ausstellung'],
   zahlen: ['zahlung'],

@@ -13,6 +13,9 @@ import type { Service, ServiceSummary } from './types.ts';
 // htmx would otherwise inject an inline <style> for indicators, which the CSP (style-src 'self') blocks.
 const CSS = [<meta name="htmx-config" content='{"includeIndicatorStyles":false}' />, <link rel="stylesheet" href="/static/app/catalog.css" />];
 
+/** Applies the visitor's Mein-Northeim preferences (larger text, Einfache Sprache first); browser-only. */
+const MN_SCRIPT = '/static/app/mein-northeim.js';
+
 /** German content inside an English page is marked so screen readers switch voice. */
 const deLang = (lang: Lang) => (lang === 'en' ? 'de' : undefined);
 
@@ -109,6 +112,7 @@ async function renderServicePage(c: Context<AppEnv>, s: Service) {
     title: s.title,
     demo: s.demo,
     head: [...CSS, jsonLd(c, s)],
+    scripts: [MN_SCRIPT],
     children: (
       <article class="lotse-stack catalog-service" aria-labelledby="service-title">
         <nav aria-label="Brotkrumen" class="catalog-crumbs">
@@ -327,6 +331,7 @@ export function mountPortalPages(app: AppRouter): void {
         title: L(lang, 'results', { q }),
         demo,
         head: CSS,
+        scripts: [MN_SCRIPT],
         children: (
           <div class="lotse-stack">
             <h1 class="kern-heading-large">{L(lang, 'results', { q })}</h1>
@@ -376,6 +381,7 @@ export function mountPortalPages(app: AppRouter): void {
       title: L(lang, 'services'),
       demo,
       head: CSS,
+      scripts: [MN_SCRIPT],
       children: (
         <div class="lotse-stack">
           <h1 class="kern-heading-large">{L(lang, 'services')}</h1>

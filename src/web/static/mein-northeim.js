@@ -20,8 +20,14 @@
   function applyLarge(p) {
     document.documentElement.classList.toggle('mn-large-text', !!p.large);
   }
-  // Larger text applies on every page that loads this script.
-  applyLarge(load());
+  // Larger text and "Einfache Sprache first" apply on every catalog page that loads this script.
+  var profile = load();
+  applyLarge(profile);
+  if (profile.easy) {
+    var easy = document.querySelector('.catalog-easy');
+    var desc = document.getElementById('h-desc');
+    if (easy && desc && desc.parentNode && desc.parentNode.parentNode) desc.parentNode.parentNode.insertBefore(easy, desc.parentNode);
+  }
   if (!data || !document.getElementById('mn-form')) return;
 
   var form = document.getElementById('mn-form');
