@@ -105,6 +105,32 @@ describe('assistant in a real browser', () => {
     await screenshots(page, 'assistent-kontakt-danke');
   });
 
+  it('staff review: refused questions grouped, handover queue, accessible', async () => {
+    const staff = await (await browser.newContext()).newPage();
+    const otp = /Einmal-Passwort:\s+(\S+)/.exec(server.stderr())?.[1];
+    expect(otp, 'one-time password on stderr').toBeTruthy();
+    await staff.goto(`${server.baseUrl}/anmelden`);
+    await staff.getByLabel('E-Mail-Adresse').fill('admin@northeim.example');
+    await staff.getByLabel('Passwort', { exact: true }).fill(otp!);
+    await staff.getByRole('button', { name: 'Anmelden' }).click();
+    await staff.waitForURL(/\/verwaltung\/passwort/);
+    await staff.getByLabel('Neues Passwort', { exact: true }).fill('Ein langes neues Passwort 2026');
+    await staff.getByLabel('Neues Passwort wiederholen').fill('Ein langes neues Passwort 2026');
+    await staff.getByRole('button', { name: 'Passwort speichern' }).click();
+    await staff.waitForURL(/\/verwaltung(\?|$)/);
+    await staff.goto(`${server.baseUrl}/verwaltung/assistent`);
+    await expect(staff.locator('h1').innerText()).resolves.toBe('Assistent: Durchsicht');
+    const main = await staff.locator('main').innerText();
+    expect(main).toContain('Abgelehnt: Wetter');
+    expect(main).toContain('Ich brauche Hilfe beim Antrag auf Wohngeld.');
+    expect(main).not.toContain('Max Beispiel');
+    await screenshots(staff, 'assistent-verwaltung');
+    expect(await axeViolations(staff)).toEqual([]);
+    await staff.getByRole('button', { name: 'Erledigt' }).first().click();
+    await staff.waitForURL(/ok=erledigt/);
+    expect(await staff.locator('main').innerText()).toContain('Als erledigt markiert.');
+  });
+
   it('widget: one script tag on another origin opens an accessible dialog with the assistant', async () => {
     const p = await (await browser.newContext()).newPage();
     const errors: string[] = [];

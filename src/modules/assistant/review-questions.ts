@@ -34,6 +34,10 @@ export interface ReviewGroup {
   /** Topic: the best-matching service, or the refusal reason. */
   topic: string;
   serviceId: string | null;
+  /** Refusal reason of the group (null = answered questions about `serviceId`). */
+  reason: string | null;
+  /** A synonym or better text can help (answered or "nothing found"; not for injections, weather …). */
+  improvable: boolean;
   questions: ReviewRow[];
 }
 
@@ -53,7 +57,8 @@ export async function getReviewOverview(ctx: AppContext, actor: Actor): Promise<
   for (const r of rows) {
     const topic = r.refused ? `Abgelehnt: ${REASON_LABELS[r.reason ?? ''] ?? r.reason ?? '?'}` : (r.topTitle ?? 'Ohne Thema');
     const key = r.refused ? `r:${r.reason}` : `s:${r.topServiceId}`;
-    const g = groups.get(key) ?? { topic, serviceId: r.refused ? null : r.topServiceId, questions: [] };
+    const reason = r.refused ? r.reason : null;
+    const g = groups.get(key) ?? { topic, serviceId: r.refused ? null : r.topServiceId, reason, improvable: !r.refused || r.reason === 'weak_evidence', questions: [] };
     g.questions.push(r);
     groups.set(key, g);
   }

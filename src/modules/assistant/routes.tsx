@@ -703,7 +703,7 @@ export function mountAssistantRoutes(app: AppRouter, api: AppRouter, _ctx: AppCo
                         </li>
                       ))}
                     </ul>
-                    {canSynonym ? (
+                    {!g.improvable ? null : canSynonym ? (
                       <form method="post" action="/verwaltung/assistent/synonym" class="lotse-review-synonym">
                         <input type="hidden" name="_csrf" value={csrfToken} />
                         <div class="kern-form-input">
