@@ -91,7 +91,7 @@ const captchaRoute = createRoute({
 export function mountAppointmentsApi(api: AppRouter): void {
   api.openapi(slotsRoute, async (c) => {
     const ctx = c.var.ctx;
-    await rateLimit(ctx, `slots-ip:${clientIp(c) ?? '-'}`, 600, 60);
+    await rateLimit(ctx, 'slots-ip', clientIp(c) ?? '-', 600, 60);
     const services = c.req.queries('service') ?? [];
     const r = await findSlots(ctx, { serviceIds: services, from: c.req.query('from'), to: c.req.query('to') });
     return c.json({ slots: r.slots.map((s) => ({ id: s.id, start: s.start, end: s.end, locationId: s.locationId })) }, 200);
@@ -118,13 +118,13 @@ export function mountAppointmentsApi(api: AppRouter): void {
 
   api.openapi(cancelRoute, async (c) => {
     const { id } = c.req.valid('param');
-    await rateLimit(c.var.ctx, `cancel-ip:${clientIp(c) ?? '-'}`, 30, 600);
+    await rateLimit(c.var.ctx, 'cancel-ip', clientIp(c) ?? '-', 30, 600);
     await cancelByToken(c.var.ctx, id, c.req.query('token'), { requestId: c.var.requestId });
     return c.json({ id, status: 'cancelled' as const }, 200);
   });
 
   api.openapi(captchaRoute, async (c) => {
-    await rateLimit(c.var.ctx, `captcha-ip:${clientIp(c) ?? '-'}`, 60, 60);
+    await rateLimit(c.var.ctx, 'captcha-ip', clientIp(c) ?? '-', 60, 60);
     c.header('cache-control', 'no-store');
     return c.json(await createCaptcha(c.var.ctx), 200);
   });

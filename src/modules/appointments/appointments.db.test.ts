@@ -224,6 +224,42 @@ describe('booking', () => {
   });
 });
 
+describe('edges, feeds and patterns', () => {
+  it('booking window edge: day +60 is bookable, day +61 is not; lead time 2 h', async () => {
+    clock = new Date('2026-12-01T05:00:00Z'); // Tuesday 06:00 Berlin
+    const in60 = await findSlots(ctx, { serviceIds: [MB], from: '2027-01-29', to: '2027-01-29' }); // Friday, +59
+    expect(in60.slots.length).toBeGreaterThan(0);
+    const edge = await findSlots(ctx, { serviceIds: [MB], from: '2027-01-30', to: '2027-02-01' }); // Sat, Sun, Mon(+62)
+    expect(edge.slots).toEqual([]);
+    await expect(bookAppointment(ctx, { slotId: 'buergerbuero.20270201T0700Z.1', serviceIds: [MB], name: 'Zu Früh', email: 'frueh@example.org' })).rejects.toMatchObject({ message: expect.stringContaining('60 Tage') });
+    const ok = await bookAppointment(ctx, { slotId: 'buergerbuero.20270129T0700Z.1', serviceIds: [MB], name: 'Gerade Noch', email: 'grenze@example.org' });
+    expect(ok.booking.status).toBe('pending');
+    // windowMinDays=1: nothing today even after the lead time
+    const todays = await findSlots(ctx, { serviceIds: [MB], from: '2026-12-01', to: '2026-12-01' });
+    expect(todays.slots).toEqual([]);
+  });
+
+  it('serves a per-workstation iCalendar feed only with the current token', async () => {
+    const { rotateFeedToken } = await import('./configure.ts');
+    const { feedIcs } = await import('./feed.ts');
+    const token = await rotateFeedToken(ctx, admin, 'schalter-1');
+    invalidateSetup(ctx);
+    const ics = await feedIcs(ctx, 'schalter-1', token);
+    expect(ics).toContain('BEGIN:VCALENDAR');
+    expect(ics).not.toContain('example.org');
+    await expect(feedIcs(ctx, 'schalter-1', 'falsch')).rejects.toMatchObject({ code: 'gone' });
+    await expect(feedIcs(ctx, 'schalter-2', token)).rejects.toMatchObject({ code: 'gone' });
+  });
+
+  it('flags mass booking from one e-mail domain for the staff view', async () => {
+    const { bookingPatterns } = await import('./staff.ts');
+    const r = await findSlots(ctx, { serviceIds: [MB], from: '2026-12-17', to: '2026-12-17' });
+    for (let i = 0; i < 5; i++) await bookAppointment(ctx, { slotId: r.slots[i]!.id, serviceIds: [MB], name: 'Bot Bucher', email: `b${i}@massen-bot.example` });
+    const p = await bookingPatterns(ctx, admin);
+    expect(p.some((x) => x.kind === 'domain' && x.key === 'massen-bot.example' && x.n === 5)).toBe(true);
+  });
+});
+
 describe('HTTP API contract', () => {
   it('GET slots, POST 201/409/422, DELETE 410, 429 when rate limited', async () => {
     const limited = await createTestContext({ LOTSE_CAPTCHA: 'off' }, () => clock);

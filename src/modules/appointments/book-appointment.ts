@@ -132,8 +132,8 @@ export async function bookAppointment(ctx: AppContext, input: BookInput, meta: {
   const parsed = bookSchema.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error.issues);
   const v = parsed.data;
-  await rateLimit(ctx, `book-ip:${meta.ip ?? '-'}`, 20, 600);
-  await rateLimit(ctx, `book-mail:${v.email}`, 6, 3600);
+  await rateLimit(ctx, 'book-ip', meta.ip ?? '-', 20, 600);
+  await rateLimit(ctx, 'book-mail', v.email, 6, 3600);
   await checkCaptcha(ctx, v.captcha);
   const p = await freeCandidates(ctx, await resolveSlot(ctx, v.slotId, v.serviceIds, false));
   const ip = await ipHash(ctx, meta.ip);
@@ -162,7 +162,7 @@ export async function bookAppointment(ctx: AppContext, input: BookInput, meta: {
 export async function holdSlot(ctx: AppContext, input: { slotId: string; serviceIds: string[]; lang?: string; replaces?: string | null }, meta: { ip?: string | null; requestId?: string } = {}) {
   const slotId = z.string().min(1).max(120).safeParse(input.slotId);
   if (!slotId.success) throw new AppError('validation', 'Bitte eine Zeit wählen.', { fields: [{ field: 'slotId', message: 'Bitte eine Zeit wählen.' }] });
-  await rateLimit(ctx, `hold-ip:${meta.ip ?? '-'}`, 30, 600);
+  await rateLimit(ctx, 'hold-ip', meta.ip ?? '-', 30, 600);
   const p = await freeCandidates(ctx, await resolveSlot(ctx, slotId.data, input.serviceIds, false));
   let replacesId: string | null = null;
   if (input.replaces) replacesId = verifyToken(await getSecret(ctx), 'manage', input.replaces, ctx.now());
@@ -190,7 +190,7 @@ export async function completeHold(ctx: AppContext, bookingId: string, holdToken
   const parsed = completeSchema.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error.issues);
   const v = parsed.data;
-  await rateLimit(ctx, `book-mail:${v.email}`, 6, 3600);
+  await rateLimit(ctx, 'book-mail', v.email, 6, 3600);
   await checkCaptcha(ctx, v.captcha);
   const setup = await getSetup(ctx);
   const result = await ctx.db.transaction(async (tx) => {

@@ -1,15 +1,11 @@
-import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
-import { userActor, type Actor } from '../../core/auth/index.ts';
+import { clientIp as coreClientIp, userActor, type Actor } from '../../core/auth/index.ts';
 import type { AppEnv } from '../../core/http/env.ts';
 
-/** Client address from the socket (proxies: put Lotse behind one that sets the socket address). */
+/** Client address (core rule: socket, or the proxy's X-Forwarded-For with LOTSE_TRUST_PROXY=on). */
 export function clientIp(c: Context<AppEnv>): string | null {
-  try {
-    return getConnInfo(c).remote.address ?? null;
-  } catch {
-    return null;
-  }
+  const ip = coreClientIp(c);
+  return ip === 'unknown' ? null : ip;
 }
 
 export function staffActor(c: Context<AppEnv>): Actor {

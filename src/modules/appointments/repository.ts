@@ -503,16 +503,6 @@ export async function updateTicket(tx: DbOrTx, id: string, locationId: string, s
 
 // ---------- abuse protection ----------
 
-/** Fixed-window counter in the shared `rate_limits` table; returns the count after this hit. */
-export async function hitCounter(db: DbOrTx, key: string, windowStart: Date): Promise<number> {
-  const [r] = await execRows<{ count: number }>(
-    db,
-    sql`INSERT INTO rate_limits (key, window_start, count) VALUES (${key}, ${ts(windowStart)}, 1)
-        ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limits.count + 1 RETURNING count`,
-  );
-  return Number(r?.count ?? 1);
-}
-
 /** Records a spent captcha signature; false when it was already used (replay). */
 export async function spendCaptcha(db: DbOrTx, signature: string, expiresAt: Date): Promise<boolean> {
   const r = await execRows(db, sql`INSERT INTO appt_captcha_spent (signature, expires_at) VALUES (${signature}, ${ts(expiresAt)}) ON CONFLICT DO NOTHING RETURNING 1 AS x`);

@@ -4,6 +4,7 @@ import type { AppContext } from '../../core/context.ts';
 import type { Db } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
 import { getSetting, setSetting } from '../../core/settings/index.ts';
+import { hitRateLimit, rateLimitKey } from '../../core/auth/index.ts';
 import * as repo from './repository.ts';
 
 const secrets = new WeakMap<Db, Promise<string>>();
@@ -100,16 +101,13 @@ export async function checkCaptcha(ctx: AppContext, payload: string | undefined 
 // ---------- rate limits ----------
 
 /**
- * Fixed-window limit in the shared `rate_limits` table (all instances count together).
- * Throws 429 when exceeded; no-op when LOTSE_RATE_LIMIT=off.
+ * Fixed-window limit via the core `hitRateLimit` (table `rate_limits`, shared by all
+ * instances; the value – IP or e-mail – is only stored hashed). Throws 429; no-op when
+ * LOTSE_RATE_LIMIT=off.
  */
-export async function rateLimit(ctx: AppContext, key: string, limit: number, windowSeconds: number): Promise<void> {
-  if (ctx.config.LOTSE_RATE_LIMIT === 'off') return;
-  const now = ctx.now().getTime();
-  const windowStart = new Date(now - (now % (windowSeconds * 1000)));
-  const n = await repo.hitCounter(ctx.db, `appt:${key}`, windowStart);
-  if (n > limit) {
-    const retry = Math.ceil((windowStart.getTime() + windowSeconds * 1000 - now) / 1000);
-    throw new AppError('rate_limited', `Zu viele Anfragen. Bitte versuchen Sie es in ${retry} Sekunden erneut.`, { retryAfter: retry });
+export async function rateLimit(ctx: AppContext, prefix: string, value: string, limit: number, windowSeconds: number): Promise<void> {
+  const r = await hitRateLimit(ctx, rateLimitKey(`appt:${prefix}`, value), limit, windowSeconds);
+  if (!r.allowed) {
+    throw new AppError('rate_limited', `Zu viele Anfragen. Bitte versuchen Sie es in ${r.retryAfterSeconds} Sekunden erneut.`, { retryAfter: r.retryAfterSeconds });
   }
 }

@@ -23,7 +23,7 @@ const schema = z.object({
 export async function joinWaitlist(ctx: AppContext, input: z.input<typeof schema>, meta: { ip?: string | null } = {}) {
   const v = schema.safeParse(input);
   if (!v.success) throw validationError(v.error.issues);
-  await rateLimit(ctx, `wait-ip:${meta.ip ?? '-'}`, 10, 3600);
+  await rateLimit(ctx, 'wait-ip', meta.ip ?? '-', 10, 3600);
   await checkCaptcha(ctx, v.data.captcha);
   const setup = await getSetup(ctx);
   unitsFor(setup, v.data.serviceIds);
