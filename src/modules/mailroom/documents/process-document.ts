@@ -59,6 +59,19 @@ const addYears = (d: Date, n: number): Date => {
   return x;
 };
 
+const CONTRACT_KEYS = ['format', 'invoiceNumber', 'issueDate', 'currency', 'buyerReference', 'seller', 'buyer', 'totals', 'iban', 'lineCount', 'validation'];
+/** jsonb sorts keys; give the invoice back in the order of the interfaces document. */
+const contractOrder = (inv: Record<string, unknown>): Record<string, unknown> => {
+  const out: Record<string, unknown> = {};
+  for (const k of CONTRACT_KEYS) if (k in inv) out[k] = inv[k];
+  for (const k of Object.keys(inv)) if (!(k in out)) out[k] = inv[k];
+  const t = out.totals as Record<string, unknown> | undefined;
+  if (t) out.totals = { net: t.net, tax: t.tax, gross: t.gross, payable: t.payable };
+  const s = out.seller as Record<string, unknown> | undefined;
+  if (s) out.seller = { name: s.name, vatId: s.vatId };
+  return out;
+};
+
 export function outcomeOf(row: DocumentRow): DocumentOutcome {
   const fields = (row.fields ?? {}) as Record<string, unknown>;
   return {
@@ -72,7 +85,7 @@ export function outcomeOf(row: DocumentRow): DocumentOutcome {
     abstained: row.status !== 'routed',
     pages: row.pages,
     ocr: row.ocr,
-    fields: (fields.invoice as Record<string, unknown>) ?? (fields.identifiers as Record<string, unknown>) ?? {},
+    fields: fields.invoice ? contractOrder(fields.invoice as Record<string, unknown>) : ((fields.identifiers as Record<string, unknown>) ?? {}),
     duplicateOf: row.duplicateOf ?? null,
   };
 }

@@ -93,6 +93,14 @@ describe('reading', () => {
     expect(r.invoice?.json).toMatchObject({ format: 'ocr', invoiceNumber: '2026-17', issueDate: '2026-03-03', totals: { gross: 119, net: 100, tax: 19 } });
   });
 
+  it('a PDF with an XML attachment that is no invoice is read as a document', async () => {
+    const doc = await PDFDocument.create();
+    doc.addPage([595, 842]).drawText('Sehr geehrte Damen und Herren, anbei die Daten zum Antrag.', { x: 50, y: 780, size: 11, font: await doc.embedFont(StandardFonts.Helvetica) });
+    await doc.attach(Buffer.from('<?xml version="1.0"?><Antrag><Name>x</Name></Antrag>'), 'daten.xml', { mimeType: 'application/xml' });
+    const r = await readDocument(Buffer.from(await doc.save()), 'antrag.pdf');
+    expect(r).toMatchObject({ kind: 'pdf', invoice: null });
+  });
+
   it('a letter PDF: identifiers instead of invoice fields', async () => {
     const r = await readDocument(await textPdf('Sehr geehrte Damen und Herren,\nzum Aktenzeichen 63-0457/2026 bitten wir um Auskunft.'), 'brief.pdf');
     expect(r.invoice).toBeNull();

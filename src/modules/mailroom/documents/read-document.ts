@@ -137,8 +137,13 @@ export async function readDocument(buffer: Buffer, filename: string, opts: ReadO
       case 'application/pdf': {
         const info = await inspectPdf(buffer, filename);
         if (info.attachments.some((a) => /\.xml$/i.test(a.filename))) {
-          const r = await readInvoice(buffer, filename, { ocr: false });
-          if (r.model.format === 'zugferd') return invoiceReading('zugferd', mime, r);
+          try {
+            const r = await readInvoice(buffer, filename, { ocr: false });
+            if (r.model.format === 'zugferd') return invoiceReading('zugferd', mime, r);
+          } catch (e) {
+            // An XML attachment that is no invoice: read the PDF as a document.
+            if (!(e instanceof AppError) || !/^(unsupported_media_type|bad_request)$/.test(e.code) || info.attachments.some((a) => /^(factur-x|zugferd-invoice|zugferd|xrechnung)\.xml$/i.test(a.filename))) throw e;
+          }
         }
         const text = (await pdfTextPages(buffer, filename)).join('\n');
         if (text.replace(/\s+/g, '').length >= 40) return textReading('pdf', mime, text, info.pages, null);

@@ -72,7 +72,7 @@ describe.skipIf(!existsSync(DIR))(`inbox pages (${testDbKind()})`, () => {
   it('API: extract an invoice, read documents, problem+json on errors, listed in OpenAPI', async () => {
     const xml = readFileSync(join(DIR, 'kosit-01.02a-cii.xml'));
     const post = (body: Uint8Array | string, who?: TestLogin, type = 'application/xml') =>
-      app.request('/api/v1/invoices/extract?filename=r.xml', { method: 'POST', headers: { 'content-type': type, ...(who ? { cookie: who.cookie, 'x-csrf-token': who.csrf } : {}) }, body });
+      app.request('/api/v1/invoices/extract?filename=r.xml', { method: 'POST', headers: { 'content-type': type, ...(who ? { cookie: who.cookie, 'x-csrf-token': who.csrf } : {}) }, body: body as never });
     expect((await post(new Uint8Array(xml))).status).toBe(401);
     expect((await post(new Uint8Array(xml), council)).status).toBe(403);
     const ok = await post(new Uint8Array(xml), clerk);

@@ -96,11 +96,16 @@ export async function readInvoice(buffer: Buffer, filename: string, opts: ReadIn
   const embedded = info.attachments.find((a) => EMBEDDED_XML.test(a.filename)) ?? info.attachments.find((a) => /\.xml$/i.test(a.filename));
   if (embedded) {
     const decoded = decodeText(Buffer.from(embedded.content));
-    if (decoded) {
-      const model = parseInvoiceXml(decoded.text, `${filename} (${embedded.filename})`);
-      model.format = 'zugferd';
-      model.embeddedFile = embedded.filename;
-      return { json: toInvoiceJson(model), model, pages: info.pages, ocr: false };
+    try {
+      if (decoded) {
+        const model = parseInvoiceXml(decoded.text, `${filename} (${embedded.filename})`);
+        model.format = 'zugferd';
+        model.embeddedFile = embedded.filename;
+        return { json: toInvoiceJson(model), model, pages: info.pages, ocr: false };
+      }
+    } catch (e) {
+      // A named invoice XML that does not parse is an error; any other XML attachment is just an attachment.
+      if (EMBEDDED_XML.test(embedded.filename)) throw e;
     }
   }
   let text = (await pdfTextPages(buffer, filename)).join('\n');
