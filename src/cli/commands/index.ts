@@ -13,4 +13,4 @@ import * as triage from './triage.ts';
 import * as users from './users.ts';
 
 /** One file per command; add the new file here. */
-export const commands: { register(program: Command): void }[] = [invoice, documents, serve, migrate, audit, backup, restore, catalog, triage, mail, users, ask];
+export const commands: { register(program: Command): void }[] = [serve, migrate, audit, backup, restore, catalog, triage, mail, users, ask, invoice, documents];
