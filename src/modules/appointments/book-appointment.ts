@@ -5,7 +5,7 @@ import { assertCan, type Actor } from '../../core/auth/index.ts';
 import type { AppContext } from '../../core/context.ts';
 import type { Tx } from '../../core/db/index.ts';
 import { AppError, validationError } from '../../core/errors.ts';
-import { unitsFor } from './find-slots.ts';
+import { invalidateSearches, unitsFor } from './find-slots.ts';
 import { queueConfirmed, queueConfirmRequest } from './mails.ts';
 import * as repo from './repository.ts';
 import { closedReason, getSetup, slotRules, type Setup } from './rules.ts';
@@ -104,6 +104,7 @@ async function place(ctx: AppContext, tx: Tx, p: Placement, b: Omit<repo.NewBook
   for (const w of p.candidates) {
     if (await repo.claimUnits(tx, w, p.starts, id, b.expiresAt, now)) {
       if (w !== p.candidates[0]) await repo.setBookingWorkstation(tx, id, w);
+      invalidateSearches(ctx);
       return (await repo.getBooking(tx, id))!;
     }
   }

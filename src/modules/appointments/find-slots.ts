@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../core/context.ts';
 import { AppError, validationError } from '../../core/errors.ts';
 import * as repo from './repository.ts';
-import { closedReason, getSetup, slotRules, type Setup } from './rules.ts';
+import { closedReason, getSetup, onInvalidate, slotRules, type Setup } from './rules.ts';
 import { encodeSlotId, generateSlots } from './slots.ts';
 import { addDays, daysBetween, isIsoDate, isoWithOffset, localDate, zonedToUtc } from './time.ts';
 
@@ -40,6 +40,22 @@ export function unitsFor(setup: Setup, serviceIds: readonly string[], staff = fa
   return units;
 }
 
+type SlotResult = Awaited<ReturnType<typeof computeSlots>>;
+
+/**
+ * Micro-cache for public searches (release rush: thousands of identical queries per second).
+ * An entry lives 1 s and is dropped on every booking/cancel in this instance; other instances
+ * may show a slot up to 1 s longer – booking it then answers a clean 409.
+ */
+const SEARCH_TTL_MS = 1000;
+const searchCache = new WeakMap<object, Map<string, { at: number; result: Promise<SlotResult> }>>();
+
+/** Drops cached searches (called after bookings and cancellations). */
+export function invalidateSearches(ctx: AppContext): void {
+  searchCache.delete(ctx.db);
+}
+onInvalidate.push(invalidateSearches);
+
 /**
  * Free appointment times for one or more services (durations add up), earliest first.
  * Respects opening hours, holidays, closures, lead time and booking window (online).
@@ -47,7 +63,21 @@ export function unitsFor(setup: Setup, serviceIds: readonly string[], staff = fa
 export async function findSlots(ctx: AppContext, input: FindSlotsInput, opts: { staff?: boolean; limit?: number } = {}) {
   const parsed = findSlotsSchema.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error.issues);
-  const q = parsed.data;
+  if (opts.staff) return computeSlots(ctx, parsed.data, opts);
+  const key = JSON.stringify([[...parsed.data.serviceIds].sort(), parsed.data.from, parsed.data.to, parsed.data.locationId, opts.limit, Math.floor(ctx.now().getTime() / 60_000)]);
+  let m = searchCache.get(ctx.db);
+  if (!m) searchCache.set(ctx.db, (m = new Map()));
+  const now = Date.now();
+  const hit = m.get(key);
+  if (hit && now - hit.at < SEARCH_TTL_MS) return hit.result;
+  if (m.size > 500) m.clear();
+  const result = computeSlots(ctx, parsed.data, opts);
+  m.set(key, { at: now, result });
+  result.catch(() => m.delete(key));
+  return result;
+}
+
+async function computeSlots(ctx: AppContext, q: z.output<typeof findSlotsSchema>, opts: { staff?: boolean; limit?: number }) {
   const setup = await getSetup(ctx);
   const staff = opts.staff ?? false;
   const serviceIds = [...new Set(q.serviceIds)];

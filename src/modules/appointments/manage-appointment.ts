@@ -5,6 +5,7 @@ import type { DbOrTx } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors.ts';
 import { enqueue } from '../../core/jobs/index.ts';
 import { auditSummary } from './book-appointment.ts';
+import { invalidateSearches } from './find-slots.ts';
 import { queueCancelled, queueConfirmed } from './mails.ts';
 import * as repo from './repository.ts';
 import { getSetup, type Setup } from './rules.ts';
@@ -57,6 +58,7 @@ async function cancelInTx(ctx: AppContext, setup: Setup, tx: DbOrTx, id: string,
   const now = ctx.now();
   await repo.updateBooking(tx, b.id, { status: 'cancelled', cancelledAt: now, expiresAt: null, now });
   await repo.releaseClaims(tx, b.id);
+  invalidateSearches(ctx);
   if (reason !== 'rescheduled') await queueCancelled(ctx, tx, b, loc);
   // Tell the first person on the waitlist (only confirmed slots were really taken away from others).
   if (b.status === 'confirmed') await enqueue(tx, 'appointments.waitlist', { locationId: b.locationId, start: b.startAt.toISOString() });

@@ -79,7 +79,7 @@ export function Summary({ lang, b, loc, setup }: { lang: Lang; b: BookingRow; lo
             <dt>{tx(lang, 'bring')}</dt>
             <dd>
               {bring.map((x) => (
-                <span style="display:block">{x}</span>
+                <span class="appt-block">{x}</span>
               ))}
             </dd>
           </>

@@ -154,7 +154,7 @@ export function mountStaffPages(app: AppRouter): void {
             <label class="kern-label" for="datum">
               Datum
             </label>
-            <input class="kern-form-input__input" type="date" id="datum" name="datum" value={date} style="max-width:12rem" />
+            <input class="kern-form-input__input" type="date" id="datum" name="datum" value={date} />
             <button class="kern-btn kern-btn--secondary kern-btn--small" type="submit">
               <span class="kern-label">Anzeigen</span>
             </button>
@@ -196,8 +196,8 @@ export function mountStaffPages(app: AppRouter): void {
                       <td class="kern-table__cell">{b.serviceIds.map((s) => serviceTitle(setup, s)).join(', ')}</td>
                       <td class="kern-table__cell">
                         {b.name ?? '–'}
-                        {b.phone ? <span style="display:block">{b.phone}</span> : null}
-                        {b.source === 'staff' ? <span style="display:block" class="lotse-muted">telefonisch gebucht</span> : null}
+                        {b.phone ? <span class="appt-block">{b.phone}</span> : null}
+                        {b.source === 'staff' ? <span class="appt-block lotse-muted">telefonisch gebucht</span> : null}
                       </td>
                       <td class="kern-table__cell">
                         <StatusBadge status={b.status} />
@@ -230,7 +230,7 @@ export function mountStaffPages(app: AppRouter): void {
                   <tr class="kern-table__row">
                     <th scope="row" class="kern-table__cell">
                       {w.name}
-                      {!w.online ? <span class="lotse-muted" style="display:block">nur vor Ort</span> : null}
+                      {!w.online ? <span class="appt-block lotse-muted">nur vor Ort</span> : null}
                     </th>
                     {days.map((d) => (
                       <td class="kern-table__cell">
@@ -694,7 +694,7 @@ function mountSettings(app: AppRouter, configure: ReturnType<typeof requirePermi
                 Schalter (online buchbar: {online} von {active} = {active ? Math.round((online / active) * 100) : 0} % der Kapazität; der Rest bleibt für Vorsprechende ohne Termin)
               </h3>
               {ws.map((w) => (
-                <form method="post" action={`${PATH}/schalter`} class="lotse-stack" style="border-top:1px solid #d6d9e1;padding-top:.75rem">
+                <form method="post" action={`${PATH}/schalter`} class="lotse-stack appt-sep">
                   <input type="hidden" name="_csrf" value={csrf} />
                   <input type="hidden" name="id" value={w.id} />
                   <input type="hidden" name="locationId" value={l.id} />
@@ -792,7 +792,7 @@ function mountSettings(app: AppRouter, configure: ReturnType<typeof requirePermi
             Leistungen: Dauer und Buchbarkeit
           </h2>
           {setup.services.map((s) => (
-            <form method="post" action={`${PATH}/leistung`} class="appt-row-form" style="border-top:1px solid #d6d9e1;padding-top:.75rem">
+            <form method="post" action={`${PATH}/leistung`} class="appt-row-form appt-sep">
               <input type="hidden" name="_csrf" value={csrf} />
               <input type="hidden" name="serviceId" value={s.serviceId} />
               <input type="hidden" name="sort" value={String(s.sort)} />

@@ -48,7 +48,10 @@ export function getSetup(ctx: AppContext): Promise<Setup> {
 
 export function invalidateSetup(ctx: AppContext): void {
   cache.delete(ctx.db);
+  for (const f of onInvalidate) f(ctx);
 }
+/** Hooks run on setup changes (the search cache registers itself). */
+export const onInvalidate: ((ctx: AppContext) => void)[] = [];
 
 export function closedReason(setup: Setup, loc: repo.LocationRow, date: string): string | null {
   const h = holidayName(loc.holidayCountry, loc.holidayState, date);
