@@ -158,8 +158,11 @@ ${machineLine()}. Script: \`npm run bench:invoices\`. Tools: ${tessVersion} (deu
 Dataset: the ${files.length} shared samples in \`../shared/data/invoices\` — 6 XRechnung 3.0 test invoices (3 UBL, 3 CII) from the
 KoSIT XRechnung test suite (itplr-kosit/xrechnung-testsuite, commit 5528afa), 2 ZUGFeRD/Factur-X hybrid PDFs from the
 ZUGFeRD corpus (ZUGFeRD/corpus, commit 47b61be), and 2 scans made from those PDFs (200 dpi grey, turned ≤ 1.2°, noise, blur).
-Both sources are Apache-2.0 (licence copy in the data folder). Lotse was not tuned on held-out data here: these are the only
-samples; the OCR heuristics were written against the scan samples, so the OCR figures are development figures, not a held-out test.
+Both sources are Apache-2.0 (licence copy in the data folder). Nothing is trained here, but parsers and the OCR heuristics were
+written with these samples in view (they are the only ones), so all figures are development figures, not a held-out test.
+The samples are all valid (except the not-scored Leitweg-ID case), so "validity agreement" only shows that valid invoices are
+kept; that broken invoices are rejected with the rule named is shown by the tests with mutated copies
+(\`src/modules/mailroom/invoices/extract-invoice.test.ts\`: wrong totals, tax, line amounts, Leitweg-ID, IBAN, missing BT-1/BT-10).
 
 **Field accuracy** (\`../shared/tools/score_invoices.mjs\`): ${score.overall.correct}/${score.overall.scored} fields (${pct(score.overall.accuracy)}),
 exact documents ${score.exactDocument.correct}/${score.exactDocument.total}, validity agreement ${score.validity.agree}/${score.validity.n}.
