@@ -4,6 +4,8 @@ import type { AppRouter } from './http/app.ts';
 export interface NavItem {
   href: string;
   label: string;
+  /** English label for citizens who chose English (falls back to `label`). */
+  labelEn?: string;
   /** Permission needed to see the entry (staff area), see `auth/permissions.ts`. */
   permission?: string;
 }

@@ -53,6 +53,8 @@ export function renderPage(c: Context<AppEnv>, props: LayoutProps) {
             <meta charset="utf-8" />
             <meta name="viewport" content="width=device-width, initial-scale=1" />
             <meta name="csrf-token" content={csrfToken} />
+            {/* htmx would inject an inline <style>, which the CSP (style-src 'self') blocks. */}
+            <meta name="htmx-config" content='{"includeIndicatorStyles":false}' />
             <title>{`${props.title} – ${town}`}</title>
             <link rel="stylesheet" href="/static/kern/fonts/fira-sans.css" />
             <link rel="stylesheet" href="/static/kern/kern.min.css" />
@@ -131,7 +133,7 @@ export function renderPage(c: Context<AppEnv>, props: LayoutProps) {
                     ).map((n) => (
                       <li>
                         <a href={n.href} class="lotse-nav__link" aria-current={path === n.href ? 'page' : undefined}>
-                          {n.label}
+                          {lang === 'en' && 'labelEn' in n && n.labelEn ? n.labelEn : n.label}
                         </a>
                       </li>
                     ))}

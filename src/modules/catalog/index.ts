@@ -22,9 +22,9 @@ export const module: LotseModule = {
   routes: mountCatalogRoutes,
   nav: {
     public: [
-      { href: '/leistungen', label: 'Leistungen A–Z' },
-      { href: '/lebenslagen', label: 'Lebenslagen' },
-      { href: '/mein-northeim', label: 'Mein Northeim' },
+      { href: '/leistungen', label: 'Leistungen A–Z', labelEn: 'Services A–Z' },
+      { href: '/lebenslagen', label: 'Lebenslagen', labelEn: 'Life situations' },
+      { href: '/mein-northeim', label: 'Mein Northeim', labelEn: 'My Northeim' },
     ],
     staff: [{ href: '/verwaltung/katalog', label: 'Leistungskatalog', permission: 'catalog.read' }],
   },
