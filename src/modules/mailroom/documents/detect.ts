@@ -99,7 +99,7 @@ export function sniff(b: Buffer): SniffedType {
   if (b.toString('latin1', 0, 2) === 'BM') return { mime: 'image/bmp' };
   if (startsWith(b, [0x7f, 0x45, 0x4c, 0x46]) || b.toString('latin1', 0, 2) === 'MZ') return { mime: 'application/x-executable' };
   const head = stripBom(b.subarray(0, 2048)).toString('latin1').trimStart();
-  if (head.startsWith('<?xml') || /^<([A-Za-z_][\w.-]*:)?(Invoice|CreditNote|CrossIndustryInvoice)\b/.test(head)) return { mime: 'application/xml' };
+  if (head.startsWith('<?xml') || /^<([A-Za-z_][\w.-]*:)?(Invoice|CreditNote|CrossIndustryInvoice|CrossIndustryDocument)\b/.test(head)) return { mime: 'application/xml' };
   if (/^(Return-Path|Received|From|To|Subject|Date|Message-ID|MIME-Version|Delivered-To|X-[\w-]+):/im.test(head.split(/\r?\n\r?\n/)[0] ?? '') && /^(From|Subject|Date):/im.test(head)) {
     return { mime: 'message/rfc822' };
   }

@@ -40,7 +40,8 @@ export function parseInvoiceXml(xml: string, filename: string): InvoiceModel {
   const root = rootName ? (doc[rootName] as XNode) : undefined;
   if (root && (rootName === 'Invoice' || rootName === 'CreditNote')) return parseUbl(root, rootName);
   if (root && rootName === 'CrossIndustryInvoice') return parseCii(root);
-  throw new AppError('unsupported_media_type', `${filename}: XML-Datei ist keine E-Rechnung (Wurzelelement „${rootName ?? '?'}“, erwartet UBL Invoice/CreditNote oder CII CrossIndustryInvoice).`);
+  if (root && rootName === 'CrossIndustryDocument') return parseCii(root, 'zugferd1');
+  throw new AppError('unsupported_media_type', `${filename}: XML-Datei ist keine E-Rechnung (Wurzelelement „${rootName ?? '?'}“, erwartet UBL Invoice/CreditNote, CII CrossIndustryInvoice oder ZUGFeRD-1-CrossIndustryDocument).`);
 }
 
 export interface ReadInvoiceOptions {

@@ -19,22 +19,52 @@ function amountIn(parent: XNode | undefined, name: string, currency: string | nu
   return num(txt(el));
 }
 
+/** Element names of CII (D16B, ZUGFeRD 2 / Factur-X / XRechnung) and of ZUGFeRD 1.0 (CrossIndustryDocument). */
+const NAMES = {
+  cii: {
+    context: 'ExchangedDocumentContext',
+    doc: 'ExchangedDocument',
+    tx: 'SupplyChainTradeTransaction',
+    agreement: 'ApplicableHeaderTradeAgreement',
+    settlement: 'ApplicableHeaderTradeSettlement',
+    summation: 'SpecifiedTradeSettlementHeaderMonetarySummation',
+    lineDelivery: 'SpecifiedLineTradeDelivery',
+    lineSettlement: 'SpecifiedLineTradeSettlement',
+    lineSummation: 'SpecifiedTradeSettlementLineMonetarySummation',
+    rate: 'RateApplicablePercent',
+  },
+  zugferd1: {
+    context: 'SpecifiedExchangedDocumentContext',
+    doc: 'HeaderExchangedDocument',
+    tx: 'SpecifiedSupplyChainTradeTransaction',
+    agreement: 'ApplicableSupplyChainTradeAgreement',
+    settlement: 'ApplicableSupplyChainTradeSettlement',
+    summation: 'SpecifiedTradeSettlementMonetarySummation',
+    lineDelivery: 'SpecifiedSupplyChainTradeDelivery',
+    lineSettlement: 'SpecifiedSupplyChainTradeSettlement',
+    lineSummation: 'SpecifiedTradeSettlementMonetarySummation',
+    rate: 'ApplicablePercent',
+  },
+} as const;
+
 /**
- * Reads a UN/CEFACT Cross Industry Invoice (XRechnung CII, ZUGFeRD 2 / Factur-X) into the invoice model.
+ * Reads a UN/CEFACT Cross Industry Invoice (XRechnung CII, ZUGFeRD 2 / Factur-X) or a ZUGFeRD 1.0
+ * CrossIndustryDocument into the invoice model.
  */
-export function parseCii(root: XNode): InvoiceModel {
+export function parseCii(root: XNode, variant: keyof typeof NAMES = 'cii'): InvoiceModel {
+  const N = NAMES[variant];
   const m = emptyModel('cii');
-  m.specification = text(root, 'ExchangedDocumentContext', 'GuidelineSpecifiedDocumentContextParameter', 'ID'); // BT-24
-  const doc = first(root, 'ExchangedDocument');
+  m.specification = text(root, N.context, 'GuidelineSpecifiedDocumentContextParameter', 'ID'); // BT-24
+  const doc = first(root, N.doc);
   m.invoiceNumber = text(doc, 'ID'); // BT-1
   m.typeCode = text(doc, 'TypeCode'); // BT-3
   m.issueDateRaw = text(doc, 'IssueDateTime', 'DateTimeString'); // BT-2 (format 102)
   m.issueDate = isoDate(m.issueDateRaw);
   m.notes = all(doc, 'IncludedNote').map((n) => text(n, 'Content')).filter((s): s is string => !!s);
 
-  const tx = first(root, 'SupplyChainTradeTransaction');
-  const agreement = first(tx, 'ApplicableHeaderTradeAgreement');
-  const settlement = first(tx, 'ApplicableHeaderTradeSettlement');
+  const tx = first(root, N.tx);
+  const agreement = first(tx, N.agreement);
+  const settlement = first(tx, N.settlement);
   m.currency = text(settlement, 'InvoiceCurrencyCode'); // BT-5
   m.buyerReference = text(agreement, 'BuyerReference'); // BT-10
 
@@ -49,16 +79,16 @@ export function parseCii(root: XNode): InvoiceModel {
   m.buyer.address = partyAddress(buyer);
 
   m.lines = all(tx, 'IncludedSupplyChainTradeLineItem').map((l) => {
-    const q = first(l, 'SpecifiedLineTradeDelivery', 'BilledQuantity');
-    const ls = first(l, 'SpecifiedLineTradeSettlement');
+    const q = first(l, N.lineDelivery, 'BilledQuantity');
+    const ls = first(l, N.lineSettlement);
     return {
       id: text(l, 'AssociatedDocumentLineDocument', 'LineID'),
       name: text(l, 'SpecifiedTradeProduct', 'Name'),
       quantity: num(txt(q)),
       unit: attr(q, 'unitCode'),
-      netAmount: amount(ls, 'SpecifiedTradeSettlementLineMonetarySummation', 'LineTotalAmount'), // BT-131
+      netAmount: amount(ls, N.lineSummation, 'LineTotalAmount'), // BT-131
       taxCategory: text(ls, 'ApplicableTradeTax', 'CategoryCode'),
-      taxRate: amount(ls, 'ApplicableTradeTax', 'RateApplicablePercent'),
+      taxRate: amount(ls, 'ApplicableTradeTax', N.rate),
     };
   });
 
@@ -67,17 +97,17 @@ export function parseCii(root: XNode): InvoiceModel {
     amount: amount(a, 'ActualAmount'),
     reason: text(a, 'Reason') ?? text(a, 'ReasonCode'),
     taxCategory: text(a, 'CategoryTradeTax', 'CategoryCode'),
-    taxRate: amount(a, 'CategoryTradeTax', 'RateApplicablePercent'),
+    taxRate: amount(a, 'CategoryTradeTax', N.rate),
   }));
 
   m.taxes = all(settlement, 'ApplicableTradeTax').map((t) => ({
     category: text(t, 'CategoryCode'),
-    rate: amount(t, 'RateApplicablePercent'),
+    rate: amount(t, N.rate),
     basis: amount(t, 'BasisAmount'),
     amount: amount(t, 'CalculatedAmount'),
   }));
 
-  const s = first(settlement, 'SpecifiedTradeSettlementHeaderMonetarySummation');
+  const s = first(settlement, N.summation);
   m.totals.lineTotal = amount(s, 'LineTotalAmount');
   m.totals.charges = amount(s, 'ChargeTotalAmount');
   m.totals.allowances = amount(s, 'AllowanceTotalAmount');
