@@ -14,6 +14,7 @@ import { phraseWithLlm, type LlmOutcome } from './llm.ts';
 import { redactPii, type PiiKind } from './redact.ts';
 import { findConversation, insertQuestion, purgeExpired, saveConversation } from './repository.ts';
 import { VERIFIER_VERSION } from './verify.ts';
+import { checkEvidence, EVIDENCE_VERSION } from './evidence.ts';
 
 /**
  * Below this retrieval confidence the assistant refuses ("weak evidence"). Chosen on the dev
@@ -156,7 +157,7 @@ export async function askQuestion(ctx: AppContext, input: AskInput, opts: AskOpt
         confidence = conversation!.lastConfidence;
         services = (await Promise.all(conversation!.topicServiceIds.slice(0, 1).map((id) => loadService(ctx, id)))).filter((s): s is Service => s !== null);
         hits = services.map((s) => ({ service: s, score: 1, confidence, matchedTerms: [], passages: [] }));
-      } else if (hits.length && confidence >= WEAK_EVIDENCE_THRESHOLD) {
+      } else if (hits.length && confidence >= WEAK_EVIDENCE_THRESHOLD && !checkEvidence(question, hits[0]!.matchedTerms, await getCatalogIndex(ctx), lang, [ctx.town.name, ctx.town.shortName]).lookAlike) {
         const top = hits[0]!;
         const runnerUp = hits[1] && hits[1].score >= top.score * RUNNER_UP_SHARE ? hits[1] : null;
         services = (await Promise.all([top, runnerUp].filter((h): h is SearchHit => h !== null).map((h) => loadService(ctx, h.service.id)))).filter(
@@ -223,7 +224,7 @@ export async function askQuestion(ctx: AppContext, input: AskInput, opts: AskOpt
         llmStatus,
         llmDetail: result.llm?.detail ?? null,
         piiFound: piiRemoved,
-        versions: { classifier: CLASSIFIER_VERSION, composer: COMPOSER_VERSION, search: SEARCH_VERSION, verifier: VERIFIER_VERSION, ...(llmOutcome ? { llm: llmOutcome.model } : {}) },
+        versions: { classifier: CLASSIFIER_VERSION, evidence: EVIDENCE_VERSION, composer: COMPOSER_VERSION, search: SEARCH_VERSION, verifier: VERIFIER_VERSION, ...(llmOutcome ? { llm: llmOutcome.model } : {}) },
         createdAt: now,
       });
     });

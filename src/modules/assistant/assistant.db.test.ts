@@ -78,6 +78,18 @@ describe('ask use case on the demo catalog', () => {
     expect(long.answer).toContain('1.000 Zeichen');
   });
 
+  it('refuses look-alikes: a compound the catalog only matches in part (no such service)', async () => {
+    for (const question of ['Wie hoch ist die Vergnügungsteuer in Northeim?', 'Wo bekomme ich einen Angelschein?']) {
+      const r = await askQuestion(ctx, { question, lang: 'de' }, { record: false });
+      expect(r.refused, `${question} → ${r.sources.map((s) => s.serviceId).join(', ')}`).toBe(true);
+      expect(r.refusalReason).toBe('weak_evidence');
+    }
+    // …but a compound next to other matching words is fine (Abiturzeugnis + beglaubigen).
+    const ok = await askQuestion(ctx, { question: 'Abiturzeugnis beglaubigen lassen', lang: 'de' }, { record: false });
+    expect(ok.refused).toBe(false);
+    expect(ok.sources[0]!.serviceId).toBe('nom-beglaubigung');
+  });
+
   it('frames English answers and says the source is German', async () => {
     const r = await askQuestion(ctx, { question: 'How do I apply for a passport?', lang: 'en' });
     expect(r.refused).toBe(false);
