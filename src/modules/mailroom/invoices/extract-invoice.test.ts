@@ -85,6 +85,21 @@ describe.skipIf(!haveSamples)('mutated invoices are rejected with the broken rul
   });
 });
 
+describe.skipIf(!haveSamples)('UBL CreditNote', () => {
+  it('reads a credit note (CreditNoteLine, CreditedQuantity, type 381)', async () => {
+    const xml = read('kosit-01.01a-ubl.xml')
+      .toString('utf8')
+      .replace(/ubl:Invoice\b/g, 'ubl:CreditNote')
+      .replace('schema:xsd:Invoice-2', 'schema:xsd:CreditNote-2')
+      .replace(/cac:InvoiceLine>/g, 'cac:CreditNoteLine>')
+      .replace(/cbc:InvoicedQuantity/g, 'cbc:CreditedQuantity')
+      .replace(/<cbc:InvoiceTypeCode>380<\/cbc:InvoiceTypeCode>/, '<cbc:CreditNoteTypeCode>381</cbc:CreditNoteTypeCode>');
+    const json = await extractInvoice(Buffer.from(xml), 'gutschrift.xml');
+    const { validation: _v, ...exp } = expected('kosit-01.01a-ubl.xml');
+    expect(json).toEqual({ ...exp, validation: { valid: true, errors: [] } });
+  });
+});
+
 describe('unreadable input', () => {
   it('throws an AppError naming the file for non-invoice XML, DOCTYPE and empty files', async () => {
     await expect(extractInvoice(Buffer.from('<?xml version="1.0"?><Order/>'), 'o.xml')).rejects.toThrow(/o\.xml: XML-Datei ist keine E-Rechnung/);
