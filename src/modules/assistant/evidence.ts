@@ -17,7 +17,8 @@ const GENERIC = new Set(
   (
     'hoch hohe hoher viel viele lange lang gross grosse klein kleine neu neue neuen neuer alt alte gut schnell heute morgen gestern jahr jahre jahren monat monate woche wochen ' +
     'stadt gemeinde amt amts behorde verwaltung rathaus burgerburo leute mensch menschen sache sachen frage fragen info infos information informationen hilfe bitte danke hallo ' +
-    'city town office help please thanks question'
+    'beantragen beantrage beantragt antrag antrage bekommen bekomme kriegen kriege brauche brauchen benotige benotigen machen mache erledigen einreichen stellen ' +
+    'city town office help please thanks question apply get need'
   ).split(' '),
 );
 
