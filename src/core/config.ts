@@ -36,6 +36,8 @@ export const envSchema = z.object({
   LOTSE_LLM_MODEL: z.string().default('default'),
   LOTSE_LLM_API_KEY: z.string().optional(),
   LOTSE_LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(3000),
+  /** Watched folder (scanner output) the mailroom takes documents from; unset = off. */
+  LOTSE_INBOX_DIR: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -2,6 +2,7 @@ import type { LotseModule } from '../../core/module.ts';
 import { documentJobs } from './documents/jobs.ts';
 import { documentRoutes } from './documents/routes.tsx';
 import { triageJobs } from './triage/jobs.ts';
+import { intakeJobs } from './intake/jobs.ts';
 
 /**
  * Mailroom: document intake, reading (PDF text layer, OCR), e-invoices, triage and routing.
@@ -10,7 +11,7 @@ import { triageJobs } from './triage/jobs.ts';
  */
 export const module: LotseModule = {
   name: 'mailroom',
-  jobs: { ...documentJobs, ...triageJobs },
+  jobs: { ...documentJobs, ...triageJobs, ...intakeJobs },
   routes: (app, api, ctx) => {
     documentRoutes(app, api, ctx);
   },

@@ -1,0 +1,129 @@
+import { createHash } from 'node:crypto';
+import { ImapFlow } from 'imapflow';
+import type { AppContext } from '../../../core/context.ts';
+import { writeAudit } from '../../../core/audit/index.ts';
+import { systemActor, type Actor } from '../../../core/auth/index.ts';
+import { ingestDocument } from '../documents/ingest-document.ts';
+import { findImapMessage, insertImapMessage, listMailboxes, markImapMessageDone, updateMailboxState } from './repository.ts';
+import type { MailboxRow } from './schema.ts';
+
+/** At most this many messages per mailbox and poll (the next poll takes the rest). */
+export const MAX_MESSAGES_PER_POLL = 50;
+
+export interface PollResult {
+  mailbox: string;
+  fetched: number;
+  stored: number;
+  alreadyKnown: number;
+  moved: number;
+  error?: string;
+}
+
+export interface PollHooks {
+  /** Test hook: runs after the records are committed, before the message is flagged and moved. */
+  afterCommit?: (uid: number) => void | Promise<void>;
+}
+
+function passwordOf(mb: MailboxRow): string {
+  if (mb.passwordEnv) {
+    const p = process.env[mb.passwordEnv];
+    if (p === undefined) throw new Error(`Umgebungsvariable ${mb.passwordEnv} für das Postfach ${mb.name} ist nicht gesetzt.`);
+    return p;
+  }
+  return mb.password ?? '';
+}
+
+const messageIdOf = (raw: Buffer): string | null => {
+  const head = raw.subarray(0, Math.min(raw.length, 64 * 1024)).toString('latin1').split(/\r?\n\r?\n/, 1)[0] ?? '';
+  const m = /^message-id:\s*(?:\r?\n[ \t]+)?(<[^>\r\n]+>|\S+)/im.exec(head);
+  return m ? m[1]!.trim() : null;
+};
+
+/**
+ * Reads the unseen messages of one mailbox: each raw message is stored as a document (source `imap`,
+ * attachments become documents of their own) and recorded by Message-ID; only after that commit is the
+ * message flagged \Seen and moved to the processed folder (created if missing). A crash between commit
+ * and flag leaves the message unseen; the next poll finds its key and only flags and moves it.
+ */
+export async function pollMailbox(ctx: AppContext, mb: MailboxRow, hooks: PollHooks = {}, actor: Actor = systemActor('mailroom-imap')): Promise<PollResult> {
+  const result: PollResult = { mailbox: mb.name, fetched: 0, stored: 0, alreadyKnown: 0, moved: 0 };
+  const client = new ImapFlow({
+    host: mb.host,
+    port: mb.port,
+    secure: mb.secure,
+    auth: { user: mb.username, pass: passwordOf(mb) },
+    logger: false,
+    connectionTimeout: 15_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 60_000,
+  });
+  client.on('error', (err: Error) => ctx.log.warn({ mailbox: mb.name, err: err.message }, 'imap connection error'));
+  await client.connect();
+  try {
+    // The folder is configured with "/" as separator; the server may use another (Maildir: ".").
+    const want = mb.processedFolder.split('/').filter(Boolean);
+    const list = await client.list();
+    const found = list.find((f) => f.path.split(f.delimiter || '/').join('/') === want.join('/'));
+    const processedPath = found ? found.path : (await client.mailboxCreate(want)).path;
+    const lock = await client.getMailboxLock(mb.folder);
+    try {
+      const status = client.mailbox;
+      const uidValidity = status ? Number(status.uidValidity) : null;
+      const uids = ((await client.search({ seen: false }, { uid: true })) || []).sort((a, b) => a - b).slice(0, MAX_MESSAGES_PER_POLL);
+      let lastUid = mb.uidValidity === uidValidity ? mb.lastUid : 0;
+      for (const uid of uids) {
+        const msg = await client.fetchOne(String(uid), { source: true, uid: true }, { uid: true });
+        if (!msg || !msg.source) continue;
+        result.fetched++;
+        const raw = msg.source;
+        const sha256 = createHash('sha256').update(raw).digest('hex');
+        const messageKey = messageIdOf(raw) ?? `sha256:${sha256}`;
+        const known = await findImapMessage(ctx.db, messageKey);
+        let rowId: number;
+        if (known) {
+          result.alreadyKnown++;
+          rowId = known.id;
+        } else {
+          const doc = await ingestDocument(ctx, actor, { buffer: raw, filename: `mail-${mb.name}-${uid}.eml`, source: 'imap' }, { ocr: 'job' });
+          const row = await ctx.db.transaction(async (tx) => {
+            const r = await insertImapMessage(tx, { mailboxId: mb.id, messageKey, sha256, documentId: doc.duplicateOf && doc.sameFile ? doc.duplicateOf : doc.documentId, uid });
+            await writeAudit(tx, { actor, action: 'mailroom.imap_take', objectType: 'document', objectId: String(r.documentId), summary: { mailboxId: mb.id, status: doc.status, sameFile: doc.sameFile } });
+            return r;
+          });
+          rowId = row.id;
+          if (doc.sameFile) result.alreadyKnown++;
+          else result.stored++;
+        }
+        if (hooks.afterCommit) await hooks.afterCommit(uid);
+        await client.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
+        const moved = await client.messageMove(String(uid), processedPath, { uid: true });
+        if (!moved) throw new Error(`Nachricht ${uid} konnte nicht nach ${mb.processedFolder} verschoben werden.`);
+        await markImapMessageDone(ctx.db, rowId, ctx.now());
+        result.moved++;
+        lastUid = Math.max(lastUid, uid);
+      }
+      await updateMailboxState(ctx.db, mb.id, { uidValidity, lastUid, lastPollAt: ctx.now(), lastError: null });
+    } finally {
+      lock.release();
+    }
+  } finally {
+    await client.logout().catch(() => client.close());
+  }
+  return result;
+}
+
+/** Polls every active mailbox; an error in one mailbox is recorded on it and does not stop the others. */
+export async function pollAllMailboxes(ctx: AppContext, hooks: PollHooks = {}): Promise<PollResult[]> {
+  const out: PollResult[] = [];
+  for (const mb of await listMailboxes(ctx.db, true)) {
+    try {
+      out.push(await pollMailbox(ctx, mb, hooks));
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      await updateMailboxState(ctx.db, mb.id, { lastPollAt: ctx.now(), lastError: message.slice(0, 500) });
+      ctx.log.warn({ mailbox: mb.name, err: message }, 'imap poll failed');
+      out.push({ mailbox: mb.name, fetched: 0, stored: 0, alreadyKnown: 0, moved: 0, error: message });
+    }
+  }
+  return out;
+}

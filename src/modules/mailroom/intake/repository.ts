@@ -1,0 +1,42 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../../core/db/index.ts';
+import { mailroomImapMessages, mailroomMailboxes, type ImapMessageRow, type MailboxRow } from './schema.ts';
+
+export async function listMailboxes(db: DbOrTx, onlyActive = false): Promise<MailboxRow[]> {
+  const q = db.select().from(mailroomMailboxes);
+  return onlyActive ? q.where(eq(mailroomMailboxes.active, true)).orderBy(mailroomMailboxes.id) : q.orderBy(mailroomMailboxes.id);
+}
+
+export async function findMailbox(db: DbOrTx, id: number): Promise<MailboxRow | null> {
+  const [r] = await db.select().from(mailroomMailboxes).where(eq(mailroomMailboxes.id, id)).limit(1);
+  return r ?? null;
+}
+
+export async function upsertMailbox(db: DbOrTx, v: typeof mailroomMailboxes.$inferInsert): Promise<MailboxRow> {
+  const { name, ...rest } = v;
+  const [r] = await db.insert(mailroomMailboxes).values(v).onConflictDoUpdate({ target: mailroomMailboxes.name, set: { ...rest } }).returning();
+  void name;
+  return r!;
+}
+
+export async function updateMailboxState(db: DbOrTx, id: number, v: Partial<Pick<MailboxRow, 'uidValidity' | 'lastUid' | 'lastPollAt' | 'lastError'>>): Promise<void> {
+  await db.update(mailroomMailboxes).set(v).where(eq(mailroomMailboxes.id, id));
+}
+
+export async function findImapMessage(db: DbOrTx, messageKey: string): Promise<ImapMessageRow | null> {
+  const [r] = await db.select().from(mailroomImapMessages).where(eq(mailroomImapMessages.messageKey, messageKey)).limit(1);
+  return r ?? null;
+}
+
+/** Records a taken message; returns the existing row when the key is already known. */
+export async function insertImapMessage(db: DbOrTx, v: typeof mailroomImapMessages.$inferInsert): Promise<ImapMessageRow> {
+  const [r] = await db.insert(mailroomImapMessages).values(v).onConflictDoNothing().returning();
+  return r ?? (await findImapMessage(db, v.messageKey))!;
+}
+
+export async function markImapMessageDone(db: DbOrTx, id: number, now: Date): Promise<void> {
+  await db
+    .update(mailroomImapMessages)
+    .set({ state: 'done', finishedAt: now })
+    .where(and(eq(mailroomImapMessages.id, id), sql`true`));
+}

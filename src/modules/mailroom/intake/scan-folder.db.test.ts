@@ -1,0 +1,100 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext } from '../../../../test/helpers/context.ts';
+import type { AppContext } from '../../../core/context.ts';
+import { execRows } from '../../../core/db/index.ts';
+import { setSetting } from '../../../core/settings/index.ts';
+import { applyRetention, RETENTION_SETTING } from './apply-retention.ts';
+import { ensureIntakeJobs, intakeJobs } from './jobs.ts';
+import { scanInboxFolder } from './scan-folder.ts';
+
+const INVOICES = resolve(import.meta.dirname, '../../../../../shared/data/invoices');
+
+describe.skipIf(!existsSync(INVOICES))('watched folder and retention', () => {
+  let ctx: AppContext;
+  let dataDir: string;
+  let inbox: string;
+  let clock = new Date('2026-11-25T09:00:00Z');
+  const old = (p: string) => utimesSync(p, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'lotse-folder-data-'));
+    inbox = mkdtempSync(join(tmpdir(), 'lotse-inbox-'));
+    ctx = await createTestContext({ LOTSE_DATA_DIR: dataDir, LOTSE_INBOX_DIR: inbox }, () => clock);
+  });
+  afterAll(async () => {
+    await ctx.database.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(inbox, { recursive: true, force: true });
+  });
+
+  it('takes stable files, leaves growing ones, moves originals to processed/ or rejected/ with a reason', async () => {
+    writeFileSync(join(inbox, 'rechnung.xml'), readFileSync(join(INVOICES, 'kosit-01.01a-ubl.xml')));
+    writeFileSync(join(inbox, 'leer.pdf'), Buffer.alloc(0));
+    writeFileSync(join(inbox, 'noch-im-scan.pdf'), Buffer.from('%PDF-1.4\n'));
+    writeFileSync(join(inbox, '.hidden'), 'x');
+    old(join(inbox, 'rechnung.xml'));
+    old(join(inbox, 'leer.pdf'));
+
+    const r = await scanInboxFolder(ctx, inbox);
+    expect(r.waiting).toBe(1);
+    expect(r.taken.map((t) => [t.file, t.movedTo]).sort()).toEqual([
+      ['leer.pdf', 'rejected'],
+      ['rechnung.xml', 'processed'],
+    ]);
+    expect(r.taken.find((t) => t.file === 'rechnung.xml')!.status).toBe('routed');
+    const left = readdirSync(inbox).sort();
+    expect(left).toEqual(['.hidden', 'noch-im-scan.pdf', 'processed', 'rejected']);
+    expect(readdirSync(join(inbox, 'processed'))[0]).toMatch(/_rechnung\.xml$/);
+    const rejected = readdirSync(join(inbox, 'rejected')).sort();
+    expect(rejected).toHaveLength(2);
+    const reason = readFileSync(join(inbox, 'rejected', rejected.find((f) => f.endsWith('.reason.txt'))!), 'utf8');
+    expect(reason.length).toBeGreaterThan(5);
+    const docs = await execRows<{ source: string }>(ctx.db, sql`SELECT source FROM documents`);
+    expect(docs.every((d) => d.source === 'folder')).toBe(true);
+  });
+
+  it('the same file again gives no second document', async () => {
+    writeFileSync(join(inbox, 'nochmal.xml'), readFileSync(join(INVOICES, 'kosit-01.01a-ubl.xml')));
+    old(join(inbox, 'nochmal.xml'));
+    const before = await execRows(ctx.db, sql`SELECT id FROM documents`);
+    const r = await scanInboxFolder(ctx, inbox);
+    expect(r.taken[0]).toMatchObject({ file: 'nochmal.xml', status: 'duplicate', movedTo: 'processed' });
+    expect((await execRows(ctx.db, sql`SELECT id FROM documents`)).length).toBe(before.length);
+  });
+
+  it('schedules itself through the job system', async () => {
+    const started = await ensureIntakeJobs(ctx);
+    expect(started.sort()).toEqual(['mailroom.inbox-scan', 'mailroom.retention']);
+    expect(await ensureIntakeJobs(ctx)).toEqual([]);
+    await intakeJobs['mailroom.inbox-scan']!(ctx, { slot: 'a' });
+    const jobs = await execRows<{ singleton_key: string }>(ctx.db, sql`SELECT singleton_key FROM jobs WHERE queue = 'mailroom.inbox-scan' ORDER BY id`);
+    expect(jobs.map((j) => j.singleton_key)).toEqual(['recurring:mailroom.inbox-scan:a', 'recurring:mailroom.inbox-scan:b']);
+  });
+
+  it('retention deletes expired documents and their files, audited with counts only', async () => {
+    const docs = await execRows<{ id: string; category: string | null; storage_path: string; retention_until: string | null }>(ctx.db, sql`SELECT id, category, storage_path, retention_until FROM documents ORDER BY id`);
+    expect(docs.length).toBe(2);
+    // nothing expired yet
+    expect(await applyRetention(ctx)).toEqual({ deleted: 0, filesDeleted: 0 });
+    // the rejected empty file has no category and no retention_until: the "*" period applies
+    await setSetting(ctx.db, RETENTION_SETTING, { '*': 30 }, null);
+    clock = new Date('2027-01-10T09:00:00Z');
+    const r = await applyRetention(ctx);
+    expect(r.deleted).toBe(1);
+    const left = await execRows<{ id: string }>(ctx.db, sql`SELECT id FROM documents`);
+    expect(left).toHaveLength(1); // the invoice is kept 10 years
+    // after 11 years the invoice goes too, with its file
+    clock = new Date('2037-12-01T09:00:00Z');
+    const inv = docs.find((d) => d.retention_until)!;
+    expect(existsSync(join(dataDir, inv.storage_path))).toBe(true);
+    expect((await applyRetention(ctx)).deleted).toBe(1);
+    expect(existsSync(join(dataDir, inv.storage_path))).toBe(false);
+    const audit = await execRows<{ summary: unknown }>(ctx.db, sql`SELECT summary FROM audit_log WHERE action = 'mailroom.retention' ORDER BY seq`);
+    expect(audit.map((a) => a.summary)).toEqual([{ deleted: 0 }, { deleted: 1 }, { deleted: 1 }]);
+  });
+});
+void mkdirSync;
