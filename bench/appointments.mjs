@@ -164,13 +164,22 @@ const DOUBLE_SQL = `SELECT count(*)::int AS n FROM appt_bookings a JOIN appt_boo
   WHERE a.status NOT IN ('cancelled','expired') AND b.status NOT IN ('cancelled','expired')`;
 const LIVE_SQL = `SELECT count(*)::int AS n FROM appt_bookings WHERE status NOT IN ('cancelled','expired')`;
 
-async function searchLatency(urls, n = 200) {
+/** 48 distinct ~8-week ranges, so a search is never answered by the 1-s micro-cache. */
+const RANGES = Array.from({ length: 48 }, (_, i) => {
+  const from = addDays(today(), 1 + (i % 4));
+  return [from, addDays(from, 50 + Math.floor(i / 4))];
+});
+
+/** Sequential uncached searches: rounds over the 48 ranges with a pause longer than the cache TTL. */
+async function searchLatency(urls, rounds = 4) {
   const lat = [];
-  const from = addDays(today(), 1);
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    await slots(urls[i % urls.length], SERVICES3, from, addDays(from, 55));
-    lat.push(performance.now() - t0);
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < RANGES.length; i++) {
+      const t0 = performance.now();
+      await slots(urls[i % urls.length], SERVICES3, RANGES[i][0], RANGES[i][1]);
+      lat.push(performance.now() - t0);
+    }
+    await new Promise((res) => setTimeout(res, 1100));
   }
   return lat;
 }
@@ -223,7 +232,7 @@ async function main() {
     await s.stop();
     setup({ LOTSE_DATA_DIR: dir }, 5);
     s = await serve({ LOTSE_DATA_DIR: dir });
-    const sl = await searchLatency([s.url], 100);
+    const sl = await searchLatency([s.url], 2);
     const bl = await bookingLatency([s.url], 50, 500);
     pgliteB = { sl, bl };
     process.stderr.write(`PGlite search p95 ${pct(sl, 95)} booking p95 ${pct(bl.lat, 95)}\n`);
@@ -248,7 +257,7 @@ async function main() {
     process.stderr.write(`PostgreSQL concurrency: ${JSON.stringify(pgA)}\n`);
     setup({ DATABASE_URL: dbUrl, LOTSE_DATA_DIR: envPg.LOTSE_DATA_DIR }, 5);
     await new Promise((r) => setTimeout(r, 3500)); // setup cache TTL in the servers
-    const sl = await searchLatency(urls, 200);
+    const sl = await searchLatency(urls, 4);
     const bl = await bookingLatency(urls, 50, 1000);
     pgB = { sl, bl };
     process.stderr.write(`PostgreSQL search p95 ${pct(sl, 95)} booking p95 ${pct(bl.lat, 95)}\n`);
@@ -275,13 +284,21 @@ async function main() {
     });
     const cpuSearch = (cpuOf([a, b]) - cpu0) / searches;
     cpu0 = cpuOf([a, b]);
+    let k = 0;
+    const searchesU = await sustained(RUSH_S, 64, async (i) => {
+      // distinct (services, range) keys in turn: mostly cache misses
+      const r = RANGES[k++ % RANGES.length];
+      await slots(urls[i % 2], k % 2 ? SERVICES3 : [SERVICES3[1], SERVICES3[2], SERVICES3[0], ONE], r[0], r[1]);
+    });
+    const cpuSearchU = (cpuOf([a, b]) - cpu0) / searchesU;
+    cpu0 = cpuOf([a, b]);
     const searches1 = await sustained(RUSH_S, 64, async (i) => {
       await slots(urls[i % 2], [ONE], addDays(from, 7), addDays(from, 7));
     });
     const cpuSearch1 = (cpuOf([a, b]) - cpu0) / searches1;
     const doubles = (await client.query(DOUBLE_SQL)).rows[0].n;
     const live = (await client.query(LIVE_SQL)).rows[0].n;
-    rush = { attempts, searches, searches1, rc, doubles, live, cpuBook, cpuSearch, cpuSearch1 };
+    rush = { attempts, searches, searchesU, searches1, rc, doubles, live, cpuBook, cpuSearch, cpuSearchU, cpuSearch1 };
     process.stderr.write(`rush: ${JSON.stringify(rush)}\n`);
   } finally {
     await client.end();
@@ -313,19 +330,20 @@ async function main() {
     `| PGlite | 1 | ${fmtCounts(pgliteA.counts)} | ${ok(pgliteA.counts)} | ${pgliteA.left} | ${ms(pgliteA.wall)} |`,
     `| PostgreSQL 15 | 2 (requests alternate) | ${fmtCounts(pgA.counts)} | ${ok(pgA.counts)} | ${pgA.left} (live bookings in DB: ${pgA.live}) | ${ms(pgA.wall)} |`,
     '',
-    '**(b) Latency** (5 workstations online; search = 3 services – Personalausweis + Meldebescheinigung + Führungszeugnis, 40 min – over 8 weeks; booking = random slot of the next 8 weeks, 50 concurrent clients, 409s included)',
+    '**(b) Latency** (5 workstations online; search = 3 services – Personalausweis + Meldebescheinigung + Führungszeugnis, 40 min – over 7–9 weeks, 48 different ranges so the micro-cache never answers; booking = random slot of the next 8 weeks, 50 concurrent clients, 409s included)',
     '',
     '| Database | Search p50 | Search p95 (goal ≤ 100 ms) | Booking p50 | Booking p95 (goal ≤ 150 ms) | Booking outcomes |',
     '|---|---|---|---|---|---|',
-    `| PGlite, 1 instance (100 searches, 500 bookings) | ${ms(pct(pgliteB.sl, 50))} | ${ms(pct(pgliteB.sl, 95))} (${goal(pct(pgliteB.sl, 95), 100)}) | ${ms(pct(pgliteB.bl.lat, 50))} | ${ms(pct(pgliteB.bl.lat, 95))} (${goal(pct(pgliteB.bl.lat, 95), 150)}) | ${fmtCounts(pgliteB.bl.counts)} |`,
-    `| PostgreSQL, 2 instances (200 searches, 1,000 bookings) | ${ms(pct(pgB.sl, 50))} | ${ms(p95s)} (${goal(p95s, 100)}) | ${ms(pct(pgB.bl.lat, 50))} | ${ms(p95b)} (${goal(p95b, 150)}) | ${fmtCounts(pgB.bl.counts)} |`,
+    `| PGlite, 1 instance (96 searches, 500 bookings) | ${ms(pct(pgliteB.sl, 50))} | ${ms(pct(pgliteB.sl, 95))} (${goal(pct(pgliteB.sl, 95), 100)}) | ${ms(pct(pgliteB.bl.lat, 50))} | ${ms(pct(pgliteB.bl.lat, 95))} (${goal(pct(pgliteB.bl.lat, 95), 150)}) | ${fmtCounts(pgliteB.bl.counts)} |`,
+    `| PostgreSQL, 2 instances (192 searches, 1,000 bookings) | ${ms(pct(pgB.sl, 50))} | ${ms(p95s)} (${goal(p95s, 100)}) | ${ms(pct(pgB.bl.lat, 50))} | ${ms(p95b)} (${goal(p95b, 150)}) | ${fmtCounts(pgB.bl.counts)} |`,
     '',
     `**(c) Release rush on PostgreSQL, 2 instances, ${RUSH_S} s each, 64 clients**`,
     '',
     '| Measure | Lotse | Goal | PostgreSQL ceiling (pgbench, 16 clients, same server) | Lotse / ceiling | App CPU per request (both Node servers, from /proc) |',
     '|---|---|---|---|---|---|',
     `| Booking attempts/s (${fmtCounts(rush.rc)}) | ${aps.toFixed(0)} | ≥ 1,000 (${goal(aps, 1000, false)}) | ${tpsN.toFixed(0)} tps (\`pgbench -N\`) | ${((aps / tpsN) * 100).toFixed(1)} % | ${(rush.cpuBook * 1000).toFixed(2)} ms |`,
-    `| Slot searches/s, 3 services × 8 weeks | ${sps.toFixed(0)} | ≥ 2,000 (${goal(sps, 2000, false)}) | ${tpsS.toFixed(0)} tps (\`pgbench -S\`) | ${((sps / tpsS) * 100).toFixed(1)} % | ${(rush.cpuSearch * 1000).toFixed(2)} ms |`,
+    `| Slot searches/s, 3 services × 8 weeks, identical query (served by the 1-s micro-cache) | ${sps.toFixed(0)} | ≥ 2,000 (${goal(sps, 2000, false)}) | ${tpsS.toFixed(0)} tps (\`pgbench -S\`) | ${((sps / tpsS) * 100).toFixed(1)} % | ${(rush.cpuSearch * 1000).toFixed(2)} ms |`,
+    `| Slot searches/s, 3–4 services × 7–9 weeks, 96 different queries in turn (mostly uncached) | ${(rush.searchesU / RUSH_S).toFixed(0)} | ≥ 2,000 (${goal(rush.searchesU / RUSH_S, 2000, false)}) | ${tpsS.toFixed(0)} tps | ${((rush.searchesU / RUSH_S / tpsS) * 100).toFixed(1)} % | ${(rush.cpuSearchU * 1000).toFixed(2)} ms |`,
     `| Slot searches/s, 1 service × 1 day | ${sps1.toFixed(0)} | – | ${tpsS.toFixed(0)} tps | ${((sps1 / tpsS) * 100).toFixed(1)} % | ${(rush.cpuSearch1 * 1000).toFixed(2)} ms |`,
     `| Double bookings (overlapping live bookings on one workstation, checked in SQL) | ${rush.doubles} | 0 | | | |`,
     '',
