@@ -8,6 +8,8 @@
  * extractIdentifiers('Az. 63-0457/2026, Kassenzeichen 2026.0815.4711').aktenzeichen // ['63-0457/2026']
  */
 
+import { checkLeitwegId, isValidIban, mod97CheckDigits } from './check-digits.ts';
+
 export interface ExtractedIdentifiers {
   aktenzeichen: string[];
   kassenzeichen: string[];
@@ -26,56 +28,25 @@ export interface ExtractedIdentifiers {
   amountsCents: number[];
 }
 
+export { isValidIban };
+
 const uniq = <T>(xs: T[]): T[] => [...new Set(xs)];
-
-/** Letters → numbers (A=10 … Z=35) and a streaming mod 97 over the digit string. */
-function mod97(s: string): number {
-  let r = 0;
-  for (const ch of s.toUpperCase()) {
-    const code = ch.charCodeAt(0);
-    if (code >= 48 && code <= 57) r = (r * 10 + (code - 48)) % 97;
-    else if (code >= 65 && code <= 90) r = (r * 100 + (code - 55)) % 97;
-    else return -1;
-  }
-  return r;
-}
-
-/** IBAN lengths per country (SEPA area and neighbours); unknown countries: 15–34. */
-const IBAN_LENGTH: Record<string, number> = {
-  DE: 22, AT: 20, CH: 21, NL: 18, BE: 16, FR: 27, LU: 20, DK: 18, PL: 28, CZ: 24, IT: 27, ES: 24,
-  GB: 22, IE: 22, SE: 24, NO: 15, FI: 18, PT: 25, LI: 21,
-};
-
-/** True for a syntactically valid IBAN with a correct ISO 13616 mod-97 checksum. */
-export function isValidIban(input: string): boolean {
-  const iban = input.replace(/\s+/g, '').toUpperCase();
-  if (!/^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(iban)) return false;
-  const want = IBAN_LENGTH[iban.slice(0, 2)];
-  if (want !== undefined && iban.length !== want) return false;
-  return mod97(iban.slice(4) + iban.slice(0, 4)) === 1;
-}
 
 /** Computes the two check digits for an IBAN of `country` + `bban`. */
 export function ibanCheckDigits(country: string, bban: string): string {
-  const r = mod97(bban + country.toUpperCase() + '00');
-  return String(98 - r).padStart(2, '0');
+  return mod97CheckDigits(bban + country.toUpperCase());
 }
 
 /** Leitweg-ID check digits (Modulo 97-10 over grob + fein part, like IBAN). */
 export function leitwegCheckDigits(grobFein: string): string {
-  const r = mod97(grobFein.replace(/-/g, '') + '00');
-  return String(98 - r).padStart(2, '0');
+  return mod97CheckDigits(grobFein.replace(/-/g, ''));
 }
 
 /**
  * True for a Leitweg-ID `GROB[-FEIN]-PP`: Grobadressierung 2–12 digits, optional
  * Feinadressierung up to 30 letters/digits, two check digits (Modulo 97-10).
  */
-export function isValidLeitwegId(input: string): boolean {
-  const m = /^(\d{2,12})(?:-([A-Za-z0-9]{1,30}))?-(\d{2})$/.exec(input.trim());
-  if (!m) return false;
-  return leitwegCheckDigits(m[1]! + (m[2] ?? '')) === m[3];
-}
+export const isValidLeitwegId = (input: string): boolean => checkLeitwegId(input).ok;
 
 /** German USt-IdNr check digit (ISO 7064 MOD 11,10 over the 8 digits after `DE`). */
 export function isValidUstId(input: string): boolean {

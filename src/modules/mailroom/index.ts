@@ -31,7 +31,7 @@ export const module: LotseModule = {
 export { extractInvoice, readInvoice, parseInvoiceXml, toInvoiceJson } from './invoices/extract-invoice.ts';
 export type { InvoiceJson, InvoiceModel, ValidationError, InvoiceValidation } from './invoices/types.ts';
 export { validateInvoice, INVOICE_RULES_VERSION } from './invoices/validate.ts';
-export { checkLeitwegId, isValidIban } from './invoices/check-digits.ts';
+export { checkLeitwegId, isValidIban } from '../../text/check-digits.ts';
 export { ingestDocument, type IngestResult } from './documents/ingest-document.ts';
 export { processDocument, type DocumentOutcome, type DocumentStatus } from './documents/process-document.ts';
 export { readDocument, DocumentRejected, type DocumentReading, type DocumentKind } from './documents/read-document.ts';

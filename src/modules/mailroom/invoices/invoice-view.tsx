@@ -1,5 +1,5 @@
 import type { FC } from 'hono/jsx';
-import { checkLeitwegId, looksLikeLeitwegId } from './check-digits.ts';
+import { checkLeitwegId, looksLikeLeitwegId } from '../../../text/check-digits.ts';
 import type { InvoiceJson, InvoiceModel } from './types.ts';
 import { validateInvoice } from './validate.ts';
 

@@ -1,4 +1,4 @@
-import { checkLeitwegId, isValidIban, normalizeIban } from './check-digits.ts';
+import { checkLeitwegId, isValidIban, normalizeIban } from '../../../text/check-digits.ts';
 import { emptyModel, type InvoiceModel } from './types.ts';
 
 /** Version of the text heuristics; stored with every OCR result. */

@@ -1,4 +1,4 @@
-import { checkLeitwegId, isValidIban, looksLikeIban, looksLikeLeitwegId } from './check-digits.ts';
+import { checkLeitwegId, isValidIban, looksLikeIban, looksLikeLeitwegId } from '../../../text/check-digits.ts';
 import type { InvoiceModel, InvoiceValidation, ValidationError } from './types.ts';
 
 /** Version of the rule set; stored with every automated result. */
