@@ -1,11 +1,12 @@
 import { Lexicon } from './lexicon.ts';
+import type { Thesaurus } from './thesaurus.ts';
 import { tokenize } from './normalize.ts';
 import { stem } from './stem.ts';
 import { englishShare, isStopWord } from './stopwords.ts';
 import { compileSynonyms, ENGLISH_BRIDGE, findSynonyms, GERMAN_SYNONYMS, WORD_FAMILIES, type SynonymIndex } from './synonyms.ts';
 
 /** Where a query term came from; the weight reflects how sure we are it was meant. */
-export type TermKind = 'word' | 'part' | 'synonym' | 'bridge' | 'typo';
+export type TermKind = 'word' | 'part' | 'synonym' | 'bridge' | 'typo' | 'related';
 
 export interface AnalyzedTerm {
   /** The index term (folded, stemmed). */
@@ -26,6 +27,8 @@ export interface AnalyzeOptions {
   synonyms?: SynonymIndex;
   /** English → German bridge (default: built-in). */
   bridge?: SynonymIndex;
+  /** General thesaurus for weak expansion ('related' terms); only words the lexicon knows are added. Off when omitted. */
+  thesaurus?: Thesaurus;
 }
 
 /**
@@ -36,7 +39,7 @@ const INTENT_STEMS = new Set(['kost', 'kostet', 'gebuhr', 'preis', 'unterlag', '
 const INTENT_FACTOR = 0.35;
 
 /** Weights of derived terms relative to a typed word. */
-export const TERM_WEIGHTS: Record<TermKind, number> = { word: 1, part: 0.6, synonym: 0.7, bridge: 1, typo: 0.8 };
+export const TERM_WEIGHTS: Record<TermKind, number> = { word: 1, part: 0.6, synonym: 0.7, bridge: 1, typo: 0.8, related: 0.3 };
 
 let defaultSynonyms: SynonymIndex | null = null;
 let defaultBridge: SynonymIndex | null = null;
@@ -157,6 +160,22 @@ export function analyze(text: string, opts: AnalyzeOptions = {}): AnalyzedTerm[]
     if (base && !isStopWord(base)) push(base, 'part', from, 0.5);
     const parts = lex?.split(word) ?? (lex && !lex.has(word) ? lex.head(word) : null);
     if (parts) for (const p of parts) push(p, kind === 'word' ? 'part' : kind, from, kind === 'word' ? 1 : TERM_WEIGHTS.part);
+  }
+  // Thesaurus expansion (weak): related words of the typed words and of the parts of compounds,
+  // restricted to words the catalog uses. Never overrides a stronger reading of the same term.
+  const th = opts.thesaurus;
+  if (th && lex) {
+    const known = (w: string) => lex.has(w) || lex.knowsStem(stem(w));
+    const expandWord = (w: string, from: string, factor: number) => {
+      if (isStopWord(w, english ? 'en' : 'de') || INTENT_STEMS.has(stem(w))) return;
+      for (const r of th.expand(w)) if (known(r.word)) push(r.word, 'related', from, factor * r.weight);
+    };
+    corrected.forEach((tok, i) => {
+      if (english && !bridged.has(i) && !lex.has(tok)) return;
+      expandWord(tok, tokens[i]!, 1);
+      const parts = lex.split(tok) ?? (lex.has(tok) ? null : lex.head(tok));
+      if (parts) for (const p of parts) expandWord(p, tokens[i]!, TERM_WEIGHTS.part);
+    });
   }
   // Intent words ("kostet", "Unterlagen") select a field, not a service: when the question
   // names anything else, they hardly count for ranking.

@@ -12,6 +12,7 @@ export { stem } from './stem.ts';
 export { STOP_WORDS, isStopWord, englishShare } from './stopwords.ts';
 export { editDistance } from './edit-distance.ts';
 export { Lexicon } from './lexicon.ts';
+export { Thesaurus, builtinThesaurus } from './thesaurus.ts';
 export { compileSynonyms, findSynonyms, GERMAN_SYNONYMS, ENGLISH_BRIDGE, WORD_FAMILIES, type SynonymList, type SynonymIndex } from './synonyms.ts';
 export { analyze, analyzeForIndex, analyzeFieldForIndex, builtinBridge, builtinSynonyms, TERM_WEIGHTS, type AnalyzedTerm, type AnalyzeOptions, type TermKind } from './analyzer.ts';
 

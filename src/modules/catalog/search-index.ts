@@ -1,6 +1,7 @@
 import { Bm25fIndex, type QueryTerm } from '../../ml/bm25.ts';
-import { analyze, analyzeFieldForIndex, builtinBridge, compileSynonyms, ENGLISH_BRIDGE, GERMAN_SYNONYMS, Lexicon, WORD_FAMILIES, tokenize, type AnalyzedTerm, type SynonymIndex, type SynonymList } from '../../text/index.ts';
+import { analyze, analyzeFieldForIndex, builtinBridge, compileSynonyms, ENGLISH_BRIDGE, GERMAN_SYNONYMS, Lexicon, WORD_FAMILIES, tokenize, builtinThesaurus, type Thesaurus, type AnalyzedTerm, type SynonymIndex, type SynonymList } from '../../text/index.ts';
 import type { ServiceSummary } from './types.ts';
+import { analyzeTitle, queryCredit, RERANK, titleCover, type TitleWord } from './rerank.ts';
 
 /** Field weights and length normalisation of the BM25F ranking (see docs/modules/catalog.md). */
 export const FIELDS = {
@@ -41,8 +42,10 @@ export class CatalogIndex {
   readonly bm25 = new Bm25fIndex(FIELDS);
   readonly lexicon = new Lexicon();
   readonly docs = new Map<string, IndexDoc>();
+  private readonly titles = new Map<string, TitleWord[]>();
   readonly synonyms: SynonymIndex;
   readonly bridge: SynonymIndex;
+  readonly thesaurus: Thesaurus | undefined = process.env.LOTSE_SEARCH_THESAURUS === 'off' ? undefined : builtinThesaurus();
   readonly builtAt = Date.now();
   buildMs = 0;
 
@@ -72,6 +75,7 @@ export class CatalogIndex {
     docs.forEach((d, i) => {
       const t = texts[i]!;
       this.docs.set(d.id, d);
+      this.titles.set(d.id, analyzeTitle(d.title, this.lexicon));
       this.bm25.add(
         d.id,
         {
@@ -88,7 +92,7 @@ export class CatalogIndex {
   }
 
   analyzeQuery(query: string, lang?: 'de' | 'en'): AnalyzedTerm[] {
-    return analyze(query, { lang, lexicon: this.lexicon, synonyms: this.synonyms, bridge: this.bridge });
+    return analyze(query, { lang, lexicon: this.lexicon, synonyms: this.synonyms, bridge: this.bridge, ...(this.thesaurus ? { thesaurus: this.thesaurus } : {}) });
   }
 
   summary(id: string): ServiceSummary {
@@ -119,6 +123,7 @@ export class CatalogIndex {
       groupIdf.set(t.from, Math.max(groupIdf.get(t.from) ?? 0, this.bm25.idf(t.term) * Math.min(1, t.weight / 0.6)));
     }
     const totalGroup = [...groupIdf.values()].reduce((a, b) => a + b, 0);
+    const credit = queryCredit(terms);
     const hits = this.bm25
       .search(q, Math.max(limit, 50))
       .map((h) => {
@@ -126,7 +131,9 @@ export class CatalogIndex {
         let mass = 0;
         for (const g of covered) mass += groupIdf.get(g) ?? 0;
         const coord = totalGroup > 0 ? mass / totalGroup : 0;
-        return { ...h, score: h.score * (COORD_FLOOR + (1 - COORD_FLOOR) * coord) };
+        const cover = titleCover(this.titles.get(h.id) ?? [], credit);
+        const base = h.score * (COORD_FLOOR + (1 - COORD_FLOOR) * coord);
+        return { ...h, base, score: base * (1 + RERANK.TITLE_ALPHA * cover) };
       })
       .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
     const k1 = this.bm25.k1;
@@ -139,7 +146,8 @@ export class CatalogIndex {
       if (t.kind === 'word' || t.kind === 'typo') {
         const known = this.bm25.hasTerm(t.term);
         // A typed word the catalog never uses and no synonym/bridge explains counts fully against us.
-        const explained = terms.some((o) => o !== t && o.from === t.from && this.bm25.hasTerm(o.term));
+        // (Weak thesaurus relations do not explain a word away.)
+        const explained = terms.some((o) => o !== t && o.from === t.from && o.kind !== 'related' && this.bm25.hasTerm(o.term));
         if (known) mass += t.weight * this.bm25.idf(t.term) * sat(titleTf);
         else if (!explained) mass += t.weight * this.bm25.maxIdf() * sat(titleTf) * 0.5;
       }
@@ -149,7 +157,9 @@ export class CatalogIndex {
     }
     const top = hits[0]?.score ?? 0;
     const second = hits[1]?.score ?? 0;
-    const coverage = mass > 0 ? Math.min(1, top / mass) : 0;
+    // Coverage uses the first-stage score of the top hit, so the title re-ranking changes the
+    // order but not the confidence scale.
+    const coverage = mass > 0 ? Math.min(1, (hits[0]?.base ?? 0) / mass) : 0;
     const margin = top > 0 ? (top - second) / top : 0;
     const topConf = Math.pow(coverage, 0.6) * (0.8 + 0.2 * margin);
     return {

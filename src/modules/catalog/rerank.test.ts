@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { Lexicon, tokenize } from '../../text/index.ts';
+import { analyzeTitle, queryCredit, titleCover } from './rerank.ts';
+
+describe('title-cover re-ranking', () => {
+  const lex = new Lexicon();
+  lex.addText(tokenize('Personalausweis Verlust Diebstahl Reisepass vorläufiger Ausfuhrkennzeichen Kennzeichen Ausfuhr'));
+  it('prefers the sibling service whose title the question names fully', () => {
+    const credit = queryCredit([{ term: 'personalausweis', weight: 1 }, { term: 'personal', weight: 0.6 }, { term: 'ausweis', weight: 0.6 }]);
+    const plain = titleCover(analyzeTitle('Personalausweis', lex), credit);
+    const lost = titleCover(analyzeTitle('Verlust oder Diebstahl Personalausweis', lex), credit);
+    expect(plain).toBe(1);
+    expect(lost).toBeCloseTo(1 / 3);
+  });
+  it('gives partial credit for compound parts and scales weak query terms', () => {
+    const title = analyzeTitle('Ausfuhrkennzeichen', lex);
+    expect(title[0]!.parts.length).toBe(2);
+    const half = titleCover(title, queryCredit([{ term: 'kennzeich', weight: 1 }]));
+    expect(half).toBeGreaterThan(0);
+    expect(half).toBeLessThan(1);
+    expect(titleCover(analyzeTitle('Reisepass', lex), queryCredit([{ term: 'reisepass', weight: 0.3 }]))).toBeCloseTo(0.5);
+    expect(titleCover([], new Map())).toBe(0);
+  });
+});

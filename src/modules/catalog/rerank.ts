@@ -1,0 +1,59 @@
+/**
+ * Second ranking stage over the best BM25F hits: how much of the service's TITLE the
+ * question covers. Catalogs have families of sibling services ("Personalausweis",
+ * "Verlust oder Diebstahl Personalausweis", "Abholung Personalausweis …"); BM25 scores them
+ * nearly alike when the question names only the shared word, but the service whose title
+ * is (almost) fully named by the question is usually the one meant.
+ *
+ *   titleCover = mean over title words of: 1 if the word (stem) or a stronger query reading of
+ *                it matched, else (share of its compound parts matched) × PART_CREDIT, else 0;
+ *                each credit scaled by min(1, query-term weight / 0.6)
+ *   final      = score × (1 + TITLE_ALPHA × titleCover)
+ *
+ * TITLE_ALPHA was chosen by leave-one-out cross-validation on the dev questions (see
+ * docs/modules/catalog.md, "Retrieval"); it is the only parameter chosen looking at dev.
+ */
+import { isStopWord, stem, tokenize, type Lexicon } from '../../text/index.ts';
+
+export const RERANK_VERSION = 'title-cover-1';
+export const RERANK = { TITLE_ALPHA: 1.5, PART_CREDIT: 1 };
+
+export interface TitleWord {
+  stem: string;
+  parts: string[];
+}
+
+/** Title words of a service, analysed once at index time. */
+export function analyzeTitle(title: string, lexicon: Lexicon): TitleWord[] {
+  const out: TitleWord[] = [];
+  for (const tok of tokenize(title)) {
+    if (isStopWord(tok) || tok.length < 2) continue;
+    const parts = lexicon.split(tok) ?? lexicon.head(tok) ?? [];
+    out.push({ stem: stem(tok), parts: [...new Set(parts.filter((p) => !isStopWord(p)).map((p) => stem(p)))] });
+  }
+  return out;
+}
+
+/** Share (0..1) of the title the query covers; `credit` maps index term → query credit (0..1). */
+export function titleCover(title: TitleWord[], credit: Map<string, number>): number {
+  if (title.length === 0) return 0;
+  let sum = 0;
+  for (const w of title) {
+    const whole = credit.get(w.stem) ?? 0;
+    let part = 0;
+    if (w.parts.length > 0) {
+      let s = 0;
+      for (const p of w.parts) s += credit.get(p) ?? 0;
+      part = (s / w.parts.length) * RERANK.PART_CREDIT;
+    }
+    sum += Math.max(whole, part);
+  }
+  return sum / title.length;
+}
+
+/** Query credit per index term: min(1, weight / 0.6). */
+export function queryCredit(terms: { term: string; weight: number }[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const t of terms) m.set(t.term, Math.max(m.get(t.term) ?? 0, Math.min(1, t.weight / 0.6)));
+  return m;
+}
