@@ -1,6 +1,7 @@
 import type { LotseModule } from '../../core/module.ts';
 import { documentJobs } from './documents/jobs.ts';
 import { documentRoutes } from './documents/routes.tsx';
+import { intakeRoutes } from './routes.tsx';
 import { triageJobs } from './triage/jobs.ts';
 import { intakeJobs } from './intake/jobs.ts';
 
@@ -14,8 +15,9 @@ export const module: LotseModule = {
   jobs: { ...documentJobs, ...triageJobs, ...intakeJobs },
   routes: (app, api, ctx) => {
     documentRoutes(app, api, ctx);
+    intakeRoutes(app, api, ctx);
   },
-  nav: { staff: [{ href: '/verwaltung/posteingang', label: 'Posteingang', permission: 'mailroom.process' }] },
+  nav: { staff: [{ href: '/verwaltung/posteingang', label: 'Posteingang', permission: 'mailroom.process' }, { href: '/verwaltung/posteingang/pruefen', label: 'Prüfwarteschlange', permission: 'mailroom.process' }] },
   aiSystems: [
     {
       id: 'mailroom-documents',

@@ -1,0 +1,137 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../boot.ts';
+import type { AppContext } from '../../core/context.ts';
+import type { AppRouter } from '../../core/http/app.ts';
+import { execRows } from '../../core/db/index.ts';
+import { createTestContext, testDbKind } from '../../../test/helpers/context.ts';
+import { loginAs, type TestLogin } from '../../../test/helpers/auth.ts';
+import { module as catalogModule } from '../catalog/index.ts';
+import { AI_DISCLOSURE } from './review/reply.ts';
+
+const INVOICES = resolve(import.meta.dirname, '../../../../shared/data/invoices');
+
+const question = Buffer.from(
+  'From: Erika Muster <erika@example.org>\r\nTo: poststelle@northeim.example\r\nSubject: Personalausweis beantragen\r\nMessage-ID: <frage-1@example.org>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nGuten Tag, ich brauche einen neuen Personalausweis. Was muss ich mitbringen und wie lange dauert das?\r\n',
+);
+
+describe.skipIf(!existsSync(INVOICES))(`mailroom upload, review queue and replies (${testDbKind()})`, () => {
+  let ctx: AppContext;
+  let app: AppRouter;
+  let clerk: TestLogin;
+  let council: TestLogin;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'lotse-mr-routes-'));
+    ctx = await createTestContext({ LOTSE_DATA_DIR: dataDir, LOTSE_DEMO: 'on' });
+    await catalogModule.seedDemo!(ctx);
+    app = buildApp(ctx);
+    clerk = await loginAs(app, ctx, ['clerk']);
+    council = await loginAs(app, ctx, ['council']);
+  }, 60_000);
+  afterAll(async () => {
+    await ctx?.database.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const upload = (files: { name: string; body: Buffer }[], who: TestLogin) => {
+    const form = new FormData();
+    form.set('_csrf', who.csrf);
+    for (const f of files) form.append('files', new Blob([new Uint8Array(f.body)]), f.name);
+    return app.request('/verwaltung/posteingang/hochladen', { method: 'POST', headers: { cookie: who.cookie }, body: form });
+  };
+
+  it('upload page needs mailroom.process and works as a plain multipart form', async () => {
+    expect((await app.request('/verwaltung/posteingang/hochladen', { headers: { cookie: council.cookie } })).status).toBe(403);
+    const html = await (await app.request('/verwaltung/posteingang/hochladen', { headers: { cookie: clerk.cookie } })).text();
+    expect(html).toContain('enctype="multipart/form-data"');
+    expect(html).toMatch(/<input[^>]*type="file"[^>]*multiple/);
+  });
+
+  it('uploads many files at once, each with status and reason', async () => {
+    const res = await upload(
+      [
+        { name: 'rechnung.xml', body: readFileSync(join(INVOICES, 'kosit-01.01a-ubl.xml')) },
+        { name: 'leer.pdf', body: Buffer.alloc(0) },
+        { name: 'frage.eml', body: question },
+        { name: 'rechnung-nochmal.xml', body: readFileSync(join(INVOICES, 'kosit-01.01a-ubl.xml')) },
+      ],
+      clerk,
+    );
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('Ergebnis (4 Dateien)');
+    for (const label of ['Zugeordnet', 'Abgelehnt', 'Zur Prüfung', 'Doppelt']) expect(html).toContain(label);
+    const rows = await execRows<{ source: string; status: string }>(ctx.db, sql`SELECT source, status FROM documents ORDER BY id`);
+    expect(rows.map((r) => r.status)).toEqual(['routed', 'rejected', 'review']);
+    expect(rows.every((r) => r.source === 'upload')).toBe(true);
+  });
+
+  it('an empty upload gets a visible error', async () => {
+    const res = await upload([], clerk);
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('Bitte mindestens eine Datei auswählen.');
+  });
+
+  it('review queue: the correction routes the item and becomes a training example (audited)', async () => {
+    const html = await (await app.request('/verwaltung/posteingang/pruefen', { headers: { cookie: clerk.cookie } })).text();
+    expect(html).toContain('Prüfwarteschlange');
+    expect(html).toContain('Noch kein Modell trainiert');
+    const [doc] = await execRows<{ id: string }>(ctx.db, sql`SELECT id FROM documents WHERE status = 'review'`);
+    expect(html).toContain(`Dokument ${doc!.id}: frage.eml`);
+
+    const res = await app.request(`/verwaltung/posteingang/pruefen/${doc!.id}`, {
+      method: 'POST',
+      headers: { cookie: clerk.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: clerk.csrf, category: 'Bürgerbüro', department: 'buergerdienste' }).toString(),
+    });
+    expect(res.status).toBe(303);
+    const [after] = await execRows<{ status: string; category: string; department: string }>(ctx.db, sql`SELECT status, category, department FROM documents WHERE id = ${doc!.id}`);
+    expect(after).toEqual({ status: 'routed', category: 'Bürgerbüro', department: 'buergerdienste' });
+    const examples = await execRows<{ category: string; source: string; text: string }>(ctx.db, sql`SELECT category, source, text FROM triage_examples`);
+    expect(examples).toHaveLength(1);
+    expect(examples[0]).toMatchObject({ category: 'Bürgerbüro', source: 'correction' });
+    expect(examples[0]!.text).toContain('Personalausweis');
+    const audit = await execRows<{ action: string }>(ctx.db, sql`SELECT action FROM audit_log WHERE action IN ('document.review', 'triage_example.correct')`);
+    expect(audit.map((a) => a.action).sort()).toEqual(['document.review', 'triage_example.correct']);
+    // a second decision on the same item is refused
+    const again = await app.request(`/verwaltung/posteingang/pruefen/${doc!.id}`, {
+      method: 'POST',
+      headers: { cookie: clerk.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: clerk.csrf, category: 'Bürgerbüro', department: 'buergerdienste' }).toString(),
+    });
+    expect(again.status).toBe(409);
+  });
+
+  it('"Modell neu trainieren" queues the retrain job once', async () => {
+    const post = () => app.request('/verwaltung/posteingang/pruefen/neu-trainieren', { method: 'POST', headers: { cookie: clerk.cookie, 'x-csrf-token': clerk.csrf } });
+    expect((await post()).headers.get('location')).toContain('retrain=1');
+    expect((await post()).headers.get('location')).toContain('retrain=pending');
+    const jobs = await execRows(ctx.db, sql`SELECT id FROM jobs WHERE queue = 'mailroom.triage-retrain'`);
+    expect(jobs).toHaveLength(1);
+  });
+
+  it('drafts a reply from the catalog and sends the edited text via the outbox with the AI disclosure', async () => {
+    const [doc] = await execRows<{ id: string }>(ctx.db, sql`SELECT id FROM documents WHERE kind = 'email'`);
+    const html = await (await app.request(`/verwaltung/posteingang/${doc!.id}/antwort`, { headers: { cookie: clerk.cookie } })).text();
+    expect(html).toContain('AW: Personalausweis beantragen');
+    expect(html).toContain('/leistungen/');
+    const res = await app.request(`/verwaltung/posteingang/${doc!.id}/antwort`, {
+      method: 'POST',
+      headers: { cookie: clerk.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: clerk.csrf, subject: 'AW: Personalausweis beantragen', text: 'Guten Tag,\n\nbitte buchen Sie einen Termin im Bürgerbüro.\n\nMit freundlichen Grüßen' }).toString(),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('Die Antwort liegt im Postausgang.');
+    const [mail] = await execRows<{ to_address: string; text_body: string }>(ctx.db, sql`SELECT to_address, text_body FROM outbox`);
+    expect(mail!.to_address).toBe('erika@example.org');
+    expect(mail!.text_body).toContain(AI_DISCLOSURE);
+    const audit = await execRows<{ summary: Record<string, unknown> }>(ctx.db, sql`SELECT summary FROM audit_log WHERE action = 'document.reply'`);
+    expect(audit).toHaveLength(1);
+    expect(JSON.stringify(audit[0]!.summary)).not.toContain('erika');
+  });
+});
