@@ -249,6 +249,9 @@ async function reviewPage(c: C) {
                   </label>
                   <div class="kern-form-input__select-wrapper">
                     <select class="kern-form-input__select" id={`mr-cat-${r.id}`} name="category" required>
+                      <option value="" selected={!r.category}>
+                        Bitte wählen
+                      </option>
                       {categories.map((k) => (
                         <option value={k} selected={k === r.category}>
                           {k}
@@ -263,6 +266,9 @@ async function reviewPage(c: C) {
                   </label>
                   <div class="kern-form-input__select-wrapper">
                     <select class="kern-form-input__select" id={`mr-dep-${r.id}`} name="department" required>
+                      <option value="" selected={!r.department}>
+                        Bitte wählen
+                      </option>
                       {deps.map((d) => (
                         <option value={d.key} selected={d.key === r.department}>
                           {d.name}

@@ -9,6 +9,7 @@ import { readDocument } from '../documents/read-document.ts';
 import { readOriginal } from '../documents/storage.ts';
 import type { DocumentRow } from '../documents/schema.ts';
 import { listTriageModels, recordCorrection, type ModelSummary } from '../triage/index.ts';
+import { MAIL_CATEGORIES } from '../mail/index.ts';
 
 export const REVIEW_MODEL = 'default';
 
@@ -26,7 +27,7 @@ export async function listReviewQueue(ctx: AppContext, actor: Actor, f: { catego
   const rows = f.category ? all.filter((r) => (r.category ?? '') === f.category) : all;
   const models = await listTriageModels(ctx, REVIEW_MODEL);
   const model = models.find((m) => m.active) ?? null;
-  const categories = [...new Set([...(model?.categories ?? []), 'Rechnungseingang', ...all.map((r) => r.category).filter((c): c is string => !!c)])].sort((a, b) => a.localeCompare(b, 'de'));
+  const categories = [...new Set([...(model?.categories ?? []), ...MAIL_CATEGORIES, 'Rechnungseingang', ...all.map((r) => r.category).filter((c): c is string => !!c)])].sort((a, b) => a.localeCompare(b, 'de'));
   return { rows, categories, model };
 }
 

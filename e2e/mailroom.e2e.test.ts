@@ -1,0 +1,80 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { axeViolations, launchBrowser, screenshots, startServer, type RunningServer } from './server.ts';
+
+const INVOICES = resolve(import.meta.dirname, '../../shared/data/invoices');
+
+describe('mailroom upload and review queue in a real browser', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let page: Page;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'lotse-e2e-mailroom-'));
+    server = await startServer({ LOTSE_DATA_DIR: dataDir });
+    browser = await launchBrowser();
+    page = await (await browser.newContext()).newPage();
+    const otp = /Einmal-Passwort:\s+(\S+)/.exec(server.stderr())?.[1];
+    expect(otp, 'one-time password on stderr').toBeTruthy();
+    await page.goto(`${server.baseUrl}/anmelden`);
+    await page.getByLabel('E-Mail-Adresse').fill('admin@northeim.example');
+    await page.getByLabel('Passwort', { exact: true }).fill(otp!);
+    await page.getByRole('button', { name: 'Anmelden' }).click();
+    await page.waitForURL(/\/verwaltung\/passwort/);
+    await page.getByLabel('Neues Passwort', { exact: true }).fill('Ein langes neues Passwort 2026');
+    await page.getByLabel('Neues Passwort wiederholen').fill('Ein langes neues Passwort 2026');
+    await page.getByRole('button', { name: 'Passwort speichern' }).click();
+    await page.waitForURL(/\/verwaltung(\?|$)/);
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('uploads a shared invoice sample and an e-mail: the invoice is routed, the mail waits for review', async () => {
+    await page.goto(`${server.baseUrl}/verwaltung/posteingang/hochladen`);
+    await expect(page.locator('h1').innerText()).resolves.toBe('Dateien hochladen');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.getByLabel('Dateien auswählen oder hierher ziehen').setInputFiles([
+      { name: 'zf-EN16931_Einfach.pdf', mimeType: 'application/pdf', buffer: readFileSync(join(INVOICES, 'zf-EN16931_Einfach.pdf')) },
+      {
+        name: 'frage.eml',
+        mimeType: 'message/rfc822',
+        buffer: Buffer.from('From: Erika Muster <erika@example.org>\r\nTo: poststelle@northeim.example\r\nSubject: Frage\r\nMessage-ID: <e2e-1@example.org>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nGuten Tag, wann hat das Rathaus am Samstag geöffnet? Viele Grüße\r\n'),
+      },
+    ]);
+    await expect(page.locator('[data-dropzone-count]').innerText()).resolves.toBe('2 Dateien ausgewählt');
+    await page.getByRole('button', { name: 'Hochladen' }).click();
+    await page.waitForSelector('#mr-results-h');
+    const results = await page.getByRole('region', { name: 'Ergebnis des Hochladens' }).innerText();
+    expect(results).toContain('zf-EN16931_Einfach.pdf');
+    expect(results).toContain('Zugeordnet');
+    expect(results).toContain('Rechnungseingang');
+    expect(results).toContain('Zur Prüfung');
+    await screenshots(page, 'mailroom-hochladen');
+    expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it('review queue shows the mail; the clerk assigns it', async () => {
+    await page.goto(`${server.baseUrl}/verwaltung/posteingang/pruefen`);
+    await expect(page.locator('h1').innerText()).resolves.toBe('Prüfwarteschlange');
+    await expect(page.locator('main').innerText()).resolves.toContain('frage.eml');
+    await screenshots(page, 'mailroom-pruefen');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await axeViolations(page)).toEqual([]);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const card = page.locator('.lotse-mr-queue > li').filter({ hasText: 'frage.eml' });
+    await card.getByLabel('Kategorie').selectOption('Bürgerbüro');
+    await card.getByLabel('Fachbereich').selectOption('buergerdienste');
+    await card.getByRole('button', { name: 'Zuordnen' }).click();
+    await page.waitForURL(/done=/);
+    await expect(page.getByRole('status').first().innerText()).resolves.toContain('wurde zugeordnet');
+    expect(await axeViolations(page)).toEqual([]);
+  });
+});
