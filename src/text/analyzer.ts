@@ -39,7 +39,7 @@ const INTENT_STEMS = new Set(['kost', 'kostet', 'gebuhr', 'preis', 'unterlag', '
 const INTENT_FACTOR = 0.35;
 
 /** Weights of derived terms relative to a typed word. */
-export const TERM_WEIGHTS: Record<TermKind, number> = { word: 1, part: 0.6, synonym: 0.7, bridge: 1, typo: 0.8, related: 0.3 };
+export const TERM_WEIGHTS: Record<TermKind, number> = { word: 1, part: 0.6, synonym: 0.7, bridge: 1, typo: 0.8, related: 0.7 };
 
 let defaultSynonyms: SynonymIndex | null = null;
 let defaultBridge: SynonymIndex | null = null;

@@ -30,7 +30,7 @@ describe('Thesaurus', () => {
     const terms = analyze('Kladde leihen', { lexicon: lex, thesaurus: th });
     const rel = terms.find((t) => t.term === 'notizbuch');
     expect(rel).toMatchObject({ kind: 'related', from: 'kladde' });
-    expect(rel!.weight).toBeLessThan(0.5);
+    expect(rel!.weight).toBeLessThan(1);
     expect(terms.some((t) => t.term === 'schmierheft')).toBe(false); // not in the catalog
     expect(terms.find((t) => t.term === 'kladd')!.kind).toBe('word');
     // off by default

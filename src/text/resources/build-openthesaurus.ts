@@ -14,7 +14,8 @@ import { tokenize } from '../normalize.ts';
 import { stem } from '../stem.ts';
 import { isStopWord } from '../stopwords.ts';
 
-const [src, ...catalogs] = process.argv.slice(2);
+const NOUNS_ONLY = !process.argv.includes('--all-words');
+const [src, ...catalogs] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 if (!src || catalogs.length === 0) {
   console.error('usage: build-openthesaurus.ts openthesaurus.txt catalog.json…');
   process.exit(2);
@@ -36,6 +37,7 @@ for (const raw of readFileSync(src, 'utf8').split('\n')) {
   for (const entry of raw.split(';')) {
     const w = entry.replace(/\([^)]*\)/g, '').trim();
     if (!w || /\s/.test(w)) continue; // single words only
+    if (NOUNS_ONLY && !/^\p{Lu}/u.test(w)) continue; // nouns (capitalised): verbs and adjectives expand too loosely
     const f = tokenize(w);
     if (f.length !== 1 || f[0]!.length < 3 || isStopWord(f[0]!)) continue;
     words.add(f[0]!);
