@@ -49,3 +49,6 @@ export * from './triage/index.ts';
 
 // E-mail parsing and triage (mail/)
 export * from './mail/index.ts';
+
+// Intake channels (IMAP, watched folder, upload) and retention (intake/)
+export * from './intake/index.ts';

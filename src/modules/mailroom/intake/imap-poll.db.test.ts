@@ -11,6 +11,8 @@ import type { AppContext } from '../../../core/context.ts';
 import { execRows } from '../../../core/db/index.ts';
 import { pollAllMailboxes, pollMailbox } from './imap-poll.ts';
 import { upsertMailbox } from './repository.ts';
+import { configureMailbox, listMailboxSummaries } from './configure-mailbox.ts';
+import { cliActor } from '../../../core/auth/index.ts';
 
 const MAIL = resolve(import.meta.dirname, '../../../../../shared/data/mail');
 const haveDovecot = (() => {
@@ -58,7 +60,9 @@ describe.skipIf(!haveDovecot)('IMAP intake against a real Dovecot', () => {
     client = new ImapFlow({ host: imap.host, port: imap.port, secure: false, auth: { user: imap.user, pass: imap.pass }, logger: false });
     await client.connect();
     process.env.LOTSE_TEST_IMAP_PASS = imap.pass;
-    await upsertMailbox(ctx.db, { name: 'poststelle', host: imap.host, port: imap.port, secure: false, username: imap.user, passwordEnv: 'LOTSE_TEST_IMAP_PASS' });
+    const mb = await configureMailbox(ctx, cliActor, { name: 'poststelle', host: imap.host, port: imap.port, secure: false, username: imap.user, passwordEnv: 'LOTSE_TEST_IMAP_PASS' });
+    expect(mb).toMatchObject({ name: 'poststelle', passwordSource: 'env', folder: 'INBOX', processedFolder: 'Lotse/Verarbeitet' });
+    expect(JSON.stringify(await listMailboxSummaries(ctx, cliActor))).not.toContain(imap.pass);
   }, 30_000);
   afterAll(async () => {
     await client?.logout().catch(() => undefined);
