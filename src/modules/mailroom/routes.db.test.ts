@@ -11,6 +11,9 @@ import { createTestContext, testDbKind } from '../../../test/helpers/context.ts'
 import { loginAs, type TestLogin } from '../../../test/helpers/auth.ts';
 import { module as catalogModule } from '../catalog/index.ts';
 import { AI_DISCLOSURE } from './review/reply.ts';
+import { cliActor } from '../../core/auth/index.ts';
+import { trainModel } from './triage/index.ts';
+import { syntheticRows } from './triage/fixtures.ts';
 
 const INVOICES = resolve(import.meta.dirname, '../../../../shared/data/invoices');
 
@@ -133,5 +136,18 @@ describe.skipIf(!existsSync(INVOICES))(`mailroom upload, review queue and replie
     const audit = await execRows<{ summary: Record<string, unknown> }>(ctx.db, sql`SELECT summary FROM audit_log WHERE action = 'document.reply'`);
     expect(audit).toHaveLength(1);
     expect(JSON.stringify(audit[0]!.summary)).not.toContain('erika');
+  });
+
+  it('with an active model the queue shows its version, held-out figures, expected automatic share and top-3 per item', async () => {
+    await trainModel(ctx, cliActor, { name: 'default', rows: syntheticRows(150) });
+    const mixed = Buffer.from(
+      'From: a@example.org\r\nTo: poststelle@northeim.example\r\nSubject: Beschwerde\r\nMessage-ID: <mixed-1@example.org>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nSperrmüll an der Ecke, Falschparker auf dem Gehweg und laute Musik nachts.\r\n',
+    );
+    await upload([{ name: 'gemischt.eml', body: mixed }], clerk);
+    const html = await (await app.request('/verwaltung/posteingang/pruefen', { headers: { cookie: clerk.cookie } })).text();
+    expect(html).toContain('default v1');
+    expect(html).toContain('Erwarteter Anteil automatisch zugeordnet');
+    expect(html).toContain('Die drei wahrscheinlichsten Kategorien');
+    expect(html).toMatch(/(abfall|parken|laerm) \d+ % · /);
   });
 });

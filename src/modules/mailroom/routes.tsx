@@ -136,7 +136,7 @@ const UploadResults = ({ results }: { results: UploadedFileResult[] }) => (
 async function reviewPage(c: C) {
   const ctx = c.var.ctx;
   const category = c.req.query('category') || undefined;
-  const { rows, categories, model } = await listReviewQueue(ctx, userActor(c.var.user!), { category });
+  const { rows, categories, model, top3 } = await listReviewQueue(ctx, userActor(c.var.user!), { category });
   const done = c.req.query('done');
   const retrain = c.req.query('retrain');
   const f = (model?.figures ?? {}) as Record<string, unknown>;
@@ -238,6 +238,12 @@ async function reviewPage(c: C) {
                 <dd>
                   {r.category ?? 'keiner'} (Sicherheit {pct(r.confidence)})
                 </dd>
+                {top3[r.id] ? (
+                  <>
+                    <dt>Die drei wahrscheinlichsten Kategorien (aktives Modell)</dt>
+                    <dd>{top3[r.id]!.map((x) => `${x.category} ${pct(x.score)}`).join(' · ')}</dd>
+                  </>
+                ) : null}
                 <dt>Version</dt>
                 <dd>{r.modelVersion ?? '–'}</dd>
               </dl>

@@ -8,7 +8,7 @@ import { listDocuments, findDocument, updateDocument } from '../documents/reposi
 import { readDocument } from '../documents/read-document.ts';
 import { readOriginal } from '../documents/storage.ts';
 import type { DocumentRow } from '../documents/schema.ts';
-import { listTriageModels, recordCorrection, type ModelSummary } from '../triage/index.ts';
+import { classifyText, listTriageModels, recordCorrection, type ModelSummary } from '../triage/index.ts';
 import { MAIL_CATEGORIES } from '../mail/index.ts';
 
 export const REVIEW_MODEL = 'default';
@@ -18,6 +18,22 @@ export interface ReviewQueue {
   categories: string[];
   /** The active triage model and its held-out figures, or null when none is trained. */
   model: ModelSummary | null;
+  /** Top-3 categories of the active model per document id (first {@link TOP3_ROWS} text documents). */
+  top3: Record<number, { category: string; score: number }[]>;
+}
+
+/** Documents per page for which the top-3 categories are computed (each needs its text read again). */
+export const TOP3_ROWS = 20;
+const INVOICE_KINDS = ['xrechnung-ubl', 'xrechnung-cii', 'zugferd'];
+
+async function documentText(ctx: AppContext, row: DocumentRow): Promise<{ subject: string | null; text: string } | null> {
+  if (INVOICE_KINDS.includes(row.kind)) return null;
+  try {
+    const reading = await readDocument(await readOriginal(ctx, row.storagePath), row.originalFilename, { ocr: 'defer' });
+    return reading.text.trim().length >= 20 ? { subject: reading.subject ?? null, text: reading.text.slice(0, 20_000) } : null;
+  } catch {
+    return null; // scan without text layer (OCR needed) or unreadable file
+  }
 }
 
 /** Documents waiting for a person (abstained, failed validation, unreadable), oldest first; optional category filter. */
@@ -28,7 +44,14 @@ export async function listReviewQueue(ctx: AppContext, actor: Actor, f: { catego
   const models = await listTriageModels(ctx, REVIEW_MODEL);
   const model = models.find((m) => m.active) ?? null;
   const categories = [...new Set([...(model?.categories ?? []), ...MAIL_CATEGORIES, 'Rechnungseingang', ...all.map((r) => r.category).filter((c): c is string => !!c)])].sort((a, b) => a.localeCompare(b, 'de'));
-  return { rows, categories, model };
+  const top3: ReviewQueue['top3'] = {};
+  if (model) {
+    for (const r of rows.slice(0, TOP3_ROWS)) {
+      const t = await documentText(ctx, r);
+      if (t) top3[r.id] = (await classifyText(ctx, t, REVIEW_MODEL)).top.slice(0, 3);
+    }
+  }
+  return { rows, categories, model, top3 };
 }
 
 const resolveSchema = z.object({
@@ -65,16 +88,10 @@ export async function resolveReview(ctx: AppContext, actor: Actor, input: z.inpu
     return u;
   });
   let trainingExample = false;
-  if (!['xrechnung-ubl', 'xrechnung-cii', 'zugferd'].includes(row.kind)) {
-    try {
-      const reading = await readDocument(await readOriginal(ctx, row.storagePath), row.originalFilename, { ocr: 'defer' });
-      if (reading.text.trim().length >= 20) {
-        await recordCorrection(ctx, actor, { modelName: REVIEW_MODEL, externalId: `document:${documentId}`, subject: reading.subject ?? null, text: reading.text.slice(0, 20_000), category });
-        trainingExample = true;
-      }
-    } catch {
-      // Scans without a text layer (OCR needed) or unreadable files: routed without a training example.
-    }
+  const t = await documentText(ctx, row);
+  if (t) {
+    await recordCorrection(ctx, actor, { modelName: REVIEW_MODEL, externalId: `document:${documentId}`, subject: t.subject, text: t.text, category });
+    trainingExample = true;
   }
   return { document, trainingExample };
 }
