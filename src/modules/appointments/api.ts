@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { AppRouter } from '../../core/http/app.ts';
 import { AppError } from '../../core/errors.ts';
 import { bookAppointment } from './book-appointment.ts';
-import { findSlots } from './find-slots.ts';
+import { findSlots, slotsJson } from './find-slots.ts';
 import { cancelByToken } from './manage-appointment.ts';
 import { feedIcs } from './feed.ts';
 import { createCaptcha, rateLimit } from './security.ts';
@@ -94,7 +94,8 @@ export function mountAppointmentsApi(api: AppRouter): void {
     await rateLimit(ctx, 'slots-ip', clientIp(c) ?? '-', 600, 60);
     const services = c.req.queries('service') ?? [];
     const r = await findSlots(ctx, { serviceIds: services, from: c.req.query('from'), to: c.req.query('to') });
-    return c.json({ slots: r.slots.map((s) => ({ id: s.id, start: s.start, end: s.end, locationId: s.locationId })) }, 200);
+    // Pre-serialised slots (same fields as the schema); `as never` because the typed c.json is bypassed.
+    return c.body(slotsJson(r), 200, { 'content-type': 'application/json' }) as never;
   });
 
   api.openapi(bookRoute, async (c) => {

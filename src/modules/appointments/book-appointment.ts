@@ -98,29 +98,68 @@ async function freeCandidates(ctx: AppContext, p: Placement): Promise<Placement>
   return { ...p, candidates };
 }
 
-async function place(ctx: AppContext, tx: Tx, p: Placement, b: Omit<repo.NewBooking, 'locationId' | 'workstationId' | 'startAt' | 'endAt' | 'units' | 'serviceIds' | 'now'>) {
+const SLOT_GONE_ERROR = () => new AppError('conflict', SLOT_GONE, { fields: [{ field: 'slotId', message: 'Die Zeit ist nicht mehr frei.' }] });
+
+function emailLimitError(max: number) {
+  return new AppError('validation', `Mit dieser E-Mail-Adresse sind bereits ${max} offene Termine gebucht. Bitte sagen Sie einen ab, bevor Sie einen neuen buchen.`, {
+    fields: [{ field: 'email', message: 'Zu viele offene Termine für diese E-Mail-Adresse.' }],
+  });
+}
+
+/** Serialises bookings of one address so the open-bookings limit cannot be raced. */
+async function lockEmail(tx: Tx, mail: string) {
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`appt:${mail}`}))`);
+}
+
+/**
+ * Inserts the booking and claims its slot units on the first free workstation, all in the
+ * caller's transaction. The claims' primary key decides races: 409 when no workstation is left.
+ * Common case = one statement (limit check + booking + claims); expired claims are only cleared
+ * and further workstations only tried when the first attempt did not get every unit.
+ * `limitEmail`: check the open-bookings limit per address (the caller holds its advisory lock).
+ */
+async function place(
+  ctx: AppContext,
+  tx: Tx,
+  p: Placement,
+  b: Omit<repo.NewBooking, 'locationId' | 'workstationId' | 'startAt' | 'endAt' | 'units' | 'serviceIds' | 'now'>,
+  limitEmail: string | null = null,
+) {
   const now = ctx.now();
-  const id = await repo.insertBooking(tx, { ...b, locationId: p.loc.id, workstationId: p.candidates[0]!, startAt: p.start, endAt: p.end, units: p.units, serviceIds: p.serviceIds, now });
-  for (const w of p.candidates) {
-    if (await repo.claimUnits(tx, w, p.starts, id, b.expiresAt, now)) {
-      if (w !== p.candidates[0]) await repo.setBookingWorkstation(tx, id, w);
-      invalidateSearches(ctx);
-      return (await repo.getBooking(tx, id))!;
+  const first = p.candidates[0]!;
+  const r = await repo.insertBookingWithClaims(
+    tx,
+    { ...b, locationId: p.loc.id, workstationId: first, startAt: p.start, endAt: p.end, units: p.units, serviceIds: p.serviceIds, now },
+    p.starts,
+    limitEmail ? { email: limitEmail, max: p.loc.maxOpenPerEmail, exceptId: null } : null,
+  );
+  if (!r.booking) throw emailLimitError(p.loc.maxOpenPerEmail);
+  let booking = r.booking;
+  if (r.claimed !== p.units) {
+    if (r.claimed) await repo.releaseClaimsOn(tx, booking.id, first);
+    let won: string | null = null;
+    // Retry the first workstation after clearing expired claims, then the others.
+    for (const w of p.candidates) {
+      if (await repo.claimUnits(tx, w, p.starts, booking.id, b.expiresAt, now)) {
+        won = w;
+        break;
+      }
+    }
+    if (!won) throw SLOT_GONE_ERROR();
+    if (won !== first) {
+      await repo.setBookingWorkstation(tx, booking.id, won);
+      booking = { ...booking, workstationId: won };
     }
   }
-  throw new AppError('conflict', SLOT_GONE, { fields: [{ field: 'slotId', message: 'Die Zeit ist nicht mehr frei.' }] });
+  invalidateSearches(ctx);
+  return booking;
 }
 
 async function checkEmailLimit(ctx: AppContext, tx: Tx, loc: repo.LocationRow, mail: string, exceptId?: string) {
-  // Serialise bookings of one address so the open-bookings limit cannot be raced.
-  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`appt:${mail}`}))`);
+  await lockEmail(tx, mail);
   const open = await repo.countOpenByEmail(tx, mail, ctx.now());
   const mine = exceptId ? 1 : 0;
-  if (open - mine >= loc.maxOpenPerEmail) {
-    throw new AppError('validation', `Mit dieser E-Mail-Adresse sind bereits ${loc.maxOpenPerEmail} offene Termine gebucht. Bitte sagen Sie einen ab, bevor Sie einen neuen buchen.`, {
-      fields: [{ field: 'email', message: 'Zu viele offene Termine für diese E-Mail-Adresse.' }],
-    });
-  }
+  if (open - mine >= loc.maxOpenPerEmail) throw emailLimitError(loc.maxOpenPerEmail);
 }
 
 const auditSummary = (b: repo.BookingRow) => ({ start: b.startAt.toISOString(), units: b.units, services: b.serviceIds, workstation: b.workstationId, status: b.status, source: b.source });
@@ -140,7 +179,7 @@ export async function bookAppointment(ctx: AppContext, input: BookInput, meta: {
   const ip = await ipHash(ctx, meta.ip);
   await getSecret(ctx); // warm the cache: no ctx.db use inside the transaction (PGlite has one connection)
   const booking = await ctx.db.transaction(async (tx) => {
-    await checkEmailLimit(ctx, tx, p.loc, v.email);
+    await lockEmail(tx, v.email);
     const b = await place(ctx, tx, p, {
       status: 'pending',
       name: v.name,
@@ -151,7 +190,7 @@ export async function bookAppointment(ctx: AppContext, input: BookInput, meta: {
       ipHash: ip,
       expiresAt: new Date(ctx.now().getTime() + p.loc.pendingMinutes * 60_000),
       replacesId: null,
-    });
+    }, v.email);
     await queueConfirmRequest(ctx, tx, b, p.loc, p.setup);
     await writeAudit(tx, { actor: { type: 'citizen' }, action: 'appointment.book', objectType: 'appointment', objectId: b.id, summary: auditSummary(b), requestId: meta.requestId ?? null });
     return b;

@@ -42,6 +42,53 @@ export function unitsFor(setup: Setup, serviceIds: readonly string[], staff = fa
 
 type SlotResult = Awaited<ReturnType<typeof computeSlots>>;
 
+/** A bookable start of a day's opening-hour grid; shared and immutable (cached), never mutate. */
+export interface GridSlot extends PublicSlot {
+  startAt: Date;
+  date: string;
+  /** The slot as compact JSON (API contract fields only), built once. */
+  json: string;
+}
+
+/**
+ * Opening-hour grid per location, day and visit length: every start where the whole visit fits
+ * into one opening window (holidays/closures give an empty day). Cached per configuration
+ * fingerprint (location row + its closures), so the grid survives the 3-s setup refresh and is
+ * rebuilt only when the configuration changes.
+ */
+const gridCache = new Map<string, Map<string, readonly GridSlot[]>>();
+const fingerprints = new WeakMap<Setup, Map<string, string>>();
+function fingerprint(setup: Setup, loc: repo.LocationRow): string {
+  let m = fingerprints.get(setup);
+  if (!m) fingerprints.set(setup, (m = new Map()));
+  let f = m.get(loc.id);
+  if (f === undefined) {
+    f = JSON.stringify([loc, setup.closures.filter((c) => c.locationId === loc.id)]);
+    m.set(loc.id, f);
+  }
+  return f;
+}
+export function dayGrid(setup: Setup, loc: repo.LocationRow, date: string, units: number): readonly GridSlot[] {
+  const fp = fingerprint(setup, loc);
+  let m = gridCache.get(fp);
+  if (!m) {
+    if (gridCache.size > 20) gridCache.clear();
+    gridCache.set(fp, (m = new Map()));
+  }
+  const key = `${date}|${units}`;
+  let g = m.get(key);
+  if (!g) {
+    if (m.size > 20_000) m.clear();
+    const rules = { ...slotRules(setup, loc, false), workstations: [{ id: '*', serviceIds: [] }] };
+    g = generateSlots(rules, { serviceIds: [], units, fromDate: date, toDate: date, earliest: new Date(0) }).map((s) => {
+      const slot = { id: encodeSlotId(loc.id, s.start, units), start: isoWithOffset(s.start, loc.timeZone), end: isoWithOffset(s.end, loc.timeZone), locationId: loc.id };
+      return { ...slot, startAt: s.start, date, json: JSON.stringify(slot) };
+    });
+    m.set(key, g);
+  }
+  return g;
+}
+
 /**
  * Micro-cache for public searches (release rush: thousands of identical queries per second).
  * An entry lives 1 s and is dropped on every booking/cancel in this instance; other instances
@@ -94,7 +141,7 @@ async function computeSlots(ctx: AppContext, q: z.output<typeof findSlotsSchema>
   if (daysBetween(from, to) > MAX_SEARCH_DAYS) {
     throw new AppError('validation', `Bitte höchstens ${MAX_SEARCH_DAYS} Tage auf einmal abfragen.`, { fields: [{ field: 'to', message: `Zeitraum zu lang (höchstens ${MAX_SEARCH_DAYS} Tage).` }] });
   }
-  const slots: (PublicSlot & { startAt: Date; date: string })[] = [];
+  const slots: GridSlot[] = [];
   let servable = false;
   for (const loc of locations) {
     const rules = slotRules(setup, loc, !staff);
@@ -104,23 +151,42 @@ async function computeSlots(ctx: AppContext, q: z.output<typeof findSlotsSchema>
     const windowFrom = staff ? from : [from, addDays(today, loc.windowMinDays)].sort()[1]!;
     const windowTo = staff ? to : [to, addDays(today, loc.windowMaxDays)].sort()[0]!;
     if (windowTo < windowFrom) continue;
-    const earliest = staff ? now : new Date(now.getTime() + loc.leadMinutes * 60_000);
-    const taken = await repo.takenUnits(ctx.db, ws.map((w) => w.id), zonedToUtc(windowFrom, '00:00', loc.timeZone), zonedToUtc(addDays(windowTo, 1), '00:00', loc.timeZone), now);
-    const takenBy = new Map<string, Set<number>>();
+    const earliest = (staff ? now : new Date(now.getTime() + loc.leadMinutes * 60_000)).getTime();
+    // One indexed range query on the claims; taken units become one bitmap per workstation.
+    const rangeStart = zonedToUtc(windowFrom, '00:00', loc.timeZone).getTime();
+    const rangeEnd = zonedToUtc(addDays(windowTo, 1), '00:00', loc.timeZone).getTime();
+    const taken = await repo.takenEpochs(ctx.db, ws.map((w) => w.id), new Date(rangeStart), new Date(rangeEnd), now);
+    // Index = minutes since the range start (claims and grid starts are whole minutes).
+    const size = Math.ceil((rangeEnd - rangeStart) / 60_000) + 1;
+    const wsIndex = new Map(ws.map((w, i) => [w.id, i]));
+    const bitmaps: (Uint8Array | null)[] = ws.map(() => null);
     for (const t of taken) {
-      let set = takenBy.get(t.workstationId);
-      if (!set) takenBy.set(t.workstationId, (set = new Set()));
-      set.add(t.slotStart.getTime());
+      const i = wsIndex.get(t.w);
+      const u = Math.floor((t.t - rangeStart) / 60_000);
+      if (i === undefined || u < 0 || u >= size) continue;
+      (bitmaps[i] ??= new Uint8Array(size))[u] = 1;
     }
-    for (const s of generateSlots(rules, { serviceIds, units, fromDate: windowFrom, toDate: windowTo, earliest, takenBy })) {
-      slots.push({
-        id: encodeSlotId(loc.id, s.start, units),
-        start: isoWithOffset(s.start, loc.timeZone),
-        end: isoWithOffset(s.end, loc.timeZone),
-        locationId: loc.id,
-        startAt: s.start,
-        date: localDate(s.start, loc.timeZone),
-      });
+    const free = bitmaps.some((b) => b === null); // a workstation without any claim takes every slot
+    for (let d = windowFrom; d <= windowTo; d = addDays(d, 1)) {
+      for (const g of dayGrid(setup, loc, d, units)) {
+        if (g.startAt.getTime() < earliest) continue;
+        if (!free) {
+          const u0 = Math.round((g.startAt.getTime() - rangeStart) / 60_000);
+          let fits = false;
+          for (let i = 0; i < bitmaps.length && !fits; i++) {
+            const b = bitmaps[i]!;
+            fits = true;
+            for (let u = 0; u < units; u++) {
+              if (b[u0 + u * loc.slotMinutes]) {
+                fits = false;
+                break;
+              }
+            }
+          }
+          if (!fits) continue;
+        }
+        slots.push(g);
+      }
     }
   }
   if (!servable) {
@@ -128,8 +194,19 @@ async function computeSlots(ctx: AppContext, q: z.output<typeof findSlotsSchema>
       fields: [{ field: 'service', message: 'Keine Stelle bietet alle gewählten Leistungen an.' }],
     });
   }
-  slots.sort((a, b) => a.startAt.getTime() - b.startAt.getTime());
+  if (locations.length > 1) slots.sort((a, b) => a.startAt.getTime() - b.startAt.getTime());
   return { slots: opts.limit ? slots.slice(0, opts.limit) : slots, units, from, to, setup, serviceIds };
+}
+
+const bodies = new WeakMap<object, string>();
+/** The API body `{"slots":[…]}` of a search result, built from the cached per-slot JSON (memoised per result). */
+export function slotsJson(r: SlotResult): string {
+  let b = bodies.get(r);
+  if (b === undefined) {
+    b = `{"slots":[${r.slots.map((s) => s.json).join(',')}]}`;
+    bodies.set(r, b);
+  }
+  return b;
 }
 
 /** Days in a range with the reason they are closed (holiday/closure), for the calendar view. */

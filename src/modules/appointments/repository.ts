@@ -177,6 +177,18 @@ export async function takenUnits(db: DbOrTx, workstationIds: readonly string[], 
   return rows.map((r) => ({ workstationId: r.w, slotStart: toDate(r.s) }));
 }
 
+/** Same as `takenUnits`, as epoch milliseconds (no date parsing; for the slot search). */
+export async function takenEpochs(db: DbOrTx, workstationIds: readonly string[], from: Date, to: Date, now: Date): Promise<{ w: string; t: number }[]> {
+  if (!workstationIds.length) return [];
+  const rows = await execRows<{ w: string; t: string | number }>(
+    db,
+    sql`SELECT workstation_id AS w, (extract(epoch FROM slot_start) * 1000)::float8 AS t FROM appt_slot_claims
+        WHERE workstation_id IN (${sql.join(workstationIds.map((w) => sql`${w}`), sql`, `)})
+          AND slot_start >= ${ts(from)} AND slot_start < ${ts(to)} AND (expires_at IS NULL OR expires_at > ${ts(now)})`,
+  );
+  return rows.map((r) => ({ w: r.w, t: Number(r.t) }));
+}
+
 /**
  * Claims every unit for the booking on one workstation, or none. Expired claims on those
  * units are removed first (lazy expiry, so a stale hold never blocks). `ON CONFLICT DO NOTHING`
@@ -288,6 +300,51 @@ export async function insertBooking(tx: DbOrTx, b: NewBooking): Promise<string> 
         RETURNING id`,
   );
   return r!.id;
+}
+
+/**
+ * One statement for the common case of a booking: (optional) open-bookings limit per e-mail,
+ * the booking row and its claims on the first candidate workstation
+ * (`INSERT … ON CONFLICT DO NOTHING`, which waits for concurrent uncommitted claims of the same
+ * units). Returns the booking (null when the limit is reached: nothing was inserted), how many
+ * units were claimed and the open-bookings count. Call it after the per-e-mail advisory lock,
+ * so the count's snapshot is taken after the lock.
+ */
+export async function insertBookingWithClaims(
+  tx: DbOrTx,
+  b: NewBooking,
+  starts: readonly Date[],
+  limit: { email: string; max: number; exceptId: string | null } | null,
+): Promise<{ booking: BookingRow | null; claimed: number; open: number }> {
+  const domain = b.email ? b.email.split('@')[1]!.toLowerCase() : null;
+  const nowTs = ts(b.now);
+  const lim = limit
+    ? sql`SELECT count(*)::int AS n FROM appt_bookings WHERE email = ${limit.email} AND end_at > ${nowTs}
+            AND (status = 'confirmed' OR (status IN ('held','pending') AND expires_at > ${nowTs}))
+            ${limit.exceptId ? sql`AND id <> ${limit.exceptId}::uuid` : sql``}`
+    : sql`SELECT 0 AS n`;
+  const [r] = await execRows<Record<string, unknown>>(
+    tx,
+    sql`WITH lim AS (${lim}),
+      bk AS (
+        INSERT INTO appt_bookings (location_id, workstation_id, start_at, end_at, units, service_ids, status, name, email, email_domain, phone, lang, source, ip_hash, expires_at, replaces_id, created_at, confirmed_at, status_at)
+        SELECT ${b.locationId}, ${b.workstationId}, ${ts(b.startAt)}, ${ts(b.endAt)}, ${b.units}, ${textArray(b.serviceIds)}, ${b.status}, ${b.name}, ${b.email}, ${domain}, ${b.phone},
+          ${b.lang}, ${b.source}, ${b.ipHash}, ${b.expiresAt ? ts(b.expiresAt) : sql`NULL::timestamptz`}, ${b.replacesId ? sql`${b.replacesId}::uuid` : sql`NULL::uuid`}, ${nowTs},
+          ${b.status === 'confirmed' ? nowTs : sql`NULL::timestamptz`}, ${nowTs}
+        WHERE (SELECT n FROM lim) < ${limit ? limit.max : 1}
+        RETURNING ${BOOKING_COLS}),
+      cl AS (
+        INSERT INTO appt_slot_claims (workstation_id, slot_start, booking_id, expires_at)
+        SELECT ${b.workstationId}, u.s, bk.id, ${b.expiresAt ? ts(b.expiresAt) : sql`NULL::timestamptz`} FROM bk, unnest(ARRAY[${tsList(starts)}]) AS u(s)
+        ON CONFLICT DO NOTHING RETURNING 1 AS x)
+    SELECT bk.*, (SELECT count(*) FROM cl)::int AS claimed_units, (SELECT n FROM lim)::int AS open_count FROM (SELECT 1) AS one LEFT JOIN bk ON true`,
+  );
+  return { booking: r && r.id ? mapBooking(r) : null, claimed: Number(r?.claimed_units ?? 0), open: Number(r?.open_count ?? 0) };
+}
+
+/** Removes the claims of a booking on one workstation (after a partial claim). */
+export async function releaseClaimsOn(tx: DbOrTx, bookingId: string, workstationId: string): Promise<void> {
+  await tx.execute(sql`DELETE FROM appt_slot_claims WHERE booking_id = ${bookingId}::uuid AND workstation_id = ${workstationId}`);
 }
 
 export async function setBookingWorkstation(tx: DbOrTx, id: string, workstationId: string): Promise<void> {
