@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { cliActor } from '../../core/auth/index.ts';
 import { AppError } from '../../core/errors.ts';
-import { applyRetention, configureMailbox, listMailboxSummaries, pollAllMailboxes, scanInboxFolder } from '../../modules/mailroom/index.ts';
+import { applyRetention, setRetentionDays, configureMailbox, listMailboxSummaries, pollAllMailboxes, scanInboxFolder } from '../../modules/mailroom/index.ts';
 import { CliError, EXIT, printJson, withContext } from '../run.ts';
 
 /** `lotse mailroom …`: IMAP mailboxes, watched folder and retention of the mailroom intake. */
@@ -68,8 +68,18 @@ export function register(program: Command): void {
     });
 
   mr.command('retention')
-    .description('Abgelaufene Dokumente jetzt löschen (sonst täglich 03:30 Uhr)')
-    .action(async () => {
-      await withContext(async (ctx) => printJson(await applyRetention(ctx)));
+    .description('Abgelaufene Dokumente jetzt löschen (sonst täglich 03:30 Uhr); mit --set nur die Fristen setzen')
+    .option('--set <KATEGORIE=TAGE...>', 'Aufbewahrungsfristen je Kategorie in Tagen, "*" für alle übrigen (ersetzt die gespeicherten Werte)')
+    .action(async (o: { set?: string[] }) => {
+      await withContext(async (ctx) => {
+        if (!o.set) return printJson(await applyRetention(ctx));
+        const periods: Record<string, number> = {};
+        for (const p of o.set) {
+          const m = /^(.+)=(\d+)$/.exec(p);
+          if (!m) throw new CliError(`--set "${p}": erwartet KATEGORIE=TAGE, z. B. Sonstiges=365.`, EXIT.usage);
+          periods[m[1]!.trim()] = Number(m[2]);
+        }
+        printJson(await setRetentionDays(ctx, cliActor, periods));
+      });
     });
 }

@@ -3,9 +3,11 @@ import { join, normalize } from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { AppContext } from '../../../core/context.ts';
 import { writeAudit } from '../../../core/audit/index.ts';
-import { systemActor } from '../../../core/auth/index.ts';
+import { assertCan, systemActor, type Actor } from '../../../core/auth/index.ts';
+import { validationError } from '../../../core/errors.ts';
+import { z } from 'zod';
 import { execRows } from '../../../core/db/index.ts';
-import { getSetting } from '../../../core/settings/index.ts';
+import { getSetting, setSetting } from '../../../core/settings/index.ts';
 
 /** Settings key: `{ "<category>": <days> }`; `"*"` applies to every category without its own entry. */
 export const RETENTION_SETTING = 'mailroom.retentionDays';
@@ -56,4 +58,18 @@ export async function applyRetention(ctx: AppContext): Promise<{ deleted: number
   }
   if (deleted.length) ctx.log.info({ deleted: deleted.length, filesDeleted }, 'mailroom retention');
   return { deleted: deleted.length, filesDeleted };
+}
+
+const retentionSchema = z.record(z.string().trim().min(1).max(100), z.number().int().min(1).max(36_500));
+
+/** Sets the retention periods per category (days; `"*"` = every other category). Permission `mailroom.configure`; audited. */
+export async function setRetentionDays(ctx: AppContext, actor: Actor, periods: Record<string, number>): Promise<Record<string, number>> {
+  assertCan(actor, 'mailroom.configure');
+  const parsed = retentionSchema.safeParse(periods);
+  if (!parsed.success) throw validationError(parsed.error.issues);
+  await ctx.db.transaction(async (tx) => {
+    await setSetting(tx, RETENTION_SETTING, parsed.data, actor.type === 'user' ? actor.id : null);
+    await writeAudit(tx, { actor, action: 'settings.update', objectType: 'setting', objectId: RETENTION_SETTING, summary: { after: parsed.data } });
+  });
+  return { ...DEFAULT_RETENTION_DAYS, ...parsed.data };
 }

@@ -1,7 +1,7 @@
 /** Intake channels (IMAP, watched folder, upload) and retention – public surface for the mailroom module. */
 export { pollAllMailboxes, pollMailbox, type PollResult } from './imap-poll.ts';
 export { scanInboxFolder, type FolderScanResult } from './scan-folder.ts';
-export { applyRetention, RETENTION_SETTING, DEFAULT_RETENTION_DAYS } from './apply-retention.ts';
+export { applyRetention, setRetentionDays, RETENTION_SETTING, DEFAULT_RETENTION_DAYS } from './apply-retention.ts';
 export { configureMailbox, listMailboxSummaries, mailboxInputSchema, type MailboxSummary } from './configure-mailbox.ts';
 export { uploadDocuments } from './upload-documents.ts';
 export { ensureIntakeJobs, intakeJobs } from './jobs.ts';
