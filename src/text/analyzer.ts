@@ -161,8 +161,8 @@ export function analyze(text: string, opts: AnalyzeOptions = {}): AnalyzedTerm[]
     const parts = lex?.split(word) ?? (lex && !lex.has(word) ? lex.head(word) : null);
     if (parts) for (const p of parts) push(p, kind === 'word' ? 'part' : kind, from, kind === 'word' ? 1 : TERM_WEIGHTS.part);
   }
-  // Thesaurus expansion (weak): related words of the typed words and of the parts of compounds,
-  // restricted to words the catalog uses. Never overrides a stronger reading of the same term.
+  // Thesaurus expansion (weak): related words of the typed words, restricted to words the
+  // catalog uses. Never overrides a stronger reading of the same term.
   const th = opts.thesaurus;
   if (th && lex) {
     const known = (w: string) => lex.has(w) || lex.knowsStem(stem(w));
@@ -170,17 +170,16 @@ export function analyze(text: string, opts: AnalyzeOptions = {}): AnalyzedTerm[]
       if (isStopWord(w, english ? 'en' : 'de') || INTENT_STEMS.has(stem(w))) return;
       for (const r of th.expand(w)) if (known(r.word)) push(r.word, 'related', from, factor * r.weight);
     };
+    // (Compound parts are not expanded: their senses are too loose, "kennzeichen" → Merkmal.)
     corrected.forEach((tok, i) => {
       if (english && !bridged.has(i) && !lex.has(tok)) return;
       expandWord(tok, tokens[i]!, 1);
-      const parts = lex.split(tok) ?? (lex.has(tok) ? null : lex.head(tok));
-      if (parts) for (const p of parts) expandWord(p, tokens[i]!, TERM_WEIGHTS.part);
     });
   }
   // Intent words ("kostet", "Unterlagen") select a field, not a service: when the question
   // names anything else, they hardly count for ranking.
   const all = [...out.values()];
-  if (all.some((t) => !INTENT_STEMS.has(t.term) && t.kind !== 'part' && t.kind !== 'synonym')) {
+  if (all.some((t) => !INTENT_STEMS.has(t.term) && t.kind !== 'part' && t.kind !== 'synonym' && t.kind !== 'related')) {
     for (const t of all) if (INTENT_STEMS.has(t.term) || (t.kind === 'synonym' && INTENT_STEMS.has(stem(t.from)))) t.weight *= 0.15;
   }
   return all;

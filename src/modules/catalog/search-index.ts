@@ -17,7 +17,7 @@ const COORD_FLOOR = 0.5;
 /** How much a compound part counts in the index relative to a whole word. */
 const PART_WEIGHT = 0.5;
 
-export const SEARCH_VERSION = 'catalog-search-1 (bm25f-1, de-analyser-1)';
+export const SEARCH_VERSION = 'catalog-search-2 (bm25f-1, de-analyser-2, openthesaurus-nouns-1, title-cover-1)';
 
 export interface IndexDoc {
   id: string;
@@ -45,7 +45,8 @@ export class CatalogIndex {
   private readonly titles = new Map<string, TitleWord[]>();
   readonly synonyms: SynonymIndex;
   readonly bridge: SynonymIndex;
-  readonly thesaurus: Thesaurus | undefined = process.env.LOTSE_SEARCH_THESAURUS === 'off' ? undefined : builtinThesaurus();
+  /** General thesaurus for weak query expansion (built-in OpenThesaurus extract unless switched off). */
+  readonly thesaurus: Thesaurus | undefined;
   readonly builtAt = Date.now();
   buildMs = 0;
 
@@ -53,8 +54,10 @@ export class CatalogIndex {
     docs: IndexDoc[],
     townSynonyms: SynonymList,
     readonly version: number,
+    opts: { thesaurus?: boolean } = {},
   ) {
     const t0 = performance.now();
+    this.thesaurus = opts.thesaurus === false ? undefined : builtinThesaurus();
     this.synonyms = compileSynonyms(WORD_FAMILIES, GERMAN_SYNONYMS, townSynonyms);
     this.bridge = Object.keys(townSynonyms).length ? compileSynonyms(ENGLISH_BRIDGE) : builtinBridge();
     // Pass 1: the vocabulary (for decompounding and typo correction).
