@@ -21,4 +21,11 @@ describe('title-cover re-ranking', () => {
     expect(titleCover(analyzeTitle('Reisepass', lex), queryCredit([{ term: 'reisepass', weight: 0.3 }]))).toBeCloseTo(0.5);
     expect(titleCover([], new Map())).toBe(0);
   });
+  it('counts a bare verb for a prefixed title word at half credit ("meld" → Wohnsitzanmeldung)', () => {
+    const l = new Lexicon();
+    l.addText(tokenize('Wohnsitz Anmeldung'));
+    const title = analyzeTitle('Wohnsitzanmeldung', l);
+    expect(title[0]!.bases).toContain('meld');
+    expect(titleCover(title, queryCredit([{ term: 'meld', weight: 1 }]))).toBeCloseTo(0.5);
+  });
 });

@@ -13,14 +13,16 @@
  * TITLE_ALPHA was chosen by leave-one-out cross-validation on the dev questions (see
  * docs/modules/catalog.md, "Retrieval"); it is the only parameter chosen looking at dev.
  */
-import { isStopWord, stem, tokenize, type Lexicon } from '../../text/index.ts';
+import { isStopWord, stem, tokenize, verbBase, type Lexicon } from '../../text/index.ts';
 
-export const RERANK_VERSION = 'title-cover-1';
-export const RERANK = { TITLE_ALPHA: 1.5, PART_CREDIT: 1 };
+export const RERANK_VERSION = 'title-cover-2';
+export const RERANK = { TITLE_ALPHA: 1.5, PART_CREDIT: 1, BASE_CREDIT: 0.5 };
 
 export interface TitleWord {
   stem: string;
   parts: string[];
+  /** Stem without a separable verb prefix ("anmeld" → "meld"), also of the last part; counts BASE_CREDIT. */
+  bases: string[];
 }
 
 /** Title words of a service, analysed once at index time. */
@@ -28,8 +30,9 @@ export function analyzeTitle(title: string, lexicon: Lexicon): TitleWord[] {
   const out: TitleWord[] = [];
   for (const tok of tokenize(title)) {
     if (isStopWord(tok) || tok.length < 2) continue;
-    const parts = lexicon.split(tok) ?? lexicon.head(tok) ?? [];
-    out.push({ stem: stem(tok), parts: [...new Set(parts.filter((p) => !isStopWord(p)).map((p) => stem(p)))] });
+    const parts = [...new Set((lexicon.split(tok) ?? lexicon.head(tok) ?? []).filter((p) => !isStopWord(p)).map((p) => stem(p)))];
+    const bases = [stem(tok), ...parts].map((x) => verbBase(x)).filter((b): b is string => !!b);
+    out.push({ stem: stem(tok), parts, bases });
   }
   return out;
 }
@@ -46,7 +49,9 @@ export function titleCover(title: TitleWord[], credit: Map<string, number>): num
       for (const p of w.parts) s += credit.get(p) ?? 0;
       part = (s / w.parts.length) * RERANK.PART_CREDIT;
     }
-    sum += Math.max(whole, part);
+    let base = 0;
+    for (const b of w.bases) base = Math.max(base, (credit.get(b) ?? 0) * RERANK.BASE_CREDIT);
+    sum += Math.max(whole, part, base);
   }
   return sum / title.length;
 }

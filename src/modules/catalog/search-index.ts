@@ -17,7 +17,7 @@ const COORD_FLOOR = 0.5;
 /** How much a compound part counts in the index relative to a whole word. */
 const PART_WEIGHT = 0.5;
 
-export const SEARCH_VERSION = 'catalog-search-2 (bm25f-1, de-analyser-2, openthesaurus-nouns-1, title-cover-1)';
+export const SEARCH_VERSION = 'catalog-search-2 (bm25f-1, de-analyser-2, openthesaurus-nouns-1, title-cover-2)';
 
 export interface IndexDoc {
   id: string;
