@@ -59,8 +59,10 @@ export function checkEvidence(
   const partialCompounds: string[] = [];
   const otherMatched: string[] = [];
   for (const tok of new Set(tokenize(question))) {
-    if (tok.length < 4 || isStopWord(tok, lang) || GENERIC.has(tok) || places.has(tok) || detectAspect(tok)) continue;
+    if (isStopWord(tok, lang) || GENERIC.has(tok) || places.has(tok) || detectAspect(tok)) continue;
     const e = byWord.get(tok) ?? { covered: matched.has(stem(tok)), parts: 0, partHits: 0 };
+    // Short words count only through a matched synonym/bridge phrase ("ID card" → Personalausweis).
+    if (tok.length < 4 && !e.covered) continue;
     if (e.covered || matched.has(stem(tok)) || (e.parts >= 2 && e.partHits === e.parts)) otherMatched.push(tok);
     else if (e.partHits > 0) partialCompounds.push(tok);
   }
