@@ -38,6 +38,8 @@ export const envSchema = z.object({
   LOTSE_LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(3000),
   /** Watched folder (scanner output) the mailroom takes documents from; unset = off. */
   LOTSE_INBOX_DIR: z.string().min(1).optional(),
+  /** Days after an appointment's end before name, e-mail, phone and IP hash are removed (GDPR). */
+  LOTSE_APPT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,5 +1,5 @@
 import type { LotseModule } from '../../core/module.ts';
-import { appointmentJobs, scheduleTick } from './jobs.ts';
+import { appointmentJobs, scheduleRetention, scheduleTick } from './jobs.ts';
 import { appointmentRoutes } from './routes.tsx';
 import { seedAppointments } from './seed.ts';
 import { catalogTitles } from './rules.ts';
@@ -12,6 +12,7 @@ export { findSlots } from './find-slots.ts';
 export { bookAppointment, holdSlot, completeHold, staffBook } from './book-appointment.ts';
 export { confirmAppointment, cancelByToken, cancelByStaff, setAppointmentStatus } from './manage-appointment.ts';
 export { expireHolds, sendReminders, notifyWaitlist } from './jobs.ts';
+export { applyRetention } from './apply-retention.ts';
 export { seedAppointments } from './seed.ts';
 
 /** Link target for "Termin buchen" from service pages and assistant answers. */
@@ -22,7 +23,10 @@ export const module: LotseModule = {
   routes(app, api, ctx) {
     appointmentRoutes(app, api);
     // Periodic expiry/reminder tick (one per minute across instances); harmless if it fails here.
-    if (ctx.config.LOTSE_WORKER === 'on') scheduleTick(ctx, 5_000).catch(() => undefined);
+    if (ctx.config.LOTSE_WORKER === 'on') {
+      scheduleTick(ctx, 5_000).catch(() => undefined);
+      scheduleRetention(ctx).catch(() => undefined);
+    }
   },
   nav: {
     public: [{ href: '/termine', label: 'Termin buchen' }],

@@ -1,5 +1,7 @@
 import type { AppContext } from '../../core/context.ts';
 import { enqueue } from '../../core/jobs/index.ts';
+import { nextDailyAt } from '../../core/jobs/schedule.ts';
+import { applyRetention } from './apply-retention.ts';
 import type { JobHandler } from '../../core/module.ts';
 import { findSlots } from './find-slots.ts';
 import { formatWhen, queueReminder, queueWaitlistNotice } from './mails.ts';
@@ -67,6 +69,15 @@ export async function scheduleTick(ctx: AppContext, delayMs = TICK_MS): Promise<
   await enqueue(ctx.db, 'appointments.tick', {}, { runAt: new Date(at), singletonKey: `appointments.tick:${at}`, maxAttempts: 1 });
 }
 
+/**
+ * Queues the next daily retention run (03:30 Europe/Berlin). The singleton key carries the
+ * date, so every instance may call this at start and the running job can queue tomorrow's.
+ */
+export async function scheduleRetention(ctx: AppContext): Promise<void> {
+  const at = nextDailyAt(ctx.now(), 3, 30);
+  await enqueue(ctx.db, 'appointments.retention', {}, { runAt: at, singletonKey: `appointments.retention:${at.toISOString().slice(0, 10)}`, maxAttempts: 3 });
+}
+
 export const appointmentJobs: Record<string, JobHandler> = {
   'appointments.tick': async (ctx) => {
     try {
@@ -74,6 +85,14 @@ export const appointmentJobs: Record<string, JobHandler> = {
       await sendReminders(ctx);
     } finally {
       await scheduleTick(ctx);
+    }
+  },
+  'appointments.retention': async (ctx) => {
+    try {
+      const r = await applyRetention(ctx);
+      ctx.log.info({ anonymised: r.anonymised, waitlistDeleted: r.waitlistDeleted }, 'appointments retention');
+    } finally {
+      await scheduleRetention(ctx);
     }
   },
   'appointments.waitlist': async (ctx, payload) => {

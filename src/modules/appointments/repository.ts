@@ -510,6 +510,25 @@ export async function markWaitlistNotified(tx: DbOrTx, id: string, now: Date): P
   return r.length === 1;
 }
 
+// ---------- retention ----------
+
+/** Removes personal data of bookings that ended before the cutoff; returns how many rows changed. */
+export async function anonymiseEndedBefore(tx: DbOrTx, cutoff: Date): Promise<number> {
+  const r = await execRows(
+    tx,
+    sql`UPDATE appt_bookings SET name = NULL, email = NULL, email_domain = NULL, phone = NULL, ip_hash = NULL
+        WHERE end_at < ${ts(cutoff)} AND (name IS NOT NULL OR email IS NOT NULL OR email_domain IS NOT NULL OR phone IS NOT NULL OR ip_hash IS NOT NULL)
+        RETURNING 1 AS x`,
+  );
+  return r.length;
+}
+
+/** Deletes waitlist entries whose wished date or notification lies before the cutoff. */
+export async function deleteWaitlistBefore(tx: DbOrTx, cutoff: Date): Promise<number> {
+  const r = await execRows(tx, sql`DELETE FROM appt_waitlist WHERE before_at < ${ts(cutoff)} OR notified_at < ${ts(cutoff)} RETURNING 1 AS x`);
+  return r.length;
+}
+
 // ---------- walk-in tickets ----------
 
 export interface TicketRow {
