@@ -34,6 +34,22 @@ describe('core pages in a real browser', () => {
     });
   }
 
+  it('collapses the main navigation behind a keyboard-usable menu button on phones', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(server.baseUrl + '/');
+    const toggle = page.getByRole('button', { name: 'Menü' });
+    const home = page.getByRole('navigation', { name: 'Hauptnavigation' }).getByRole('link', { name: 'Über die KI' });
+    await expect(home.isVisible()).resolves.toBe(false);
+    await toggle.focus();
+    await page.keyboard.press('Enter');
+    await expect(toggle.getAttribute('aria-expanded')).resolves.toBe('true');
+    await expect(home.isVisible()).resolves.toBe(true);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await expect(toggle.isVisible()).resolves.toBe(false);
+    await expect(home.isVisible()).resolves.toBe(true);
+  });
+
   it('switches to English and back', async () => {
     await page.goto(server.baseUrl + '/');
     await page.getByRole('link', { name: 'English' }).click();

@@ -126,7 +126,11 @@ export function renderPage(c: Context<AppEnv>, props: LayoutProps) {
               </div>
               <nav class="lotse-nav" aria-label={t(lang, 'nav.main')}>
                 <div class="kern-container">
-                  <ul class="lotse-nav__list">
+                  <button type="button" class="lotse-nav__toggle" aria-expanded="false" aria-controls="lotse-nav-list" hidden>
+                    <span class="kern-icon kern-icon--dehaze" aria-hidden="true" />
+                    {lang === 'en' ? 'Menu' : 'Menü'}
+                  </button>
+                  <ul class="lotse-nav__list" id="lotse-nav-list">
                     {(area === 'staff'
                       ? [{ href: '/verwaltung', label: 'Übersicht' }, ...nav]
                       : [{ href: '/', label: t(lang, 'nav.home') }, ...nav, { href: '/ki', label: t(lang, 'nav.aboutAi') }]
