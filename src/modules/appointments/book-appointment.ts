@@ -5,12 +5,12 @@ import { assertCan, type Actor } from '../../core/auth/index.ts';
 import type { AppContext } from '../../core/context.ts';
 import type { Tx } from '../../core/db/index.ts';
 import { AppError, validationError } from '../../core/errors.ts';
-import { invalidateSearches, unitsFor } from './find-slots.ts';
+import { dayGrid, invalidateSearches, unitsFor } from './find-slots.ts';
 import { queueConfirmed, queueConfirmRequest } from './mails.ts';
 import * as repo from './repository.ts';
 import { closedReason, getSetup, slotRules, type Setup } from './rules.ts';
 import { checkCaptcha, getSecret, ipHash, rateLimit, signToken, verifyToken } from './security.ts';
-import { decodeSlotId, generateSlots, unitStarts } from './slots.ts';
+import { decodeSlotId, eligibleWorkstations, unitStarts } from './slots.ts';
 import { addDays, localDate } from './time.ts';
 
 const email = z
@@ -74,10 +74,11 @@ export async function resolveSlot(ctx: AppContext, slotId: string, serviceIds: r
   }
   const closed = closedReason(setup, loc, date);
   if (closed) throw field(`An diesem Tag ist ${loc.name} geschlossen (${closed}).`);
-  const rules = slotRules(setup, loc, !staff);
-  const match = generateSlots(rules, { serviceIds: ids, units, fromDate: date, toDate: date, earliest: new Date(0) }).find((s) => s.start.getTime() === dec.start.getTime());
-  if (!match) throw field('Die gewählte Zeit liegt außerhalb der Öffnungszeiten oder wird für diese Leistungen nicht angeboten.');
-  return { setup, loc, start: match.start, end: match.end, units, starts: unitStarts(match.start, units, loc.slotMinutes), candidates: match.workstationIds, serviceIds: ids };
+  const candidates = eligibleWorkstations(slotRules(setup, loc, !staff), ids).map((w) => w.id);
+  const match = dayGrid(setup, loc, date, units).find((s) => s.startAt.getTime() === dec.start.getTime());
+  if (!match || !candidates.length) throw field('Die gewählte Zeit liegt außerhalb der Öffnungszeiten oder wird für diese Leistungen nicht angeboten.');
+  const end = new Date(match.startAt.getTime() + units * loc.slotMinutes * 60_000);
+  return { setup, loc, start: match.startAt, end, units, starts: unitStarts(match.startAt, units, loc.slotMinutes), candidates, serviceIds: ids };
 }
 
 /**
