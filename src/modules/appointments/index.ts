@@ -29,7 +29,7 @@ export const module: LotseModule = {
     }
   },
   nav: {
-    public: [{ href: '/termine', label: 'Termin buchen' }],
+    public: [{ href: '/termine', label: 'Termin buchen', labelEn: 'Book an appointment' }],
     staff: [
       { href: '/verwaltung/termine', label: 'Termine', permission: 'appointments.manage' },
       { href: '/verwaltung/termine/einstellungen', label: 'Termin-Einstellungen', permission: 'appointments.configure' },

@@ -16,7 +16,7 @@ export const module: LotseModule = {
   name: 'assistant',
   routes: mountAssistantRoutes,
   nav: {
-    public: [{ href: '/assistent', label: 'Fragen an den Assistenten' }],
+    public: [{ href: '/assistent', label: 'Fragen an den Assistenten', labelEn: 'Ask the assistant' }],
     staff: [{ href: '/verwaltung/assistent', label: 'Assistent: Durchsicht', permission: 'assistant.review' }],
   },
   aiSystems: [
