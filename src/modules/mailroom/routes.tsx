@@ -240,7 +240,7 @@ async function reviewPage(c: C) {
                 </dd>
                 {top3[r.id] ? (
                   <>
-                    <dt>Die drei wahrscheinlichsten Kategorien (aktives Modell)</dt>
+                    <dt>Die drei wahrscheinlichsten Kategorien</dt>
                     <dd>{top3[r.id]!.map((x) => `${x.category} ${pct(x.score)}`).join(' · ')}</dd>
                   </>
                 ) : null}

@@ -6,7 +6,7 @@ import { countByStatus, findDocument, listDocuments } from './repository.ts';
 import type { DocumentRow } from './schema.ts';
 import { readOriginal } from './storage.ts';
 
-export const DOCUMENT_STATUSES = ['received', 'processing', 'routed', 'review', 'rejected', 'duplicate'] as const;
+export const DOCUMENT_STATUSES = ['received', 'processing', 'routed', 'review', 'rejected', 'duplicate', 'automatic'] as const;
 
 /** The staff inbox: newest documents first, optionally by status, with counts per status. */
 export async function listInbox(ctx: AppContext, actor: Actor, f: { status?: string; limit?: number } = {}): Promise<{ rows: DocumentRow[]; counts: Record<string, number> }> {

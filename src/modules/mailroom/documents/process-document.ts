@@ -4,10 +4,11 @@ import { writeAudit } from '../../../core/audit/index.ts';
 import { enqueue } from '../../../core/jobs/index.ts';
 import { AppError } from '../../../core/errors.ts';
 import { classifyText } from '../triage/index.ts';
+import { triageParsedMail } from '../mail/triage-mail.ts';
 import type { OcrResult } from './ocr.ts';
 import { ToolError } from './run-tool.ts';
 import { DocumentRejected, NeedsOcr, readDocument, type DocumentKind, type DocumentReading } from './read-document.ts';
-import { findDocument, findInvoiceTwin, updateDocument } from './repository.ts';
+import { findDocument, findDocumentsByAktenzeichen, findInvoiceTwin, updateDocument } from './repository.ts';
 import type { DocumentRow } from './schema.ts';
 import { readOriginal } from './storage.ts';
 
@@ -17,7 +18,11 @@ export const INVOICE_RETENTION_YEARS = 10;
 /** OCR'd invoices are routed automatically only at or above this confidence (else review). */
 export const OCR_ROUTE_CONFIDENCE = 0.85;
 
-export type DocumentStatus = 'received' | 'processing' | 'routed' | 'review' | 'rejected' | 'duplicate';
+/** `automatic`: an auto-reply or bounce – kept, visible, but no citizen request (no category, no review). */
+export type DocumentStatus = 'received' | 'processing' | 'routed' | 'review' | 'rejected' | 'duplicate' | 'automatic';
+
+/** Registry name of a trained mail model; when none is active the mail triage uses its keyword lexicon. */
+export const MAIL_MODEL_NAME = 'mail';
 
 /** The outcome of reading + deciding, as the CLI and the intake show it. */
 export interface DocumentOutcome {
@@ -88,6 +93,15 @@ export function outcomeOf(row: DocumentRow): DocumentOutcome {
     fields: fields.invoice ? contractOrder(fields.invoice as Record<string, unknown>) : ((fields.identifiers as Record<string, unknown>) ?? {}),
     duplicateOf: row.duplicateOf ?? null,
   };
+}
+
+/** Earlier documents carrying one of these Aktenzeichen (a reply to the town's own letter or mail attaches to that case). */
+async function relatedByAktenzeichen(ctx: AppContext, aktenzeichen: string[], id: number): Promise<{ documentId: number; aktenzeichen: string }[]> {
+  const out: { documentId: number; aktenzeichen: string }[] = [];
+  for (const az of aktenzeichen.slice(0, 5)) {
+    for (const d of await findDocumentsByAktenzeichen(ctx.db, az, id)) if (!out.some((o) => o.documentId === d)) out.push({ documentId: d, aktenzeichen: az });
+  }
+  return out.slice(0, 10);
 }
 
 /** Decides category, confidence and status for an invoice reading. */
@@ -181,6 +195,39 @@ export async function processDocument(ctx: AppContext, actor: Actor, id: number,
         duplicateOf = twin.id;
         reason = `Rechnung Nr. ${reading.invoice.json.invoiceNumber} dieses Verkäufers ist bereits als Dokument ${twin.id} eingegangen.`;
       }
+    }
+  } else if (reading.mail) {
+    // E-mails: the mail triage (auto-reply/bounce, rules for invoices/Kassenzeichen/phishing, model or keywords).
+    const m = await triageParsedMail(ctx, reading.mail, { modelName: MAIL_MODEL_NAME });
+    versions.push(m.decidedBy.startsWith('model:') ? `triage:${m.decidedBy.slice(6)}` : `${m.rulesVersion} (${m.decidedBy})`);
+    category = m.category;
+    department = m.department;
+    confidence = m.confidence;
+    const related = await relatedByAktenzeichen(ctx, m.references.aktenzeichen, id);
+    fields = {
+      identifiers: reading.identifiers ?? {},
+      subject: reading.subject,
+      mail: {
+        from: m.from,
+        isReply: m.isReply,
+        isAutoReply: m.isAutoReply,
+        isBounce: m.isBounce,
+        decidedBy: m.decidedBy,
+        rulesVersion: m.rulesVersion,
+        top: m.top.slice(0, 3),
+        references: m.references,
+      },
+      ...(related.length ? { relatedDocuments: related } : {}),
+    };
+    if (m.isBounce || m.isAutoReply) {
+      status = 'automatic';
+      reason = m.isBounce ? 'Unzustellbar-Meldung eines Mailservers – keine Bürgeranfrage.' : 'Automatische Antwort (z. B. Abwesenheitsnotiz) – keine Bürgeranfrage.';
+    } else if (m.abstained || !m.category) {
+      status = 'review';
+      reason = `Zuordnung unsicher (Konfidenz ${m.confidence.toFixed(2)}): Prüfung durch Sachbearbeitung.`;
+    } else {
+      status = 'routed';
+      reason = null;
     }
   } else {
     fields = { identifiers: reading.identifiers ?? {}, subject: reading.subject };

@@ -5,7 +5,7 @@ import { readInvoice, toInvoiceJson } from '../invoices/extract-invoice.ts';
 import type { InvoiceJson, InvoiceModel } from '../invoices/types.ts';
 import { INVOICE_RULES_VERSION } from '../invoices/validate.ts';
 import { OCR_FIELDS_VERSION } from '../invoices/ocr-fields.ts';
-import { parseMail } from '../mail/index.ts';
+import { parseMail, type ParsedMessage } from '../mail/index.ts';
 import { decodeText, sniff } from './detect.ts';
 import { LIMITS } from './limits.ts';
 import { OCR_ENGINE, ocrImage, ocrPdf, type OcrResult } from './ocr.ts';
@@ -31,6 +31,8 @@ export interface DocumentReading {
   versions: string[];
   /** E-mail attachments (processed as documents of their own by the intake). */
   attachments?: { filename: string; content: Buffer }[];
+  /** The parsed message, for e-mails (mail triage: rules, auto-reply/bounce, references). */
+  mail?: ParsedMessage;
 }
 
 /** A file that cannot be read: kind as far as known, and a German reason naming the problem. */
@@ -111,6 +113,7 @@ async function mailReading(buffer: Buffer, mime: string): Promise<DocumentReadin
   const mail = await parseMail(buffer);
   const r = textReading('email', mime, mail.ownText || mail.text, 0, null, mail.subject || null);
   r.attachments = mail.attachments.map((a) => ({ filename: a.filename ?? 'anhang', content: a.content }));
+  r.mail = mail;
   return r;
 }
 

@@ -40,6 +40,23 @@ export async function findInvoiceTwin(db: DbOrTx, invoiceKey: string, exceptId: 
   return row ?? null;
 }
 
+/** Ids of earlier documents (id < `beforeId`) whose identifiers or mail references contain this Aktenzeichen. */
+export async function findDocumentsByAktenzeichen(db: DbOrTx, aktenzeichen: string, beforeId: number): Promise<number[]> {
+  const needle = JSON.stringify([aktenzeichen]);
+  const rows = await db
+    .select({ id: documents.id })
+    .from(documents)
+    .where(
+      and(
+        sql`${documents.id} < ${beforeId}`,
+        sql`(${documents.fields} -> 'identifiers' -> 'aktenzeichen' @> ${needle}::jsonb OR ${documents.fields} -> 'mail' -> 'references' -> 'aktenzeichen' @> ${needle}::jsonb)`,
+      ),
+    )
+    .orderBy(documents.id)
+    .limit(10);
+  return rows.map((r) => r.id);
+}
+
 export interface DocumentListFilter {
   status?: string;
   limit?: number;

@@ -20,8 +20,9 @@ export const STATUS_LABELS: Record<string, string> = {
   review: 'Zur Prüfung',
   rejected: 'Abgelehnt',
   duplicate: 'Doppelt',
+  automatic: 'Automatische Nachricht',
 };
-const STATUS_BADGE: Record<string, string> = { received: 'info', processing: 'info', routed: 'success', review: 'warning', rejected: 'danger', duplicate: 'warning' };
+const STATUS_BADGE: Record<string, string> = { received: 'info', processing: 'info', routed: 'success', review: 'warning', rejected: 'danger', duplicate: 'warning', automatic: 'info' };
 export const KIND_LABELS: Record<string, string> = {
   'xrechnung-ubl': 'XRechnung (UBL)',
   'xrechnung-cii': 'XRechnung (CII)',
@@ -122,6 +123,15 @@ async function inboxPage(c: C) {
   );
 }
 
+/** What the mail triage stored on an e-mail document (`fields.mail`). */
+interface MailInfo {
+  isReply?: boolean;
+  isAutoReply?: boolean;
+  isBounce?: boolean;
+  decidedBy?: string;
+  top?: { category: string; score: number }[];
+}
+
 function invoiceOf(row: DocumentRow): { model: InvoiceModel; json: InvoiceJson } | null {
   const f = row.fields as { model?: InvoiceModel; invoice?: InvoiceJson };
   return f?.model && f.invoice ? { model: f.model, json: f.invoice } : null;
@@ -130,6 +140,9 @@ function invoiceOf(row: DocumentRow): { model: InvoiceModel; json: InvoiceJson }
 async function detailPage(c: C) {
   const row = await getDocument(c.var.ctx, userActor(c.var.user!), Number(c.req.param('id')));
   const inv = invoiceOf(row);
+  const f = row.fields as { mail?: MailInfo; relatedDocuments?: { documentId: number; aktenzeichen: string }[] };
+  const mailInfo = f?.mail;
+  const related = f?.relatedDocuments ?? [];
   const dl: [string, string][] = [
     ['Datei', row.originalFilename],
     ['Eingang', `${berlin.format(row.createdAt)} Uhr`],
@@ -170,6 +183,21 @@ async function detailPage(c: C) {
           </>
         ) : null}
       </p>
+      {related.length ? (
+        <p class="kern-body" data-testid="related">
+          {mailInfo?.isReply ? 'Antwort zu Vorgang ' : 'Bezug zu Vorgang '}
+          {related.map((r, i) => (
+            <>
+              {i ? ', ' : ''}
+              {r.aktenzeichen} (
+              <a class="kern-link" href={`/verwaltung/posteingang/${r.documentId}`}>
+                Dokument {r.documentId}
+              </a>
+              )
+            </>
+          ))}
+        </p>
+      ) : null}
       <dl class="kern-description-list">
         {dl.map(([k, v]) => (
           <div class="kern-description-list-item">

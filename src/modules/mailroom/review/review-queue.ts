@@ -18,7 +18,7 @@ export interface ReviewQueue {
   categories: string[];
   /** The active triage model and its held-out figures, or null when none is trained. */
   model: ModelSummary | null;
-  /** Top-3 categories of the active model per document id (first {@link TOP3_ROWS} text documents). */
+  /** Top-3 categories per document id (first {@link TOP3_ROWS}): the stored mail-triage ranking for e-mails, else the active model's. */
   top3: Record<number, { category: string; score: number }[]>;
 }
 
@@ -45,8 +45,11 @@ export async function listReviewQueue(ctx: AppContext, actor: Actor, f: { catego
   const model = models.find((m) => m.active) ?? null;
   const categories = [...new Set([...(model?.categories ?? []), ...MAIL_CATEGORIES, 'Rechnungseingang', ...all.map((r) => r.category).filter((c): c is string => !!c)])].sort((a, b) => a.localeCompare(b, 'de'));
   const top3: ReviewQueue['top3'] = {};
-  if (model) {
-    for (const r of rows.slice(0, TOP3_ROWS)) {
+  for (const r of rows.slice(0, TOP3_ROWS)) {
+    // E-mails carry the ranking of the mail triage that decided them; other documents ask the active model.
+    const stored = (r.fields as { mail?: { top?: { category: string; score: number }[] } } | null)?.mail?.top;
+    if (stored?.length) top3[r.id] = stored.slice(0, 3);
+    else if (model) {
       const t = await documentText(ctx, r);
       if (t) top3[r.id] = (await classifyText(ctx, t, REVIEW_MODEL)).top.slice(0, 3);
     }
