@@ -8,6 +8,7 @@ import { getService, listServicesAZ } from './get-service.ts';
 import { L } from './labels.ts';
 import { getLifeSituation, listLifeSituations, nextSteps } from './life-situations.ts';
 import { searchServices } from './search-services.ts';
+import { coUseSuggestions } from '../insights/index.ts';
 import type { Service, ServiceSummary } from './types.ts';
 
 // htmx would otherwise inject an inline <style> for indicators, which the CSP (style-src 'self') blocks.
@@ -105,6 +106,7 @@ function jsonLd(c: Context<AppEnv>, s: Service): Child {
 async function renderServicePage(c: Context<AppEnv>, s: Service) {
   const { lang, ctx } = c.var;
   const steps = await nextSteps(ctx, s.id);
+  const related = await coUseSuggestions(ctx, s.id).catch(() => []);
   const all = await listLifeSituations(ctx);
   const mine = all.filter((l) => s.lifeSituations.includes(l.slug));
   const de = deLang(lang);
@@ -243,6 +245,19 @@ async function renderServicePage(c: Context<AppEnv>, s: Service) {
                 <ServiceLinkList items={st.services} lang={lang} />
               </div>
             ))}
+          </section>
+        ) : null}
+        {related.length ? (
+          <section aria-labelledby="h-co-use">
+            <h2 id="h-co-use" class="kern-heading-medium">
+              {lang === 'en' ? 'Others also did' : 'Andere erledigten auch'}
+            </h2>
+            <ServiceLinkList items={related} lang={lang} />
+            <p class="kern-body kern-body--small">
+              {lang === 'en'
+                ? 'Anonymous statistics: services used together at least 5 times in the last 12 months (appointments, assistant). No personal data.'
+                : 'Anonyme Statistik: Leistungen, die in den letzten 12 Monaten mindestens 5-mal zusammen genutzt wurden (Termine, Assistent). Ohne personenbezogene Daten.'}
+            </p>
           </section>
         ) : null}
         {mine.length ? (
