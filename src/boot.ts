@@ -8,7 +8,7 @@ import { createLogger, type Logger } from './core/logger.ts';
 import { sessionMiddleware } from './core/auth/middleware.ts';
 import { ensureFirstAdmin } from './core/auth/first-start.ts';
 import { startWorker, type Worker } from './core/jobs/worker.ts';
-import type { JobHandler } from './core/module.ts';
+import type { JobHandler, RecurringSpec } from './core/module.ts';
 import { loadTown } from './core/town.ts';
 import { modules } from './modules/index.ts';
 import { navRegistry } from './web/layout.tsx';
@@ -34,6 +34,11 @@ export async function createContext(opts: BootOptions = {}): Promise<AppContext>
 /** Every job handler: the core ones and those of all modules. */
 export function allJobHandlers(): Record<string, JobHandler> {
   return Object.assign({}, coreJobs, ...modules.map((m) => m.jobs ?? {}));
+}
+
+/** The recurring jobs of all modules (`LotseModule.recurring`), kept scheduled by the worker. */
+export function allRecurringSpecs(): RecurringSpec[] {
+  return modules.flatMap((m) => m.recurring ?? []);
 }
 
 /** Migrates and loads demo data (idempotent). */
@@ -108,7 +113,7 @@ export async function serve(opts: BootOptions = {}): Promise<{ ctx: AppContext; 
     await prepare(ctx);
     const app = buildApp(ctx);
     server = await listen(app, ctx.config);
-    if (ctx.config.LOTSE_WORKER === 'on') worker = startWorker(ctx, allJobHandlers());
+    if (ctx.config.LOTSE_WORKER === 'on') worker = startWorker(ctx, allJobHandlers(), { recurringSpecs: allRecurringSpecs() });
   } catch (e) {
     await close();
     throw e;

@@ -1,5 +1,8 @@
 import type { AppContext } from './context.ts';
 import type { AppRouter } from './http/app.ts';
+import type { RecurringSpec } from './jobs/schedule.ts';
+
+export type { RecurringSpec };
 
 export interface NavItem {
   href: string;
@@ -34,6 +37,12 @@ export interface LotseModule {
   nav?: { public?: NavItem[]; staff?: NavItem[] };
   /** Job handlers by queue name (`module.verb`). */
   jobs?: Record<string, JobHandler>;
+  /**
+   * Jobs the worker keeps scheduled: `everySeconds` (next run that long after the previous one
+   * finished) or `dailyAt: 'HH:MM'` (Europe/Berlin). The queue needs a handler in `jobs`. One pending
+   * run per queue across all instances (singleton key `recurring:<queue>`).
+   */
+  recurring?: RecurringSpec[];
   /** Loads demo data; must be idempotent (runs at every start while LOTSE_DEMO=on). */
   seedDemo?: (ctx: AppContext) => Promise<void>;
   aiSystems?: AiSystemInfo[];

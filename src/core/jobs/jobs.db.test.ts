@@ -7,7 +7,7 @@ import { systemActor } from '../auth/actor.ts';
 import { verifyAuditChain } from '../audit/index.ts';
 import { enqueue, jobCounts, listJobs, PermanentJobError, retryJob } from './index.ts';
 import { startWorker, type JobRunInfo } from './worker.ts';
-import { scheduleRecurring, DEFAULT_RECURRING } from './schedule.ts';
+import { scheduleRecurring, DEFAULT_RECURRING, recurringFromSpec, runRecurringSoon } from './schedule.ts';
 
 let ctx: AppContext;
 beforeAll(async () => {
@@ -187,5 +187,87 @@ describe(`jobs with two workers (${testDbKind()})`, () => {
     } finally {
       await db2?.close();
     }
+  });
+});
+
+describe(`recurring jobs of modules (${testDbKind()})`, () => {
+  const pending = () =>
+    execRows<{ queue: string; singleton_key: string; run_at: Date | string; max_attempts: number }>(
+      ctx.db,
+      sql`SELECT queue, singleton_key, run_at, max_attempts FROM jobs WHERE status IN ('queued', 'running') ORDER BY queue`,
+    );
+
+  it('validates the spec: exactly one of everySeconds / dailyAt, HH:MM', () => {
+    expect(() => recurringFromSpec({ queue: 'x.y' })).toThrow(/genau eines/);
+    expect(() => recurringFromSpec({ queue: 'x.y', everySeconds: 5, dailyAt: '03:00' })).toThrow(/genau eines/);
+    expect(() => recurringFromSpec({ queue: 'x.y', everySeconds: 0 })).toThrow(/≥ 1/);
+    expect(() => recurringFromSpec({ queue: 'x.y', dailyAt: '24:00' })).toThrow(/HH:MM/);
+    const d = recurringFromSpec({ queue: 'x.y', dailyAt: '03:30' });
+    expect(d.singletonKey).toBe('recurring:x.y');
+    // summer time: 03:30 CEST = 01:30 UTC
+    expect(d.nextRunAt(new Date('2026-07-01T12:00:00Z')).toISOString()).toBe('2026-07-02T01:30:00.000Z');
+  });
+
+  it('schedules module jobs beside maintenance.daily, runs them and queues the next run after each run (also after a failure)', async () => {
+    let runs = 0;
+    const handlers = {
+      'maintenance.daily': async () => undefined,
+      'test.tick': async () => {
+        runs++;
+        if (runs === 2) throw new Error('kaputt');
+      },
+      'test.nightly': async () => undefined,
+    };
+    const w = startWorker(ctx, handlers, { autostart: false, recurringSpecs: [{ queue: 'test.tick', everySeconds: 30 }, { queue: 'test.nightly', dailyAt: '02:15' }, { queue: 'test.nohandler', everySeconds: 5 }] });
+    const t0 = Date.now();
+    expect(await w.schedule()).toBe(3);
+    expect(await w.schedule()).toBe(0);
+    const first = await pending();
+    expect(first.map((j) => [j.queue, j.singleton_key, j.max_attempts])).toEqual([
+      ['maintenance.daily', 'recurring:maintenance.daily', 3],
+      ['test.nightly', 'recurring:test.nightly', 3],
+      ['test.tick', 'recurring:test.tick', 1],
+    ]);
+    const tick = () => first.find((j) => j.queue === 'test.tick')!;
+    expect(new Date(tick().run_at).getTime() - t0).toBeGreaterThanOrEqual(29_000);
+    for (let i = 1; i <= 3; i++) {
+      await ctx.database.query(`UPDATE jobs SET run_at = now() - interval '1 second' WHERE queue = 'test.tick' AND status = 'queued'`);
+      expect(await w.runOnce()).toBe(1);
+      const p = (await pending()).filter((j) => j.queue === 'test.tick');
+      expect(p).toHaveLength(1);
+      expect(new Date(p[0]!.run_at).getTime()).toBeGreaterThan(Date.now() + 25_000);
+    }
+    expect(runs).toBe(3);
+    const ended = await execRows<{ status: string }>(ctx.db, sql`SELECT status FROM jobs WHERE queue = 'test.tick' AND status IN ('done', 'dead') ORDER BY id`);
+    expect(ended.map((e) => e.status)).toEqual(['done', 'dead', 'done']);
+    await w.stop();
+  });
+
+  it('several instances scheduling at once keep one pending run per queue', async () => {
+    const { ctx2, db2 } = await secondConnection();
+    try {
+      const specs = [{ queue: 'test.tick', everySeconds: 10 }];
+      const workers = Array.from({ length: 4 }, (_, i) => startWorker(i % 2 ? ctx2 : ctx, { 'test.tick': async () => undefined }, { autostart: false, recurring: [], recurringSpecs: specs, id: `w${i}` }));
+      const made = await Promise.all(workers.map((w) => w.schedule()));
+      expect(made.reduce((a, b) => a + b, 0)).toBe(1);
+      expect(await pending()).toHaveLength(1);
+      await Promise.all(workers.map((w) => w.stop()));
+    } finally {
+      await db2?.close();
+    }
+  });
+
+  it('runRecurringSoon moves the pending run to now instead of queueing a second one', async () => {
+    const w = startWorker(ctx, { 'test.tick': async () => undefined }, { autostart: false, recurring: [], recurringSpecs: [{ queue: 'test.tick', everySeconds: 3600 }] });
+    await w.schedule();
+    await runRecurringSoon(ctx.db, 'test.tick');
+    const p = await pending();
+    expect(p).toHaveLength(1);
+    expect(new Date(p[0]!.run_at).getTime()).toBeLessThanOrEqual(Date.now());
+    expect(await w.runOnce()).toBe(1);
+    await ctx.database.query('DELETE FROM jobs');
+    await runRecurringSoon(ctx.db, 'test.tick');
+    expect(await pending()).toHaveLength(1);
+    await w.stop();
   });
 });

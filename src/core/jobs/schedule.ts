@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/index.ts';
 import { enqueue } from './index.ts';
 
@@ -40,6 +41,45 @@ export function nextDailyAt(now: Date, h: number, min = 0): Date {
 
 /** Core recurring jobs: the daily maintenance at 03:00 Europe/Berlin. */
 export const DEFAULT_RECURRING: RecurringJob[] = [{ queue: 'maintenance.daily', singletonKey: 'recurring:maintenance.daily', nextRunAt: (now) => nextDailyAt(now, 3), maxAttempts: 3 }];
+
+/** A module's recurring job (`LotseModule.recurring`): every n seconds, or daily at HH:MM Europe/Berlin. */
+export interface RecurringSpec {
+  queue: string;
+  everySeconds?: number;
+  /** `HH:MM`, wall-clock time in Europe/Berlin (summer/winter time handled). */
+  dailyAt?: string;
+}
+
+/** The singleton key of a recurring queue (one pending run per queue across all instances). */
+export const recurringKey = (queue: string): string => `recurring:${queue}`;
+
+/**
+ * Turns a module's spec into a schedule. Interval jobs get one attempt (the next run is the retry);
+ * daily jobs three.
+ * @throws Error for a spec with neither or both of `everySeconds`/`dailyAt`, or a bad value.
+ */
+export function recurringFromSpec(spec: RecurringSpec): RecurringJob {
+  const { queue, everySeconds, dailyAt } = spec;
+  if ((everySeconds === undefined) === (dailyAt === undefined)) throw new Error(`Wiederkehrender Job ${queue}: genau eines von everySeconds oder dailyAt angeben.`);
+  if (everySeconds !== undefined) {
+    if (!Number.isFinite(everySeconds) || everySeconds < 1) throw new Error(`Wiederkehrender Job ${queue}: everySeconds muss ≥ 1 sein.`);
+    return { queue, singletonKey: recurringKey(queue), nextRunAt: (now) => new Date(now.getTime() + everySeconds * 1000), maxAttempts: 1 };
+  }
+  const m = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(dailyAt!);
+  if (!m) throw new Error(`Wiederkehrender Job ${queue}: dailyAt „${dailyAt}“ ist keine Uhrzeit HH:MM.`);
+  const [h, min] = [Number(m[1]), Number(m[2])];
+  return { queue, singletonKey: recurringKey(queue), nextRunAt: (now) => nextDailyAt(now, h, min), maxAttempts: 3 };
+}
+
+/**
+ * Runs a recurring queue as soon as possible (e.g. the first poll of a newly configured mailbox):
+ * moves its pending run to `now`, or queues one under its singleton key. Never makes a second pending run.
+ */
+export async function runRecurringSoon(db: DbOrTx, queue: string, now: Date = new Date()): Promise<void> {
+  const id = await enqueue(db, queue, {}, { singletonKey: recurringKey(queue), runAt: now, maxAttempts: 1 });
+  if (id !== null) return;
+  await db.execute(sql`UPDATE jobs SET run_at = LEAST(run_at, ${now.toISOString()}::timestamptz) WHERE singleton_key = ${recurringKey(queue)} AND status = 'queued'`);
+}
 
 /**
  * Makes sure each recurring job whose queue has a handler is scheduled once. Safe to call from

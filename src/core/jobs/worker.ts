@@ -5,7 +5,7 @@ import { execRows } from '../db/index.ts';
 import type { JobHandler } from '../module.ts';
 import { sealAudit } from '../audit/seal.ts';
 import { PermanentJobError } from './index.ts';
-import { DEFAULT_RECURRING, scheduleRecurring, type RecurringJob } from './schedule.ts';
+import { DEFAULT_RECURRING, recurringFromSpec, scheduleRecurring, type RecurringJob, type RecurringSpec } from './schedule.ts';
 
 export interface WorkerOptions {
   /** Parallel jobs in this instance. */
@@ -16,6 +16,8 @@ export interface WorkerOptions {
   staleAfterMs?: number;
   /** Recurring jobs kept scheduled (default: `maintenance.daily`); only those with a handler. */
   recurring?: RecurringJob[];
+  /** Recurring jobs of the modules (`LotseModule.recurring`), added to `recurring`. */
+  recurringSpecs?: RecurringSpec[];
   /** Worker id (default host:pid:random), stored in `jobs.locked_by`. */
   id?: string;
 }
@@ -36,6 +38,8 @@ export type JobHandlerWithInfo = (ctx: AppContext, payload: Record<string, unkno
 export interface Worker {
   /** Claims and runs due jobs once; resolves with the number of jobs run (tests call this). */
   runOnce(): Promise<number>;
+  /** Queues the recurring jobs that have no pending run; resolves with the number queued (the loop does this once a minute). */
+  schedule(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -48,7 +52,9 @@ export const backoffMs = (attempt: number): number => Math.min(3_600_000, 5000 *
  * A failing job is retried with backoff; after `max_attempts` (or at once for a
  * `PermanentJobError`) it becomes a dead letter (status `dead`, visible in the admin UI).
  * A job whose worker died (lock older than `staleAfterMs`) is claimed again, or declared dead
- * when it has no attempts left. Once a minute the worker also keeps the recurring jobs scheduled,
+ * when it has no attempts left. Recurring jobs (core + `LotseModule.recurring`) are kept scheduled
+ * under one singleton key per queue: a finished run queues the next one, and once a minute the
+ * worker re-queues any that are missing (safe with several instances),
  * and on every tick it seals new audit entries into the hash chain (`sealAudit`).
  */
 export function startWorker(ctx: AppContext, handlers: Record<string, JobHandler>, opts: WorkerOptions & { autostart?: boolean } = {}): Worker {
@@ -56,7 +62,8 @@ export function startWorker(ctx: AppContext, handlers: Record<string, JobHandler
   const idleMs = opts.idleMs ?? 1000;
   const staleSecs = (opts.staleAfterMs ?? 15 * 60_000) / 1000;
   const queues = Object.keys(handlers);
-  const recurring = opts.recurring ?? DEFAULT_RECURRING;
+  const recurring = [...(opts.recurring ?? DEFAULT_RECURRING), ...(opts.recurringSpecs ?? []).map(recurringFromSpec)];
+  const recurringByQueue = new Map(recurring.map((r) => [r.queue, r]));
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
@@ -101,6 +108,7 @@ export function startWorker(ctx: AppContext, handlers: Record<string, JobHandler
       await handler(ctx, job.payload, info);
       // Only the holder of the lock finishes the job (a stale re-claim by another worker wins).
       await ctx.db.execute(sql`UPDATE jobs SET status = 'done', finished_at = now(), last_error = NULL, locked_at = NULL WHERE id = ${job.id} AND locked_by = ${id}`);
+      await scheduleNext(job.queue);
     } catch (e) {
       const message = String((e as Error)?.message ?? e).slice(0, 2000);
       const dead = info.lastAttempt || e instanceof PermanentJobError;
@@ -110,6 +118,18 @@ export function startWorker(ctx: AppContext, handlers: Record<string, JobHandler
           run_at = now() + make_interval(secs => ${backoffMs(job.attempts) / 1000}),
           finished_at = ${dead ? sql`now()` : sql`NULL`}
         WHERE id = ${job.id} AND locked_by = ${id}`);
+      if (dead) await scheduleNext(job.queue);
+    }
+  }
+
+  /** A recurring job queues its next run as soon as this one is finished (the singleton key is free again). */
+  async function scheduleNext(queue: string) {
+    const r = recurringByQueue.get(queue);
+    if (!r) return;
+    try {
+      await scheduleRecurring(ctx.db, [r], queues, ctx.now());
+    } catch (e) {
+      ctx.log.warn({ queue, err: (e as Error).message }, 'recurring job not rescheduled');
     }
   }
 
@@ -145,6 +165,7 @@ export function startWorker(ctx: AppContext, handlers: Record<string, JobHandler
   if (opts.autostart !== false) timer = setTimeout(loop, idleMs);
   return {
     runOnce,
+    schedule: () => scheduleRecurring(ctx.db, recurring, queues, ctx.now()),
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);

@@ -3,7 +3,7 @@ import { documentJobs } from './documents/jobs.ts';
 import { documentRoutes } from './documents/routes.tsx';
 import { intakeRoutes } from './routes.tsx';
 import { triageJobs } from './triage/jobs.ts';
-import { intakeJobs } from './intake/jobs.ts';
+import { intakeJobs, intakeRecurring } from './intake/jobs.ts';
 
 /**
  * Mailroom: document intake, reading (PDF text layer, OCR), e-invoices, triage and routing.
@@ -13,6 +13,7 @@ import { intakeJobs } from './intake/jobs.ts';
 export const module: LotseModule = {
   name: 'mailroom',
   jobs: { ...documentJobs, ...triageJobs, ...intakeJobs },
+  recurring: intakeRecurring,
   routes: (app, api, ctx) => {
     documentRoutes(app, api, ctx);
     intakeRoutes(app, api, ctx);

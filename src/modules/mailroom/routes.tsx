@@ -5,7 +5,6 @@ import type { AppRouter } from '../../core/http/app.ts';
 import type { AppEnv } from '../../core/http/env.ts';
 import { renderPage } from '../../web/layout.tsx';
 import { DocumentStatusBadge, KIND_LABELS, STATUS_LABELS } from './documents/routes.tsx';
-import { ensureIntakeJobs } from './intake/jobs.ts';
 import { MAX_UPLOAD_FILES, uploadDocuments, type UploadedFileResult } from './intake/upload-documents.ts';
 import { AI_DISCLOSURE, draftReply, sendReply } from './review/reply.ts';
 import { listReviewQueue, requestRetrain, resolveReview } from './review/review-queue.ts';
@@ -349,14 +348,7 @@ async function replyPage(c: C, sent: string | null = null) {
 const fileOf = (v: unknown): v is File => typeof v === 'object' && v !== null && typeof (v as File).arrayBuffer === 'function' && typeof (v as File).name === 'string';
 
 /** Upload, review queue and reply pages of the mailroom intake (the inbox list/detail live in documents/routes.tsx). */
-export function intakeRoutes(app: AppRouter, _api: AppRouter, ctx: AppContext): void {
-  // The worker keeps only core jobs recurring; start the intake jobs once after boot (they then
-  // reschedule themselves). Not in unit/medium tests, which count jobs themselves.
-  if (ctx.config.LOTSE_WORKER === 'on' && process.env.NODE_ENV !== 'test') {
-    setTimeout(() => {
-      ensureIntakeJobs(ctx).catch((err: unknown) => ctx.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'mailroom intake jobs not scheduled'));
-    }, 2000).unref();
-  }
+export function intakeRoutes(app: AppRouter, _api: AppRouter, _ctx: AppContext): void {
   const guard = requirePermission('mailroom.process');
   app.get('/verwaltung/posteingang/hochladen', guard, (c) => uploadPage(c, null));
   app.post('/verwaltung/posteingang/hochladen', guard, async (c) => {

@@ -3,7 +3,7 @@ import type { AppContext } from '../../../core/context.ts';
 import { writeAudit } from '../../../core/audit/index.ts';
 import { assertCan, type Actor } from '../../../core/auth/index.ts';
 import { validationError } from '../../../core/errors.ts';
-import { enqueue } from '../../../core/jobs/index.ts';
+import { runRecurringSoon } from '../../../core/jobs/schedule.ts';
 import { listMailboxes, upsertMailbox } from './repository.ts';
 
 export const mailboxInputSchema = z
@@ -53,7 +53,7 @@ export async function configureMailbox(ctx: AppContext, actor: Actor, input: z.i
   const v = parsed.data;
   const row = await ctx.db.transaction(async (tx) => {
     const r = await upsertMailbox(tx, v);
-    await enqueue(tx, 'mailroom.imap-poll', { slot: 'a' }, { singletonKey: 'recurring:mailroom.imap-poll:a', maxAttempts: 1 });
+    await runRecurringSoon(tx, 'mailroom.imap-poll', ctx.now());
     await writeAudit(tx, { actor, action: 'mailroom.mailbox_configure', objectType: 'mailbox', objectId: String(r.id), summary: { name: r.name, active: r.active, passwordSource: r.passwordEnv ? 'env' : 'stored' } });
     return r;
   });

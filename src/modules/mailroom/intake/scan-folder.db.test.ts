@@ -8,7 +8,8 @@ import type { AppContext } from '../../../core/context.ts';
 import { execRows } from '../../../core/db/index.ts';
 import { setSetting } from '../../../core/settings/index.ts';
 import { applyRetention, RETENTION_SETTING } from './apply-retention.ts';
-import { ensureIntakeJobs, intakeJobs } from './jobs.ts';
+import { startWorker } from '../../../core/jobs/worker.ts';
+import { intakeJobs, intakeRecurring } from './jobs.ts';
 import { scanInboxFolder } from './scan-folder.ts';
 
 const INVOICES = resolve(import.meta.dirname, '../../../../../shared/data/invoices');
@@ -66,13 +67,26 @@ describe.skipIf(!existsSync(INVOICES))('watched folder and retention', () => {
     expect((await execRows(ctx.db, sql`SELECT id FROM documents`)).length).toBe(before.length);
   });
 
-  it('schedules itself through the job system', async () => {
-    const started = await ensureIntakeJobs(ctx);
-    expect(started.sort()).toEqual(['mailroom.inbox-scan', 'mailroom.retention']);
-    expect(await ensureIntakeJobs(ctx)).toEqual([]);
-    await intakeJobs['mailroom.inbox-scan']!(ctx, { slot: 'a' });
-    const jobs = await execRows<{ singleton_key: string }>(ctx.db, sql`SELECT singleton_key FROM jobs WHERE queue = 'mailroom.inbox-scan' ORDER BY id`);
-    expect(jobs.map((j) => j.singleton_key)).toEqual(['recurring:mailroom.inbox-scan:a', 'recurring:mailroom.inbox-scan:b']);
+  it('is kept scheduled by the core worker (LotseModule.recurring), one pending run per queue', async () => {
+    const w = startWorker(ctx, intakeJobs, { recurring: [], recurringSpecs: intakeRecurring, autostart: false });
+    expect(await w.schedule()).toBe(3);
+    expect(await w.schedule()).toBe(0);
+    const pending = async () =>
+      execRows<{ queue: string; singleton_key: string; run_at: Date | string }>(ctx.db, sql`SELECT queue, singleton_key, run_at FROM jobs WHERE status = 'queued' ORDER BY queue`);
+    const first = await pending();
+    expect(first.map((j) => j.singleton_key)).toEqual(['recurring:mailroom.imap-poll', 'recurring:mailroom.inbox-scan', 'recurring:mailroom.retention']);
+    expect(new Date(first[1]!.run_at).getTime()).toBe(clock.getTime() + 15_000);
+    expect(new Date(first[2]!.run_at).toISOString()).toBe('2026-11-26T02:30:00.000Z'); // 03:30 Berlin (CET)
+    // A folder scan runs and queues the next one 15 s later.
+    // (the test clock is behind the database clock: keep the other queues in the future)
+    await ctx.db.execute(sql`UPDATE jobs SET run_at = CASE WHEN queue = 'mailroom.inbox-scan' THEN now() - interval '1 second' ELSE now() + interval '1 hour' END`);
+    expect(await w.runOnce()).toBe(1);
+    const after = await pending();
+    expect(after.map((j) => j.queue)).toEqual(['mailroom.imap-poll', 'mailroom.inbox-scan', 'mailroom.retention']);
+    const done = await execRows(ctx.db, sql`SELECT id FROM jobs WHERE queue = 'mailroom.inbox-scan' AND status = 'done'`);
+    expect(done).toHaveLength(1);
+    await w.stop();
+    await ctx.db.execute(sql`DELETE FROM jobs`);
   });
 
   it('retention deletes expired documents and their files, audited with counts only', async () => {
