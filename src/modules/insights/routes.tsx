@@ -101,7 +101,7 @@ async function evaluationPage(c: Context<AppEnv>) {
           <h2 id="h-datenschutz" class="kern-heading-medium">
             So entstehen die Zahlen (Datenschutz)
           </h2>
-          <ul class="kern-list">
+          <ul class="kern-list kern-list--bullet">
             <li>
               Einmal täglich (02:15 Uhr) zählt Lotse für den Vortag, welche Leistungen zusammen in einem bestätigten Termin gebucht oder im selben Gespräch mit dem
               Assistenten erfragt wurden.
