@@ -4,6 +4,8 @@ import { requirePermission, userActor } from '../../core/auth/index.ts';
 import type { AppRouter } from '../../core/http/app.ts';
 import type { AppEnv } from '../../core/http/env.ts';
 import { renderPage } from '../../web/layout.tsx';
+import { MailroomNav, canConfigure } from './nav.tsx';
+import { mailboxRoutes } from './mailbox-routes.tsx';
 import { DocumentStatusBadge, KIND_LABELS, STATUS_LABELS } from './documents/routes.tsx';
 import { MAX_UPLOAD_FILES, uploadDocuments, type UploadedFileResult } from './intake/upload-documents.ts';
 import { AI_DISCLOSURE, draftReply, sendReply } from './review/reply.ts';
@@ -30,35 +32,13 @@ const page = (c: C, title: string, children: unknown) =>
     children: children as never,
   });
 
-const Crumbs = ({ here }: { here: string }) => (
-  <nav aria-label="Posteingang-Bereiche">
-    <ul class="lotse-ops-filter">
-      <li>
-        <a class="kern-link" href="/verwaltung/posteingang">
-          Alle Dokumente
-        </a>
-      </li>
-      <li>
-        <a class="kern-link" href="/verwaltung/posteingang/hochladen" aria-current={here === 'upload' ? 'page' : undefined}>
-          Dateien hochladen
-        </a>
-      </li>
-      <li>
-        <a class="kern-link" href="/verwaltung/posteingang/pruefen" aria-current={here === 'review' ? 'page' : undefined}>
-          Prüfwarteschlange
-        </a>
-      </li>
-    </ul>
-  </nav>
-);
-
 function uploadPage(c: C, results: UploadedFileResult[] | null, error: string | null = null) {
   return page(
     c,
     'Dateien hochladen – Posteingang',
     <div class="lotse-stack">
       <h1 class="kern-heading-large">Dateien hochladen</h1>
-      <Crumbs here="upload" />
+      <MailroomNav here="upload" canConfigure={canConfigure(c)} />
       <p class="kern-body">
         PDF, XRechnung/ZUGFeRD, Bilder (PNG, JPEG, TIFF) oder E-Mails (.eml), bis zu {MAX_UPLOAD_FILES} Dateien auf einmal. Jede Datei bekommt einen Status und einen Grund; die Originaldatei wird immer aufbewahrt.
       </p>
@@ -145,7 +125,7 @@ async function reviewPage(c: C) {
     'Prüfwarteschlange – Posteingang',
     <div class="lotse-stack">
       <h1 class="kern-heading-large">Prüfwarteschlange</h1>
-      <Crumbs here="review" />
+      <MailroomNav here="review" canConfigure={canConfigure(c)} />
       <p class="kern-body">Dokumente, bei denen die Maschine unsicher war oder eine Prüfung fehlschlug. Ihre Zuordnung wird gespeichert und dient als Trainingsbeispiel.</p>
       {done ? (
         <div class="kern-alert kern-alert--success" role="status">
@@ -307,7 +287,7 @@ async function replyPage(c: C, sent: string | null = null) {
     'Antwort entwerfen – Posteingang',
     <div class="lotse-stack">
       <h1 class="kern-heading-large">Antwort auf Dokument {id}</h1>
-      <Crumbs here="reply" />
+      <MailroomNav here="reply" canConfigure={canConfigure(c)} />
       {sent ? (
         <div class="kern-alert kern-alert--success" role="status">
           <div class="kern-alert__header">
@@ -349,6 +329,7 @@ const fileOf = (v: unknown): v is File => typeof v === 'object' && v !== null &&
 
 /** Upload, review queue and reply pages of the mailroom intake (the inbox list/detail live in documents/routes.tsx). */
 export function intakeRoutes(app: AppRouter, _api: AppRouter, _ctx: AppContext): void {
+  mailboxRoutes(app);
   const guard = requirePermission('mailroom.process');
   app.get('/verwaltung/posteingang/hochladen', guard, (c) => uploadPage(c, null));
   app.post('/verwaltung/posteingang/hochladen', guard, async (c) => {

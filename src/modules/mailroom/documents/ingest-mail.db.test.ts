@@ -68,5 +68,19 @@ describe.skipIf(!files.length)(`intake of e-mails uses the mail triage (${testDb
     const html = await (await app.request(`/verwaltung/posteingang/${r.documentId}`, { headers: { cookie: clerk.cookie } })).text();
     expect(html).toContain('Antwort zu Vorgang 32-123/2026');
     expect(html).toContain(`href="/verwaltung/posteingang/${letterId}"`);
+    // detail page: reply button, top-3 with scores, version
+    expect(html).toContain(`href="/verwaltung/posteingang/${r.documentId}/antwort"`);
+    expect(html).toContain('Antwort entwerfen');
+    expect(html).toMatch(/<li>Ordnungsamt: \d+ %<\/li>/);
+    expect(html).toContain('mail-rules-');
+    // no reply on an auto-reply
+    const auto = (await findDocument(ctx.db, (await ingestDocument(ctx, cliActor, { buffer: readFileSync(join(MAIL_DIR, '09.eml')), filename: '09.eml', source: 'imap' })).documentId))!;
+    const autoHtml = await (await app.request(`/verwaltung/posteingang/${auto.id}`, { headers: { cookie: clerk.cookie } })).text();
+    expect(autoHtml).toContain('Automatische Nachricht');
+    expect(autoHtml).not.toContain('Antwort entwerfen');
+    // list page links to upload and review queue
+    const list = await (await app.request('/verwaltung/posteingang', { headers: { cookie: clerk.cookie } })).text();
+    expect(list).toContain('href="/verwaltung/posteingang/hochladen"');
+    expect(list).toContain('href="/verwaltung/posteingang/pruefen"');
   });
 });

@@ -8,6 +8,8 @@ import { renderPage } from '../../../web/layout.tsx';
 import { InvoiceView } from '../invoices/invoice-view.tsx';
 import type { InvoiceJson, InvoiceModel } from '../invoices/types.ts';
 import { documentApi } from './api.ts';
+import { MailroomNav, canConfigure } from '../nav.tsx';
+import { documentTop3 } from '../review/review-queue.ts';
 import { DOCUMENT_STATUSES, getDocument, listInbox, openOriginal } from './list-inbox.ts';
 import type { DocumentRow } from './schema.ts';
 
@@ -52,6 +54,7 @@ const staffPage = (c: C, title: string, children: unknown) =>
         <link rel="stylesheet" href="/static/app/staff.css" />
         <link rel="stylesheet" href="/static/app/ops.css" />
         <link rel="stylesheet" href="/static/app/mailroom.css" />
+        <link rel="stylesheet" href="/static/app/mailroom-intake.css" />
       </>
     ),
     children: children as never,
@@ -66,7 +69,16 @@ async function inboxPage(c: C) {
     'Posteingang',
     <div class="lotse-stack">
       <h1 class="kern-heading-large">Posteingang</h1>
+      <MailroomNav here="list" canConfigure={canConfigure(c)} />
       <p class="kern-body">Eingegangene Dokumente mit Status und Grund. Die Originaldatei wird immer aufbewahrt.</p>
+      <p class="lotse-mr-actions">
+        <a class="kern-btn kern-btn--primary" href="/verwaltung/posteingang/hochladen">
+          <span class="kern-label">Dateien hochladen</span>
+        </a>
+        <a class="kern-btn kern-btn--secondary" href="/verwaltung/posteingang/pruefen">
+          <span class="kern-label">Prüfwarteschlange ({counts.review ?? 0})</span>
+        </a>
+      </p>
       <nav aria-label="Nach Status filtern">
         <ul class="lotse-ops-filter">
           {[{ key: undefined as string | undefined, n: total }, ...DOCUMENT_STATUSES.map((k) => ({ key: k as string | undefined, n: counts[k] ?? 0 }))].map((i) => (
@@ -143,6 +155,8 @@ async function detailPage(c: C) {
   const f = row.fields as { mail?: MailInfo; relatedDocuments?: { documentId: number; aktenzeichen: string }[] };
   const mailInfo = f?.mail;
   const related = f?.relatedDocuments ?? [];
+  const top3 = await documentTop3(c.var.ctx, row);
+  const canReply = row.kind === 'email' && row.status !== 'automatic' && !mailInfo?.isAutoReply && !mailInfo?.isBounce;
   const dl: [string, string][] = [
     ['Datei', row.originalFilename],
     ['Eingang', `${berlin.format(row.createdAt)} Uhr`],
@@ -163,12 +177,8 @@ async function detailPage(c: C) {
     c,
     `Dokument ${row.id}`,
     <div class="lotse-stack">
-      <p>
-        <a class="kern-link" href="/verwaltung/posteingang">
-          Zurück zum Posteingang
-        </a>
-      </p>
       <h1 class="kern-heading-large">Dokument {row.id}</h1>
+      <MailroomNav here="document" canConfigure={canConfigure(c)} />
       <p class="kern-body">
         Status: <DocumentStatusBadge status={row.status} />
         {row.reason ? ` – ${row.reason}` : ''}
@@ -206,7 +216,29 @@ async function detailPage(c: C) {
           </div>
         ))}
       </dl>
-      <p>
+      {top3 ? (
+        <section aria-labelledby="doc-top3-h">
+          <h2 class="kern-heading-medium" id="doc-top3-h">
+            Wahrscheinlichste Kategorien
+          </h2>
+          <ol class="lotse-mr-top3">
+            {top3.top.map((t) => (
+              <li>
+                {t.category}: {Math.round(t.score * 100)} %
+              </li>
+            ))}
+          </ol>
+          <p class="kern-body kern-body--small">
+            Quelle: {top3.source}. Regel-/Modellversion des Ergebnisses: {row.modelVersion ?? '–'}
+          </p>
+        </section>
+      ) : null}
+      <p class="lotse-mr-actions">
+        {canReply ? (
+          <a class="kern-btn kern-btn--primary" href={`/verwaltung/posteingang/${row.id}/antwort`}>
+            <span class="kern-label">Antwort entwerfen</span>
+          </a>
+        ) : null}
         <a class="kern-link" href={`/verwaltung/posteingang/${row.id}/original`} download>
           Originaldatei herunterladen ({row.originalFilename})
         </a>

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import type { AppContext } from '../../../core/context.ts';
 import { writeAudit } from '../../../core/audit/index.ts';
 import { assertCan, type Actor } from '../../../core/auth/index.ts';
-import { validationError } from '../../../core/errors.ts';
+import { AppError, validationError } from '../../../core/errors.ts';
 import { runRecurringSoon } from '../../../core/jobs/schedule.ts';
-import { listMailboxes, upsertMailbox } from './repository.ts';
+import { listMailboxes, setMailboxActiveRow, upsertMailbox } from './repository.ts';
 
 export const mailboxInputSchema = z
   .object({
@@ -81,4 +81,20 @@ const summarize = (r: Awaited<ReturnType<typeof upsertMailbox>>): MailboxSummary
 export async function listMailboxSummaries(ctx: AppContext, actor: Actor): Promise<MailboxSummary[]> {
   assertCan(actor, 'mailroom.configure');
   return (await listMailboxes(ctx.db)).map(summarize);
+}
+
+/**
+ * Switches a mailbox off (no more polls; its state and keys stay) or on again (queues a poll soon).
+ * Permission `mailroom.configure`; audited. @throws AppError('not_found')
+ */
+export async function setMailboxActive(ctx: AppContext, actor: Actor, id: number, active: boolean): Promise<MailboxSummary> {
+  assertCan(actor, 'mailroom.configure');
+  const row = await ctx.db.transaction(async (tx) => {
+    const r = Number.isSafeInteger(id) && id > 0 ? await setMailboxActiveRow(tx, id, active) : null;
+    if (!r) throw new AppError('not_found', 'Das Postfach wurde nicht gefunden.');
+    if (active) await runRecurringSoon(tx, 'mailroom.imap-poll', ctx.now());
+    await writeAudit(tx, { actor, action: active ? 'mailroom.mailbox_enable' : 'mailroom.mailbox_disable', objectType: 'mailbox', objectId: String(id), summary: { name: r.name } });
+    return r;
+  });
+  return summarize(row);
 }

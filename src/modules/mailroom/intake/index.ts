@@ -2,6 +2,6 @@
 export { pollAllMailboxes, pollMailbox, type PollResult } from './imap-poll.ts';
 export { scanInboxFolder, type FolderScanResult } from './scan-folder.ts';
 export { applyRetention, setRetentionDays, RETENTION_SETTING, DEFAULT_RETENTION_DAYS } from './apply-retention.ts';
-export { configureMailbox, listMailboxSummaries, mailboxInputSchema, type MailboxSummary } from './configure-mailbox.ts';
+export { configureMailbox, setMailboxActive, listMailboxSummaries, mailboxInputSchema, type MailboxSummary } from './configure-mailbox.ts';
 export { uploadDocuments } from './upload-documents.ts';
 export { intakeJobs, intakeRecurring, IMAP_POLL_SECONDS, FOLDER_SCAN_SECONDS } from './jobs.ts';

@@ -12,6 +12,11 @@ export async function findMailbox(db: DbOrTx, id: number): Promise<MailboxRow | 
   return r ?? null;
 }
 
+export async function setMailboxActiveRow(db: DbOrTx, id: number, active: boolean): Promise<MailboxRow | null> {
+  const [r] = await db.update(mailroomMailboxes).set({ active }).where(eq(mailroomMailboxes.id, id)).returning();
+  return r ?? null;
+}
+
 export async function upsertMailbox(db: DbOrTx, v: typeof mailroomMailboxes.$inferInsert): Promise<MailboxRow> {
   const { name, ...rest } = v;
   const [r] = await db.insert(mailroomMailboxes).values(v).onConflictDoUpdate({ target: mailroomMailboxes.name, set: { ...rest } }).returning();

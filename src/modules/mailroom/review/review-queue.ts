@@ -36,6 +36,22 @@ async function documentText(ctx: AppContext, row: DocumentRow): Promise<{ subjec
   }
 }
 
+/**
+ * The three most likely categories of one document: the stored ranking of the mail triage for
+ * e-mails, else the active triage model's (null without a model, for e-invoices and texts not yet read).
+ */
+export async function documentTop3(ctx: AppContext, row: DocumentRow): Promise<{ source: string; top: { category: string; score: number }[] } | null> {
+  const mail = (row.fields as { mail?: { top?: { category: string; score: number }[]; decidedBy?: string } } | null)?.mail;
+  if (mail?.top?.length) return { source: mail.decidedBy?.startsWith('model:') ? `Modell ${mail.decidedBy.slice(6)}` : 'E-Mail-Regeln und Stichwortliste', top: mail.top.slice(0, 3) };
+  if (mail) return null;
+  const model = (await listTriageModels(ctx, REVIEW_MODEL)).find((m) => m.active);
+  if (!model) return null;
+  const t = await documentText(ctx, row);
+  if (!t) return null;
+  const c = await classifyText(ctx, t, REVIEW_MODEL);
+  return { source: `Modell ${c.model.name}@${c.model.version}`, top: c.top.slice(0, 3) };
+}
+
 /** Documents waiting for a person (abstained, failed validation, unreadable), oldest first; optional category filter. */
 export async function listReviewQueue(ctx: AppContext, actor: Actor, f: { category?: string } = {}): Promise<ReviewQueue> {
   assertCan(actor, 'mailroom.process');
