@@ -6,7 +6,7 @@ import type { AppContext } from '../../core/context.ts';
 import { execRows } from '../../core/db/index.ts';
 import { openDatabase, type Database } from '../../core/db/index.ts';
 import { createTestContext, testDbKind } from '../../../test/helpers/context.ts';
-import { bookAppointment, completeHold, holdSlot, staffBook } from './book-appointment.ts';
+import { bookAppointment, completeHold, holdSlot, setContentionForTest, staffBook } from './book-appointment.ts';
 import { findSlots } from './find-slots.ts';
 import { expireHolds, notifyWaitlist, sendReminders } from './jobs.ts';
 import { cancelByToken, confirmAppointment } from './manage-appointment.ts';
@@ -84,6 +84,29 @@ describe('booking', () => {
     expect(dup).toEqual([]);
     const after = await findSlots(ctx, { serviceIds: [PA], from: '2026-12-03', to: '2026-12-03' });
     expect(after.slots.some((s) => s.id === slot.id)).toBe(false);
+  });
+
+  it('without the pre-check (few conflicts lately) the transaction settles races itself: next workstation, stale holds, 409', async () => {
+    const r = await findSlots(ctx, { serviceIds: [MB], from: '2026-12-21', to: '2026-12-21' });
+    const slot = r.slots[0]!;
+    const hold = await holdSlot(ctx, { slotId: slot.id, serviceIds: [MB] }); // takes the first workstation
+    setContentionForTest(0);
+    const second = await bookAppointment(ctx, { slotId: slot.id, serviceIds: [MB], ...person(300) });
+    expect(second.booking.workstationId).not.toBe(hold.booking.workstationId);
+    expect(await claimCount(second.booking.id)).toBe(second.booking.units);
+    setContentionForTest(0);
+    const parallel = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => bookAppointment(ctx, { slotId: slot.id, serviceIds: [MB], ...person(310 + i) })));
+    expect(parallel.filter((x) => x.status === 'fulfilled').length).toBe(2); // 4 online, 2 already taken
+    setContentionForTest(0);
+    await expect(bookAppointment(ctx, { slotId: slot.id, serviceIds: [MB], ...person(320) })).rejects.toMatchObject({ code: 'conflict' });
+    // The hold expires: its unit is free again for an attempt that skips the pre-check.
+    clock = new Date(clock.getTime() + 11 * 60_000);
+    setContentionForTest(0);
+    const late = await bookAppointment(ctx, { slotId: slot.id, serviceIds: [MB], ...person(321) });
+    expect(late.booking.workstationId).toBe(hold.booking.workstationId);
+    const dup = await execRows(ctx.db, sql`SELECT workstation_id, slot_start FROM appt_slot_claims GROUP BY 1, 2 HAVING count(*) > 1`);
+    expect(dup).toEqual([]);
+    setContentionForTest(1);
   });
 
   it('multi-service visits add up and occupy consecutive units', async () => {

@@ -88,14 +88,33 @@ export async function resolveSlot(ctx: AppContext, slotId: string, serviceIds: r
 const SLOT_GONE = 'Dieser Termin ist leider gerade vergeben worden. Bitte wählen Sie eine andere Zeit.';
 
 /**
+ * Share of recent placements that met a taken slot (exponentially decayed, per process). The
+ * pre-check below costs a round trip that only pays off when conflicts are common (a release
+ * rush with bots racing for the same times); when most attempts succeed it is skipped and the
+ * transaction finds the rare conflict itself.
+ */
+const contention = { score: 1 };
+/** Test hook: 1 = pre-check on, 0 = off (it adapts again with the next outcomes). */
+export const setContentionForTest = (score: number) => {
+  contention.score = score;
+};
+const noteOutcome = (conflict: boolean) => {
+  contention.score = contention.score * 0.9 + (conflict ? 0.1 : 0);
+};
+
+/**
  * Fast path for races (release rush): drop workstations whose units are visibly taken before
  * opening a transaction; 409 at once when none is left. The claims' key still decides.
  */
 async function freeCandidates(ctx: AppContext, p: Placement): Promise<Placement> {
+  if (contention.score < 0.2) return p;
   const taken = await repo.takenUnits(ctx.db, p.candidates, p.start, p.end, ctx.now());
   const busy = new Set(taken.map((t) => t.workstationId));
   const candidates = p.candidates.filter((w) => !busy.has(w));
-  if (!candidates.length) throw new AppError('conflict', SLOT_GONE, { fields: [{ field: 'slotId', message: 'Die Zeit ist nicht mehr frei.' }] });
+  if (!candidates.length) {
+    noteOutcome(true);
+    throw new AppError('conflict', SLOT_GONE, { fields: [{ field: 'slotId', message: 'Die Zeit ist nicht mehr frei.' }] });
+  }
   return { ...p, candidates };
 }
 
@@ -136,11 +155,15 @@ async function place(
   );
   if (!r.booking) throw emailLimitError(p.loc.maxOpenPerEmail);
   let booking = r.booking;
+  noteOutcome(r.claimed !== p.units);
   if (r.claimed !== p.units) {
     if (r.claimed) await repo.releaseClaimsOn(tx, booking.id, first);
     let won: string | null = null;
-    // Retry the first workstation after clearing expired claims, then the others.
-    for (const w of p.candidates) {
+    // Clear expired claims on these units (a stale hold never blocks), then try the workstations
+    // that look free now, first one first; the primary key still decides each attempt.
+    await repo.deleteExpiredClaims(tx, p.candidates, p.starts, now);
+    const busy = new Set((await repo.takenUnits(tx, p.candidates, p.start, p.end, now)).map((t) => t.workstationId));
+    for (const w of p.candidates.filter((x) => !busy.has(x))) {
       if (await repo.claimUnits(tx, w, p.starts, booking.id, b.expiresAt, now)) {
         won = w;
         break;

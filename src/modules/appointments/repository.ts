@@ -207,6 +207,13 @@ export async function claimUnits(tx: DbOrTx, workstationId: string, starts: read
   return false;
 }
 
+/** Removes expired claims of some workstations on the given units (lazy expiry before a retry). */
+export async function deleteExpiredClaims(tx: DbOrTx, workstationIds: readonly string[], starts: readonly Date[], now: Date): Promise<void> {
+  if (!workstationIds.length) return;
+  await tx.execute(sql`DELETE FROM appt_slot_claims WHERE workstation_id IN (${sql.join(workstationIds.map((w) => sql`${w}`), sql`, `)})
+    AND slot_start IN (${tsList(starts)}) AND expires_at IS NOT NULL AND expires_at <= ${ts(now)}`);
+}
+
 export async function setClaimsExpiry(tx: DbOrTx, bookingId: string, expiresAt: Date | null): Promise<number> {
   const r = await execRows(tx, sql`UPDATE appt_slot_claims SET expires_at = ${expiresAt ? ts(expiresAt) : sql`NULL`} WHERE booking_id = ${bookingId}::uuid RETURNING 1 AS x`);
   return r.length;
