@@ -77,4 +77,47 @@ describe('mailroom upload and review queue in a real browser', () => {
     await expect(page.getByRole('status').first().innerText()).resolves.toContain('wurde zugeordnet');
     expect(await axeViolations(page)).toEqual([]);
   });
+
+  it('inbox list links to upload and queue; the mail detail page offers a reply draft and shows versions', async () => {
+    await page.goto(`${server.baseUrl}/verwaltung/posteingang`);
+    await expect(page.getByRole('link', { name: 'Dateien hochladen' }).first().isVisible()).resolves.toBe(true);
+    await expect(page.getByRole('link', { name: /Prüfwarteschlange/ }).first().isVisible()).resolves.toBe(true);
+    await page.getByRole('link', { name: '2', exact: true }).click();
+    await page.waitForURL(/\/verwaltung\/posteingang\/2$/);
+    const main = await page.locator('main').innerText();
+    expect(main).toContain('Antwort entwerfen');
+    expect(main).toContain('Regel-/Modellversion');
+    expect(main).toContain('mail-rules-');
+    await screenshots(page, 'mailroom-dokument-mail');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.getByRole('link', { name: 'Antwort entwerfen' }).click();
+    await page.waitForURL(/\/antwort$/);
+    await expect(page.locator('h1').innerText()).resolves.toBe('Antwort auf Dokument 2');
+  });
+
+  it('IMAP mailboxes: add one with the name of the password variable, switch it off', async () => {
+    await page.goto(`${server.baseUrl}/verwaltung/posteingang/postfaecher`);
+    await expect(page.locator('h1').innerText()).resolves.toBe('IMAP-Postfächer');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.getByLabel('Kurzname').fill('poststelle');
+    await page.getByLabel('IMAP-Server').fill('imap.northeim.example');
+    await page.getByLabel('Benutzername').fill('poststelle@northeim.example');
+    await page.getByLabel('Umgebungsvariable mit dem Passwort').fill('LOTSE_IMAP_POSTSTELLE_PASSWORD');
+    await page.getByRole('button', { name: 'Postfach speichern' }).click();
+    await expect(page.getByRole('status').first().innerText()).resolves.toContain('Postfach „poststelle“ gespeichert');
+    await page.getByLabel('Kurzname').fill('Falsch Name');
+    await page.getByLabel('IMAP-Server').fill('imap.northeim.example');
+    await page.getByLabel('Benutzername').fill('x@northeim.example');
+    await page.getByLabel('Umgebungsvariable mit dem Passwort').fill('LOTSE_X');
+    await page.getByRole('button', { name: 'Postfach speichern' }).click();
+    await expect(page.getByRole('alert').first().innerText()).resolves.toContain('Bitte die markierten Angaben prüfen.');
+    await screenshots(page, 'mailroom-postfaecher');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await axeViolations(page)).toEqual([]);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.getByRole('button', { name: 'Abschalten (poststelle)' }).click();
+    await page.waitForURL(/postfaecher$/);
+    await expect(page.locator('main').innerText()).resolves.toContain('Abgeschaltet');
+  });
 });

@@ -68,7 +68,7 @@ async function mailboxesPage(c: C, state: FormState = { values: {}, errors: {}, 
           <p class="kern-body">Noch kein Postfach eingerichtet.</p>
         ) : (
           <div class="kern-table-responsive" tabindex={0} role="region" aria-label="IMAP-Postfächer">
-            <table class="kern-table kern-table--small">
+            <table class="kern-table kern-table--small lotse-mr-mailboxes">
               <caption class="kern-sr-only">Eingerichtete IMAP-Postfächer mit Abrufstatus</caption>
               <thead class="kern-table__header">
                 <tr class="kern-table__row">
@@ -132,7 +132,7 @@ async function mailboxesPage(c: C, state: FormState = { values: {}, errors: {}, 
                   {errorList.map(([k, m]) => (
                     <li>
                       <a class="kern-link" href={`#mb-${k}`}>
-                        {FIELDS.find((f) => f.name === k)?.label ?? k}: {m}
+                        {FIELDS.find((f) => f.name === k)?.label ?? k}: {m.replace(/^[^:]{1,30}: /, '')}
                       </a>
                     </li>
                   ))}
