@@ -1,7 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { degrees, PDFDocument } from 'pdf-lib';
 import { LIMITS } from './limits.ts';
 import { renderPdfPages, withTempDir } from './pdf.ts';
 import { runTool } from './run-tool.ts';
@@ -173,6 +172,8 @@ export function rotatePgm(pgm: Buffer, deg: number): Buffer {
 
 /** Wraps a PNG/JPEG into a one-page PDF turned by `deg`, so pdftoppm can render it upright. */
 async function rotatedImageToPgm(image: Buffer, mime: string, deg: number, dir: string): Promise<string> {
+  // pdf-lib is loaded only here (rare: rotated images), not at start-up.
+  const { degrees, PDFDocument } = await import('pdf-lib');
   const pdf = await PDFDocument.create();
   const img = mime === 'image/png' ? await pdf.embedPng(image) : await pdf.embedJpg(image);
   const page = pdf.addPage([img.width, img.height]);

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { ImapFlow } from 'imapflow';
 import type { AppContext } from '../../../core/context.ts';
 import { writeAudit } from '../../../core/audit/index.ts';
 import { systemActor, type Actor } from '../../../core/auth/index.ts';
@@ -47,6 +46,7 @@ const messageIdOf = (raw: Buffer): string | null => {
  */
 export async function pollMailbox(ctx: AppContext, mb: MailboxRow, hooks: PollHooks = {}, actor: Actor = systemActor('mailroom-imap')): Promise<PollResult> {
   const result: PollResult = { mailbox: mb.name, fetched: 0, stored: 0, alreadyKnown: 0, moved: 0 };
+  const { ImapFlow } = await import('imapflow'); // loaded on first poll, not at start-up
   const client = new ImapFlow({
     host: mb.host,
     port: mb.port,

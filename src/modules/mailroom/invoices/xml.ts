@@ -1,10 +1,21 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { createRequire } from 'node:module';
+import type { XMLParser as XMLParserType } from 'fast-xml-parser';
 import { AppError } from '../../../core/errors.ts';
 
 /** A parsed XML element: child elements by local name, attributes as `@_name`, text as `#text`. */
 export type XNode = { [key: string]: unknown };
 
-const parser = new XMLParser({
+type Fxp = typeof import('fast-xml-parser');
+/** fast-xml-parser is loaded on the first invoice (synchronously, its CommonJS build), not at start-up. */
+let fxp: { parser: XMLParserType; validate: Fxp['XMLValidator']['validate'] } | undefined;
+function loadFxp(): NonNullable<typeof fxp> {
+  if (fxp) return fxp;
+  const { XMLParser, XMLValidator } = createRequire(import.meta.url)('fast-xml-parser') as Fxp;
+  fxp = { parser: new XMLParser(PARSER_OPTIONS), validate: (t, o) => XMLValidator.validate(t, o) };
+  return fxp;
+}
+
+const PARSER_OPTIONS = {
   ignoreAttributes: false,
   attributeNamePrefix: '@_',
   // Namespace prefixes differ between senders (ubl:, cbc:, ram:, none …): keep local names only.
@@ -15,7 +26,7 @@ const parser = new XMLParser({
   trimValues: true,
   processEntities: true,
   htmlEntities: false,
-});
+};
 
 /**
  * Parses e-invoice XML. DOCTYPE declarations are refused up front: e-invoices never need them and
@@ -30,7 +41,8 @@ export function parseXml(input: string, filename: string): XNode {
   // Attachments (BG-24) are base64 blobs of often several hundred KB that Lotse does not read from the
   // XML: drop their content before validating and parsing (more than halves the time per invoice).
   text = text.replace(/(<(?:[\w-]+:)?(?:EmbeddedDocumentBinaryObject|AttachmentBinaryObject)\b[^>]*>)[^<]*/g, '$1');
-  const valid = XMLValidator.validate(text);
+  const { parser, validate } = loadFxp();
+  const valid = validate(text);
   if (valid !== true) {
     throw new AppError('unsupported_media_type', `${filename}: kein wohlgeformtes XML (Zeile ${valid.err.line}: ${valid.err.msg}).`);
   }

@@ -1,5 +1,4 @@
-import { convert as htmlToText } from 'html-to-text';
-import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import type { AddressObject, ParsedMail } from 'mailparser';
 import { AppError } from '../../../core/errors.ts';
 import { extractIdentifiers, type ExtractedIdentifiers } from '../../../text/identifiers.ts';
 
@@ -138,6 +137,8 @@ export async function parseMail(raw: Buffer): Promise<ParsedMessage> {
   if (!/^(?:from|to|subject|date|message-id|received|return-path|mime-version|content-type|delivered-to|x-[\w-]+):/im.test(headerBlock(raw).toString('latin1'))) {
     throw new AppError('unsupported_media_type', 'Das ist keine E-Mail (keine Kopfzeilen wie From, Subject oder Date gefunden).');
   }
+  // Loaded on first use, not at start-up (mailparser pulls in a large dependency tree).
+  const { simpleParser } = await import('mailparser');
   const parsed: ParsedMail = await simpleParser(raw);
   let subject = parsed.subject ?? '';
   let charsetRepaired = false;
@@ -156,7 +157,7 @@ export async function parseMail(raw: Buffer): Promise<ParsedMessage> {
     if (html?.includes(REPLACEMENT) && typeof again.html === 'string') html = again.html;
     charsetRepaired = true;
   }
-  if (!text.trim() && html) text = htmlToText(html, { wordwrap: false, selectors: [{ selector: 'a', options: { ignoreHref: true } }, { selector: 'img', format: 'skip' }] });
+  if (!text.trim() && html) text = (await import('html-to-text')).convert(html, { wordwrap: false, selectors: [{ selector: 'a', options: { ignoreHref: true } }, { selector: 'img', format: 'skip' }] });
 
   const headers: Record<string, string> = {};
   for (const [k, v] of parsed.headers) headers[k.toLowerCase()] = headerText(v);
