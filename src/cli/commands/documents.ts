@@ -62,7 +62,7 @@ export function register(program: Command): void {
             };
             if (opts.json) printJson(line);
             else process.stdout.write(`${file}: ${r.status} (${r.kind}${r.category ? `, ${r.category}` : ''}${r.reason ? ` – ${r.reason}` : ''})\n`);
-            raise(r.status === 'rejected' ? EXIT.usage : r.status === 'routed' ? EXIT.ok : EXIT.problem);
+            raise(r.status === 'rejected' ? EXIT.usage : r.status === 'routed' || r.status === 'automatic' ? EXIT.ok : EXIT.problem);
           } catch (e) {
             const msg = `${name}: ${(e as Error).message}`;
             if (opts.json) printJson({ file, kind: 'unknown', category: null, confidence: 0, abstained: true, pages: 0, ocr: false, fields: {}, status: 'error', error: msg });
