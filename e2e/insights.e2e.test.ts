@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { openDatabase } from '../src/core/db/index.ts';
-import { axeViolations, launchBrowser, screenshots, startServer, type RunningServer } from './server.ts';
+import { axeViolations, launchBrowser, loginAsFirstAdmin, screenshots, startServer, type RunningServer } from './server.ts';
 
 /** Aggregated co-use figures as the daily job would have written them (demo catalog ids). */
 async function seed(dir: string) {
@@ -33,17 +33,7 @@ describe('insights pages in a real browser', () => {
     server = await startServer({ LOTSE_DATA_DIR: dataDir, LOTSE_DEMO: 'on' });
     browser = await launchBrowser();
     page = await (await browser.newContext()).newPage();
-    const otp = /Einmal-Passwort:\s+(\S+)/.exec(server.stderr())?.[1];
-    expect(otp, 'one-time password on stderr').toBeTruthy();
-    await page.goto(`${server.baseUrl}/anmelden`);
-    await page.getByLabel('E-Mail-Adresse').fill('admin@northeim.example');
-    await page.getByLabel('Passwort', { exact: true }).fill(otp!);
-    await page.getByRole('button', { name: 'Anmelden' }).click();
-    await page.waitForURL(/\/verwaltung\/passwort/);
-    await page.getByLabel('Neues Passwort', { exact: true }).fill('Ein langes neues Passwort 2026');
-    await page.getByLabel('Neues Passwort wiederholen').fill('Ein langes neues Passwort 2026');
-    await page.getByRole('button', { name: 'Passwort speichern' }).click();
-    await page.waitForURL(/\/verwaltung(\?|$)/);
+    await loginAsFirstAdmin(page, server);
   });
   afterAll(async () => {
     await browser?.close();

@@ -8,7 +8,7 @@ import { openDatabase } from '../src/core/db/index.ts';
 import { systemActor } from '../src/core/auth/actor.ts';
 import { writeAudit } from '../src/core/audit/index.ts';
 import { queueMail } from '../src/core/mail-out/index.ts';
-import { axeViolations, launchBrowser, screenshots, startServer, type RunningServer } from './server.ts';
+import { axeViolations, launchBrowser, loginAsFirstAdmin, screenshots, startServer, type RunningServer } from './server.ts';
 
 /** Data an operator would find after a while: a dead mail job, a sent mail, some audit entries. */
 async function seed(dir: string) {
@@ -43,18 +43,7 @@ describe('operations pages in a real browser', () => {
     server = await startServer({ LOTSE_DATA_DIR: dataDir });
     browser = await launchBrowser();
     page = await (await browser.newContext()).newPage();
-    // First start printed the admin's one-time password; log in and set a new one.
-    const otp = /Einmal-Passwort:\s+(\S+)/.exec(server.stderr())?.[1];
-    expect(otp, 'one-time password on stderr').toBeTruthy();
-    await page.goto(`${server.baseUrl}/anmelden`);
-    await page.getByLabel('E-Mail-Adresse').fill('admin@northeim.example');
-    await page.getByLabel('Passwort', { exact: true }).fill(otp!);
-    await page.getByRole('button', { name: 'Anmelden' }).click();
-    await page.waitForURL(/\/verwaltung\/passwort/);
-    await page.getByLabel('Neues Passwort', { exact: true }).fill('Ein langes neues Passwort 2026');
-    await page.getByLabel('Neues Passwort wiederholen').fill('Ein langes neues Passwort 2026');
-    await page.getByRole('button', { name: 'Passwort speichern' }).click();
-    await page.waitForURL(/\/verwaltung(\?|$)/);
+    await loginAsFirstAdmin(page, server);
   });
   afterAll(async () => {
     await browser?.close();

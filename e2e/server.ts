@@ -84,3 +84,24 @@ export async function screenshots(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(dir, `${name}-mobile.png`), fullPage: true });
   await page.setViewportSize({ width: 1280, height: 900 });
 }
+
+/** Password the e2e tests give the first-start admin. */
+export const E2E_ADMIN_PASSWORD = 'Ein langes neues Passwort 2026';
+
+/**
+ * Logs in as the first-start admin with the one-time password the server printed once on
+ * stderr, and sets a new password (the forced first step). Ends on the staff overview.
+ */
+export async function loginAsFirstAdmin(page: Page, server: RunningServer, email = 'admin@northeim.example'): Promise<void> {
+  const otp = /Einmal-Passwort:\s+(\S+)/.exec(server.stderr())?.[1];
+  if (!otp) throw new Error(`no one-time password on stderr:\n${server.stderr()}`);
+  await page.goto(`${server.baseUrl}/anmelden`);
+  await page.getByLabel('E-Mail-Adresse').fill(email);
+  await page.getByLabel('Passwort', { exact: true }).fill(otp);
+  await page.getByRole('button', { name: 'Anmelden' }).click();
+  await page.waitForURL(/\/verwaltung\/passwort/);
+  await page.getByLabel('Neues Passwort', { exact: true }).fill(E2E_ADMIN_PASSWORD);
+  await page.getByLabel('Neues Passwort wiederholen').fill(E2E_ADMIN_PASSWORD);
+  await page.getByRole('button', { name: 'Passwort speichern' }).click();
+  await page.waitForURL(/\/verwaltung(\?|$)/);
+}
