@@ -1,5 +1,5 @@
 import type { LotseModule } from '../../core/module.ts';
-import { appointmentJobs, scheduleRetention, scheduleTick } from './jobs.ts';
+import { appointmentJobs, appointmentRecurring } from './jobs.ts';
 import { appointmentRoutes } from './routes.tsx';
 import { seedAppointments } from './seed.ts';
 import { catalogTitles } from './rules.ts';
@@ -20,13 +20,8 @@ export const bookingUrl = (serviceId: string): string => `/termine?leistung=${en
 
 export const module: LotseModule = {
   name: 'appointments',
-  routes(app, api, ctx) {
+  routes(app, api) {
     appointmentRoutes(app, api);
-    // Periodic expiry/reminder tick (one per minute across instances); harmless if it fails here.
-    if (ctx.config.LOTSE_WORKER === 'on') {
-      scheduleTick(ctx, 5_000).catch(() => undefined);
-      scheduleRetention(ctx).catch(() => undefined);
-    }
   },
   nav: {
     public: [{ href: '/termine', label: 'Termin buchen', labelEn: 'Book an appointment' }],
@@ -36,5 +31,6 @@ export const module: LotseModule = {
     ],
   },
   jobs: appointmentJobs,
+  recurring: appointmentRecurring,
   seedDemo: seedAppointments,
 };

@@ -1,8 +1,6 @@
 import type { AppContext } from '../../core/context.ts';
-import { enqueue } from '../../core/jobs/index.ts';
-import { nextDailyAt } from '../../core/jobs/schedule.ts';
 import { applyRetention } from './apply-retention.ts';
-import type { JobHandler } from '../../core/module.ts';
+import type { JobHandler, RecurringSpec } from '../../core/module.ts';
 import { findSlots } from './find-slots.ts';
 import { formatWhen, queueReminder, queueWaitlistNotice } from './mails.ts';
 import * as repo from './repository.ts';
@@ -10,7 +8,6 @@ import { getSetup } from './rules.ts';
 import { getSecret } from './security.ts';
 import { localDate } from './time.ts';
 
-const TICK_MS = 60_000;
 
 /** Expires held/pending bookings whose time is up (their slots return). */
 export async function expireHolds(ctx: AppContext): Promise<number> {
@@ -63,37 +60,20 @@ export async function notifyWaitlist(ctx: AppContext, payload: { locationId: str
   return false;
 }
 
-/** Queues the next periodic tick; one per minute across all instances (singleton key). */
-export async function scheduleTick(ctx: AppContext, delayMs = TICK_MS): Promise<void> {
-  const at = Math.ceil((Date.now() + delayMs) / TICK_MS) * TICK_MS;
-  await enqueue(ctx.db, 'appointments.tick', {}, { runAt: new Date(at), singletonKey: `appointments.tick:${at}`, maxAttempts: 1 });
-}
-
-/**
- * Queues the next daily retention run (03:30 Europe/Berlin). The singleton key carries the
- * date, so every instance may call this at start and the running job can queue tomorrow's.
- */
-export async function scheduleRetention(ctx: AppContext): Promise<void> {
-  const at = nextDailyAt(ctx.now(), 3, 30);
-  await enqueue(ctx.db, 'appointments.retention', {}, { runAt: at, singletonKey: `appointments.retention:${at.toISOString().slice(0, 10)}`, maxAttempts: 3 });
-}
+/** Expiry/reminder tick every minute and retention daily at 03:30 Berlin; kept scheduled by the core worker. */
+export const appointmentRecurring: RecurringSpec[] = [
+  { queue: 'appointments.tick', everySeconds: 60 },
+  { queue: 'appointments.retention', dailyAt: '03:30' },
+];
 
 export const appointmentJobs: Record<string, JobHandler> = {
   'appointments.tick': async (ctx) => {
-    try {
-      await expireHolds(ctx);
-      await sendReminders(ctx);
-    } finally {
-      await scheduleTick(ctx);
-    }
+    await expireHolds(ctx);
+    await sendReminders(ctx);
   },
   'appointments.retention': async (ctx) => {
-    try {
-      const r = await applyRetention(ctx);
-      ctx.log.info({ anonymised: r.anonymised, waitlistDeleted: r.waitlistDeleted }, 'appointments retention');
-    } finally {
-      await scheduleRetention(ctx);
-    }
+    const r = await applyRetention(ctx);
+    ctx.log.info({ anonymised: r.anonymised, waitlistDeleted: r.waitlistDeleted }, 'appointments retention');
   },
   'appointments.waitlist': async (ctx, payload) => {
     await notifyWaitlist(ctx, payload as { locationId: string; start: string });

@@ -3,21 +3,20 @@
  * Only pair counts per month are stored; shown only from 5 cases up. The ONLY public entry of the module.
  */
 import type { LotseModule } from '../../core/module.ts';
-import { ensureAggregationJob, insightsJobs } from './jobs.ts';
+import { insightsJobs, insightsRecurring } from './jobs.ts';
 import { mountInsightsRoutes } from './routes.tsx';
 
 export { recordCoUse, aggregateDay, aggregateRecentDays, AGGREGATION_VERSION } from './aggregate-co-use.ts';
 export { coUseSuggestions, topServicePairs, type RelatedService, type ServicePair } from './co-use-suggestions.ts';
 export { servicePairs, MIN_COUNT, WINDOW_MONTHS } from './pairs.ts';
-export { ensureAggregationJob, AGGREGATE_QUEUE } from './jobs.ts';
+export { AGGREGATE_QUEUE } from './jobs.ts';
 
 export const module: LotseModule = {
   name: 'insights',
-  routes(app, api, ctx) {
+  routes(app, api) {
     mountInsightsRoutes(app, api);
-    // Daily aggregation (one pending job across instances); harmless if it fails here.
-    if (ctx.config.LOTSE_WORKER === 'on') ensureAggregationJob(ctx).catch(() => undefined);
   },
   nav: { staff: [{ href: '/verwaltung/auswertung', label: 'Auswertung', permission: 'governance.read' }] },
   jobs: insightsJobs,
+  recurring: insightsRecurring,
 };

@@ -9,7 +9,8 @@ import type { AppContext } from '../../core/context.ts';
 import { execRows } from '../../core/db/index.ts';
 import { createTestContext } from '../../../test/helpers/context.ts';
 import { importCatalog } from '../catalog/index.ts';
-import { aggregateDay, aggregateRecentDays, AGGREGATE_QUEUE, coUseSuggestions, ensureAggregationJob, module, recordCoUse, topServicePairs } from './index.ts';
+import { aggregateDay, aggregateRecentDays, AGGREGATE_QUEUE, coUseSuggestions, module, recordCoUse, topServicePairs } from './index.ts';
+import { recurringFromSpec } from '../../core/jobs/schedule.ts';
 
 const NOW = new Date('2026-03-10T10:00:00Z');
 const DAY = '2026-03-09';
@@ -154,14 +155,10 @@ describe('insights: anonymous co-use of services', () => {
     expect(res.status).not.toBe(200);
   });
 
-  it('the daily job aggregates and queues its next run', async () => {
-    await ctx.db.execute(sql`DELETE FROM jobs WHERE queue = ${AGGREGATE_QUEUE}`);
-    expect(await ensureAggregationJob(ctx)).toBe(true);
-    expect(await ensureAggregationJob(ctx)).toBe(false); // one pending run across instances
-    await ctx.db.execute(sql`DELETE FROM jobs WHERE queue = ${AGGREGATE_QUEUE}`); // as if the worker had claimed it
-    await module.jobs![AGGREGATE_QUEUE]!(ctx, { slot: 'a' });
-    const jobs = await execRows<{ singleton_key: string; run_at: Date | string }>(ctx.db, sql`SELECT singleton_key, run_at FROM jobs WHERE queue = ${AGGREGATE_QUEUE} AND status = 'queued'`);
-    expect(jobs.map((j) => j.singleton_key)).toEqual([`recurring:${AGGREGATE_QUEUE}:b`]);
-    expect(new Date(jobs[0]!.run_at).toISOString()).toBe('2026-03-11T01:15:00.000Z'); // 02:15 Berlin (CET)
+  it('the daily aggregation is a recurring job at 02:15 Berlin time, kept scheduled by the core worker', async () => {
+    expect(module.recurring).toEqual([{ queue: AGGREGATE_QUEUE, dailyAt: '02:15' }]);
+    const next = recurringFromSpec(module.recurring![0]!).nextRunAt(new Date('2026-03-10T12:00:00Z'));
+    expect(next.toISOString()).toBe('2026-03-11T01:15:00.000Z'); // 02:15 Berlin (CET)
+    await expect(module.jobs![AGGREGATE_QUEUE]!(ctx, {})).resolves.toBeUndefined();
   });
 });
