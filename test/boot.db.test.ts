@@ -25,6 +25,14 @@ describe('web app on a migrated database', () => {
     expect(html).toContain('href="#inhalt"');
   });
 
+  it('lists every AI system of every module on the public "Über die KI" page (EU AI Act transparency)', async () => {
+    const { modules } = await import('../src/modules/index.ts');
+    const systems = modules.flatMap((m) => m.aiSystems ?? []);
+    expect(systems.length).toBeGreaterThanOrEqual(3);
+    const html = await (await buildApp(ctx).request('/ki')).text();
+    for (const s of systems) expect(html).toContain(s.name.replace(/&/g, '&amp;'));
+  });
+
   it('answers unknown API paths with problem+json', async () => {
     const res = await buildApp(ctx).request('/api/v1/gibt-es-nicht');
     expect(res.status).toBe(404);

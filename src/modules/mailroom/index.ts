@@ -4,6 +4,7 @@ import { documentRoutes } from './documents/routes.tsx';
 import { intakeRoutes } from './routes.tsx';
 import { triageJobs } from './triage/jobs.ts';
 import { intakeJobs, intakeRecurring } from './intake/jobs.ts';
+import { TRIAGE_AI_SYSTEMS } from './triage/ai-systems.ts';
 
 /**
  * Mailroom: document intake, reading (PDF text layer, OCR), e-invoices, triage and routing.
@@ -27,6 +28,7 @@ export const module: LotseModule = {
       technique: 'Regeln (EN 16931/XRechnung, Prüfziffern) und Texterkennung mit Tesseract (ohne LLM)',
       humanOversight: 'Unsichere, ungültige und doppelte Eingänge prüft die Sachbearbeitung; die Originaldatei bleibt immer erhalten.',
     },
+    ...TRIAGE_AI_SYSTEMS,
   ],
 };
 
