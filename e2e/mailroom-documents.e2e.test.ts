@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { axeViolations, launchBrowser, screenshots, startServer, type RunningServer } from './server.ts';
+import { axeViolations, launchBrowser, loginAsFirstAdmin, screenshots, startServer, type RunningServer } from './server.ts';
 
 const DIR = resolve(import.meta.dirname, '../../shared/data/invoices');
 
@@ -26,17 +26,7 @@ describe.skipIf(!existsSync(DIR))('document inbox in a real browser', () => {
     server = await startServer({ LOTSE_DATA_DIR: dataDir });
     browser = await launchBrowser();
     page = await (await browser.newContext()).newPage();
-    const otp = /Einmal-Passwort:\s+(\S+)/.exec(server.stderr())?.[1];
-    expect(otp, 'one-time password on stderr').toBeTruthy();
-    await page.goto(`${server.baseUrl}/anmelden`);
-    await page.getByLabel('E-Mail-Adresse').fill('admin@northeim.example');
-    await page.getByLabel('Passwort', { exact: true }).fill(otp!);
-    await page.getByRole('button', { name: 'Anmelden' }).click();
-    await page.waitForURL(/\/verwaltung\/passwort/);
-    await page.getByLabel('Neues Passwort', { exact: true }).fill('Ein langes neues Passwort 2026');
-    await page.getByLabel('Neues Passwort wiederholen').fill('Ein langes neues Passwort 2026');
-    await page.getByRole('button', { name: 'Passwort speichern' }).click();
-    await page.waitForURL(/\/verwaltung(\?|$)/);
+    await loginAsFirstAdmin(page, server);
   }, 180_000);
   afterAll(async () => {
     await browser?.close();
