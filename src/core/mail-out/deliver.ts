@@ -1,7 +1,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { AppContext } from '../context.ts';
 import { execRows } from '../db/index.ts';
 import { PermanentJobError } from '../jobs/index.ts';
@@ -37,16 +37,22 @@ export function smtpOptions(url: string): Record<string, unknown> {
   };
 }
 
-function smtpTransport(url: string): Transporter {
+// nodemailer is loaded on first delivery, not at start (start-up time, see BENCHMARKS.md).
+const loadNodemailer = async () => (await import('nodemailer')).default;
+
+async function smtpTransport(url: string): Promise<Transporter> {
   let t = transports.get(url);
   if (!t) {
-    t = nodemailer.createTransport(smtpOptions(url));
+    t = (await loadNodemailer()).createTransport(smtpOptions(url));
     transports.set(url, t);
   }
   return t;
 }
 
-const fileTransport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+let fileTransport: Transporter | undefined;
+async function getFileTransport(): Promise<Transporter> {
+  return (fileTransport ??= (await loadNodemailer()).createTransport({ streamTransport: true, buffer: true, newline: 'unix' }));
+}
 
 /** Delivery outcome for tests and logs. */
 export type DeliveryResult = 'sent' | 'already-sent' | 'missing';
@@ -83,9 +89,9 @@ export async function deliverOutboxMail(ctx: AppContext, outboxId: string, job?:
   const url = ctx.config.LOTSE_SMTP_URL;
   try {
     if (url) {
-      await smtpTransport(url).sendMail(message);
+      await (await smtpTransport(url)).sendMail(message);
     } else {
-      const info = (await fileTransport.sendMail(message)) as unknown as { message: Buffer };
+      const info = (await (await getFileTransport()).sendMail(message)) as unknown as { message: Buffer };
       const dir = join(ctx.config.dataDir, 'outbox');
       mkdirSync(dir, { recursive: true });
       const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');

@@ -1,4 +1,3 @@
-import PDFDocument from 'pdfkit';
 import { z } from 'zod';
 import { writeAudit } from '../../core/audit/index.ts';
 import { assertCan, type Actor } from '../../core/auth/index.ts';
@@ -69,6 +68,8 @@ export async function exportDayCsv(ctx: AppContext, actor: Actor, locationId: st
 /** PDF day list (A4, one table) rendered with pdfkit. */
 export async function exportDayPdf(ctx: AppContext, actor: Actor, locationId: string | undefined, date: string): Promise<Buffer> {
   const { setup, loc, bookings, workstations } = await calendarRange(ctx, actor, locationId, date, date);
+  // pdfkit is loaded on first export, not at start (start-up time).
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({ size: 'A4', margin: 40, info: { Title: `Tagesliste ${loc.name} ${date}`, Author: ctx.town.name } });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
