@@ -120,7 +120,7 @@ Embedded database (PGlite), demo municipality on. Time from spawning \`node bin/
 ${row('cold (initdb, migrations, demo data)', cold)}
 ${row('warm (same data dir)', warm)}
 
-- "in-app part" is the \`startupMs\` Lotse logs itself (config → database open → migrations check → demo data check → listening); the rest is Node start and loading the code (cached esbuild bundle, docs/decisions/0002-runtime-without-build.md; \`lotse --help\` alone: median ${sec(median(help))} s). Of the warm-start CPU, about 0.8 s is importing npm packages the start itself does not need (pdf-lib, mailparser, pdfkit, imapflow are imported eagerly by modules) and about 1.5 s is PGlite.
+- "in-app part" is the \`startupMs\` Lotse logs itself (config → database open → migrations check → demo data check → listening); the rest is Node start and loading the code (cached esbuild bundle, docs/decisions/0002-runtime-without-build.md; \`lotse --help\` alone: median ${sec(median(help))} s). Heavy packages used only by some features (mailparser, imapflow, pdf-lib, pdfkit, nodemailer, fast-xml-parser, html-to-text) are loaded on first use, not at start; most of the remaining start CPU is PGlite.
 - Target warm start < 3 s: **${warmMedian < 3000 ? 'met' : 'not met in wall time on this run'}** (median ${sec(warmMedian)} s, best ${sec(Math.min(...warm.map((x) => x.ms)))} s, median CPU ${median(warm.map((x) => x.cpu)).toFixed(2)} s${warmMedian < 3000 ? '' : '; the machine was shared (load average above), so the best run and the CPU seconds are the better guide to an idle server'}).
 `;
 writeSection('startup', md);
