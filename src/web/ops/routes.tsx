@@ -414,34 +414,35 @@ async function auditPage(c: C) {
   });
 }
 
+/**
+ * POST handler for "erneut versuchen/senden": runs the retry use case, answers a stale or unknown
+ * entry with 409/404 and the list page showing the reason, else redirects back to the list.
+ */
+function retryHandler(
+  retry: (db: C['var']['ctx']['db'], actor: ReturnType<typeof userActor>, id: string, requestId: string) => Promise<unknown>,
+  page: (c: C, error?: AppError) => Promise<Response>,
+  listPath: string,
+) {
+  return async (c: C) => {
+    try {
+      await retry(c.var.ctx.db, userActor(c.var.user!), c.req.param('id')!, c.var.requestId);
+    } catch (e) {
+      if (e instanceof AppError && (e.code === 'conflict' || e.code === 'not_found')) {
+        c.status(e.code === 'conflict' ? 409 : 404);
+        return page(c, e);
+      }
+      throw e;
+    }
+    return c.redirect(`${listPath}?hinweis=erneut`, 303);
+  };
+}
+
 /** Admin pages for background jobs, outbox and audit log. */
 export function mountOpsPages(app: AppRouter): void {
   const jobsGuard = requirePermission('admin.jobs');
   app.get('/verwaltung/auftraege', jobsGuard, (c) => jobsPage(c));
-  app.post('/verwaltung/auftraege/:id/erneut', jobsGuard, async (c) => {
-    try {
-      await retryJob(c.var.ctx.db, userActor(c.var.user!), c.req.param('id'), c.var.requestId);
-    } catch (e) {
-      if (e instanceof AppError && (e.code === 'conflict' || e.code === 'not_found')) {
-        c.status(e.code === 'conflict' ? 409 : 404);
-        return jobsPage(c, e);
-      }
-      throw e;
-    }
-    return c.redirect('/verwaltung/auftraege?hinweis=erneut', 303);
-  });
+  app.post('/verwaltung/auftraege/:id/erneut', jobsGuard, retryHandler(retryJob, jobsPage, '/verwaltung/auftraege'));
   app.get('/verwaltung/postausgang', jobsGuard, (c) => outboxPage(c));
-  app.post('/verwaltung/postausgang/:id/erneut', jobsGuard, async (c) => {
-    try {
-      await retryMail(c.var.ctx.db, userActor(c.var.user!), c.req.param('id'), c.var.requestId);
-    } catch (e) {
-      if (e instanceof AppError && (e.code === 'conflict' || e.code === 'not_found')) {
-        c.status(e.code === 'conflict' ? 409 : 404);
-        return outboxPage(c, e);
-      }
-      throw e;
-    }
-    return c.redirect('/verwaltung/postausgang?hinweis=erneut', 303);
-  });
+  app.post('/verwaltung/postausgang/:id/erneut', jobsGuard, retryHandler(retryMail, outboxPage, '/verwaltung/postausgang'));
   app.get('/verwaltung/protokoll', requirePermission('audit.read'), (c) => auditPage(c));
 }

@@ -36,6 +36,26 @@ const ErrorText: FC<{ id: string; message: string }> = ({ id, message }) => (
   </p>
 );
 
+/** `aria-describedby` for a field: its hint and error ids, if any. */
+const describedBy = (id: string, p: { hint?: string | undefined; error?: string | undefined }): string | undefined =>
+  [p.hint ? `${id}-hint` : null, p.error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
+
+/** Label, hint and error around one form control (KERN form-input). */
+const FieldFrame: FC<{ id: string; label: string; hint?: string | undefined; error?: string | undefined; children?: Child }> = (p) => (
+  <div class={`kern-form-input${p.error ? ' kern-form-input--error' : ''}`}>
+    <label class="kern-label" for={p.id}>
+      {p.label}
+    </label>
+    {p.hint ? (
+      <div class="kern-hint" id={`${p.id}-hint`}>
+        {p.hint}
+      </div>
+    ) : null}
+    {p.error ? <ErrorText id={`${p.id}-error`} message={p.error} /> : null}
+    {p.children}
+  </div>
+);
+
 /** Labelled text input with optional hint and error (linked via aria-describedby). */
 export const TextField: FC<{
   name: string;
@@ -50,18 +70,9 @@ export const TextField: FC<{
   minlength?: number;
 }> = (p) => {
   const id = `f-${p.name}`;
-  const described = [p.hint ? `${id}-hint` : null, p.error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
+  const described = describedBy(id, p);
   return (
-    <div class={`kern-form-input${p.error ? ' kern-form-input--error' : ''}`}>
-      <label class="kern-label" for={id}>
-        {p.label}
-      </label>
-      {p.hint ? (
-        <div class="kern-hint" id={`${id}-hint`}>
-          {p.hint}
-        </div>
-      ) : null}
-      {p.error ? <ErrorText id={`${id}-error`} message={p.error} /> : null}
+    <FieldFrame id={id} label={p.label} hint={p.hint} error={p.error}>
       <input
         class={`kern-form-input__input${p.error ? ' kern-form-input__input--error' : ''}`}
         id={id}
@@ -75,7 +86,7 @@ export const TextField: FC<{
         aria-invalid={p.error ? 'true' : undefined}
         aria-describedby={described}
       />
-    </div>
+    </FieldFrame>
   );
 };
 
@@ -84,18 +95,9 @@ export const TextArea: FC<{ name: string; label: string; value: string; hint?: s
   p,
 ) => {
   const id = `f-${p.name}`;
-  const described = [p.hint ? `${id}-hint` : null, p.error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
+  const described = describedBy(id, p);
   return (
-    <div class={`kern-form-input${p.error ? ' kern-form-input--error' : ''}`}>
-      <label class="kern-label" for={id}>
-        {p.label}
-      </label>
-      {p.hint ? (
-        <div class="kern-hint" id={`${id}-hint`}>
-          {p.hint}
-        </div>
-      ) : null}
-      {p.error ? <ErrorText id={`${id}-error`} message={p.error} /> : null}
+    <FieldFrame id={id} label={p.label} hint={p.hint} error={p.error}>
       <textarea
         class={`kern-form-input__input lotse-textarea${p.error ? ' kern-form-input__input--error' : ''}`}
         id={id}
@@ -106,7 +108,7 @@ export const TextArea: FC<{ name: string; label: string; value: string; hint?: s
       >
         {p.value}
       </textarea>
-    </div>
+    </FieldFrame>
   );
 };
 
@@ -121,18 +123,9 @@ export const SelectField: FC<{
   idSuffix?: string;
 }> = (p) => {
   const id = `f-${p.name}${p.idSuffix ?? ''}`;
-  const described = [p.hint ? `${id}-hint` : null, p.error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
+  const described = describedBy(id, p);
   return (
-    <div class={`kern-form-input${p.error ? ' kern-form-input--error' : ''}`}>
-      <label class="kern-label" for={id}>
-        {p.label}
-      </label>
-      {p.hint ? (
-        <div class="kern-hint" id={`${id}-hint`}>
-          {p.hint}
-        </div>
-      ) : null}
-      {p.error ? <ErrorText id={`${id}-error`} message={p.error} /> : null}
+    <FieldFrame id={id} label={p.label} hint={p.hint} error={p.error}>
       <div class="kern-form-input__select-wrapper">
         <select
           class={`kern-form-input__select${p.error ? ' kern-form-input__select--error' : ''}`}
@@ -148,7 +141,7 @@ export const SelectField: FC<{
           ))}
         </select>
       </div>
-    </div>
+    </FieldFrame>
   );
 };
 
