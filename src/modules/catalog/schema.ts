@@ -1,4 +1,7 @@
-import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+
+/** Raw bytes (PostgreSQL `bytea`); `pg` returns a Buffer, PGlite a Uint8Array – both are Uint8Array. */
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
 
 /** Published content of a service plus an optional pending draft (staff edits). */
 export const catalogServices = pgTable(
@@ -112,4 +115,20 @@ export const catalogServiceHistory = pgTable(
 export const catalogState = pgTable('catalog_state', {
   id: integer('id').primaryKey(),
   version: bigint('version', { mode: 'number' }).notNull().default(0),
+});
+
+/**
+ * Embedding vector of a published service for the optional hybrid search (`embeddings.ts`):
+ * little-endian float32 in `bytea` (no pgvector needed), with the model that made it and a hash
+ * of the embedded text, so unchanged services are not embedded again and a model change is noticed.
+ */
+export const catalogServiceEmbeddings = pgTable('catalog_service_embeddings', {
+  serviceId: text('service_id')
+    .primaryKey()
+    .references(() => catalogServices.id, { onDelete: 'cascade' }),
+  model: text('model').notNull(),
+  dims: integer('dims').notNull(),
+  contentHash: text('content_hash').notNull(),
+  vector: bytea('vector').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
