@@ -36,6 +36,12 @@ export const envSchema = z.object({
   LOTSE_LLM_MODEL: z.string().default('default'),
   LOTSE_LLM_API_KEY: z.string().optional(),
   LOTSE_LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(3000),
+  /** OpenAI-compatible embeddings endpoint (`POST {base}/embeddings`) the town runs; unset = BM25 search only. */
+  LOTSE_EMBEDDINGS_BASE_URL: z.url().optional(),
+  LOTSE_EMBEDDINGS_MODEL: z.string().min(1).default('default'),
+  LOTSE_EMBEDDINGS_API_KEY: z.string().optional(),
+  /** Budget for embedding one search query; on timeout the search answers with BM25 alone. */
+  LOTSE_EMBEDDINGS_TIMEOUT_MS: z.coerce.number().int().min(50).max(10000).default(800),
   /** Watched folder (scanner output) the mailroom takes documents from; unset = off. */
   LOTSE_INBOX_DIR: z.string().min(1).optional(),
   /** Days after an appointment's end before name, e-mail, phone and IP hash are removed (GDPR). */
