@@ -46,6 +46,8 @@ export const envSchema = z.object({
   LOTSE_INBOX_DIR: z.string().min(1).optional(),
   /** Days after an appointment's end before name, e-mail, phone and IP hash are removed (GDPR). */
   LOTSE_APPT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** "Mein Northeim" server profiles: accounts unused for this many months are deleted automatically. */
+  LOTSE_PROFILE_INACTIVE_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
 });
 
 export type Env = z.infer<typeof envSchema>;
