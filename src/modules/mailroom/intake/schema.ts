@@ -26,6 +26,15 @@ export const mailroomMailboxes = pgTable(
     lastPollAt: timestamp('last_poll_at', { withTimezone: true }),
     /** Last connection/poll error (no personal data). */
     lastError: text('last_error'),
+    /**
+     * Who reads this mailbox right now (`idle:<instance>` holding an IMAP IDLE connection, or
+     * `poll:<instance>` during one poll) and until when; an expired lease is free. Keeps several
+     * instances sharing one database from reading the same mailbox at once.
+     */
+    leaseOwner: text('lease_owner'),
+    leaseUntil: timestamp('lease_until', { withTimezone: true }),
+    /** Whether the server offered IDLE at the last connection of the IDLE watcher (null: not tried). */
+    idleSupported: boolean('idle_supported'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('mailroom_mailboxes_name_idx').on(t.name)],
