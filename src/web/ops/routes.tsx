@@ -8,7 +8,7 @@ import type { AppEnv } from '../../core/http/env.ts';
 import { jobCounts, JOB_STATUSES, listJobs, retryJob, type JobStatus } from '../../core/jobs/index.ts';
 import { listOutbox, outboxCounts, OUTBOX_RETENTION, OUTBOX_STATUSES, retryMail, type OutboxStatus } from '../../core/mail-out/index.ts';
 import { renderPage as renderLayout, type LayoutProps } from '../layout.tsx';
-import { CsrfField, Notice, Submit } from '../staff/components.tsx';
+import { CsrfField, Notice, Submit } from '../components.tsx';
 
 type C = Context<AppEnv>;
 

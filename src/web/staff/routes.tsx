@@ -29,7 +29,7 @@ import type { AppRouter } from '../../core/http/app.ts';
 import type { AppEnv } from '../../core/http/env.ts';
 import { navRegistry, renderPage as renderLayout, type LayoutProps } from '../layout.tsx';
 import { LEGAL_PAGES } from '../pages.tsx';
-import { CheckboxGroup, CsrfField, fieldError, formatBerlin, Notice, SelectField, Submit, TextArea, TextField } from './components.tsx';
+import { CheckboxGroup, CsrfField, fieldError, formatBerlin, Notice, SelectField, Submit, TextArea, TextField } from '../components.tsx';
 import { getLegalTexts, LEGAL_KEYS, updateLegalTexts } from './legal-texts.ts';
 
 type C = Context<AppEnv>;
