@@ -3,6 +3,7 @@ import type { Database } from '../../core/db/index.ts';
 import { tokenize, stem } from '../../text/index.ts';
 import { getCatalogVersion, listSynonymRows, loadIndexRows } from './repository.ts';
 import { CatalogIndex } from './search-index.ts';
+import { hybridSearch } from './embeddings.ts';
 import type { SearchHit } from './types.ts';
 
 /** How long an instance trusts its index before asking the database for the version again. */
@@ -96,7 +97,8 @@ export async function searchServices(ctx: AppContext, query: string, opts: { lan
   const q = String(query ?? '').slice(0, MAX_QUERY_CHARS);
   if (!q.trim()) return [];
   const index = await getCatalogIndex(ctx);
-  const { hits } = index.search(q, opts);
+  // BM25 alone unless an embeddings endpoint is configured (then fused, see embeddings.ts).
+  const hits = await hybridSearch(ctx, index, q, opts);
   return hits.map((h) => {
     const doc = index.docs.get(h.id)!;
     return {
