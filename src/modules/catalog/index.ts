@@ -5,6 +5,7 @@
 import type { LotseModule } from '../../core/module.ts';
 import { mountCatalogRoutes } from './routes.tsx';
 import { seedDemoCatalog } from './seed-demo.ts';
+import { EMBED_QUEUE, embeddingJobs } from './embeddings.ts';
 
 export type { EditableService, LifeSituation, SearchHit, Service, ServiceLocation, ServiceSummary } from './types.ts';
 export { searchServices, getCatalogIndex, invalidateCatalogIndex, MAX_QUERY_CHARS } from './search-services.ts';
@@ -16,10 +17,14 @@ export { createService, discardServiceDraft, getServiceForEditing, listServicesF
 export { deleteSynonym, listSynonyms, saveSynonym, type SynonymEntry } from './manage-synonyms.ts';
 export { lotseCatalogSchema } from './catalog-format.ts';
 export { DEMO_CATALOG_FILE } from './seed-demo.ts';
+export { embedCatalog, getEmbeddingStatus, EMBED_QUEUE, type EmbeddingStatus } from './embeddings.ts';
 
 export const module: LotseModule = {
   name: 'catalog',
   routes: mountCatalogRoutes,
+  jobs: embeddingJobs,
+  /** Service vectors for the optional hybrid search (a no-op without LOTSE_EMBEDDINGS_BASE_URL). */
+  recurring: [{ queue: EMBED_QUEUE, everySeconds: 60 }],
   nav: {
     public: [
       { href: '/leistungen', label: 'Leistungen A–Z', labelEn: 'Services A–Z' },
@@ -36,7 +41,8 @@ export const module: LotseModule = {
       id: 'catalog-search',
       name: 'Leistungssuche',
       purpose: 'Findet zu einer Suchanfrage in eigenen Worten die passenden Leistungen der Stadt.',
-      technique: 'BM25F-Suche mit deutscher Textanalyse (Stammformen, Umlaute, Komposita, Synonyme, Tippfehler); ohne LLM, ohne Lernen aus Nutzerdaten',
+      technique:
+        'BM25F-Suche mit deutscher Textanalyse (Stammformen, Umlaute, Komposita, Synonyme, Tippfehler); ohne LLM, ohne Lernen aus Nutzerdaten. Optional, nur wenn die Stadt ein eigenes Embedding-Modell betreibt: Bedeutungsähnlichkeit (Text-Embeddings) wird mit der BM25-Bewertung gewichtet kombiniert; Suchanfragen werden dafür an dieses Modell der Stadt geschickt, aber nicht gespeichert.',
       humanOversight: 'Die Stadt pflegt Leistungstexte und Synonyme; Ergebnisse sind Vorschläge, keine Entscheidungen.',
     },
   ],
