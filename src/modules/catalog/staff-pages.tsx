@@ -4,6 +4,7 @@ import { can } from '../../core/auth/permissions.ts';
 import { AppError, type FieldError } from '../../core/errors.ts';
 import type { AppRouter } from '../../core/http/app.ts';
 import type { AppEnv } from '../../core/http/env.ts';
+import { Checkbox, CsrfField, ErrorSummary, Notice, Submit, TextArea, TextField } from '../../web/components.tsx';
 import { DemoBadge, renderPage } from '../../web/layout.tsx';
 import { createService, discardServiceDraft, getServiceForEditing, listServicesForEditing, publishService, saveServiceDraft } from './edit-service.ts';
 import { deleteSynonym, listSynonyms, saveSynonym } from './manage-synonyms.ts';
@@ -19,57 +20,21 @@ function actorOf(c: Context<AppEnv>) {
 const canEdit = (c: Context<AppEnv>) => !!c.var.user && can(c.var.user.roles, 'catalog.edit');
 
 function Csrf(props: { c: Context<AppEnv> }) {
-  return <input type="hidden" name="_csrf" value={props.c.var.csrfToken} />;
+  return <CsrfField token={props.c.var.csrfToken} />;
 }
 
-function Msg(props: { kind: 'success' | 'danger' | 'info'; text: string; fields?: FieldError[] | undefined }) {
-  return (
-    <div class={`kern-alert kern-alert--${props.kind}`} role={props.kind === 'danger' ? 'alert' : 'status'}>
-      <div class="kern-alert__header">
-        <span class={`kern-icon kern-icon--${props.kind}`} aria-hidden="true" />
-        <span class="kern-title">{props.text}</span>
-      </div>
-      {props.fields?.length ? (
-        <div class="kern-alert__body">
-          <ul class="kern-list">
-            {props.fields.map((f) => (
-              <li>
-                {f.field}: {f.message}
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
-    </div>
-  );
+/** Result of an action; on validation errors the problems are listed (linked to their fields with `linkFields`). */
+function Msg(props: { kind: 'success' | 'danger' | 'info'; text: string; fields?: FieldError[] | undefined; linkFields?: boolean }) {
+  if (props.kind === 'danger') {
+    return <ErrorSummary title={props.text} errors={props.fields?.map((f) => ({ message: `${f.field}: ${f.message}`, href: props.linkFields ? `#f-${f.field}` : undefined }))} />;
+  }
+  return <Notice kind={props.kind} title={props.text} />;
 }
 
+/** One field of the service editor (id `f-<name>`); `multiline` renders a textarea. */
 function Field(props: { name: keyof EditableService; label: string; value: string; multiline?: boolean; rows?: number; hint?: string; error?: string | undefined; disabled?: boolean }) {
-  const id = `f-${props.name}`;
-  return (
-    <div class={`kern-form-input${props.error ? ' kern-form-input--error' : ''}`}>
-      <label class="kern-label" for={id}>
-        {props.label}
-      </label>
-      {props.hint ? (
-        <div class="kern-hint" id={`${id}-hint`}>
-          {props.hint}
-        </div>
-      ) : null}
-      {props.error ? (
-        <p class="kern-error" id={`${id}-error`}>
-          {props.error}
-        </p>
-      ) : null}
-      {props.multiline ? (
-        <textarea class="kern-form-input__input" id={id} name={props.name} rows={props.rows ?? 4} disabled={props.disabled} aria-describedby={props.hint ? `${id}-hint` : undefined}>
-          {props.value}
-        </textarea>
-      ) : (
-        <input class="kern-form-input__input" id={id} name={props.name} value={props.value} disabled={props.disabled} aria-describedby={props.hint ? `${id}-hint` : undefined} />
-      )}
-    </div>
-  );
+  const { multiline, rows, ...field } = props;
+  return multiline ? <TextArea {...field} rows={rows ?? 4} class="" /> : <TextField {...field} />;
 }
 
 const ACTION_LABEL: Record<string, string> = { import: 'Import', seed: 'Demo-Daten geladen', draft: 'Entwurf gespeichert', publish: 'Veröffentlicht', discard: 'Entwurf verworfen', create: 'Angelegt' };
@@ -107,7 +72,7 @@ async function editPage(c: Context<AppEnv>, id: string, msg?: { kind: 'success' 
             </>
           ) : null}
         </p>
-        {msg ? <Msg kind={msg.kind} text={msg.text} fields={msg.fields} /> : null}
+        {msg ? <Msg kind={msg.kind} text={msg.text} fields={msg.fields} linkFields /> : null}
         {data.draft ? <Msg kind="info" text="Es gibt einen Entwurf. Bürgerinnen und Bürger sehen weiter die veröffentlichte Fassung, bis Sie veröffentlichen." /> : null}
         <form method="post" action={`/verwaltung/katalog/${encodeURIComponent(id)}`} class="lotse-form lotse-stack">
           <Csrf c={c} />
@@ -123,17 +88,10 @@ async function editPage(c: Context<AppEnv>, id: string, msg?: { kind: 'success' 
           <Field name="onlineUrl" label="Online-Antrag (URL)" value={v.onlineUrl ?? ''} error={err('onlineUrl')} disabled={!editable} />
           <Field name="keywords" label="Suchbegriffe (durch Komma getrennt)" value={list(v.keywords).replace(/\n/g, ', ')} hint="Umgangssprachliche Wörter, die Bürgerinnen und Bürger benutzen." disabled={!editable} />
           <Field name="easyLanguage" label="Text in Einfacher Sprache (optional)" value={v.easyLanguage ?? ''} multiline rows={5} disabled={!editable} />
-          <div class="kern-form-check">
-            <input class="kern-form-check__input" type="checkbox" id="f-bookable" name="bookable" checked={!!v.bookable} disabled={!editable} />
-            <label class="kern-label" for="f-bookable">
-              Online-Termin buchbar
-            </label>
-          </div>
+          <Checkbox name="bookable" label="Online-Termin buchbar" checked={!!v.bookable} disabled={!editable} />
           {editable ? (
             <div class="lotse-actions">
-              <button class="kern-btn kern-btn--primary" type="submit">
-                <span class="kern-label">Als Entwurf speichern</span>
-              </button>
+              <Submit label="Als Entwurf speichern" />
             </div>
           ) : (
             <p class="kern-body">Sie haben nur Leserechte.</p>
@@ -143,16 +101,12 @@ async function editPage(c: Context<AppEnv>, id: string, msg?: { kind: 'success' 
           <div class="lotse-actions">
             <form method="post" action={`/verwaltung/katalog/${encodeURIComponent(id)}/veroeffentlichen`} class="lotse-inline-form">
               <Csrf c={c} />
-              <button class="kern-btn kern-btn--primary" type="submit">
-                <span class="kern-label">Veröffentlichen</span>
-              </button>
+              <Submit label="Veröffentlichen" />
             </form>
             {data.draft ? (
               <form method="post" action={`/verwaltung/katalog/${encodeURIComponent(id)}/verwerfen`} class="lotse-inline-form">
                 <Csrf c={c} />
-                <button class="kern-btn kern-btn--secondary" type="submit">
-                  <span class="kern-label">Entwurf verwerfen</span>
-                </button>
+                <Submit label="Entwurf verwerfen" kind="secondary" />
               </form>
             ) : null}
           </div>
@@ -215,22 +169,10 @@ async function synonymsPage(c: Context<AppEnv>, msg?: { kind: 'success' | 'dange
         {editable ? (
           <form method="post" action="/verwaltung/katalog/synonyme" class="lotse-form lotse-stack">
             <Csrf c={c} />
-            <div class="kern-form-input">
-              <label class="kern-label" for="syn-term">
-                Begriff (wie Bürgerinnen und Bürger ihn schreiben)
-              </label>
-              <input class="kern-form-input__input" id="syn-term" name="term" required />
-            </div>
-            <div class="kern-form-input">
-              <label class="kern-label" for="syn-exp">
-                Gemeint ist (mehrere durch Komma getrennt)
-              </label>
-              <input class="kern-form-input__input" id="syn-exp" name="expansions" required />
-            </div>
+            <TextField id="syn-term" name="term" label="Begriff (wie Bürgerinnen und Bürger ihn schreiben)" required />
+            <TextField id="syn-exp" name="expansions" label="Gemeint ist (mehrere durch Komma getrennt)" required />
             <div>
-              <button class="kern-btn kern-btn--primary" type="submit">
-                <span class="kern-label">Synonym speichern</span>
-              </button>
+              <Submit label="Synonym speichern" />
             </div>
           </form>
         ) : null}
@@ -299,37 +241,18 @@ export function mountStaffPages(app: AppRouter): void {
             </a>
           </p>
           <form method="get" action="/verwaltung/katalog" role="search" class="lotse-search">
-            <div class="kern-form-input">
-              <label class="kern-label" for="kat-q">
-                Filtern nach Titel oder ID
-              </label>
-              <input class="kern-form-input__input" id="kat-q" name="q" value={q} type="search" />
-            </div>
-            <button class="kern-btn kern-btn--secondary" type="submit">
-              <span class="kern-label">Filtern</span>
-            </button>
+            <TextField id="kat-q" name="q" type="search" label="Filtern nach Titel oder ID" value={q} />
+            <Submit label="Filtern" kind="secondary" />
           </form>
           {canEdit(c) ? (
             <details>
               <summary class="kern-body">Neue Leistung anlegen</summary>
               <form method="post" action="/verwaltung/katalog/neu" class="lotse-form lotse-stack">
                 <Csrf c={c} />
-                <div class="kern-form-input">
-                  <label class="kern-label" for="neu-id">
-                    ID (Buchstaben, Ziffern, Bindestrich)
-                  </label>
-                  <input class="kern-form-input__input" id="neu-id" name="id" required />
-                </div>
-                <div class="kern-form-input">
-                  <label class="kern-label" for="neu-title">
-                    Titel
-                  </label>
-                  <input class="kern-form-input__input" id="neu-title" name="title" required />
-                </div>
+                <TextField id="neu-id" name="id" label="ID (Buchstaben, Ziffern, Bindestrich)" required />
+                <TextField id="neu-title" name="title" label="Titel" required />
                 <div>
-                  <button class="kern-btn kern-btn--primary" type="submit">
-                    <span class="kern-label">Anlegen</span>
-                  </button>
+                  <Submit label="Anlegen" />
                 </div>
               </form>
             </details>
