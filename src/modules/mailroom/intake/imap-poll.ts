@@ -1,13 +1,20 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { AppContext } from '../../../core/context.ts';
 import { writeAudit } from '../../../core/audit/index.ts';
 import { systemActor, type Actor } from '../../../core/auth/index.ts';
 import { ingestDocument } from '../documents/ingest-document.ts';
-import { findImapMessage, insertImapMessage, listMailboxes, markImapMessageDone, updateMailboxState } from './repository.ts';
+import { acquireMailboxLease, findImapMessage, insertImapMessage, listMailboxes, markImapMessageDone, releaseMailboxLease, updateMailboxState } from './repository.ts';
 import type { MailboxRow } from './schema.ts';
 
 /** At most this many messages per mailbox and poll (the next poll takes the rest). */
 export const MAX_MESSAGES_PER_POLL = 50;
+
+/** A poll holds the mailbox lease this long at most (a crashed instance blocks the mailbox no longer). */
+export const POLL_LEASE_SECONDS = 300;
+
+/** This process among the instances sharing the database (lease owner ids). */
+export const INSTANCE_ID = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 
 export interface PollResult {
   mailbox: string;
@@ -16,6 +23,8 @@ export interface PollResult {
   alreadyKnown: number;
   moved: number;
   error?: string;
+  /** Not polled: another reader holds the mailbox (e.g. the IMAP IDLE connection of an instance). */
+  skipped?: string;
 }
 
 export interface PollHooks {
@@ -23,7 +32,7 @@ export interface PollHooks {
   afterCommit?: (uid: number) => void | Promise<void>;
 }
 
-function passwordOf(mb: MailboxRow): string {
+export function passwordOf(mb: MailboxRow): string {
   if (mb.passwordEnv) {
     const p = process.env[mb.passwordEnv];
     if (p === undefined) throw new Error(`Umgebungsvariable ${mb.passwordEnv} für das Postfach ${mb.name} ist nicht gesetzt.`);
@@ -112,17 +121,35 @@ export async function pollMailbox(ctx: AppContext, mb: MailboxRow, hooks: PollHo
   return result;
 }
 
-/** Polls every active mailbox; an error in one mailbox is recorded on it and does not stop the others. */
+/** Polls one mailbox; an error is recorded on the mailbox (`lastError`) and returned, not thrown. */
+export async function pollMailboxRecorded(ctx: AppContext, mb: MailboxRow, hooks: PollHooks = {}): Promise<PollResult> {
+  try {
+    return await pollMailbox(ctx, mb, hooks);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    await updateMailboxState(ctx.db, mb.id, { lastPollAt: ctx.now(), lastError: message.slice(0, 500) });
+    ctx.log.warn({ mailbox: mb.name, err: message }, 'imap poll failed');
+    return { mailbox: mb.name, fetched: 0, stored: 0, alreadyKnown: 0, moved: 0, error: message };
+  }
+}
+
+/**
+ * Polls every active mailbox; an error in one mailbox is recorded on it and does not stop the others.
+ * Each poll holds the mailbox lease: a mailbox whose lease another reader holds (the IMAP IDLE
+ * watcher of this or another instance, or a poll elsewhere) is skipped — it is being read already.
+ */
 export async function pollAllMailboxes(ctx: AppContext, hooks: PollHooks = {}): Promise<PollResult[]> {
   const out: PollResult[] = [];
+  const owner = `poll:${INSTANCE_ID}`;
   for (const mb of await listMailboxes(ctx.db, true)) {
+    if (!(await acquireMailboxLease(ctx.db, mb.id, owner, POLL_LEASE_SECONDS))) {
+      out.push({ mailbox: mb.name, fetched: 0, stored: 0, alreadyKnown: 0, moved: 0, skipped: 'Das Postfach wird gerade von einem anderen Leser (IMAP IDLE) gelesen.' });
+      continue;
+    }
     try {
-      out.push(await pollMailbox(ctx, mb, hooks));
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      await updateMailboxState(ctx.db, mb.id, { lastPollAt: ctx.now(), lastError: message.slice(0, 500) });
-      ctx.log.warn({ mailbox: mb.name, err: message }, 'imap poll failed');
-      out.push({ mailbox: mb.name, fetched: 0, stored: 0, alreadyKnown: 0, moved: 0, error: message });
+      out.push(await pollMailboxRecorded(ctx, mb, hooks));
+    } finally {
+      await releaseMailboxLease(ctx.db, mb.id, owner);
     }
   }
   return out;

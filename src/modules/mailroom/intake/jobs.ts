@@ -1,5 +1,6 @@
 import type { JobHandler, RecurringSpec } from '../../../core/module.ts';
 import { applyRetention } from './apply-retention.ts';
+import { imapIdleService } from './imap-idle.ts';
 import { pollAllMailboxes } from './imap-poll.ts';
 import { scanInboxFolder } from './scan-folder.ts';
 
@@ -15,8 +16,12 @@ export const intakeRecurring: RecurringSpec[] = [
 ];
 
 export const intakeJobs: Record<string, JobHandler> = {
-  /** No active mailbox: one cheap query. */
+  /**
+   * No active mailbox: one cheap query. With LOTSE_IMAP_IDLE=on it first makes sure this instance
+   * runs an IDLE watcher per active mailbox (the one holding the lease reads; the poll skips those).
+   */
   'mailroom.imap-poll': async (ctx) => {
+    if (ctx.config.LOTSE_IMAP_IDLE === 'on') await imapIdleService(ctx).sync();
     await pollAllMailboxes(ctx);
   },
   /** Off unless LOTSE_INBOX_DIR is set. */

@@ -45,3 +45,33 @@ export async function markImapMessageDone(db: DbOrTx, id: number, now: Date): Pr
     .set({ state: 'done', finishedAt: now })
     .where(and(eq(mailroomImapMessages.id, id), sql`true`));
 }
+
+/**
+ * Takes (or renews) the lease on a mailbox for `owner` for `seconds`, using the database clock so
+ * several instances agree. Resolves false when another owner holds an unexpired lease.
+ */
+export async function acquireMailboxLease(db: DbOrTx, id: number, owner: string, seconds: number): Promise<boolean> {
+  const rows = await db
+    .update(mailroomMailboxes)
+    .set({ leaseOwner: owner, leaseUntil: sql`now() + make_interval(secs => ${seconds})` })
+    .where(
+      and(
+        eq(mailroomMailboxes.id, id),
+        sql`(${mailroomMailboxes.leaseOwner} IS NULL OR ${mailroomMailboxes.leaseOwner} = ${owner} OR ${mailroomMailboxes.leaseUntil} < now())`,
+      ),
+    )
+    .returning({ id: mailroomMailboxes.id });
+  return rows.length > 0;
+}
+
+/** Gives the lease back (only when `owner` still holds it). */
+export async function releaseMailboxLease(db: DbOrTx, id: number, owner: string): Promise<void> {
+  await db
+    .update(mailroomMailboxes)
+    .set({ leaseOwner: null, leaseUntil: null })
+    .where(and(eq(mailroomMailboxes.id, id), eq(mailroomMailboxes.leaseOwner, owner)));
+}
+
+export async function setIdleSupported(db: DbOrTx, id: number, supported: boolean): Promise<void> {
+  await db.update(mailroomMailboxes).set({ idleSupported: supported }).where(eq(mailroomMailboxes.id, id));
+}
