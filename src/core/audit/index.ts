@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Actor } from '../auth/actor.ts';
 import { execRows, type DbOrTx } from '../db/index.ts';
 import { auditLog } from './schema.ts';
@@ -31,11 +31,21 @@ export interface AuditEntry {
  * it gets the next gapless chain position and `hash = sha256(prevHash | chainPos | content)`.
  */
 export async function writeAudit(tx: DbOrTx, entry: AuditEntry): Promise<void> {
-  const summary = JSON.stringify(entry.summary ?? {});
-  await tx.execute(sql`
-    INSERT INTO audit_log (at, actor_type, actor_id, action, object_type, object_id, summary, request_id)
-    VALUES (${new Date().toISOString()}::timestamptz, ${entry.actor.type}, ${'id' in entry.actor ? (entry.actor.id ?? null) : null},
-      ${entry.action}, ${entry.objectType}, ${entry.objectId ?? null}, ${summary}::jsonb, ${entry.requestId ?? null})`);
+  await tx.execute(auditInsertSql(entry));
+}
+
+/**
+ * The INSERT of `writeAudit` as a SQL fragment (one source of truth for the row shape), for a use
+ * case that folds its whole change into ONE statement (data-modifying CTEs, e.g. a booking):
+ * `WITH p AS (…), a AS (${auditInsertSql(entry, { from: sql`p`, extraSummary: sql`jsonb_build_object('x', p.x)` })}) SELECT …`.
+ * `from` is added as `FROM …` (the row is inserted once per row of it); `extraSummary` is a jsonb
+ * expression merged into the summary (values only known inside the statement).
+ */
+export function auditInsertSql(entry: AuditEntry, opts: { from?: SQL; extraSummary?: SQL } = {}): SQL {
+  const summary = sql`${JSON.stringify(entry.summary ?? {})}::jsonb`;
+  return sql`INSERT INTO audit_log (at, actor_type, actor_id, action, object_type, object_id, summary, request_id)
+    SELECT ${new Date().toISOString()}::timestamptz, ${entry.actor.type}::text, ${'id' in entry.actor ? (entry.actor.id ?? null) : null}::text,
+      ${entry.action}::text, ${entry.objectType}::text, ${entry.objectId ?? null}::text, ${opts.extraSummary ? sql`${summary} || ${opts.extraSummary}` : summary}, ${entry.requestId ?? null}::text${opts.from ? sql` FROM ${opts.from}` : sql``}`;
 }
 
 /** The newest sealed entry's chain position and hash (an anchor to note down outside the database). */

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { execRows, type DbOrTx } from '../db/index.ts';
 import { jobs } from './schema.ts';
 
@@ -30,12 +30,18 @@ export class PermanentJobError extends Error {
  * @example await enqueue(tx, 'mail.send', { outboxId })
  */
 export async function enqueue(tx: DbOrTx, queue: string, payload: Record<string, unknown> = {}, opts: EnqueueOptions = {}): Promise<number | null> {
-  const runAt = (opts.runAt ?? new Date()).toISOString();
-  const [row] = await execRows<{ id: string | number }>(
-    tx,
-    sql`INSERT INTO jobs (queue, payload, run_at, max_attempts, singleton_key)
-        VALUES (${queue}, ${JSON.stringify(payload)}::jsonb, ${runAt}::timestamptz, ${opts.maxAttempts ?? 5}, ${opts.singletonKey ?? null})
-        ON CONFLICT DO NOTHING RETURNING id`,
-  );
+  const [row] = await execRows<{ id: string | number }>(tx, sql`${enqueueSql(queue, payload, opts)} RETURNING id`);
   return row ? Number(row.id) : null;
+}
+
+/**
+ * The INSERT of `enqueue` as a SQL fragment (one source of truth for the row shape), for a use
+ * case that folds its whole change into ONE statement (a data-modifying CTE). `from` is added as
+ * `FROM …` (e.g. sql`p WHERE p.ok`: one job per row of it, none when it is empty).
+ */
+export function enqueueSql(queue: string, payload: Record<string, unknown> = {}, opts: EnqueueOptions & { from?: SQL } = {}): SQL {
+  const runAt = (opts.runAt ?? new Date()).toISOString();
+  return sql`INSERT INTO jobs (queue, payload, run_at, max_attempts, singleton_key)
+        SELECT ${queue}, ${JSON.stringify(payload)}::jsonb, ${runAt}::timestamptz, ${opts.maxAttempts ?? 5}::int, ${opts.singletonKey ?? null}::text${opts.from ? sql` FROM ${opts.from}` : sql``}
+        ON CONFLICT DO NOTHING`;
 }

@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
+import { sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/index.ts';
-import { enqueue } from '../jobs/index.ts';
+import { enqueueSql } from '../jobs/index.ts';
 import { outbox } from './schema.ts';
 
 export { outbox };
@@ -21,21 +23,29 @@ export interface OutgoingMail {
 export const MAIL_MAX_ATTEMPTS = 6;
 
 /**
- * Puts a mail into the outbox inside the caller's transaction and queues its delivery job.
+ * Puts a mail into the outbox inside the caller's transaction and queues its delivery job
+ * (one statement: outbox row + `mail.send` job).
  * Delivery (SMTP or .eml file, retries with backoff, dead letters) is done by the `mail.send` job.
  */
 export async function queueMail(tx: DbOrTx, mail: OutgoingMail): Promise<string> {
-  const [row] = await tx
-    .insert(outbox)
-    .values({
-      toAddress: mail.to,
-      subject: mail.subject,
-      textBody: mail.text,
-      htmlBody: mail.html ?? null,
-      attachments: mail.attachments ?? [],
-      kind: mail.kind ?? 'generic',
-    })
-    .returning({ id: outbox.id });
-  await enqueue(tx, 'mail.send', { outboxId: row!.id }, { maxAttempts: MAIL_MAX_ATTEMPTS });
-  return row!.id;
+  const q = queueMailSql(mail);
+  await tx.execute(sql`WITH o AS (${q.outbox}) ${q.job}`);
+  return q.id;
+}
+
+/**
+ * The two INSERTs of `queueMail` as SQL fragments (one source of truth for the row shapes) with
+ * the new outbox id, for a use case that folds its whole change into ONE statement
+ * (data-modifying CTEs: `WITH …, m AS (${q.outbox}), j AS (${q.job}) SELECT …`). `from` is added
+ * as `FROM …` to both (e.g. sql`p WHERE p.ok`: no mail when the statement's change did not happen).
+ */
+export function queueMailSql(mail: OutgoingMail, opts: { from?: SQL } = {}): { id: string; outbox: SQL; job: SQL } {
+  const id = randomUUID();
+  const from = opts.from ? sql` FROM ${opts.from}` : sql``;
+  return {
+    id,
+    outbox: sql`INSERT INTO outbox (id, to_address, subject, text_body, html_body, attachments, kind)
+      SELECT ${id}::uuid, ${mail.to}::text, ${mail.subject}::text, ${mail.text}::text, ${mail.html ?? null}::text, ${JSON.stringify(mail.attachments ?? [])}::jsonb, ${mail.kind ?? 'generic'}::text${from}`,
+    job: enqueueSql('mail.send', { outboxId: id }, { maxAttempts: MAIL_MAX_ATTEMPTS, ...(opts.from ? { from: opts.from } : {}) }),
+  };
 }

@@ -6,7 +6,7 @@ import type { AppContext } from '../../core/context.ts';
 import { execRows } from '../../core/db/index.ts';
 import { openDatabase, type Database } from '../../core/db/index.ts';
 import { createTestContext, testDbKind } from '../../../test/helpers/context.ts';
-import { bookAppointment, completeHold, holdSlot, setContentionForTest, staffBook } from './book-appointment.ts';
+import { bookAppointment, completeHold, holdSlot, staffBook } from './book-appointment.ts';
 import { findSlots } from './find-slots.ts';
 import { expireHolds, notifyWaitlist, sendReminders } from './jobs.ts';
 import { cancelByToken, confirmAppointment } from './manage-appointment.ts';
@@ -86,27 +86,53 @@ describe('booking', () => {
     expect(after.slots.some((s) => s.id === slot.id)).toBe(false);
   });
 
-  it('without the pre-check (few conflicts lately) the transaction settles races itself: next workstation, stale holds, 409', async () => {
+  it('the one-statement booking (database function) settles races itself: next workstation, stale holds, 409', async () => {
     const r = await findSlots(ctx, { serviceIds: [MB], from: '2026-12-21', to: '2026-12-21' });
     const slot = r.slots[0]!;
     const hold = await holdSlot(ctx, { slotId: slot.id, serviceIds: [MB] }); // takes the first workstation
-    setContentionForTest(0);
     const second = await bookAppointment(ctx, { slotId: slot.id, serviceIds: [MB], ...person(300) });
     expect(second.booking.workstationId).not.toBe(hold.booking.workstationId);
     expect(await claimCount(second.booking.id)).toBe(second.booking.units);
-    setContentionForTest(0);
     const parallel = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => bookAppointment(ctx, { slotId: slot.id, serviceIds: [MB], ...person(310 + i) })));
     expect(parallel.filter((x) => x.status === 'fulfilled').length).toBe(2); // 4 online, 2 already taken
-    setContentionForTest(0);
     await expect(bookAppointment(ctx, { slotId: slot.id, serviceIds: [MB], ...person(320) })).rejects.toMatchObject({ code: 'conflict' });
-    // The hold expires: its unit is free again for an attempt that skips the pre-check.
+    // The hold expires: its unit is free again (the function clears the expired claim).
     clock = new Date(clock.getTime() + 11 * 60_000);
-    setContentionForTest(0);
     const late = await bookAppointment(ctx, { slotId: slot.id, serviceIds: [MB], ...person(321) });
     expect(late.booking.workstationId).toBe(hold.booking.workstationId);
     const dup = await execRows(ctx.db, sql`SELECT workstation_id, slot_start FROM appt_slot_claims GROUP BY 1, 2 HAVING count(*) > 1`);
     expect(dup).toEqual([]);
-    setContentionForTest(1);
+  });
+
+  it('one statement writes booking, claims, confirm mail + its job and the audit entry together; a lost race leaves nothing', async () => {
+    const r = await findSlots(ctx, { serviceIds: [MB], from: '2026-12-22', to: '2026-12-22' });
+    const slot = r.slots[0]!;
+    const count = async () =>
+      (await execRows<{ b: number; o: number; j: number; a: number }>(
+        ctx.db,
+        sql`SELECT (SELECT count(*) FROM appt_bookings)::int AS b, (SELECT count(*) FROM outbox)::int AS o, (SELECT count(*) FROM jobs WHERE queue = 'mail.send')::int AS j,
+          (SELECT count(*) FROM audit_log WHERE action = 'appointment.book')::int AS a`,
+      ))[0]!;
+    const before = await count();
+    const won = await Promise.all([0, 1, 2, 3].map((i) => bookAppointment(ctx, { slotId: slot.id, serviceIds: [MB], ...person(400 + i) }, { requestId: `rq-${i}` })));
+    expect(new Set(won.map((w) => w.booking.workstationId)).size).toBe(4);
+    const mid = await count();
+    expect(mid).toEqual({ b: before.b + 4, o: before.o + 4, j: before.j + 4, a: before.a + 4 });
+    const b = won[2]!.booking;
+    const [audit] = await execRows<{ summary: { workstation: string; status: string; units: number }; request_id: string }>(
+      ctx.db,
+      sql`SELECT summary, request_id FROM audit_log WHERE object_id = ${b.id} AND action = 'appointment.book'`,
+    );
+    expect(audit).toMatchObject({ request_id: 'rq-2', summary: { workstation: b.workstationId, status: 'pending', units: b.units } });
+    const [row] = await execRows<{ workstation_id: string; email_domain: string }>(ctx.db, sql`SELECT workstation_id, email_domain FROM appt_bookings WHERE id = ${b.id}::uuid`);
+    expect(row).toEqual({ workstation_id: b.workstationId, email_domain: 'example.org' });
+    const mails = await execRows<{ id: string; text_body: string }>(ctx.db, sql`SELECT id, text_body FROM outbox WHERE to_address = ${b.email}`);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.text_body).toContain('/termine/bestaetigen?t=');
+    const jobs = await execRows(ctx.db, sql`SELECT 1 FROM jobs WHERE queue = 'mail.send' AND payload->>'outboxId' = ${mails[0]!.id}`);
+    expect(jobs).toHaveLength(1);
+    await expect(bookAppointment(ctx, { slotId: slot.id, serviceIds: [MB], ...person(404) })).rejects.toMatchObject({ code: 'conflict' });
+    expect(await count()).toEqual(mid);
   });
 
   it('multi-service visits add up and occupy consecutive units', async () => {

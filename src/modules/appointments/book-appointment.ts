@@ -1,12 +1,14 @@
-import { sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { writeAudit } from '../../core/audit/index.ts';
+import { auditInsertSql, writeAudit } from '../../core/audit/index.ts';
 import { assertCan, type Actor } from '../../core/auth/index.ts';
 import type { AppContext } from '../../core/context.ts';
-import type { Tx } from '../../core/db/index.ts';
+import { execRows, type DbOrTx, type Tx } from '../../core/db/index.ts';
+import { queueMailSql } from '../../core/mail-out/index.ts';
 import { AppError, validationError } from '../../core/errors.ts';
 import { dayGrid, invalidateSearches, unitsFor } from './find-slots.ts';
-import { queueConfirmed, queueConfirmRequest } from './mails.ts';
+import { confirmRequestMail, queueConfirmed, queueConfirmRequest } from './mails.ts';
 import * as repo from './repository.ts';
 import { closedReason, getSetup, slotRules, type Setup } from './rules.ts';
 import { checkCaptcha, getSecret, ipHash, rateLimit, signToken, verifyToken } from './security.ts';
@@ -81,43 +83,7 @@ export async function resolveSlot(ctx: AppContext, slotId: string, serviceIds: r
   return { setup, loc, start: match.startAt, end, units, starts: unitStarts(match.startAt, units, loc.slotMinutes), candidates, serviceIds: ids };
 }
 
-/**
- * Inserts the booking and claims its slot units on the first free workstation, all in the
- * caller's transaction. The claims' primary key decides races: 409 when no workstation is left.
- */
 const SLOT_GONE = 'Dieser Termin ist leider gerade vergeben worden. Bitte wählen Sie eine andere Zeit.';
-
-/**
- * Share of recent placements that met a taken slot (exponentially decayed, per process). The
- * pre-check below costs a round trip that only pays off when conflicts are common (a release
- * rush with bots racing for the same times); when most attempts succeed it is skipped and the
- * transaction finds the rare conflict itself.
- */
-const contention = { score: 1 };
-/** Test hook: 1 = pre-check on, 0 = off (it adapts again with the next outcomes). */
-export const setContentionForTest = (score: number) => {
-  contention.score = score;
-};
-const noteOutcome = (conflict: boolean) => {
-  contention.score = contention.score * 0.9 + (conflict ? 0.1 : 0);
-};
-
-/**
- * Fast path for races (release rush): drop workstations whose units are visibly taken before
- * opening a transaction; 409 at once when none is left. The claims' key still decides.
- */
-async function freeCandidates(ctx: AppContext, p: Placement): Promise<Placement> {
-  if (contention.score < 0.2) return p;
-  const taken = await repo.takenUnits(ctx.db, p.candidates, p.start, p.end, ctx.now());
-  const busy = new Set(taken.map((t) => t.workstationId));
-  const candidates = p.candidates.filter((w) => !busy.has(w));
-  if (!candidates.length) {
-    noteOutcome(true);
-    throw new AppError('conflict', SLOT_GONE, { fields: [{ field: 'slotId', message: 'Die Zeit ist nicht mehr frei.' }] });
-  }
-  return { ...p, candidates };
-}
-
 const SLOT_GONE_ERROR = () => new AppError('conflict', SLOT_GONE, { fields: [{ field: 'slotId', message: 'Die Zeit ist nicht mehr frei.' }] });
 
 function emailLimitError(max: number) {
@@ -126,57 +92,47 @@ function emailLimitError(max: number) {
   });
 }
 
-/** Serialises bookings of one address so the open-bookings limit cannot be raced. */
+/** Serialises bookings of one address so the open-bookings limit cannot be raced (same key as `appt_place_booking`). */
 async function lockEmail(tx: Tx, mail: string) {
   await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`appt:${mail}`}))`);
 }
 
+type BookingFields = Omit<repo.NewBooking, 'locationId' | 'workstationId' | 'startAt' | 'endAt' | 'units' | 'serviceIds' | 'now'>;
+
+/** Everything `appt_place_booking` needs; the booking id is made here, so mail and audit can be built before the statement. */
+function placing(ctx: AppContext, p: Placement, b: BookingFields, limitEmail: string | null): repo.Placing {
+  return {
+    ...b,
+    id: randomUUID(),
+    locationId: p.loc.id,
+    startAt: p.start,
+    endAt: p.end,
+    units: p.units,
+    serviceIds: p.serviceIds,
+    now: ctx.now(),
+    candidates: p.candidates,
+    starts: p.starts,
+    limit: limitEmail ? { email: limitEmail, max: p.loc.maxOpenPerEmail } : null,
+  };
+}
+
 /**
- * Inserts the booking and claims its slot units on the first free workstation, all in the
- * caller's transaction. The claims' primary key decides races: 409 when no workstation is left.
- * Common case = one statement (limit check + booking + claims); expired claims are only cleared
- * and further workstations only tried when the first attempt did not get every unit.
- * `limitEmail`: check the open-bookings limit per address (the caller holds its advisory lock).
+ * Runs `statement` (which starts with `appt_place_booking`, see `repo.placeBookingSql`) and maps
+ * its outcome: the workstation, 409 when no candidate was free, 422 when the e-mail limit is reached.
+ * The claims' primary key decides races (`INSERT … ON CONFLICT DO NOTHING` in the function waits for
+ * a concurrent uncommitted claim of the same unit), on PGlite, PostgreSQL and across instances.
  */
-async function place(
-  ctx: AppContext,
-  tx: Tx,
-  p: Placement,
-  b: Omit<repo.NewBooking, 'locationId' | 'workstationId' | 'startAt' | 'endAt' | 'units' | 'serviceIds' | 'now'>,
-  limitEmail: string | null = null,
-) {
-  const now = ctx.now();
-  const first = p.candidates[0]!;
-  const r = await repo.insertBookingWithClaims(
-    tx,
-    { ...b, locationId: p.loc.id, workstationId: first, startAt: p.start, endAt: p.end, units: p.units, serviceIds: p.serviceIds, now },
-    p.starts,
-    limitEmail ? { email: limitEmail, max: p.loc.maxOpenPerEmail, exceptId: null } : null,
-  );
-  if (!r.booking) throw emailLimitError(p.loc.maxOpenPerEmail);
-  let booking = r.booking;
-  noteOutcome(r.claimed !== p.units);
-  if (r.claimed !== p.units) {
-    if (r.claimed) await repo.releaseClaimsOn(tx, booking.id, first);
-    let won: string | null = null;
-    // Clear expired claims on these units (a stale hold never blocks), then try the workstations
-    // that look free now, first one first; the primary key still decides each attempt.
-    await repo.deleteExpiredClaims(tx, p.candidates, p.starts, now);
-    const busy = new Set((await repo.takenUnits(tx, p.candidates, p.start, p.end, now)).map((t) => t.workstationId));
-    for (const w of p.candidates.filter((x) => !busy.has(x))) {
-      if (await repo.claimUnits(tx, w, p.starts, booking.id, b.expiresAt, now)) {
-        won = w;
-        break;
-      }
-    }
-    if (!won) throw SLOT_GONE_ERROR();
-    if (won !== first) {
-      await repo.setBookingWorkstation(tx, booking.id, won);
-      booking = { ...booking, workstationId: won };
-    }
+async function runPlacement(ctx: AppContext, db: DbOrTx, pl: repo.Placing, statement: SQL = repo.placeBookingSql(pl)): Promise<repo.BookingRow> {
+  let w: string | null | undefined;
+  try {
+    [{ w } = { w: null }] = await execRows<{ w: string | null }>(db, statement);
+  } catch (e) {
+    if (repo.isEmailLimitError(e)) throw emailLimitError(pl.limit?.max ?? 0);
+    throw e;
   }
+  if (!w) throw SLOT_GONE_ERROR();
   invalidateSearches(ctx);
-  return booking;
+  return repo.placedRow(pl, w);
 }
 
 async function checkEmailLimit(ctx: AppContext, tx: Tx, loc: repo.LocationRow, mail: string, exceptId?: string) {
@@ -199,26 +155,36 @@ export async function bookAppointment(ctx: AppContext, input: BookInput, meta: {
   await rateLimit(ctx, 'book-ip', meta.ip ?? '-', 20, 600);
   await rateLimit(ctx, 'book-mail', v.email, 6, 3600);
   await checkCaptcha(ctx, v.captcha);
-  const p = await freeCandidates(ctx, await resolveSlot(ctx, v.slotId, v.serviceIds, false));
+  const p = await resolveSlot(ctx, v.slotId, v.serviceIds, false);
   const ip = await ipHash(ctx, meta.ip);
-  await getSecret(ctx); // warm the cache: no ctx.db use inside the transaction (PGlite has one connection)
-  const booking = await ctx.db.transaction(async (tx) => {
-    await lockEmail(tx, v.email);
-    const b = await place(ctx, tx, p, {
-      status: 'pending',
-      name: v.name,
-      email: v.email,
-      phone: v.phone,
-      lang: v.lang,
-      source: 'online',
-      ipHash: ip,
-      expiresAt: new Date(ctx.now().getTime() + p.loc.pendingMinutes * 60_000),
-      replacesId: null,
-    }, v.email);
-    await queueConfirmRequest(ctx, tx, b, p.loc, p.setup);
-    await writeAudit(tx, { actor: { type: 'citizen' }, action: 'appointment.book', objectType: 'appointment', objectId: b.id, summary: auditSummary(b), requestId: meta.requestId ?? null });
-    return b;
-  });
+  const pl = placing(ctx, p, {
+    status: 'pending',
+    name: v.name,
+    email: v.email,
+    phone: v.phone,
+    lang: v.lang,
+    source: 'online',
+    ipHash: ip,
+    expiresAt: new Date(ctx.now().getTime() + p.loc.pendingMinutes * 60_000),
+    replacesId: null,
+  }, v.email);
+  // ONE statement = one round trip and its own transaction (no BEGIN/COMMIT): lock + limit +
+  // booking + claims (function), then outbox mail + its job and the audit entry, written only
+  // when the function placed the booking (`p.w` is its workstation, NULL when the slot is gone).
+  const draft = repo.placedRow(pl, p.candidates[0]!);
+  const placed = sql`p WHERE p.w IS NOT NULL`;
+  const mail = await confirmRequestMail(ctx, draft, p.loc, p.setup);
+  const m = mail ? queueMailSql(mail, { from: placed }) : null;
+  const audit = auditInsertSql(
+    { actor: { type: 'citizen' }, action: 'appointment.book', objectType: 'appointment', objectId: pl.id, summary: auditSummary(draft), requestId: meta.requestId ?? null },
+    { from: placed, extraSummary: sql`jsonb_build_object('workstation', p.w)` },
+  );
+  const booking = await runPlacement(
+    ctx,
+    ctx.db,
+    pl,
+    sql`WITH p AS (${repo.placeBookingSql(pl)})${m ? sql`, m AS (${m.outbox}), j AS (${m.job})` : sql``}, a AS (${audit}) SELECT p.w FROM p`,
+  );
   return { booking, location: p.loc };
 }
 
@@ -227,13 +193,16 @@ export async function holdSlot(ctx: AppContext, input: { slotId: string; service
   const slotId = z.string().min(1).max(120).safeParse(input.slotId);
   if (!slotId.success) throw new AppError('validation', 'Bitte eine Zeit wählen.', { fields: [{ field: 'slotId', message: 'Bitte eine Zeit wählen.' }] });
   await rateLimit(ctx, 'hold-ip', meta.ip ?? '-', 30, 600);
-  const p = await freeCandidates(ctx, await resolveSlot(ctx, slotId.data, input.serviceIds, false));
+  const p = await resolveSlot(ctx, slotId.data, input.serviceIds, false);
   let replacesId: string | null = null;
   if (input.replaces) replacesId = verifyToken(await getSecret(ctx), 'manage', input.replaces, ctx.now());
   const ip = await ipHash(ctx, meta.ip);
   const expiresAt = new Date(ctx.now().getTime() + p.loc.holdMinutes * 60_000);
-  const booking = await ctx.db.transaction(async (tx) =>
-    place(ctx, tx, p, { status: 'held', name: null, email: null, phone: null, lang: input.lang === 'en' ? 'en' : 'de', source: 'online', ipHash: ip, expiresAt, replacesId }),
+  // One statement, its own transaction (a hold has no mail and no audit entry).
+  const booking = await runPlacement(
+    ctx,
+    ctx.db,
+    placing(ctx, p, { status: 'held', name: null, email: null, phone: null, lang: input.lang === 'en' ? 'en' : 'de', source: 'online', ipHash: ip, expiresAt, replacesId }, null),
   );
   const holdToken = signToken(await getSecret(ctx), 'hold', booking.id, new Date(expiresAt.getTime() + 3600_000));
   return { booking, holdToken, location: p.loc };
@@ -299,7 +268,7 @@ export async function staffBook(ctx: AppContext, actor: Actor, input: z.input<ty
   const p = await resolveSlot(ctx, v.slotId, v.serviceIds, true);
   await getSecret(ctx); // warm the cache: no ctx.db use inside the transaction (PGlite has one connection)
   return ctx.db.transaction(async (tx) => {
-    const b = await place(ctx, tx, p, { status: 'confirmed', name: v.name, email: v.email ?? null, phone: v.phone, lang: 'de', source: 'staff', ipHash: null, expiresAt: null, replacesId: null });
+    const b = await runPlacement(ctx, tx, placing(ctx, p, { status: 'confirmed', name: v.name, email: v.email ?? null, phone: v.phone, lang: 'de', source: 'staff', ipHash: null, expiresAt: null, replacesId: null }, null));
     await queueConfirmed(ctx, tx, b, p.loc, p.setup);
     await writeAudit(tx, { actor, action: 'appointment.book', objectType: 'appointment', objectId: b.id, summary: auditSummary(b), requestId: meta.requestId ?? null });
     return b;

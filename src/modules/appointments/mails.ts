@@ -1,7 +1,7 @@
 import ical from 'ical-generator';
 import type { AppContext } from '../../core/context.ts';
 import type { DbOrTx } from '../../core/db/index.ts';
-import { queueMail } from '../../core/mail-out/index.ts';
+import { queueMail, type OutgoingMail } from '../../core/mail-out/index.ts';
 import type { BookingRow, LocationRow } from './repository.ts';
 import { serviceTitle, type Setup } from './rules.ts';
 import { getSecret, signToken } from './security.ts';
@@ -60,19 +60,25 @@ const footer = (ctx: AppContext) => `\n\n--\n${ctx.town.name}\nDiese E-Mail wurd
 
 /** Mail with the confirm link (booking pending). */
 export async function queueConfirmRequest(ctx: AppContext, tx: DbOrTx, b: BookingRow, loc: LocationRow, setup: Setup): Promise<void> {
-  if (!b.email) return;
+  const mail = await confirmRequestMail(ctx, b, loc, setup);
+  if (mail) await queueMail(tx, mail);
+}
+
+/** The confirm-link mail for a pending booking (null without an address), e.g. for `queueMailSql`. */
+export async function confirmRequestMail(ctx: AppContext, b: BookingRow, loc: LocationRow, setup: Setup): Promise<OutgoingMail | null> {
+  if (!b.email) return null;
   const en = b.lang === 'en';
   const token = signToken(await getSecret(ctx), 'confirm', b.id, b.expiresAt ?? new Date(ctx.now().getTime() + 3600_000));
   const link = `${ctx.config.baseUrl}/termine/bestaetigen?t=${encodeURIComponent(token)}`;
   const until = b.expiresAt ? localTime(b.expiresAt, loc.timeZone) : '';
-  await queueMail(tx, {
+  return {
     to: b.email,
     kind: 'appointment-confirm-request',
     subject: en ? `Please confirm your appointment – ${ctx.town.name}` : `Bitte bestätigen Sie Ihren Termin – ${ctx.town.name}`,
     text: en
       ? `Hello ${b.name ?? ''},\n\nplease confirm your appointment by opening this link until ${until}:\n${link}\n\n${summaryLines(ctx, b, loc, setup, true)}\n\nWithout confirmation the time is released again.${footer(ctx)}`
       : `Guten Tag ${b.name ?? ''},\n\nbitte bestätigen Sie Ihren Termin bis ${until} Uhr über diesen Link:\n${link}\n\n${summaryLines(ctx, b, loc, setup, false)}\n\nOhne Bestätigung wird der Termin wieder freigegeben.${footer(ctx)}`,
-  });
+  };
 }
 
 /** Mail after confirmation (or staff booking) with the .ics file and the cancel/reschedule link. */

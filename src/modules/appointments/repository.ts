@@ -349,6 +349,69 @@ export async function insertBookingWithClaims(
   return { booking: r && r.id ? mapBooking(r) : null, claimed: Number(r?.claimed_units ?? 0), open: Number(r?.open_count ?? 0) };
 }
 
+/** A PostgreSQL array literal (`{"a","b"}`) passed as ONE parameter: the statement text stays the same for any length. */
+export function pgArrayLiteral(arr: readonly string[]): string {
+  return `{${arr.map((a) => `"${a.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
+}
+
+export interface Placing extends Omit<NewBooking, 'workstationId'> {
+  id: string;
+  /** Workstations that may take the booking, in order of preference. */
+  candidates: readonly string[];
+  /** Start of every slot unit the booking occupies. */
+  starts: readonly Date[];
+  /** Open-bookings limit per e-mail (the function takes the address's advisory lock first). */
+  limit: { email: string; max: number } | null;
+}
+
+/**
+ * `SELECT appt_place_booking(…) AS w` (migration 0015): per-e-mail lock + limit, booking row and
+ * all claims on the first free candidate, in ONE statement. `w` is the workstation, or NULL when
+ * no candidate was free (nothing left behind); SQLSTATE LT422 when the e-mail limit is reached.
+ * Usable alone (its own transaction) or as the first CTE of a bigger statement.
+ */
+export function placeBookingSql(b: Placing): SQL {
+  const domain = b.email ? b.email.split('@')[1]!.toLowerCase() : null;
+  return sql`SELECT appt_place_booking(${b.id}::uuid, ${b.locationId}::text, ${pgArrayLiteral(b.candidates)}::text[],
+    ${pgArrayLiteral(b.starts.map((d) => d.toISOString()))}::timestamptz[], ${b.startAt.toISOString()}::timestamptz, ${b.endAt.toISOString()}::timestamptz,
+    ${b.units}::int, ${pgArrayLiteral(b.serviceIds)}::text[], ${b.status}::text, ${b.name}::text, ${b.email}::text, ${domain}::text, ${b.phone}::text,
+    ${b.lang}::text, ${b.source}::text, ${b.ipHash}::text, ${b.expiresAt ? b.expiresAt.toISOString() : null}::timestamptz, ${b.replacesId}::uuid,
+    ${b.now.toISOString()}::timestamptz, ${b.limit ? b.limit.email : null}::text, ${b.limit ? b.limit.max : null}::int) AS w`;
+}
+
+/** The booking row `placeBookingSql` writes (no re-read needed). */
+export function placedRow(b: Placing, workstationId: string): BookingRow {
+  return {
+    id: b.id,
+    locationId: b.locationId,
+    workstationId,
+    startAt: b.startAt,
+    endAt: b.endAt,
+    units: b.units,
+    serviceIds: [...b.serviceIds],
+    status: b.status,
+    name: b.name,
+    email: b.email,
+    phone: b.phone,
+    lang: b.lang,
+    source: b.source,
+    expiresAt: b.expiresAt,
+    replacesId: b.replacesId,
+    createdAt: b.now,
+    confirmedAt: b.status === 'confirmed' ? b.now : null,
+    cancelledAt: null,
+    reminderSentAt: null,
+    ipHash: b.ipHash,
+    emailDomain: b.email ? b.email.split('@')[1]!.toLowerCase() : null,
+  };
+}
+
+/** True for the error `appt_place_booking` raises when the open-bookings limit per e-mail is reached. */
+export function isEmailLimitError(e: unknown): boolean {
+  const x = e as { code?: string; cause?: { code?: string } } | null;
+  return x?.code === 'LT422' || x?.cause?.code === 'LT422';
+}
+
 /** Removes the claims of a booking on one workstation (after a partial claim). */
 export async function releaseClaimsOn(tx: DbOrTx, bookingId: string, workstationId: string): Promise<void> {
   await tx.execute(sql`DELETE FROM appt_slot_claims WHERE booking_id = ${bookingId}::uuid AND workstation_id = ${workstationId}`);
