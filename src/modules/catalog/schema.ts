@@ -23,6 +23,8 @@ export const catalogServices = pgTable(
     bookable: boolean('bookable').notNull().default(false),
     keywords: jsonb('keywords').$type<string[]>().notNull().default([]),
     easyLanguage: text('easy_language'),
+    /** Further languages (ISO 639-1, e.g. "en", "tr") in which advice is offered besides German. */
+    languages: jsonb('languages').$type<string[]>().notNull().default([]),
     attribution: text('attribution'),
     sources: jsonb('sources').$type<string[]>().notNull().default([]),
     demo: boolean('demo').notNull().default(false),

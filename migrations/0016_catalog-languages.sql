@@ -1,0 +1,1 @@
+ALTER TABLE "catalog_services" ADD COLUMN "languages" jsonb DEFAULT '[]'::jsonb NOT NULL;
