@@ -313,7 +313,7 @@ interface VectorCache {
   checkedAt: number;
   loading: Promise<void> | null;
 }
-const vectorCaches = new WeakMap<Database, VectorCache>();
+let vectorCaches = new WeakMap<Database, VectorCache>();
 const queryCache = new Map<string, { v: Float32Array; at: number }>();
 let failuresInRow = 0;
 let breakerUntil = 0;
@@ -325,8 +325,9 @@ export function embeddingQueryStats(): typeof stats {
   return structuredClone(stats);
 }
 
-/** Forgets query vectors, counters and the circuit breaker (tests). */
+/** Forgets cached vectors, counters and the circuit breaker (tests). */
 export function resetEmbeddingState(): void {
+  vectorCaches = new WeakMap();
   queryCache.clear();
   failuresInRow = 0;
   breakerUntil = 0;
