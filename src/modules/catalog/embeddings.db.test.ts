@@ -1,11 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cliActor, type Actor } from '../../core/auth/actor.ts';
 import type { AppContext } from '../../core/context.ts';
+import { execRows } from '../../core/db/index.ts';
 import { createTestContext } from '../../../test/helpers/context.ts';
 import { startEmbedStub, stubVector, type EmbedStub } from '../../../test/embeddings-stub/server.ts';
 import { decodeVector, embeddingQueryStats, resetEmbeddingState, serviceEmbeddingText } from './embeddings.ts';
@@ -169,5 +170,18 @@ describe('hybrid search with a local OpenAI-compatible embeddings endpoint', () 
     } finally {
       await other.close();
     }
+  });
+
+  it('(c) a search that sees vectors older than the catalog asks the worker to run the job now', async () => {
+    const queued = () => execRows<{ status: string }>(ctx.db, sql`SELECT status FROM jobs WHERE queue = ${EMBED_QUEUE} AND status = 'queued'`);
+    await ids(ctx, 'Bellomat anmelden');
+    expect(await queued()).toHaveLength(0);
+    const before = await getServiceForEditing(ctx, lead, 'h-ehe');
+    await saveServiceDraft(ctx, lead, 'h-ehe', { ...before.published, title: 'Heirat anmelden (Eheschließung)' });
+    await publishService(ctx, lead, 'h-ehe');
+    resetEmbeddingState();
+    await ids(ctx, 'Bellomat anmelden');
+    await expect.poll(async () => (await queued()).length).toBe(1);
+    expect(await embedCatalog(ctx)).toMatchObject({ embedded: 1, unchanged: 8 });
   });
 });

@@ -16,6 +16,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Config } from '../../core/config.ts';
 import type { AppContext } from '../../core/context.ts';
 import { execRows, type Database } from '../../core/db/index.ts';
+import { runRecurringSoon } from '../../core/jobs/schedule.ts';
 import { getSetting, setSetting } from '../../core/settings/index.ts';
 import { getCatalogVersion, loadIndexRows } from './repository.ts';
 import { catalogServiceEmbeddings } from './schema.ts';
@@ -53,6 +54,8 @@ const BREAKER_FAILURES = 3;
 const BREAKER_OPEN_MS = 30_000;
 /** How often an instance asks the database whether the stored vectors changed. */
 const VECTOR_CHECK_MS = 5000;
+/** A search that sees vectors older than the catalog asks for the job at most this often (per instance). */
+const KICK_EVERY_MS = 60_000;
 
 export const embeddingsConfigured = (config: Pick<Config, 'LOTSE_EMBEDDINGS_BASE_URL'>): boolean => !!config.LOTSE_EMBEDDINGS_BASE_URL;
 
@@ -312,6 +315,9 @@ interface VectorCache {
   dims: number;
   checkedAt: number;
   loading: Promise<void> | null;
+  /** Catalog version the last complete job run embedded (-1: never). */
+  embeddedVersion: number;
+  kickedAt: number;
 }
 let vectorCaches = new WeakMap<Database, VectorCache>();
 const queryCache = new Map<string, { v: Float32Array; at: number }>();
@@ -339,7 +345,7 @@ export function resetEmbeddingState(): void {
 async function loadVectors(ctx: AppContext, model: string): Promise<VectorCache> {
   let c = vectorCaches.get(ctx.database);
   if (!c || c.model !== model) {
-    c = { model, stamp: '', vectors: new Map(), dims: 0, checkedAt: 0, loading: null };
+    c = { model, stamp: '', vectors: new Map(), dims: 0, checkedAt: 0, loading: null, embeddedVersion: -1, kickedAt: 0 };
     vectorCaches.set(ctx.database, c);
   }
   const cache = c;
@@ -350,6 +356,8 @@ async function loadVectors(ctx: AppContext, model: string): Promise<VectorCache>
       sql`SELECT count(*) AS n, max(updated_at)::text AS m FROM catalog_service_embeddings WHERE model = ${model}`,
     );
     const stamp = `${row?.n ?? 0}|${row?.m ?? ''}`;
+    const state = await getSetting<EmbedState | null>(ctx.db, SETTING_KEY, null);
+    cache.embeddedVersion = state && state.model === model && state.textVersion === EMBED_TEXT_VERSION ? state.catalogVersion : -1;
     if (stamp !== cache.stamp) {
       const rows = await ctx.db
         .select({ id: catalogServiceEmbeddings.serviceId, vector: catalogServiceEmbeddings.vector })
@@ -424,6 +432,11 @@ export async function hybridSearch(ctx: AppContext, index: CatalogIndex, query: 
   stats.queries++;
   try {
     const [cache, qv] = await Promise.all([loadVectors(ctx, ctx.config.LOTSE_EMBEDDINGS_MODEL), queryVector(ctx, query)]);
+    // Published or imported since the last run: ask the worker to run the job now (not in 60 s).
+    if (cache.embeddedVersion < index.version && Date.now() - cache.kickedAt > KICK_EVERY_MS) {
+      cache.kickedAt = Date.now();
+      runRecurringSoon(ctx.db, EMBED_QUEUE, ctx.now()).catch((e: unknown) => ctx.log.warn({ err: (e as Error).message }, 'could not schedule catalog.embed'));
+    }
     if (!qv) return bm25.slice(0, limit);
     if (cache.vectors.size === 0) {
       stats.fallbacks['no_vectors']!++;
