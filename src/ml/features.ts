@@ -20,13 +20,50 @@ export interface FeatureConfig {
    * plates never become vocabulary entries stored with the model. Absent in old models = off.
    */
   redact?: boolean;
+  /**
+   * Message metadata known at intake (e.g. the district a portal report was filed for) as
+   * `m:<field>=<value>` features, and form features of the raw text (`f:` – leading blank,
+   * line breaks, length band). They are not part of the text's L2 norm but get the fixed
+   * value `extraWeight`. Absent in old models = off.
+   */
+  metaFields?: string[];
+  formFeatures?: boolean;
+  extraWeight?: number;
+  /** Multiply term weights by the inverse document frequency of the fitting data (stored with the model). */
+  idf?: boolean;
 }
 
-export const DEFAULT_FEATURES: FeatureConfig = { charMin: 3, charMax: 5, wordBigrams: true, subjectFeatures: true, redact: true };
+/** Metadata of a message besides subject and text (all optional). */
+export type MessageMeta = Record<string, string | null | undefined>;
+
+// metaFields/formFeatures/extraWeight/idf chosen on rolling development splits inside the
+// training part of the benchmark data only (docs/modules/triage.md).
+export const DEFAULT_FEATURES: FeatureConfig = {
+  charMin: 3,
+  charMax: 5,
+  wordBigrams: true,
+  subjectFeatures: true,
+  redact: true,
+  metaFields: ['district'],
+  formFeatures: true,
+  extraWeight: 0.2,
+  idf: true,
+};
 
 /** Feature strings (with repetitions = counts) of one message. */
-export function extractFeatures(subject: string | null | undefined, text: string, cfg: FeatureConfig = DEFAULT_FEATURES): string[] {
+export function extractFeatures(subject: string | null | undefined, text: string, cfg: FeatureConfig = DEFAULT_FEATURES, meta: MessageMeta = {}): string[] {
   const out: string[] = [];
+  for (const field of cfg.metaFields ?? []) {
+    const v = meta[field];
+    if (v && v.trim()) out.push(`m:${field}=${tokenize(v).join('_')}`);
+  }
+  if (cfg.formFeatures) {
+    const raw = text ?? '';
+    if (/^\s/.test(raw)) out.push('f:lead');
+    if (/\n/.test(raw.trim())) out.push('f:lines');
+    const len = raw.trim().length;
+    out.push(len < 30 ? 'f:len0' : len < 100 ? 'f:len1' : len < 300 ? 'f:len2' : 'f:len3');
+  }
   const addWords = (tokens: string[], prefix: string) => {
     const stems = tokens.map((t) => stem(t));
     for (const s of stems) out.push(prefix + s);
@@ -56,6 +93,18 @@ export interface SparseVector {
 /** Feature string → column index. */
 export type Vocabulary = Map<string, number>;
 
+/** Smoothed inverse document frequency ln((1 + N) / (1 + df)) + 1 per vocabulary column. */
+export function inverseDocumentFrequency(docs: string[][], vocab: Vocabulary): Float32Array {
+  const df = new Float32Array(vocab.size);
+  for (const d of docs) for (const f of new Set(d)) {
+    const j = vocab.get(f);
+    if (j !== undefined) df[j]!++;
+  }
+  const idf = new Float32Array(vocab.size);
+  for (let j = 0; j < idf.length; j++) idf[j] = Math.log((1 + docs.length) / (1 + df[j]!)) + 1;
+  return idf;
+}
+
 /** Builds a vocabulary of features occurring in at least `minDf` documents. */
 export function buildVocabulary(docs: string[][], minDf = 2): Vocabulary {
   const df = new Map<string, number>();
@@ -65,22 +114,32 @@ export function buildVocabulary(docs: string[][], minDf = 2): Vocabulary {
   return vocab;
 }
 
-/** Sublinear term frequency (1 + ln tf), L2-normalised; unknown features are dropped. */
-export function vectorize(features: string[], vocab: Vocabulary): SparseVector {
+const isExtra = (f: string) => f.startsWith('m:') || f.startsWith('f:');
+
+/**
+ * Sublinear term frequency (1 + ln tf), L2-normalised; unknown features are dropped.
+ * With `extraWeight`, metadata/form features (`m:`, `f:`) stay outside the norm and get that value.
+ */
+export function vectorize(features: string[], vocab: Vocabulary, extraWeight?: number, idf?: ArrayLike<number>): SparseVector {
   const counts = new Map<number, number>();
+  const extra = new Set<number>();
   for (const f of features) {
     const j = vocab.get(f);
-    if (j !== undefined) counts.set(j, (counts.get(j) ?? 0) + 1);
+    if (j === undefined) continue;
+    if (extraWeight !== undefined && isExtra(f)) extra.add(j);
+    else counts.set(j, (counts.get(j) ?? 0) + 1);
   }
-  const idx = Int32Array.from([...counts.keys()].sort((a, b) => a - b));
+  const idx = Int32Array.from([...counts.keys(), ...extra].sort((a, b) => a - b));
   const val = new Float32Array(idx.length);
   let norm = 0;
   for (let i = 0; i < idx.length; i++) {
-    const v = 1 + Math.log(counts.get(idx[i]!)!);
+    const c = counts.get(idx[i]!);
+    if (c === undefined) continue;
+    const v = (1 + Math.log(c)) * (idf ? idf[idx[i]!]! : 1);
     val[i] = v;
     norm += v * v;
   }
   norm = Math.sqrt(norm) || 1;
-  for (let i = 0; i < val.length; i++) val[i]! /= norm;
+  for (let i = 0; i < val.length; i++) val[i] = counts.has(idx[i]!) ? val[i]! / norm : extraWeight!;
   return { idx, val };
 }

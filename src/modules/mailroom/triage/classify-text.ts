@@ -1,6 +1,6 @@
 import type { AppContext } from '../../../core/context.ts';
 import { AppError } from '../../../core/errors.ts';
-import { classifyWith, deserializeClassifier, type Prediction, type SerializedClassifier, type TextClassifier } from '../../../ml/text-classifier.ts';
+import { classifyWith, deserializeClassifier, type ClassifyInput, type Prediction, type SerializedClassifier, type TextClassifier } from '../../../ml/text-classifier.ts';
 import { activeModelMeta, modelPayload } from './repository.ts';
 
 export interface TextClassification extends Prediction {
@@ -30,13 +30,13 @@ export async function loadActiveModel(ctx: AppContext, name = 'default'): Promis
  * Abstains (category null) below the category's threshold.
  * @throws AppError not_found when no active model of that name exists.
  */
-export async function classifyText(ctx: AppContext, input: { subject?: string | null; text: string }, modelName = 'default'): Promise<TextClassification> {
+export async function classifyText(ctx: AppContext, input: ClassifyInput, modelName = 'default'): Promise<TextClassification> {
   const [r] = await classifyBatch(ctx, [input], modelName);
   return r!;
 }
 
 /** Like {@link classifyText} for many messages (model loaded once). */
-export async function classifyBatch(ctx: AppContext, inputs: { subject?: string | null; text: string }[], modelName = 'default'): Promise<TextClassification[]> {
+export async function classifyBatch(ctx: AppContext, inputs: ClassifyInput[], modelName = 'default'): Promise<TextClassification[]> {
   const m = await loadActiveModel(ctx, modelName);
   if (!m) throw new AppError('not_found', `Es gibt kein aktives Triage-Modell „${modelName}“. Bitte zuerst mit „lotse triage train“ trainieren.`);
   return inputs.map((i) => ({ ...classifyWith(m.classifier, i), model: { name: m.name, version: m.version } }));

@@ -7,6 +7,8 @@ export const trainingLineSchema = z.object({
   subject: z.string().nullable().optional().transform((s) => s ?? null),
   text: z.string(),
   category: z.string().trim().min(1),
+  /** Optional intake metadata (e.g. the district of a portal report); used as a model feature when present. */
+  district: z.string().nullable().optional(),
 });
 
 /** A seed example (`--seeds`): id optional. */
@@ -22,6 +24,8 @@ export const batchLineSchema = z.object({
   id: z.union([z.string().min(1), z.number()]).transform(String),
   subject: z.string().nullable().optional().transform((s) => s ?? null),
   text: z.string(),
+  /** Optional intake metadata (e.g. the district of a portal report); used as a model feature when present. */
+  district: z.string().nullable().optional(),
 });
 
 /**
