@@ -4,6 +4,7 @@ import * as audit from './audit.ts';
 import * as backup from './backup.ts';
 import * as catalog from './catalog.ts';
 import * as documents from './documents.ts';
+import * as embeddings from './embeddings.ts';
 import * as invoice from './invoice.ts';
 import * as mail from './mail.ts';
 import * as mailroom from './mailroom.ts';
@@ -14,4 +15,4 @@ import * as triage from './triage.ts';
 import * as users from './users.ts';
 
 /** One file per command; add the new file here. */
-export const commands: { register(program: Command): void }[] = [serve, migrate, audit, backup, restore, catalog, triage, mail, users, ask, invoice, documents, mailroom];
+export const commands: { register(program: Command): void }[] = [serve, migrate, audit, backup, restore, catalog, triage, mail, users, ask, invoice, documents, mailroom, embeddings];
