@@ -1,11 +1,12 @@
 import type { AppRouter } from '../../core/http/app.ts';
 import { renderPage } from '../../web/layout.tsx';
 import { listLifeSituations } from './life-situations.ts';
+import { PROFILE_SYNC_SCRIPT, ServerProfileSection } from '../profile/index.ts';
 
 const T = {
   de: {
     title: 'Mein Northeim',
-    lead: 'Stellen Sie sich Ihre Startseite zusammen: Lebenslagen, Vorlieben und Erinnerungen. Alles bleibt nur in diesem Browser gespeichert (localStorage) – nichts wird an die Stadt übertragen, es gibt kein Tracking.',
+    lead: 'Stellen Sie sich Ihre Startseite zusammen: Lebenslagen, Vorlieben und Erinnerungen. Alles bleibt nur in diesem Browser gespeichert (localStorage) – nichts wird an die Stadt übertragen, es gibt kein Tracking. Nur wenn Sie es ausdrücklich wollen, können Sie Ihr Profil mit einem Konto auf dem Server speichern (siehe unten).',
     noscript: 'Für „Mein Northeim“ wird JavaScript benötigt, weil Ihre Angaben nur in Ihrem Browser gespeichert werden. Alle Leistungen finden Sie auch ohne JavaScript unter „Leistungen A–Z“.',
     situations: 'Meine Lebenslagen',
     prefs: 'Einstellungen',
@@ -22,11 +23,10 @@ const T = {
     export: 'Meine Daten herunterladen (JSON)',
     del: 'Alles löschen',
     deleted: 'Ihre Angaben wurden aus diesem Browser gelöscht.',
-    server: 'Eine Speicherung auf dem Server (mit Konto und Einwilligung) bietet Lotse derzeit nicht an.',
   },
   en: {
     title: 'My Northeim',
-    lead: 'Put together your own start page: life situations, preferences and reminders. Everything stays in this browser only (localStorage) – nothing is sent to the town, there is no tracking.',
+    lead: 'Put together your own start page: life situations, preferences and reminders. Everything stays in this browser only (localStorage) – nothing is sent to the town, there is no tracking. Only if you explicitly want it, you can keep your profile on the server with an account (see below).',
     noscript: '“My Northeim” needs JavaScript because your choices are stored only in your browser. All services are also listed under “Services A–Z”.',
     situations: 'My life situations',
     prefs: 'Preferences',
@@ -43,11 +43,10 @@ const T = {
     export: 'Download my data (JSON)',
     del: 'Delete everything',
     deleted: 'Your choices were deleted from this browser.',
-    server: 'Lotse does not currently offer storage on the server (which would need an account and consent).',
   },
 } as const;
 
-/** /mein-northeim: personal start page stored only in the browser (no tracking, no server storage). */
+/** /mein-northeim: personal start page stored in the browser (no tracking); optionally synced with a server account (modules/profile). */
 export function mountMeinNortheim(app: AppRouter): void {
   app.get('/mein-northeim', async (c) => {
     const { lang, ctx } = c.var;
@@ -63,7 +62,7 @@ export function mountMeinNortheim(app: AppRouter): void {
     return renderPage(c, {
       title: t.title,
       head: [<meta name="htmx-config" content='{"includeIndicatorStyles":false}' />, <link rel="stylesheet" href="/static/app/catalog.css" />, <script type="application/json" id="mn-data" dangerouslySetInnerHTML={{ __html: json }} />],
-      scripts: ['/static/app/mein-northeim.js'],
+      scripts: ['/static/app/mein-northeim.js', PROFILE_SYNC_SCRIPT],
       children: (
         <div class="lotse-stack mein-northeim">
           <h1 class="kern-heading-large">{t.title}</h1>
@@ -147,7 +146,7 @@ export function mountMeinNortheim(app: AppRouter): void {
               </button>
             </div>
           </form>
-          <p class="kern-body kern-body--small">{t.server}</p>
+          <ServerProfileSection lang={lang} />
         </div>
       ),
     });

@@ -1,6 +1,7 @@
 /* global localStorage, location */
 // "Mein Northeim": a personal start page stored ONLY in this browser (localStorage).
 // No network requests, no cookies, no third parties. Export and delete buttons included.
+// Only with a citizen account (opt-in, modules/profile) profile-sync.js keeps a server copy.
 (function () {
   'use strict';
   var KEY = 'lotse.meinNortheim.v1';
@@ -16,6 +17,8 @@
   }
   function save(p) {
     localStorage.setItem(KEY, JSON.stringify(p));
+    // Optional server copy (profile-sync.js; only active with a citizen account and consent).
+    if (typeof window.lotseProfileSync === 'function') window.lotseProfileSync(p);
   }
   function applyLarge(p) {
     document.documentElement.classList.toggle('mn-large-text', !!p.large);
@@ -165,5 +168,7 @@
     render();
     status.textContent = t.deleted;
   });
+  // profile-sync.js loaded the server copy into localStorage.
+  document.addEventListener('lotse:profile-loaded', render);
   render();
 })();
