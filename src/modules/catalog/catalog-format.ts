@@ -12,6 +12,28 @@ const url = z
   .max(2000)
   .regex(/^(https?:\/\/|\/)/, 'muss mit https://, http:// oder / beginnen');
 
+const knownLanguages = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' });
+
+/** True for a two-letter ISO 639-1 code that ICU knows (e.g. "en", "tr"; not "xx"). */
+export function isLanguageCode(code: string): boolean {
+  return /^[a-z]{2}$/.test(code) && knownLanguages.of(code) !== undefined;
+}
+
+/**
+ * Further languages in which advice is offered besides German: ISO 639-1 codes, lower case,
+ * without duplicates. "de" is implicit and dropped.
+ */
+export const languagesSchema = z
+  .array(
+    z
+      .string()
+      .trim()
+      .transform((s) => s.toLowerCase())
+      .refine(isLanguageCode, 'Sprache als ISO-639-1-Code angeben (zwei Buchstaben, z. B. "en", "tr")'),
+  )
+  .max(30)
+  .transform((codes) => [...new Set(codes)].filter((c) => c !== 'de'));
+
 export const lotseLocationSchema = z.object({
   id: text(100).min(1, 'ID fehlt'),
   name: text(300).min(1, 'Name fehlt'),
@@ -50,6 +72,8 @@ export const lotseServiceSchema = z.object({
   lifeSituations: z.array(z.string()).max(20).default([]),
   keywords: z.array(text(200)).max(200).default([]),
   easyLanguage: optText(20_000),
+  /** Languages of advice besides German (ISO 639-1), e.g. ["en", "tr"]. */
+  languages: languagesSchema.default([]),
   sources: z.array(url).max(30).default([]),
   status: z.enum(['draft', 'published']).default('published'),
 });

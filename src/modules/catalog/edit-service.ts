@@ -5,6 +5,7 @@ import { writeAudit } from '../../core/audit/index.ts';
 import type { AppContext } from '../../core/context.ts';
 import { AppError, validationError } from '../../core/errors.ts';
 import { bumpCatalogVersion, getServiceRow, insertHistory, listHistory, listSummaries, updateServiceFields, upsertService, type ServiceRow } from './repository.ts';
+import { languagesSchema } from './catalog-format.ts';
 import { htmlToPlain, sanitizeServiceHtml } from './sanitize.ts';
 import { invalidateCatalogIndex } from './search-services.ts';
 import type { EditableService } from './types.ts';
@@ -47,6 +48,12 @@ export const editableServiceSchema = z.object({
   bookable: z.union([z.boolean(), z.literal('on'), z.literal('true'), z.literal('')]).transform((v) => v === true || v === 'on' || v === 'true').default(false),
   keywords: z.union([z.array(z.string()), z.string()]).transform((v) => (Array.isArray(v) ? v : v.split(/[,\n]/)).map((s) => s.trim()).filter(Boolean)).default([]),
   easyLanguage: nullableText(20_000),
+  /** ISO 639-1 codes as an array or as text ("en, tr"). */
+  languages: z
+    .union([z.array(z.string()), z.string()])
+    .transform((v) => (Array.isArray(v) ? v : v.split(/[\s,;]+/)).map((s) => s.trim()).filter(Boolean))
+    .pipe(languagesSchema)
+    .default([]),
 });
 
 function editableOf(row: ServiceRow): EditableService {
@@ -64,6 +71,7 @@ function editableOf(row: ServiceRow): EditableService {
     bookable: row.bookable,
     keywords: row.keywords,
     easyLanguage: row.easyLanguage,
+    languages: row.languages,
   };
 }
 

@@ -3,6 +3,20 @@ import { getServiceLifeSituationSlugs, getServiceLocations, getServiceRow, listS
 import { searchServices } from './search-services.ts';
 import type { Service, ServiceSummary } from './types.ts';
 
+/** Absolute URL of the service's page in this portal (`<baseUrl>/leistungen/<id>`). */
+export function publicServiceUrl(ctx: Pick<AppContext, 'config'>, id: string): string {
+  return `${ctx.config.baseUrl}/leistungen/${encodeURIComponent(id)}`;
+}
+
+/**
+ * The summary with a usable `url`: the service's own external page (e.g. Munich's DLDB link)
+ * when it has one, otherwise its page in this portal – so API clients and cited sources always
+ * get a link.
+ */
+export function withPublicUrl<T extends ServiceSummary>(ctx: Pick<AppContext, 'config'>, s: T): T {
+  return s.url ? s : { ...s, url: publicServiceUrl(ctx, s.id) };
+}
+
 /** A published service by id, or null (drafts and unknown ids). */
 export async function getService(ctx: AppContext, id: string): Promise<Service | null> {
   const row = await getServiceRow(ctx.db, String(id));
@@ -13,11 +27,12 @@ export async function getService(ctx: AppContext, id: string): Promise<Service |
 
 /**
  * Published services: A–Z by title, or – with `q` – ranked by the search (best first).
- * This is the list of `GET /api/v1/services` and `lotse catalog list`.
+ * This is the list of `GET /api/v1/services` and `lotse catalog list`. `url` is never null
+ * (see {@link withPublicUrl}).
  */
 export async function listServices(ctx: AppContext, opts: { q?: string } = {}): Promise<ServiceSummary[]> {
-  if (opts.q && opts.q.trim()) return (await searchServices(ctx, opts.q, { limit: 50 })).map((h) => h.service);
-  return (await listSummaries(ctx.db)).map(({ id, title, leika, url }) => ({ id, title, leika, url }));
+  if (opts.q && opts.q.trim()) return (await searchServices(ctx, opts.q, { limit: 50 })).map((h) => withPublicUrl(ctx, h.service));
+  return (await listSummaries(ctx.db)).map(({ id, title, leika, url }) => withPublicUrl(ctx, { id, title, leika, url }));
 }
 
 /** Published services A–Z with the demo flag (for the portal list). */

@@ -90,6 +90,7 @@ function toLotse(file: string, text: string, raw: unknown): NormalisedCatalog {
           bookable: s.bookable,
           keywords: s.keywords,
           easyLanguage: s.easyLanguage ?? null,
+          languages: s.languages,
           attribution: cat.attribution ?? null,
           sources: s.sources,
           demo: cat.demo,
@@ -161,6 +162,8 @@ function toDldb(file: string, text: string, raw: unknown): NormalisedCatalog {
         bookable: false,
         keywords,
         easyLanguage: null,
+        // The DLDB export has no field for advice languages (meta.locale is the language of the text).
+        languages: [],
         attribution: MUNICH_ATTRIBUTION,
         sources: [],
         demo: false,

@@ -10,7 +10,7 @@ import { EMBED_QUEUE, embeddingJobs } from './embeddings.ts';
 export type { EditableService, LifeSituation, SearchHit, Service, ServiceLocation, ServiceSummary } from './types.ts';
 export { searchServices, getCatalogIndex, invalidateCatalogIndex, MAX_QUERY_CHARS } from './search-services.ts';
 export { SEARCH_VERSION } from './search-index.ts';
-export { getService, listServices } from './get-service.ts';
+export { getService, listServices, publicServiceUrl, withPublicUrl } from './get-service.ts';
 export { importCatalog, readCatalogFile } from './import-catalog.ts';
 export { getLifeSituation, listLifeSituations, nextSteps } from './life-situations.ts';
 export { createService, discardServiceDraft, getServiceForEditing, listServicesForEditing, publishService, saveServiceDraft } from './edit-service.ts';

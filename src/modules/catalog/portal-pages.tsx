@@ -78,6 +78,42 @@ function ServiceLinkList(props: { items: ServiceSummary[]; lang: Lang }) {
   );
 }
 
+/** Name of a language in the UI language, plus its own name (endonym) when that differs. */
+function languageLabel(code: string, lang: Lang): { name: string; endonym: string | null } {
+  const name = new Intl.DisplayNames([lang], { type: 'language', fallback: 'code' }).of(code) ?? code;
+  let endonym: string | null = null;
+  try {
+    endonym = new Intl.DisplayNames([code], { type: 'language', fallback: 'none' }).of(code) ?? null;
+  } catch {
+    endonym = null;
+  }
+  return { name, endonym: endonym && endonym.toLowerCase() !== name.toLowerCase() ? endonym : null };
+}
+
+/** "Englisch (English), Türkisch (Türkçe)" – each own-language name carries its `lang` attribute. */
+function LanguageList(props: { codes: string[]; lang: Lang }) {
+  return (
+    <>
+      {props.codes.map((code, i) => {
+        const { name, endonym } = languageLabel(code, props.lang);
+        return (
+          <>
+            {i > 0 ? ', ' : ''}
+            {name}
+            {endonym ? (
+              <>
+                {' ('}
+                <span lang={code}>{endonym}</span>
+                {')'}
+              </>
+            ) : null}
+          </>
+        );
+      })}
+    </>
+  );
+}
+
 /** schema.org GovernmentService as JSON-LD (a data block: browsers never execute it). */
 function jsonLd(c: Context<AppEnv>, s: Service): Child {
   const base = c.var.ctx.config.baseUrl;
@@ -91,11 +127,17 @@ function jsonLd(c: Context<AppEnv>, s: Service): Child {
     serviceType: s.title,
     provider: { '@type': 'GovernmentOrganization', name: s.department ?? c.var.ctx.town.name },
     areaServed: { '@type': 'City', name: c.var.ctx.town.shortName },
-    availableChannel: s.locations.map((l) => ({
-      '@type': 'ServiceChannel',
-      name: l.name,
-      ...(l.address ? { serviceLocation: { '@type': 'Place', name: l.name, address: l.address } } : {}),
-    })),
+    // schema.org has availableLanguage on the channel (not on the service); German is always offered.
+    availableChannel: (s.locations.length ? s.locations : [null]).map((l) =>
+      l
+        ? {
+            '@type': 'ServiceChannel',
+            name: l.name,
+            availableLanguage: ['de', ...s.languages],
+            ...(l.address ? { serviceLocation: { '@type': 'Place', name: l.name, address: l.address } } : {}),
+          }
+        : { '@type': 'ServiceChannel', serviceUrl: `${base}/leistungen/${encodeURIComponent(s.id)}`, availableLanguage: ['de', ...s.languages] },
+    ),
     ...(s.fees ? { offers: { '@type': 'Offer', description: s.fees } } : {}),
   };
   // "</" is escaped so the text can never close the element.
@@ -175,6 +217,14 @@ async function renderServicePage(c: Context<AppEnv>, s: Service) {
               {s.fees ?? L(lang, 'unknownFee')}
             </dd>
           </div>
+          {s.languages.length ? (
+            <div class="kern-description-list-item catalog-languages">
+              <dt class="kern-description-list-item__key">{lang === 'en' ? 'Advice also in' : 'Beratung auch in'}</dt>
+              <dd class="kern-description-list-item__value">
+                <LanguageList codes={s.languages} lang={lang} />
+              </dd>
+            </div>
+          ) : null}
           {s.processingTime ? (
             <div class="kern-description-list-item">
               <dt class="kern-description-list-item__key">{L(lang, 'processingTime')}</dt>

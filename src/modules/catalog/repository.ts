@@ -138,6 +138,7 @@ export function rowToService(row: ServiceRow, locations: ServiceLocation[], life
     lifeSituations,
     keywords: row.keywords,
     easyLanguage: row.easyLanguage,
+    languages: row.languages,
     attribution: row.attribution,
     demo: row.demo,
     status: row.status,

@@ -30,6 +30,8 @@ export interface Service extends ServiceSummary {
   lifeSituations: string[];
   keywords: string[];
   easyLanguage: string | null;
+  /** Further languages of advice besides German (ISO 639-1 codes, e.g. "en", "tr"). */
+  languages: string[];
   attribution: string | null;
   demo: boolean;
   status: 'draft' | 'published';
@@ -74,4 +76,6 @@ export interface EditableService {
   bookable: boolean;
   keywords: string[];
   easyLanguage: string | null;
+  /** ISO 639-1 codes; optional in drafts saved before the field existed. */
+  languages?: string[];
 }
