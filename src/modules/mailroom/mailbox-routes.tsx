@@ -3,9 +3,9 @@ import { requirePermission, userActor } from '../../core/auth/index.ts';
 import { AppError } from '../../core/errors.ts';
 import type { AppRouter } from '../../core/http/app.ts';
 import type { AppEnv } from '../../core/http/env.ts';
-import { renderPage } from '../../web/layout.tsx';
+import { Checkbox, CsrfField, ErrorSummary, Notice, Submit, TextField } from '../../web/components.tsx';
 import { configureMailbox, listMailboxSummaries, setMailboxActive } from './intake/configure-mailbox.ts';
-import { MailroomNav } from './nav.tsx';
+import { MailroomNav, mailroomPage } from './nav.tsx';
 
 type C = Context<AppEnv>;
 
@@ -37,159 +37,113 @@ async function mailboxesPage(c: C, state: FormState = { values: {}, errors: {}, 
   const boxes = await listMailboxSummaries(c.var.ctx, userActor(c.var.user!));
   const errorList = Object.entries(state.errors);
   c.status(status);
-  return renderPage(c, {
-    title: 'IMAP-Postfächer – Posteingang',
-    area: 'staff',
-    head: (
-      <>
-        <link rel="stylesheet" href="/static/app/staff.css" />
-        <link rel="stylesheet" href="/static/app/ops.css" />
-        <link rel="stylesheet" href="/static/app/mailroom.css" />
-        <link rel="stylesheet" href="/static/app/mailroom-intake.css" />
-      </>
-    ),
-    children: (
-      <div class="lotse-stack">
-        <h1 class="kern-heading-large">IMAP-Postfächer</h1>
-        <MailroomNav here="mailboxes" canConfigure />
-        <p class="kern-body">
-          Lotse ruft diese Postfächer jede Minute ab, legt jede Mail als Dokument an und verschiebt sie erst danach in den Ordner für verarbeitete Mails.
-          Passwörter stehen nur in Umgebungsvariablen der Dienstumgebung.
-        </p>
-        {state.ok ? (
-          <div class="kern-alert kern-alert--success" role="status">
-            <div class="kern-alert__header">
-              <span class="kern-title">{state.ok}</span>
-            </div>
-          </div>
-        ) : null}
-        <h2 class="kern-heading-medium">Eingerichtete Postfächer ({boxes.length})</h2>
-        {boxes.length === 0 ? (
-          <p class="kern-body">Noch kein Postfach eingerichtet.</p>
-        ) : (
-          <div class="kern-table-responsive" tabindex={0} role="region" aria-label="IMAP-Postfächer">
-            <table class="kern-table kern-table--small lotse-mr-mailboxes">
-              <caption class="kern-sr-only">Eingerichtete IMAP-Postfächer mit Abrufstatus</caption>
-              <thead class="kern-table__header">
+  return mailroomPage(
+    c,
+    'IMAP-Postfächer – Posteingang',
+    <div class="lotse-stack">
+      <h1 class="kern-heading-large">IMAP-Postfächer</h1>
+      <MailroomNav here="mailboxes" canConfigure />
+      <p class="kern-body">
+        Lotse ruft diese Postfächer jede Minute ab, legt jede Mail als Dokument an und verschiebt sie erst danach in den Ordner für verarbeitete Mails.
+        Passwörter stehen nur in Umgebungsvariablen der Dienstumgebung.
+      </p>
+      {state.ok ? <Notice kind="success" title={state.ok} /> : null}
+      <h2 class="kern-heading-medium">Eingerichtete Postfächer ({boxes.length})</h2>
+      {boxes.length === 0 ? (
+        <p class="kern-body">Noch kein Postfach eingerichtet.</p>
+      ) : (
+        <div class="kern-table-responsive" tabindex={0} role="region" aria-label="IMAP-Postfächer">
+          <table class="kern-table kern-table--small lotse-mr-mailboxes">
+            <caption class="kern-sr-only">Eingerichtete IMAP-Postfächer mit Abrufstatus</caption>
+            <thead class="kern-table__header">
+              <tr class="kern-table__row">
+                <th scope="col" class="kern-table__header">Name</th>
+                <th scope="col" class="kern-table__header">Server</th>
+                <th scope="col" class="kern-table__header">Benutzer</th>
+                <th scope="col" class="kern-table__header">Ordner</th>
+                <th scope="col" class="kern-table__header">Passwort aus</th>
+                <th scope="col" class="kern-table__header">Status</th>
+                <th scope="col" class="kern-table__header">Letzter Abruf</th>
+                <th scope="col" class="kern-table__header">Aktion</th>
+              </tr>
+            </thead>
+            <tbody class="kern-table__body">
+              {boxes.map((b) => (
                 <tr class="kern-table__row">
-                  <th scope="col" class="kern-table__header">Name</th>
-                  <th scope="col" class="kern-table__header">Server</th>
-                  <th scope="col" class="kern-table__header">Benutzer</th>
-                  <th scope="col" class="kern-table__header">Ordner</th>
-                  <th scope="col" class="kern-table__header">Passwort aus</th>
-                  <th scope="col" class="kern-table__header">Status</th>
-                  <th scope="col" class="kern-table__header">Letzter Abruf</th>
-                  <th scope="col" class="kern-table__header">Aktion</th>
-                </tr>
-              </thead>
-              <tbody class="kern-table__body">
-                {boxes.map((b) => (
-                  <tr class="kern-table__row">
-                    <th scope="row" class="kern-table__cell">
-                      {b.name}
-                    </th>
-                    <td class="kern-table__cell">
-                      {b.host}:{b.port} {b.secure ? '(TLS)' : '(STARTTLS)'}
-                    </td>
-                    <td class="kern-table__cell">{b.username}</td>
-                    <td class="kern-table__cell">
-                      {b.folder} → {b.processedFolder}
-                    </td>
-                    <td class="kern-table__cell">{b.passwordEnv ? <code>{b.passwordEnv}</code> : 'in der Datenbank gespeichert'}</td>
-                    <td class="kern-table__cell">
-                      <span class={`kern-badge kern-badge--${!b.active ? 'info' : b.lastError ? 'danger' : 'success'}`}>
-                        <span class="kern-label kern-label--small">{!b.active ? 'Abgeschaltet' : b.lastError ? 'Fehler' : 'Aktiv'}</span>
-                      </span>
-                      {b.active && b.lastError ? <div class="kern-body kern-body--small">{b.lastError}</div> : null}
-                    </td>
-                    <td class="kern-table__cell">{b.lastPollAt ? `${berlin.format(new Date(b.lastPollAt))} Uhr` : 'noch nie'}</td>
-                    <td class="kern-table__cell">
-                      <form method="post" action={`/verwaltung/posteingang/postfaecher/${b.id}/${b.active ? 'abschalten' : 'einschalten'}`}>
-                        <input type="hidden" name="_csrf" value={c.var.csrfToken} />
-                        <button class="kern-btn kern-btn--secondary kern-btn--small" type="submit">
-                          <span class="kern-label">
+                  <th scope="row" class="kern-table__cell">
+                    {b.name}
+                  </th>
+                  <td class="kern-table__cell">
+                    {b.host}:{b.port} {b.secure ? '(TLS)' : '(STARTTLS)'}
+                  </td>
+                  <td class="kern-table__cell">{b.username}</td>
+                  <td class="kern-table__cell">
+                    {b.folder} → {b.processedFolder}
+                  </td>
+                  <td class="kern-table__cell">{b.passwordEnv ? <code>{b.passwordEnv}</code> : 'in der Datenbank gespeichert'}</td>
+                  <td class="kern-table__cell">
+                    <span class={`kern-badge kern-badge--${!b.active ? 'info' : b.lastError ? 'danger' : 'success'}`}>
+                      <span class="kern-label kern-label--small">{!b.active ? 'Abgeschaltet' : b.lastError ? 'Fehler' : 'Aktiv'}</span>
+                    </span>
+                    {b.active && b.lastError ? <div class="kern-body kern-body--small">{b.lastError}</div> : null}
+                  </td>
+                  <td class="kern-table__cell">{b.lastPollAt ? `${berlin.format(new Date(b.lastPollAt))} Uhr` : 'noch nie'}</td>
+                  <td class="kern-table__cell">
+                    <form method="post" action={`/verwaltung/posteingang/postfaecher/${b.id}/${b.active ? 'abschalten' : 'einschalten'}`}>
+                      <CsrfField token={c.var.csrfToken} />
+                      <Submit
+                        kind="secondary"
+                        size="small"
+                        label={
+                          <>
                             {b.active ? 'Abschalten' : 'Einschalten'}
                             <span class="kern-sr-only"> ({b.name})</span>
-                          </span>
-                        </button>
-                      </form>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-        <h2 class="kern-heading-medium" id="mb-add-h">Postfach hinzufügen</h2>
-        {state.message ? (
-          <div class="kern-alert kern-alert--danger" role="alert">
-            <div class="kern-alert__header">
-              <span class="kern-title">{state.message}</span>
-            </div>
-            {errorList.length ? (
-              <div class="kern-alert__body">
-                <ul>
-                  {errorList.map(([k, m]) => (
-                    <li>
-                      <a class="kern-link" href={`#mb-${k}`}>
-                        {FIELDS.find((f) => f.name === k)?.label ?? k}: {m.replace(/^[^:]{1,30}: /, '')}
-                      </a>
-                    </li>
-                  ))}
-                </ul>
-              </div>
-            ) : null}
-          </div>
-        ) : null}
-        <form method="post" action="/verwaltung/posteingang/postfaecher" class="lotse-stack" aria-labelledby="mb-add-h">
-          <input type="hidden" name="_csrf" value={c.var.csrfToken} />
-          {FIELDS.map((f) => {
-            const err = state.errors[f.name];
-            const described = [f.hint ? `mb-${f.name}-hint` : '', err ? `mb-${f.name}-error` : ''].filter(Boolean).join(' ') || undefined;
-            return (
-              <div class={`kern-form-input${err ? ' kern-form-input--error' : ''}`}>
-                <label class="kern-label" for={`mb-${f.name}`}>
-                  {f.label}
-                </label>
-                {f.hint ? (
-                  <div class="kern-hint" id={`mb-${f.name}-hint`}>
-                    {f.hint}
-                  </div>
-                ) : null}
-                {err ? (
-                  <p class="kern-error" id={`mb-${f.name}-error`}>
-                    {err}
-                  </p>
-                ) : null}
-                <input
-                  class="kern-form-input__input"
-                  id={`mb-${f.name}`}
-                  name={f.name}
-                  type={f.type ?? 'text'}
-                  value={state.values[f.name] ?? f.value ?? ''}
-                  required={f.required}
-                  autocomplete="off"
-                  aria-describedby={described}
-                  aria-invalid={err ? 'true' : undefined}
-                />
-              </div>
-            );
-          })}
-          <div class="kern-form-check">
-            <input class="kern-form-check__input" type="checkbox" id="mb-secure" name="secure" value="on" checked={(state.values.secure ?? 'on') === 'on'} />
-            <label class="kern-label" for="mb-secure">
-              Verschlüsselt über TLS verbinden (Port 993); ohne Haken: STARTTLS, wenn der Server es anbietet
-            </label>
-          </div>
-          <div>
-            <button class="kern-btn kern-btn--primary" type="submit">
-              <span class="kern-label">Postfach speichern</span>
-            </button>
-          </div>
-        </form>
-      </div>
-    ),
-  });
+                          </>
+                        }
+                      />
+                    </form>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <h2 class="kern-heading-medium" id="mb-add-h">Postfach hinzufügen</h2>
+      {state.message ? (
+        <ErrorSummary
+          title={state.message}
+          errors={errorList.map(([k, m]) => ({ message: `${FIELDS.find((f) => f.name === k)?.label ?? k}: ${m.replace(/^[^:]{1,30}: /, '')}`, href: `#mb-${k}` }))}
+        />
+      ) : null}
+      <form method="post" action="/verwaltung/posteingang/postfaecher" class="lotse-stack" aria-labelledby="mb-add-h">
+        <CsrfField token={c.var.csrfToken} />
+        {FIELDS.map((f) => (
+          <TextField
+            id={`mb-${f.name}`}
+            name={f.name}
+            label={f.label}
+            hint={f.hint}
+            error={state.errors[f.name]}
+            type={f.type ?? 'text'}
+            value={state.values[f.name] ?? f.value ?? ''}
+            required={f.required}
+            autocomplete="off"
+          />
+        ))}
+        <Checkbox
+          id="mb-secure"
+          name="secure"
+          value="on"
+          checked={(state.values.secure ?? 'on') === 'on'}
+          label="Verschlüsselt über TLS verbinden (Port 993); ohne Haken: STARTTLS, wenn der Server es anbietet"
+        />
+        <div>
+          <Submit label="Postfach speichern" />
+        </div>
+      </form>
+    </div>,
+  );
 }
 
 /** Staff page to list, add and switch off IMAP mailboxes (permission `mailroom.configure`). */

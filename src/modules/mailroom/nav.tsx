@@ -1,7 +1,8 @@
-import type { FC } from 'hono/jsx';
+import type { Child, FC } from 'hono/jsx';
 import type { Context } from 'hono';
 import { can } from '../../core/auth/index.ts';
 import type { AppEnv } from '../../core/http/env.ts';
+import { renderPage } from '../../web/layout.tsx';
 
 export type MailroomArea = 'list' | 'upload' | 'review' | 'mailboxes' | 'document' | 'reply';
 
@@ -29,3 +30,20 @@ export const MailroomNav: FC<{ here: MailroomArea; canConfigure?: boolean }> = (
 
 /** Whether the signed-in user may configure the mailroom (mailboxes). */
 export const canConfigure = (c: Context<AppEnv>): boolean => !!c.var.user && can(c.var.user.roles, 'mailroom.configure');
+
+/** Staff page frame of every mailroom page (shared style sheets; `scripts` for client islands). */
+export const mailroomPage = (c: Context<AppEnv>, title: string, children: Child, scripts?: string[]) =>
+  renderPage(c, {
+    title,
+    area: 'staff',
+    head: (
+      <>
+        <link rel="stylesheet" href="/static/app/staff.css" />
+        <link rel="stylesheet" href="/static/app/ops.css" />
+        <link rel="stylesheet" href="/static/app/mailroom.css" />
+        <link rel="stylesheet" href="/static/app/mailroom-intake.css" />
+      </>
+    ),
+    ...(scripts ? { scripts } : {}),
+    children,
+  });

@@ -1,10 +1,11 @@
 import type { Context } from 'hono';
+import type { Child } from 'hono/jsx';
 import type { AppContext } from '../../core/context.ts';
 import { requirePermission, userActor } from '../../core/auth/index.ts';
 import type { AppRouter } from '../../core/http/app.ts';
 import type { AppEnv } from '../../core/http/env.ts';
-import { renderPage } from '../../web/layout.tsx';
-import { MailroomNav, canConfigure } from './nav.tsx';
+import { CsrfField, Notice, SelectField, Submit, TextArea, TextField } from '../../web/components.tsx';
+import { MailroomNav, canConfigure, mailroomPage } from './nav.tsx';
 import { mailboxRoutes } from './mailbox-routes.tsx';
 import { DocumentStatusBadge, KIND_LABELS, STATUS_LABELS } from './documents/routes.tsx';
 import { MAX_UPLOAD_FILES, uploadDocuments, type UploadedFileResult } from './intake/upload-documents.ts';
@@ -16,21 +17,7 @@ type C = Context<AppEnv>;
 const berlin = new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
 const pct = (x: unknown) => (typeof x === 'number' ? `${Math.round(x * 100)} %` : '–');
 
-const page = (c: C, title: string, children: unknown) =>
-  renderPage(c, {
-    title,
-    area: 'staff',
-    head: (
-      <>
-        <link rel="stylesheet" href="/static/app/staff.css" />
-        <link rel="stylesheet" href="/static/app/ops.css" />
-        <link rel="stylesheet" href="/static/app/mailroom.css" />
-        <link rel="stylesheet" href="/static/app/mailroom-intake.css" />
-      </>
-    ),
-    scripts: ['/static/app/mailroom-intake.js'],
-    children: children as never,
-  });
+const page = (c: C, title: string, children: Child) => mailroomPage(c, title, children, ['/static/app/mailroom-intake.js']);
 
 function uploadPage(c: C, results: UploadedFileResult[] | null, error: string | null = null) {
   return page(
@@ -42,29 +29,23 @@ function uploadPage(c: C, results: UploadedFileResult[] | null, error: string | 
       <p class="kern-body">
         PDF, XRechnung/ZUGFeRD, Bilder (PNG, JPEG, TIFF) oder E-Mails (.eml), bis zu {MAX_UPLOAD_FILES} Dateien auf einmal. Jede Datei bekommt einen Status und einen Grund; die Originaldatei wird immer aufbewahrt.
       </p>
-      {error ? (
-        <div class="kern-alert kern-alert--danger" role="alert">
-          <div class="kern-alert__header">
-            <span class="kern-title">{error}</span>
-          </div>
-        </div>
-      ) : null}
+      {error ? <Notice kind="danger" title={error} /> : null}
       {results ? <UploadResults results={results} /> : null}
       <form method="post" action="/verwaltung/posteingang/hochladen" enctype="multipart/form-data" class="lotse-stack" data-mailroom-upload>
-        <input type="hidden" name="_csrf" value={c.var.csrfToken} />
-        <div class="kern-form-input lotse-dropzone" data-dropzone>
-          <label class="kern-label" for="mr-files">
-            Dateien auswählen oder hierher ziehen
-          </label>
-          <div class="kern-hint" id="mr-files-hint">
-            Mehrere Dateien möglich. Große Scans werden im Hintergrund gelesen (Texterkennung).
-          </div>
-          <input class="kern-form-input__input" type="file" id="mr-files" name="files" multiple required aria-describedby="mr-files-hint" />
-          <p class="kern-body kern-body--small" data-dropzone-count aria-live="polite"></p>
-        </div>
-        <button class="kern-btn kern-btn--primary" type="submit">
-          <span class="kern-label">Hochladen</span>
-        </button>
+        <CsrfField token={c.var.csrfToken} />
+        <TextField
+          id="mr-files"
+          name="files"
+          type="file"
+          multiple
+          required
+          label="Dateien auswählen oder hierher ziehen"
+          hint="Mehrere Dateien möglich. Große Scans werden im Hintergrund gelesen (Texterkennung)."
+          frameClass="lotse-dropzone"
+          frameAttrs={{ 'data-dropzone': '' }}
+          after={<p class="kern-body kern-body--small" data-dropzone-count aria-live="polite"></p>}
+        />
+        <Submit label="Hochladen" />
       </form>
     </div>,
   );
@@ -127,20 +108,8 @@ async function reviewPage(c: C) {
       <h1 class="kern-heading-large">Prüfwarteschlange</h1>
       <MailroomNav here="review" canConfigure={canConfigure(c)} />
       <p class="kern-body">Dokumente, bei denen die Maschine unsicher war oder eine Prüfung fehlschlug. Ihre Zuordnung wird gespeichert und dient als Trainingsbeispiel.</p>
-      {done ? (
-        <div class="kern-alert kern-alert--success" role="status">
-          <div class="kern-alert__header">
-            <span class="kern-title">Dokument {done} wurde zugeordnet.</span>
-          </div>
-        </div>
-      ) : null}
-      {retrain ? (
-        <div class="kern-alert kern-alert--info" role="status">
-          <div class="kern-alert__header">
-            <span class="kern-title">{retrain === '1' ? 'Das Neutraining wurde in Auftrag gegeben.' : 'Ein Neutraining ist bereits in Auftrag.'}</span>
-          </div>
-        </div>
-      ) : null}
+      {done ? <Notice kind="success" title={`Dokument ${done} wurde zugeordnet.`} /> : null}
+      {retrain ? <Notice kind="info" title={retrain === '1' ? 'Das Neutraining wurde in Auftrag gegeben.' : 'Ein Neutraining ist bereits in Auftrag.'} /> : null}
       <section class="kern-card lotse-mr-model" aria-labelledby="mr-model-h">
         <div class="kern-card__container">
           <h2 class="kern-heading-medium" id="mr-model-h">
@@ -169,32 +138,14 @@ async function reviewPage(c: C) {
             <p class="kern-body">Noch kein Modell trainiert: Alle Dokumente ohne Regelzuordnung kommen in diese Warteschlange.</p>
           )}
           <form method="post" action="/verwaltung/posteingang/pruefen/neu-trainieren">
-            <input type="hidden" name="_csrf" value={c.var.csrfToken} />
-            <button class="kern-btn kern-btn--secondary" type="submit">
-              <span class="kern-label">Modell neu trainieren</span>
-            </button>
+            <CsrfField token={c.var.csrfToken} />
+            <Submit label="Modell neu trainieren" kind="secondary" />
           </form>
         </div>
       </section>
       <form method="get" action="/verwaltung/posteingang/pruefen" class="lotse-mr-filter">
-        <div class="kern-form-input">
-          <label class="kern-label" for="mr-cat-filter">
-            Kategorie
-          </label>
-          <div class="kern-form-input__select-wrapper">
-            <select class="kern-form-input__select" id="mr-cat-filter" name="category">
-              <option value="">Alle</option>
-              {categories.map((k) => (
-                <option value={k} selected={k === category}>
-                  {k}
-                </option>
-              ))}
-            </select>
-          </div>
-        </div>
-        <button class="kern-btn kern-btn--secondary" type="submit">
-          <span class="kern-label">Filtern</span>
-        </button>
+        <SelectField id="mr-cat-filter" name="category" label="Kategorie" value={category} options={[{ value: '', label: 'Alle' }, ...categories.map((k) => ({ value: k, label: k }))]} />
+        <Submit label="Filtern" kind="secondary" />
       </form>
       <h2 class="kern-heading-medium">Offen ({rows.length})</h2>
       {rows.length === 0 ? <p class="kern-body">Nichts zu prüfen.</p> : null}
@@ -227,44 +178,24 @@ async function reviewPage(c: C) {
                 <dd>{r.modelVersion ?? '–'}</dd>
               </dl>
               <form method="post" action={`/verwaltung/posteingang/pruefen/${r.id}`} class="lotse-mr-resolve">
-                <input type="hidden" name="_csrf" value={c.var.csrfToken} />
-                <div class="kern-form-input">
-                  <label class="kern-label" for={`mr-cat-${r.id}`}>
-                    Kategorie
-                  </label>
-                  <div class="kern-form-input__select-wrapper">
-                    <select class="kern-form-input__select" id={`mr-cat-${r.id}`} name="category" required>
-                      <option value="" selected={!r.category}>
-                        Bitte wählen
-                      </option>
-                      {categories.map((k) => (
-                        <option value={k} selected={k === r.category}>
-                          {k}
-                        </option>
-                      ))}
-                    </select>
-                  </div>
-                </div>
-                <div class="kern-form-input">
-                  <label class="kern-label" for={`mr-dep-${r.id}`}>
-                    Fachbereich
-                  </label>
-                  <div class="kern-form-input__select-wrapper">
-                    <select class="kern-form-input__select" id={`mr-dep-${r.id}`} name="department" required>
-                      <option value="" selected={!r.department}>
-                        Bitte wählen
-                      </option>
-                      {deps.map((d) => (
-                        <option value={d.key} selected={d.key === r.department}>
-                          {d.name}
-                        </option>
-                      ))}
-                    </select>
-                  </div>
-                </div>
-                <button class="kern-btn kern-btn--primary" type="submit">
-                  <span class="kern-label">Zuordnen</span>
-                </button>
+                <CsrfField token={c.var.csrfToken} />
+                <SelectField
+                  id={`mr-cat-${r.id}`}
+                  name="category"
+                  label="Kategorie"
+                  required
+                  value={r.category}
+                  options={[{ value: '', label: 'Bitte wählen' }, ...categories.map((k) => ({ value: k, label: k }))]}
+                />
+                <SelectField
+                  id={`mr-dep-${r.id}`}
+                  name="department"
+                  label="Fachbereich"
+                  required
+                  value={r.department}
+                  options={[{ value: '', label: 'Bitte wählen' }, ...deps.map((d) => ({ value: d.key, label: d.name }))]}
+                />
+                <Submit label="Zuordnen" />
                 {r.kind === 'email' ? (
                   <a class="kern-link" href={`/verwaltung/posteingang/${r.id}/antwort`}>
                     Antwort entwerfen
@@ -288,38 +219,15 @@ async function replyPage(c: C, sent: string | null = null) {
     <div class="lotse-stack">
       <h1 class="kern-heading-large">Antwort auf Dokument {id}</h1>
       <MailroomNav here="reply" canConfigure={canConfigure(c)} />
-      {sent ? (
-        <div class="kern-alert kern-alert--success" role="status">
-          <div class="kern-alert__header">
-            <span class="kern-title">Die Antwort liegt im Postausgang.</span>
-          </div>
-        </div>
-      ) : null}
+      {sent ? <Notice kind="success" title="Die Antwort liegt im Postausgang." /> : null}
       <p class="kern-body">
         Nur informierende Antworten, keine Entscheidungen. Empfänger ist der Absender der E-Mail. Vorgeschlagene Leistung: {draft.service ? `${draft.service.title} (Sicherheit ${pct(draft.service.confidence)})` : 'keine sichere Übereinstimmung im Leistungskatalog'}.
       </p>
       <form method="post" action={`/verwaltung/posteingang/${id}/antwort`} class="lotse-stack">
-        <input type="hidden" name="_csrf" value={c.var.csrfToken} />
-        <div class="kern-form-input">
-          <label class="kern-label" for="mr-subject">
-            Betreff
-          </label>
-          <input class="kern-form-input__input" id="mr-subject" name="subject" value={draft.subject} required />
-        </div>
-        <div class="kern-form-input">
-          <label class="kern-label" for="mr-text">
-            Text
-          </label>
-          <div class="kern-hint" id="mr-text-hint">
-            Der KI-Hinweis wird immer angehängt: „{AI_DISCLOSURE}“
-          </div>
-          <textarea class="kern-form-input__input" id="mr-text" name="text" rows={14} required aria-describedby="mr-text-hint">
-            {draft.text}
-          </textarea>
-        </div>
-        <button class="kern-btn kern-btn--primary" type="submit">
-          <span class="kern-label">Antwort senden</span>
-        </button>
+        <CsrfField token={c.var.csrfToken} />
+        <TextField id="mr-subject" name="subject" label="Betreff" value={draft.subject} required />
+        <TextArea id="mr-text" name="text" label="Text" hint={`Der KI-Hinweis wird immer angehängt: „${AI_DISCLOSURE}“`} value={draft.text} rows={14} required class="" />
+        <Submit label="Antwort senden" />
       </form>
     </div>,
   );

@@ -1,14 +1,13 @@
 import type { Context } from 'hono';
-import type { FC } from 'hono/jsx';
+import type { Child, FC } from 'hono/jsx';
 import type { AppContext } from '../../../core/context.ts';
 import { requirePermission, userActor } from '../../../core/auth/index.ts';
 import type { AppRouter } from '../../../core/http/app.ts';
 import type { AppEnv } from '../../../core/http/env.ts';
-import { renderPage } from '../../../web/layout.tsx';
 import { InvoiceView } from '../invoices/invoice-view.tsx';
 import type { InvoiceJson, InvoiceModel } from '../invoices/types.ts';
 import { documentApi } from './api.ts';
-import { MailroomNav, canConfigure } from '../nav.tsx';
+import { MailroomNav, canConfigure, mailroomPage } from '../nav.tsx';
 import { documentTop3 } from '../review/review-queue.ts';
 import { DOCUMENT_STATUSES, getDocument, listInbox, openOriginal } from './list-inbox.ts';
 import type { DocumentRow } from './schema.ts';
@@ -45,20 +44,7 @@ export const DocumentStatusBadge: FC<{ status: string }> = ({ status }) => (
   </span>
 );
 
-const staffPage = (c: C, title: string, children: unknown) =>
-  renderPage(c, {
-    title,
-    area: 'staff',
-    head: (
-      <>
-        <link rel="stylesheet" href="/static/app/staff.css" />
-        <link rel="stylesheet" href="/static/app/ops.css" />
-        <link rel="stylesheet" href="/static/app/mailroom.css" />
-        <link rel="stylesheet" href="/static/app/mailroom-intake.css" />
-      </>
-    ),
-    children: children as never,
-  });
+const staffPage = (c: C, title: string, children: Child) => mailroomPage(c, title, children);
 
 async function inboxPage(c: C) {
   const status = c.req.query('status') || undefined;
