@@ -35,6 +35,12 @@ export interface Question {
   refuse: boolean;
 }
 
+/** The dev set split by id parity (q001 odd, q002 even): develop on one half, check on the other. */
+export function splitHalves<T extends { id: string }>(qs: T[]): { odd: T[]; even: T[] } {
+  const num = (q: T) => Number(q.id.replace(/\D/g, '')) || 0;
+  return { odd: qs.filter((q) => num(q) % 2 === 1), even: qs.filter((q) => num(q) % 2 === 0) };
+}
+
 export function evaluate(index: CatalogIndex, questions: Question[]) {
   const rows = questions.map((q) => {
     const { hits } = index.search(q.question, { lang: q.lang, limit: 5 });
@@ -58,6 +64,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const qs = readFileSync(qfile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Question);
   const r = evaluate(index, qs);
   console.log(`MRR ${r.mrr.toFixed(3)}  top1 ${r.top1.toFixed(3)}  top3 ${r.top3.toFixed(3)}  (n=${r.n}, build ${Math.round(index.buildMs)} ms)`);
+  for (const [name, half] of Object.entries(splitHalves(qs))) {
+    const h = evaluate(index, half);
+    console.log(`  ${name}: MRR ${h.mrr.toFixed(3)}  top1 ${h.top1.toFixed(3)}  top3 ${h.top3.toFixed(3)}  (n=${h.n})`);
+  }
   if (process.argv.includes('--show')) {
     for (const { q, hits } of r.rows) {
       const rank = q.refuse ? null : firstRelevantRank({ ranked: hits.map((h) => h.id), relevant: q.expected });

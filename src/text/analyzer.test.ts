@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { analyze, analyzeForIndex, compileSynonyms, decompound, editDistance, foldWord, Lexicon, normalize, stem, tokenize } from './index.ts';
+import { analyze, analyzeForIndex, compileSynonyms, decompound, editDistance, foldWord, GAZETTEER, Lexicon, normalize, stem, tokenize } from './index.ts';
 
 const terms = (q: string, lex?: Lexicon, lang?: 'de' | 'en') => analyze(q, { lexicon: lex, lang }).map((t) => t.term);
 
@@ -19,6 +19,15 @@ describe('normalisation', () => {
     expect(normalize('Ärger')).toBe(normalize('Aerger'));
     expect(normalize('Straße')).toBe(normalize('Strasse'));
     expect(normalize('Quelle')).toBe('quelle');
+  });
+
+  it('keeps "ue" after a vowel (a diphthong, no umlaut), so inflected forms still stem alike', () => {
+    expect(normalize('Steuer')).toBe('steuer');
+    expect(normalize('neue Dauer')).toBe('neue dauer');
+    expect(stem(foldWord('blauen'))).toBe(stem(foldWord('Blaue')));
+    expect(stem(foldWord('Steuern'))).toBe(stem(foldWord('Steuer')));
+    expect(stem(foldWord('neuen'))).not.toBe('neun');
+    expect(normalize('Gebäude')).toBe(normalize('Gebaeude'));
   });
 
   it('splits hyphenated words and drops punctuation', () => {
@@ -58,7 +67,7 @@ describe('stemming', () => {
 describe('decompounding', () => {
   it('splits compounds into known parts of the catalog vocabulary', () => {
     const lex = catalogLexicon();
-    expect(decompound(foldWord('Hundesteueranmeldung'), lex)).toEqual(expect.arrayContaining(['hunde', 'steur', 'anmeldung']));
+    expect(decompound(foldWord('Hundesteueranmeldung'), lex)).toEqual(expect.arrayContaining(['hunde', 'steuer', 'anmeldung']));
     expect(decompound(foldWord('Personalausweis'), lex)).toEqual(['personal', 'ausweis']);
     expect(decompound('beantragen', lex)).toBeNull();
   });
@@ -71,6 +80,14 @@ describe('decompounding', () => {
   it('splits an unknown compound at its longest known head', () => {
     const lex = catalogLexicon();
     expect(lex.head('exportanmeldung')).toEqual(['export', 'anmeldung']);
+  });
+  it('splits a compound with an unknown head after its longest known modifier', () => {
+    const lex = catalogLexicon();
+    lex.addText(['fahrzeug']);
+    expect(lex.head('fahrzeugexport')).toEqual(['fahrzeug', 'export']);
+    // the linking s after -ung is dropped; the head keeps at least 4 letters
+    expect(lex.head('anmeldungsformblatt')).toEqual(['anmeldung', 'formblatt']);
+    expect(lex.head('fahrzeugabc')).toBeNull();
   });
 });
 
@@ -123,5 +140,17 @@ describe('stop words', () => {
     expect(terms('Ich brauche bitte einen neuen Ausweis')).not.toContain('ich');
     expect(terms('Ich brauche bitte einen neuen Ausweis')).not.toContain('brauch');
     expect(analyze('').length).toBe(0);
+  });
+});
+
+describe('gazetteer (general world knowledge)', () => {
+  it('reads a country as abroad (EU/EEA or third country) and a month name as "Monat"', () => {
+    const syn = compileSynonyms(GAZETTEER);
+    const t = (q: string) => analyze(q, { synonyms: syn }).map((x) => x.term);
+    expect(t('Führerschein aus der Türkei')).toEqual(expect.arrayContaining(['ausland', 'drittstaat']));
+    expect(t('Rente aus Italien')).toEqual(expect.arrayContaining(['ausland', 'eu']));
+    expect(t('moved here from the United States')).toEqual(expect.arrayContaining(['ausland']));
+    expect(t('von April bis Oktober')).toContain('monat');
+    expect(t('Wohnsitz in Deutschland')).not.toContain('ausland');
   });
 });

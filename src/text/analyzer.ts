@@ -4,6 +4,7 @@ import { tokenize } from './normalize.ts';
 import { stem } from './stem.ts';
 import { englishShare, isStopWord } from './stopwords.ts';
 import { compileSynonyms, ENGLISH_BRIDGE, findSynonyms, GERMAN_SYNONYMS, WORD_FAMILIES, type SynonymIndex } from './synonyms.ts';
+import { GAZETTEER } from './gazetteer.ts';
 
 /** Where a query term came from; the weight reflects how sure we are it was meant. */
 export type TermKind = 'word' | 'part' | 'synonym' | 'bridge' | 'typo' | 'related';
@@ -45,7 +46,7 @@ let defaultSynonyms: SynonymIndex | null = null;
 let defaultBridge: SynonymIndex | null = null;
 /** The built-in German synonym list, compiled once. */
 export function builtinSynonyms(): SynonymIndex {
-  return (defaultSynonyms ??= compileSynonyms(WORD_FAMILIES, GERMAN_SYNONYMS));
+  return (defaultSynonyms ??= compileSynonyms(GAZETTEER, WORD_FAMILIES, GERMAN_SYNONYMS));
 }
 /** The built-in English → German bridge, compiled once. */
 export function builtinBridge(): SynonymIndex {
@@ -54,8 +55,8 @@ export function builtinBridge(): SynonymIndex {
 
 /**
  * Terms for indexing a document field: folded, stop words removed, stemmed, and every
- * compound also indexed by its parts ("Hundesteuer" → hundesteur, hund, steur).
- * @example analyzeForIndex('Hundesteuer anmelden') // ['hundesteur', 'hund', 'steur', 'anmeld']
+ * compound also indexed by its parts ("Hundesteuer" → hundesteuer, hund, steuer).
+ * @example analyzeForIndex('Hundesteuer anmelden') // ['hundesteu', 'hund', 'steu', 'anmeld']
  */
 export function analyzeForIndex(text: string, lexicon?: Lexicon): string[] {
   const out: string[] = [];
@@ -98,6 +99,31 @@ export function analyzeFieldForIndex(text: string | string[], lexicon?: Lexicon)
     if (base) extra.push(base);
   }
   return { terms, extra };
+}
+
+/** Weight of a lower-case word in a German text that capitalises its nouns. */
+const LOWER_CASE_FACTOR = 0.6;
+
+/**
+ * German capitalises nouns, and the nouns of a question usually name the service ("Pass",
+ * "Führerschein"), while lower-case words are verbs, adjectives and fillers. When the writer
+ * evidently capitalises (at least one capitalised word that does not start a sentence), a
+ * lower-case word counts LOWER_CASE_FACTOR; otherwise (all lower-case typing) nothing changes.
+ * Returns one factor per token of `tokenize(text)`, or null.
+ */
+function nounCue(text: string, count: number): number[] | null {
+  const raw = [...String(text ?? '').normalize('NFC').matchAll(/[\p{L}\p{N}]+/gu)];
+  if (raw.length !== count || count < 3) return null;
+  let capsInside = 0;
+  const factors = raw.map((m, i) => {
+    const w = m[0];
+    const before = text.slice(0, m.index).trimEnd();
+    const sentenceStart = i === 0 || /[.!?:;"„(\n]$/.test(before);
+    const upper = /^\p{Lu}/u.test(w);
+    if (upper && !sentenceStart && !/^\p{Lu}+$/u.test(w)) capsInside++;
+    return upper || sentenceStart || /^\p{N}/u.test(w) ? 1 : LOWER_CASE_FACTOR;
+  });
+  return capsInside > 0 ? factors : null;
 }
 
 /**
@@ -148,18 +174,20 @@ export function analyze(text: string, opts: AnalyzeOptions = {}): AnalyzedTerm[]
     });
   }
 
+  const cue = english ? null : nounCue(text, tokens.length);
   tokens.forEach((tok, i) => {
     const fixed = corrected[i]!;
-    if (fixed !== tok) pushWord(fixed, 'typo', tok);
-    else pushWord(tok, bridged.has(i) ? 'part' : 'word', tok);
+    const f = cue?.[i] ?? 1;
+    if (fixed !== tok) pushWord(fixed, 'typo', tok, f);
+    else pushWord(tok, bridged.has(i) ? 'part' : 'word', tok, f);
   });
 
-  function pushWord(word: string, kind: TermKind, from: string) {
-    push(word, kind, from);
+  function pushWord(word: string, kind: TermKind, from: string, factor = 1) {
+    push(word, kind, from, factor);
     const base = verbBase(stem(word));
     if (base && !isStopWord(base)) push(base, 'part', from, 0.5);
     const parts = lex?.split(word) ?? (lex && !lex.has(word) ? lex.head(word) : null);
-    if (parts) for (const p of parts) push(p, kind === 'word' ? 'part' : kind, from, kind === 'word' ? 1 : TERM_WEIGHTS.part);
+    if (parts) for (const p of parts) push(p, kind === 'word' ? 'part' : kind, from, (kind === 'word' ? 1 : TERM_WEIGHTS.part) * factor);
   }
   // Thesaurus expansion (weak): related words of the typed words, restricted to words the
   // catalog uses. Never overrides a stronger reading of the same term.

@@ -14,12 +14,13 @@ export { editDistance } from './edit-distance.ts';
 export { Lexicon } from './lexicon.ts';
 export { Thesaurus, builtinThesaurus } from './thesaurus.ts';
 export { compileSynonyms, findSynonyms, GERMAN_SYNONYMS, ENGLISH_BRIDGE, WORD_FAMILIES, type SynonymList, type SynonymIndex } from './synonyms.ts';
+export { GAZETTEER } from './gazetteer.ts';
 export { analyze, analyzeForIndex, analyzeFieldForIndex, verbBase, builtinBridge, builtinSynonyms, TERM_WEIGHTS, type AnalyzedTerm, type AnalyzeOptions, type TermKind } from './analyzer.ts';
 
 /**
  * Splits a folded word into known compound parts using the given lexicon, or returns
  * null when it is not a compound of known words.
- * @example decompound('hundesteuranmeldung', lex) // ['hunde', 'steur', 'anmeldung']
+ * @example decompound('hundesteuranmeldung', lex) // ['hunde', 'steuer', 'anmeldung']
  */
 export function decompound(word: string, lexicon: import('./lexicon.ts').Lexicon): string[] | null {
   return lexicon.split(word);

@@ -6,9 +6,11 @@ const SHORT_PARTS = new Set(['ehe', 'amt', 'bau', 'kfz', 'tag', 'weg', 'rat', 'h
 /** Fugenelemente (linking morphemes) allowed between compound parts. */
 const LINKERS = ['s', 'es', 'n', 'en', 'e', 'er'];
 const MIN_PART = 4;
+/** Word endings after which a compound always takes the linking s (Fugen-s). */
+const S_LINK = /(ung|heit|keit|schaft|tion|tat|ling|tum|sicht|arbeit)$/;
 /** Common administrative word parts, so compounds split even when the catalog is small. */
 const BASE_WORDS =
-  'fuhrer fahrer antrag anmeldung abmeldung ummeldung meldung bescheinigung ausweis personal reise pass steur hund hunde gewerbe fuhrung zeugnis geburt urkunde sterbe ehe schliessung wohnsitz wohnung fahrzeug schein fuhrer zulassung kennzeichen park bewohner sonder nutzung strasse schaden baum fallung veranstaltung plakat kinder tages statte betreuung brief wahl bau grund steur markt fund sache buro gebuhr kosten verlust beglaubigung wunsch kraft rad miet geld wohn melde register auszug kopie abschrift unterschrift namen name aufenthalt erlaubnis titel einburgerung fischerei waffe jagd lärm larm abfall mull sperr feuer wehr brauchtum haus halt verbot zone termin stelle amt stand standes schule bildung rente sozial hilfe leistung arbeit lohn steuer'.split(
+  'fuhrer fahrer antrag anmeldung abmeldung ummeldung meldung bescheinigung ausweis personal reise pass steuer hund hunde gewerbe fuhrung zeugnis geburt urkunde sterbe ehe schliessung wohnsitz wohnung fahrzeug schein fuhrer zulassung kennzeichen park bewohner sonder nutzung strasse schaden baum fallung veranstaltung plakat kinder tages statte betreuung brief wahl bau grund markt fund sache buro gebuhr kosten verlust beglaubigung wunsch kraft rad miet geld wohn melde register auszug kopie abschrift unterschrift namen name aufenthalt erlaubnis titel einburgerung fischerei waffe jagd lärm larm abfall mull sperr feuer wehr brauchtum haus halt verbot zone termin stelle amt stand standes schule bildung rente sozial hilfe leistung arbeit lohn steuer'.split(
     ' ',
   );
 
@@ -17,8 +19,8 @@ const BASE_WORDS =
  * compounds into known parts and to correct typos against words that really occur.
  *
  * @example
- * const lex = new Lexicon(); lex.addText(['hund', 'steur', 'anmeldung']);
- * lex.split('hundesteuranmeldung') // ['hund', 'steur', 'anmeldung']
+ * const lex = new Lexicon(); lex.addText(['hund', 'steuer', 'anmeldung']);
+ * lex.split('hundesteuranmeldung') // ['hund', 'steuer', 'anmeldung']
  */
 export class Lexicon {
   private readonly freq = new Map<string, number>();
@@ -26,6 +28,7 @@ export class Lexicon {
   private byLength: Map<number, string[]> | null = null;
   private readonly splitCache = new Map<string, string[] | null>();
   private readonly correctCache = new Map<string, string | null>();
+  private readonly headCache = new Map<string, string[] | null>();
 
   constructor(withBase = true) {
     if (withBase) for (const w of BASE_WORDS) this.add(w, 1);
@@ -48,6 +51,7 @@ export class Lexicon {
     this.byLength = null;
     this.splitCache.clear();
     this.correctCache.clear();
+    this.headCache.clear();
   }
 
   has(word: string): boolean {
@@ -66,9 +70,29 @@ export class Lexicon {
    */
   head(word: string): string[] | null {
     if (word.length < 9) return null;
+    const cached = this.headCache.get(word);
+    if (cached !== undefined) return cached;
+    const r = this.headUncached(word);
+    if (this.headCache.size > 100_000) this.headCache.clear();
+    this.headCache.set(word, r);
+    return r;
+  }
+
+  private headUncached(word: string): string[] | null {
     for (let i = 4; i <= word.length - 5; i++) {
       const h = word.slice(i);
       if (this.freq.has(h) || this.stems.has(h)) return [word.slice(0, i), h];
+    }
+    // No known head: the longest known modifier (a real word of at least 5 letters, then an
+    // optional linking element) before an unknown head of at least 4 letters
+    // ("fahrzeugexport" → fahrzeug | export).
+    for (let i = word.length - 4; i >= 5; i--) {
+      const m = word.slice(0, i);
+      if (!this.freq.has(m)) continue;
+      // The linking s is certain after these suffixes ("Zulassungsstelle"); other linkers are
+      // ambiguous without knowing the head, so the rest is kept whole.
+      const l = word[i] === 's' && S_LINK.test(m) ? 1 : 0;
+      if (word.length - i - l >= 4) return [m, word.slice(i + l)];
     }
     return null;
   }
@@ -121,7 +145,7 @@ export class Lexicon {
     }
     let r = best[0] && best[0].parts.length >= 2 ? best[0].parts : null;
     // Parts that are compounds themselves are split too; both levels are kept
-    // ("hundesteuranmeldung" → hundesteur, hunde, steur, anmeldung).
+    // ("hundesteuranmeldung" → hundesteuer, hunde, steuer, anmeldung).
     if (r) r = r.flatMap((p) => (p.length >= 7 && p !== word ? [p, ...(this.split(p) ?? [])] : [p]));
     if (this.splitCache.size > 100_000) this.splitCache.clear();
     this.splitCache.set(word, r);

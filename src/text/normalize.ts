@@ -26,11 +26,13 @@ export function foldWord(word: string): string {
 
 function foldUncached(word: string): string {
   let w = word.toLowerCase().replace(/[äöüßàáâéèêëíìîïóòôúùûçñ]/g, (ch) => UMLAUT[ch] ?? ch);
-  // ae/oe/ue → a/o/u, but not "que" (Quelle) and not the diphthong "eue" start "eu" is unaffected.
+  // ae/oe/ue → a/o/u, but not "que" (Quelle) and not after a vowel: there "ue" is no umlaut
+  // but a diphthong plus e ("blaue", "neue", "Steuer", "Dauer" – else "neuen" became "neun" and
+  // "Steuern" no longer met "Steuer" after stemming).
   // Repeat until stable so the function is idempotent ("aee" → "ae" → "a").
   for (let prev = ''; prev !== w; ) {
     prev = w;
-    w = w.replace(/(?<!q)([aou])e/g, '$1');
+    w = w.replace(/(?<![qaeiouy])([aou])e/g, '$1');
   }
   return w;
 }
@@ -38,7 +40,7 @@ function foldUncached(word: string): string {
 /**
  * Unicode-normalises, lower-cases and folds a whole text (see {@link foldWord}).
  * Non-letter/digit characters become single spaces. Idempotent.
- * @example normalize('Hundesteuer-Anmeldung!') === 'hundesteuer anmeldung' // folded: 'hundesteur anmeldung'
+ * @example normalize('Hundesteuer-Anmeldung!') === 'hundesteuer anmeldung' 
  */
 export function normalize(text: string): string {
   return tokenize(text).join(' ');

@@ -1,5 +1,5 @@
 import { Bm25fIndex, type QueryTerm } from '../../ml/bm25.ts';
-import { analyze, analyzeFieldForIndex, builtinBridge, compileSynonyms, ENGLISH_BRIDGE, GERMAN_SYNONYMS, Lexicon, WORD_FAMILIES, tokenize, builtinThesaurus, type Thesaurus, type AnalyzedTerm, type SynonymIndex, type SynonymList } from '../../text/index.ts';
+import { analyze, analyzeFieldForIndex, GAZETTEER, builtinBridge, compileSynonyms, ENGLISH_BRIDGE, GERMAN_SYNONYMS, Lexicon, WORD_FAMILIES, tokenize, builtinThesaurus, type Thesaurus, type AnalyzedTerm, type SynonymIndex, type SynonymList } from '../../text/index.ts';
 import type { ServiceSummary } from './types.ts';
 import { analyzeTitle, queryCredit, RERANK, titleCover, type TitleWord } from './rerank.ts';
 
@@ -58,7 +58,7 @@ export class CatalogIndex {
   ) {
     const t0 = performance.now();
     this.thesaurus = opts.thesaurus === false ? undefined : builtinThesaurus();
-    this.synonyms = compileSynonyms(WORD_FAMILIES, GERMAN_SYNONYMS, townSynonyms);
+    this.synonyms = compileSynonyms(GAZETTEER, WORD_FAMILIES, GERMAN_SYNONYMS, townSynonyms);
     this.bridge = Object.keys(townSynonyms).length ? compileSynonyms(ENGLISH_BRIDGE) : builtinBridge();
     // Pass 1: the vocabulary (for decompounding and typo correction).
     // Each field is tokenised once and reused for the vocabulary and the index.
