@@ -50,35 +50,64 @@ export const DEFAULT_FEATURES: FeatureConfig = {
   idf: true,
 };
 
-/** Feature strings (with repetitions = counts) of one message. */
-export function extractFeatures(subject: string | null | undefined, text: string, cfg: FeatureConfig = DEFAULT_FEATURES, meta: MessageMeta = {}): string[] {
+/** Readable source of a feature for explanations: the (folded) word, phrase or metadata it came from. */
+export interface FeatureSource {
+  kind: 'word' | 'phrase' | 'subject' | 'meta' | 'form';
+  label: string;
+}
+
+const FORM_LABELS: Record<string, string> = {
+  'f:lead': 'Text beginnt mit Leerzeichen',
+  'f:lines': 'Text hat mehrere Zeilen',
+  'f:len0': 'sehr kurzer Text (< 30 Zeichen)',
+  'f:len1': 'kurzer Text (30–99 Zeichen)',
+  'f:len2': 'mittellanger Text (100–299 Zeichen)',
+  'f:len3': 'langer Text (≥ 300 Zeichen)',
+};
+
+/**
+ * Feature strings (with repetitions = counts) of one message. With `sources`, the readable
+ * origin of every feature is pushed in parallel (same index) – used by explanations only.
+ */
+export function extractFeatures(
+  subject: string | null | undefined,
+  text: string,
+  cfg: FeatureConfig = DEFAULT_FEATURES,
+  meta: MessageMeta = {},
+  sources?: FeatureSource[],
+): string[] {
   const out: string[] = [];
+  const push = (f: string, kind: FeatureSource['kind'], label: string) => {
+    out.push(f);
+    sources?.push({ kind, label });
+  };
   for (const field of cfg.metaFields ?? []) {
     const v = meta[field];
-    if (v && v.trim()) out.push(`m:${field}=${tokenize(v).join('_')}`);
+    if (v && v.trim()) push(`m:${field}=${tokenize(v).join('_')}`, 'meta', `${field}: ${v.trim()}`);
   }
   if (cfg.formFeatures) {
     const raw = text ?? '';
-    if (/^\s/.test(raw)) out.push('f:lead');
-    if (/\n/.test(raw.trim())) out.push('f:lines');
+    const form = (f: string) => push(f, 'form', FORM_LABELS[f]!);
+    if (/^\s/.test(raw)) form('f:lead');
+    if (/\n/.test(raw.trim())) form('f:lines');
     const len = raw.trim().length;
-    out.push(len < 30 ? 'f:len0' : len < 100 ? 'f:len1' : len < 300 ? 'f:len2' : 'f:len3');
+    form(len < 30 ? 'f:len0' : len < 100 ? 'f:len1' : len < 300 ? 'f:len2' : 'f:len3');
   }
-  const addWords = (tokens: string[], prefix: string) => {
+  const addWords = (tokens: string[], prefix: string, kind: 'word' | 'subject') => {
     const stems = tokens.map((t) => stem(t));
-    for (const s of stems) out.push(prefix + s);
-    if (cfg.wordBigrams) for (let i = 0; i + 1 < stems.length; i++) out.push(`${prefix}b:${stems[i]}_${stems[i + 1]}`);
+    for (let i = 0; i < stems.length; i++) push(prefix + stems[i], kind, tokens[i]!);
+    if (cfg.wordBigrams) for (let i = 0; i + 1 < stems.length; i++) push(`${prefix}b:${stems[i]}_${stems[i + 1]}`, kind === 'word' ? 'phrase' : kind, `${tokens[i]} ${tokens[i + 1]}`);
   };
   const body = tokenize(cfg.redact ? redactPII(text ?? '').text : (text ?? ''));
   const subj = subject ? tokenize(cfg.redact ? redactPII(subject).text : subject) : [];
   const all = subj.length ? [...subj, ...body] : body;
-  addWords(all, 'w:');
-  if (cfg.subjectFeatures && subj.length) addWords(subj, 's:');
+  addWords(all, 'w:', 'word');
+  if (cfg.subjectFeatures && subj.length) addWords(subj, 's:', 'subject');
   for (const t of all) {
     const w = `<${t}>`;
     for (let n = cfg.charMin; n <= cfg.charMax; n++) {
       if (w.length < n) break;
-      for (let i = 0; i + n <= w.length; i++) out.push('c:' + w.slice(i, i + n));
+      for (let i = 0; i + n <= w.length; i++) push('c:' + w.slice(i, i + n), 'word', t);
     }
   }
   return out;

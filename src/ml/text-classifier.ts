@@ -13,7 +13,7 @@
  */
 import { fitTemperature, nllAt } from './calibration.ts';
 import { blendLinear, trainComplementNB } from './complement-nb.ts';
-import { buildVocabulary, DEFAULT_FEATURES, inverseDocumentFrequency, extractFeatures, vectorize, type FeatureConfig, type SparseVector, type Vocabulary } from './features.ts';
+import { buildVocabulary, DEFAULT_FEATURES, inverseDocumentFrequency, extractFeatures, type FeatureSource, vectorize, type FeatureConfig, type SparseVector, type Vocabulary } from './features.ts';
 import { DEFAULT_LOGISTIC, logits, softmax, trainLogistic, type LogisticModel, type LogisticOptions } from './logistic.ts';
 import { accuracy, coverageAtPrecision, perClass, topK, type ClassFigures, type ScoredPrediction } from './metrics.ts';
 import { chooseThresholds, NEVER } from './thresholds.ts';
@@ -275,6 +275,70 @@ export function classifyWith(m: TextClassifier, input: ClassifyInput): Predictio
   const threshold = m.thresholds[best.category] ?? m.globalThreshold ?? NEVER;
   const abstained = best.score < threshold;
   return { category: abstained ? null : best.category, confidence: best.score, abstained, top };
+}
+
+/** One readable feature and its share of the decision (logit units after temperature). */
+export interface Contribution {
+  feature: string;
+  kind: FeatureSource['kind'];
+  weight: number;
+}
+
+/** Why a category was (or would be) chosen: features for it and against it, strongest first. */
+export interface Explanation {
+  category: string;
+  /** Features that raise this category against the average of all categories. */
+  features: Contribution[];
+  /** Features that lower it most. */
+  against: Contribution[];
+}
+
+/**
+ * Explains the score of `category` (default: the top-ranked one) for one message. Each vocabulary
+ * feature contributes x_j · (w_jc − mean_k w_jk) / T to the category's logit relative to the mean
+ * logit; character n-grams, stems and bigrams are summed up per word/phrase they came from, so
+ * the result names words of the message ("kuhlschrank +0.8"), the district or the text form.
+ */
+export function explainWith(m: TextClassifier, input: ClassifyInput, opts: { category?: string; k?: number } = {}): Explanation {
+  const k = opts.k ?? 5;
+  const sources: FeatureSource[] = [];
+  const feats = extractFeatures(input.subject, input.text ?? '', m.features, metaOf(input), sources);
+  const x = vectorize(feats, m.vocab, m.features.extraWeight, m.idf);
+  const K = m.categories.length;
+  let c = opts.category !== undefined ? m.categories.indexOf(opts.category) : -1;
+  if (c < 0) {
+    const z = logits(m.model, x);
+    if (m.offsets) for (let j = 0; j < K; j++) z[j]! += m.offsets[j] ?? 0;
+    c = 0;
+    for (let j = 1; j < K; j++) if (z[j]! > z[c]! || (z[j] === z[c] && m.categories[j]!.localeCompare(m.categories[c]!) < 0)) c = j;
+  }
+  const contrib = new Map<number, number>();
+  const W = m.model.weights;
+  for (let i = 0; i < x.idx.length; i++) {
+    const base = x.idx[i]! * K;
+    let mean = 0;
+    for (let j = 0; j < K; j++) mean += W[base + j]!;
+    mean /= K;
+    contrib.set(x.idx[i]!, (x.val[i]! * (W[base + c]! - mean)) / m.temperature);
+  }
+  const occurrences = new Map<number, number>();
+  const cols = feats.map((f) => m.vocab.get(f));
+  for (const j of cols) if (j !== undefined) occurrences.set(j, (occurrences.get(j) ?? 0) + 1);
+  const byLabel = new Map<string, Contribution>();
+  cols.forEach((j, i) => {
+    if (j === undefined || !contrib.has(j)) return;
+    const src = sources[i]!;
+    const key = `${src.kind}\u0000${src.label}`;
+    const entry = byLabel.get(key) ?? { feature: src.label, kind: src.kind, weight: 0 };
+    entry.weight += contrib.get(j)! / occurrences.get(j)!;
+    byLabel.set(key, entry);
+  });
+  const all = [...byLabel.values()].map((e) => ({ ...e, weight: Math.round(e.weight * 1000) / 1000 }));
+  return {
+    category: m.categories[c]!,
+    features: all.filter((e) => e.weight > 0).sort((a, b) => b.weight - a.weight || a.feature.localeCompare(b.feature)).slice(0, k),
+    against: all.filter((e) => e.weight < 0).sort((a, b) => a.weight - b.weight || a.feature.localeCompare(b.feature)).slice(0, Math.min(3, k)),
+  };
 }
 
 /** JSON-safe form for storage (weights as base64 Float32). */

@@ -1,11 +1,18 @@
 import type { AppContext } from '../../../core/context.ts';
 import { AppError } from '../../../core/errors.ts';
-import { classifyWith, deserializeClassifier, type ClassifyInput, type Prediction, type SerializedClassifier, type TextClassifier } from '../../../ml/text-classifier.ts';
+import { classifyWith, deserializeClassifier, explainWith, type ClassifyInput, type Explanation, type Prediction, type SerializedClassifier, type TextClassifier } from '../../../ml/text-classifier.ts';
 import { activeModelMeta, modelPayload } from './repository.ts';
 
 export interface TextClassification extends Prediction {
   /** The model version that produced the result (stored with every automated result). */
   model: { name: string; version: number };
+  /** With `explain`: the words/metadata that speak for the top-ranked category (also when abstained). */
+  why?: Explanation;
+}
+
+export interface ClassifyOptions {
+  /** Add {@link TextClassification.why} (costs a second feature pass per message). */
+  explain?: boolean;
 }
 
 // Deserialising a model costs a few milliseconds; keep the few active ones in memory.
@@ -30,14 +37,18 @@ export async function loadActiveModel(ctx: AppContext, name = 'default'): Promis
  * Abstains (category null) below the category's threshold.
  * @throws AppError not_found when no active model of that name exists.
  */
-export async function classifyText(ctx: AppContext, input: ClassifyInput, modelName = 'default'): Promise<TextClassification> {
-  const [r] = await classifyBatch(ctx, [input], modelName);
+export async function classifyText(ctx: AppContext, input: ClassifyInput, modelName = 'default', opts: ClassifyOptions = {}): Promise<TextClassification> {
+  const [r] = await classifyBatch(ctx, [input], modelName, opts);
   return r!;
 }
 
 /** Like {@link classifyText} for many messages (model loaded once). */
-export async function classifyBatch(ctx: AppContext, inputs: ClassifyInput[], modelName = 'default'): Promise<TextClassification[]> {
+export async function classifyBatch(ctx: AppContext, inputs: ClassifyInput[], modelName = 'default', opts: ClassifyOptions = {}): Promise<TextClassification[]> {
   const m = await loadActiveModel(ctx, modelName);
   if (!m) throw new AppError('not_found', `Es gibt kein aktives Triage-Modell „${modelName}“. Bitte zuerst mit „lotse triage train“ trainieren.`);
-  return inputs.map((i) => ({ ...classifyWith(m.classifier, i), model: { name: m.name, version: m.version } }));
+  return inputs.map((i) => {
+    const p = classifyWith(m.classifier, i);
+    const why = opts.explain ? explainWith(m.classifier, i, { category: p.top[0]?.category }) : undefined;
+    return { ...p, model: { name: m.name, version: m.version }, ...(why ? { why } : {}) };
+  });
 }

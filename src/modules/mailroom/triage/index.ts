@@ -1,5 +1,6 @@
 /** Triage (text classification with abstention) – public surface for the mailroom module. */
-export { classifyBatch, classifyText, loadActiveModel, type TextClassification } from './classify-text.ts';
+export { classifyBatch, classifyText, loadActiveModel, type ClassifyOptions, type TextClassification } from './classify-text.ts';
+export type { Contribution, Explanation } from '../../../ml/text-classifier.ts';
 export { trainModel, modelNameSchema, type TrainModelInput, type TrainModelResult } from './train-model.ts';
 export { activateModel } from './activate-model.ts';
 export { listTriageModels, type ModelSummary } from './list-models.ts';
