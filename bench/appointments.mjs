@@ -10,7 +10,8 @@
 // Env: LOTSE_BENCH_PG (default postgresql://lotse:lotse@127.0.0.1:5432/lotse_test, used as admin
 // connection to create fresh databases), LOTSE_BENCH_SECONDS (rush duration, default 10).
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -33,17 +34,35 @@ const freePort = () =>
   });
 
 function baseEnv(extra) {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('LOTSE_') && !['PORT', 'HOST', 'DATABASE_URL'].includes(k)));
-  return { ...base, LOTSE_LOG_LEVEL: 'warn', LOTSE_CAPTCHA: 'off', LOTSE_RATE_LIMIT: 'off', LOTSE_WORKER: 'off', LOTSE_SECRET: 'bench-secret-bench-secret-bench-secret-0001', ...extra };
+  const base = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('LOTSE_') && !['PORT', 'HOST', 'DATABASE_URL'].includes(k)),
+  );
+  return {
+    ...base,
+    LOTSE_LOG_LEVEL: 'warn',
+    LOTSE_CAPTCHA: 'off',
+    LOTSE_RATE_LIMIT: 'off',
+    LOTSE_WORKER: 'off',
+    LOTSE_SECRET: 'bench-secret-bench-secret-bench-secret-0001',
+    ...extra,
+  };
 }
 
 function setup(env, online) {
-  execFileSync(process.execPath, ['--import', 'tsx', 'bench/appointments-setup.ts', String(online)], { cwd: ROOT, env: baseEnv(env), stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, ['--import', 'tsx', 'bench/appointments-setup.ts', String(online)], {
+    cwd: ROOT,
+    env: baseEnv(env),
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 
 async function serve(env) {
   const port = await freePort();
-  const proc = spawn(process.execPath, ['bin/lotse.mjs', 'serve'], { cwd: ROOT, env: baseEnv({ ...env, PORT: String(port), HOST: '127.0.0.1' }), stdio: ['ignore', 'ignore', 'pipe'] });
+  const proc = spawn(process.execPath, ['bin/lotse.mjs', 'serve'], {
+    cwd: ROOT,
+    env: baseEnv({ ...env, PORT: String(port), HOST: '127.0.0.1' }),
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let err = '';
   proc.stderr.on('data', (d) => (err += d));
   const url = `http://127.0.0.1:${port}`;
@@ -80,6 +99,28 @@ function cpuSeconds(pid) {
   }
 }
 const cpuOf = (servers) => servers.reduce((a, s) => a + cpuSeconds(s.pid), 0);
+/** CPU seconds of all PostgreSQL server processes (backends that already ended are not counted). */
+function pgCpu() {
+  let sum = 0;
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const st = readFileSync(`/proc/${d}/stat`, 'utf8');
+      if (!st.includes('(postgres)')) continue;
+      const f = st.split(') ')[1].split(' ');
+      sum += (Number(f[11]) + Number(f[12])) / 100;
+    } catch {
+      /* ended */
+    }
+  }
+  return sum;
+}
+
+// LOTSE_BENCH_PARTS (comma list, default all): pglite, pg (concurrency + latency), rush (bookings),
+// search (search rush), pgbench. BENCHMARKS.md is only written when all parts ran.
+const ALL_PARTS = ['pglite', 'pg', 'rush', 'search', 'pgbench'];
+const PARTS = new Set((process.env.LOTSE_BENCH_PARTS ?? ALL_PARTS.join(',')).split(','));
+const FULL = ALL_PARTS.every((x) => PARTS.has(x));
 
 const pct = (arr, p) => {
   if (!arr.length) return NaN;
@@ -119,24 +160,54 @@ async function sustained(seconds, conc, task) {
 const today = () => new Date().toISOString().slice(0, 10);
 const addDays = (d, n) => new Date(Date.parse(`${d}T12:00:00Z`) + n * 86400e3).toISOString().slice(0, 10);
 
+// Load generator: plain node:http with a keep-alive agent (Node's fetch/undici costs several
+// times the CPU per request on these shared 2 cores); bodies are built by string concatenation.
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+function request(url, method, path, body) {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url);
+    const req = http.request(
+      {
+        host: u.hostname,
+        port: u.port,
+        method,
+        path,
+        agent,
+        headers: body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {},
+      },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 async function slots(url, services, from, to) {
   const q = services.map((s) => `service=${s}`).join('&');
-  const r = await fetch(`${url}/api/v1/appointments/slots?${q}&from=${from}&to=${to}`);
-  if (!r.ok) throw new Error(`slots ${r.status}: ${await r.text()}`);
-  return (await r.json()).slots;
+  const r = await request(url, 'GET', `/api/v1/appointments/slots?${q}&from=${from}&to=${to}`);
+  if (r.status !== 200) throw new Error(`slots ${r.status}: ${r.body.toString()}`);
+  return JSON.parse(r.body.toString()).slots;
 }
 
 let mailSeq = 0;
+const bodyHead = (slotId, serviceIds) =>
+  `{"slotId":${JSON.stringify(slotId)},"serviceIds":${JSON.stringify(serviceIds)},"name":"Bench Person","email":"bench${process.pid}-`;
 async function book(url, slotId, serviceIds) {
   const t0 = performance.now();
-  const r = await fetch(`${url}/api/v1/appointments`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ slotId, serviceIds, name: 'Bench Person', email: `bench${process.pid}-${mailSeq++}@example.org` }),
-  });
-  await r.arrayBuffer();
+  const r = await request(url, 'POST', '/api/v1/appointments', `${bodyHead(slotId, serviceIds)}${mailSeq++}@example.org"}`);
   return { status: r.status, ms: performance.now() - t0 };
 }
+
+/** CPU ms of this load-generator process since `since` (process.cpuUsage). */
+const genCpu = (since) => {
+  const d = process.cpuUsage(since);
+  return (d.user + d.system) / 1000;
+};
 
 /** (a) 1,000 attempts, 50 free slots (one online workstation → one booking per start). */
 async function concurrency(urls) {
@@ -199,7 +270,10 @@ async function bookingLatency(urls, clients = 50, total = 1000) {
 }
 
 function pgbench(dbUrl, mode) {
-  const out = execFileSync('pgbench', [mode, '-c', '16', '-j', '2', '-T', String(RUSH_S), '-n', dbUrl], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = execFileSync('pgbench', [mode, '-c', '16', '-j', '2', '-T', String(RUSH_S), '-n', dbUrl], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const m = /tps = ([\d.]+) \((without|excluding)/.exec(out) ?? /tps = ([\d.]+)/.exec(out);
   return m ? Number(m[1]) : NaN;
 }
@@ -217,33 +291,39 @@ async function freshDb(name) {
 
 async function main() {
   const started = new Date().toISOString();
-  const load0 = loadavg().map((x) => x.toFixed(2)).join(' ');
+  const load0 = loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
   const lines = [];
-  const fmtCounts = (c) => Object.entries(c).map(([k, v]) => `${k}: ${v}`).join(', ');
+  const fmtCounts = (c) =>
+    Object.entries(c)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(', ');
 
   // ---------- PGlite ----------
   const dir = mkdtempSync(join(tmpdir(), 'lotse-bench-appt-'));
   let pgliteA, pgliteB;
-  try {
-    setup({ LOTSE_DATA_DIR: dir }, 1);
-    let s = await serve({ LOTSE_DATA_DIR: dir });
-    pgliteA = await concurrency([s.url]);
-    process.stderr.write(`PGlite concurrency: ${JSON.stringify(pgliteA)}\n`);
-    await s.stop();
-    setup({ LOTSE_DATA_DIR: dir }, 5);
-    s = await serve({ LOTSE_DATA_DIR: dir });
-    let c0 = cpuSeconds(s.pid);
-    const sl = await searchLatency([s.url], 2);
-    const cpuSearch = (cpuSeconds(s.pid) - c0) / sl.length;
-    c0 = cpuSeconds(s.pid);
-    const bl = await bookingLatency([s.url], 50, 500);
-    const cpuBook = (cpuSeconds(s.pid) - c0) / bl.lat.length;
-    pgliteB = { sl, bl, cpuSearch, cpuBook };
-    process.stderr.write(`PGlite search p95 ${pct(sl, 95)} booking p95 ${pct(bl.lat, 95)}\n`);
-    await s.stop();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  if (PARTS.has('pglite'))
+    try {
+      setup({ LOTSE_DATA_DIR: dir }, 1);
+      let s = await serve({ LOTSE_DATA_DIR: dir });
+      pgliteA = await concurrency([s.url]);
+      process.stderr.write(`PGlite concurrency: ${JSON.stringify(pgliteA)}\n`);
+      await s.stop();
+      setup({ LOTSE_DATA_DIR: dir }, 5);
+      s = await serve({ LOTSE_DATA_DIR: dir });
+      let c0 = cpuSeconds(s.pid);
+      const sl = await searchLatency([s.url], 2);
+      const cpuSearch = (cpuSeconds(s.pid) - c0) / sl.length;
+      c0 = cpuSeconds(s.pid);
+      const bl = await bookingLatency([s.url], 50, 500);
+      const cpuBook = (cpuSeconds(s.pid) - c0) / bl.lat.length;
+      pgliteB = { sl, bl, cpuSearch, cpuBook };
+      process.stderr.write(`PGlite search p95 ${pct(sl, 95)} booking p95 ${pct(bl.lat, 95)}\n`);
+      await s.stop();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
 
   // ---------- PostgreSQL, two instances ----------
   const dbUrl = await freshDb('lotse_bench_appt');
@@ -256,36 +336,52 @@ async function main() {
   await client.connect();
   let pgA, pgB, rush;
   try {
-    pgA = await concurrency(urls);
-    pgA.live = (await client.query(LIVE_SQL)).rows[0].n;
-    process.stderr.write(`PostgreSQL concurrency: ${JSON.stringify(pgA)}\n`);
-    setup({ DATABASE_URL: dbUrl, LOTSE_DATA_DIR: envPg.LOTSE_DATA_DIR }, 5);
-    await new Promise((r) => setTimeout(r, 3500)); // setup cache TTL in the servers
-    let c1 = cpuOf([a, b]);
-    const sl = await searchLatency(urls, 4);
-    const cpuSearchB = (cpuOf([a, b]) - c1) / sl.length;
-    c1 = cpuOf([a, b]);
-    const bl = await bookingLatency(urls, 50, 1000);
-    const cpuBookB = (cpuOf([a, b]) - c1) / bl.lat.length;
-    pgB = { sl, bl, cpuSearch: cpuSearchB, cpuBook: cpuBookB };
-    process.stderr.write(`PostgreSQL search p95 ${pct(sl, 95)} booking p95 ${pct(bl.lat, 95)}\n`);
+    if (PARTS.has('pg')) {
+      pgA = await concurrency(urls);
+      pgA.live = (await client.query(LIVE_SQL)).rows[0].n;
+      process.stderr.write(`PostgreSQL concurrency: ${JSON.stringify(pgA)}\n`);
+      setup({ DATABASE_URL: dbUrl, LOTSE_DATA_DIR: envPg.LOTSE_DATA_DIR }, 5);
+      await new Promise((r) => setTimeout(r, 3500)); // setup cache TTL in the servers
+      let c1 = cpuOf([a, b]);
+      const sl = await searchLatency(urls, 4);
+      const cpuSearchB = (cpuOf([a, b]) - c1) / sl.length;
+      c1 = cpuOf([a, b]);
+      const bl = await bookingLatency(urls, 50, 1000);
+      const cpuBookB = (cpuOf([a, b]) - c1) / bl.lat.length;
+      pgB = { sl, bl, cpuSearch: cpuSearchB, cpuBook: cpuBookB };
+      process.stderr.write(`PostgreSQL search p95 ${pct(sl, 95)} booking p95 ${pct(bl.lat, 95)}\n`);
+    } else {
+      setup({ DATABASE_URL: dbUrl, LOTSE_DATA_DIR: envPg.LOTSE_DATA_DIR }, 5);
+      await new Promise((r) => setTimeout(r, 3500));
+    }
 
     // (c) release rush: attempts against random slots of the next 8 weeks, both instances.
     const from = addDays(today(), 1);
     const pool = await slots(urls[0], [ONE], from, addDays(from, 55));
     const rc = {};
     let cpu0 = cpuOf([a, b]);
-    const attempts = await sustained(RUSH_S, 64, async (i) => {
-      const s = pool[Math.floor(Math.random() * pool.length)];
-      let st;
-      try {
-        st = (await book(urls[i % 2], s.id, [ONE])).status;
-      } catch {
-        st = 'network';
-      }
-      rc[st] = (rc[st] ?? 0) + 1;
-    });
+    const g0 = process.cpuUsage();
+    const p0 = pgCpu();
+    const attempts = !PARTS.has('rush')
+      ? NaN
+      : await sustained(RUSH_S, 64, async (i) => {
+          const s = pool[Math.floor(Math.random() * pool.length)];
+          let st;
+          try {
+            st = (await book(urls[i % 2], s.id, [ONE])).status;
+          } catch {
+            st = 'network';
+          }
+          rc[st] = (rc[st] ?? 0) + 1;
+        });
     const cpuBook = (cpuOf([a, b]) - cpu0) / attempts;
+    const genBook = genCpu(g0) / 1000 / attempts;
+    const dbBook = (pgCpu() - p0) / attempts;
+    if (!PARTS.has('search')) {
+      rush = { attempts, rc, cpuBook, genBook, dbBook, doubles: (await client.query(DOUBLE_SQL)).rows[0].n };
+      process.stderr.write(`rush: ${attempts / RUSH_S}/s ${JSON.stringify(rush)}\n`);
+      return;
+    }
     cpu0 = cpuOf([a, b]);
     const searches = await sustained(RUSH_S, 64, async (i) => {
       await slots(urls[i % 2], SERVICES3, from, addDays(from, 55));
@@ -306,7 +402,7 @@ async function main() {
     const cpuSearch1 = (cpuOf([a, b]) - cpu0) / searches1;
     const doubles = (await client.query(DOUBLE_SQL)).rows[0].n;
     const live = (await client.query(LIVE_SQL)).rows[0].n;
-    rush = { attempts, searches, searchesU, searches1, rc, doubles, live, cpuBook, cpuSearch, cpuSearchU, cpuSearch1 };
+    rush = { attempts, searches, searchesU, searches1, rc, doubles, live, cpuBook, genBook, dbBook, cpuSearch, cpuSearchU, cpuSearch1 };
     process.stderr.write(`rush: ${JSON.stringify(rush)}\n`);
   } finally {
     await client.end();
@@ -314,6 +410,7 @@ async function main() {
     await b.stop();
     rmSync(envPg.LOTSE_DATA_DIR, { recursive: true, force: true });
   }
+  if (!FULL) return;
   const pgbUrl = await freshDb('lotse_bench_pgbench');
   execFileSync('pgbench', ['-i', '-s', '10', '-q', pgbUrl], { stdio: ['ignore', 'ignore', 'ignore'] });
   const tpsN = pgbench(pgbUrl, '-N');
@@ -321,14 +418,16 @@ async function main() {
   process.stderr.write(`pgbench -N ${tpsN} -S ${tpsS}\n`);
 
   const ok = (c) => (c[201] === 50 && c[409] === 950 && !Object.keys(c).some((k) => k >= '500' || k === 'network') ? 'yes' : 'NO');
-  const goal = (v, g, lower = true) => (lower ? v <= g : v >= g) ? 'met' : 'missed';
+  const goal = (v, g, lower = true) => ((lower ? v <= g : v >= g) ? 'met' : 'missed');
   const p95s = pct(pgB.sl, 95);
   const p95b = pct(pgB.bl.lat, 95);
   const aps = rush.attempts / RUSH_S;
   const sps = rush.searches / RUSH_S;
   const sps1 = rush.searches1 / RUSH_S;
   lines.push(
-    `Run ${started} on ${machineLine()}; load average at the start ${load0}, at the end ${loadavg().map((x) => x.toFixed(2)).join(' ')} (other work shared the 2 cores – wall-clock rates are pessimistic; the CPU-per-request column does not depend on that).`,
+    `Run ${started} on ${machineLine()}; load average at the start ${load0}, at the end ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')} (other work shared the 2 cores – wall-clock rates are pessimistic; the CPU-per-request column does not depend on that).`,
     `Data: demo Bürgerbüro Northeim (opening hours from \`config/town.northeim.json\`, 10-minute units, Niedersachsen holidays), fresh database per run; servers with \`LOTSE_CAPTCHA=off LOTSE_RATE_LIMIT=off LOTSE_WORKER=off\`; load generator (Node fetch) on the same 2 cores.`,
     '',
     '**(a) 1,000 booking attempts against 50 free slots** (one online workstation, 20 attempts per slot, 250 in flight)',

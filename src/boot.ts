@@ -27,7 +27,7 @@ export async function createContext(opts: BootOptions = {}): Promise<AppContext>
   const config = opts.config ?? loadConfig();
   const town = loadTown(config.LOTSE_TOWN);
   const log = opts.log ?? createLogger(config.LOTSE_LOG_LEVEL);
-  const database = opts.database ?? (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir }));
+  const database = opts.database ?? (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir, poolMax: config.LOTSE_DB_POOL_MAX }));
   return { config, town, database, db: database.db, log, now: opts.now ?? (() => new Date()) };
 }
 

@@ -46,6 +46,8 @@ export const envSchema = z.object({
   LOTSE_INBOX_DIR: z.string().min(1).optional(),
   /** on: instances running the job worker keep one IMAP IDLE connection per mailbox (new mail read within seconds); off: polling every 60 s only. */
   LOTSE_IMAP_IDLE: onOff.default('on'),
+  /** PostgreSQL only: connections per app instance (pool size). Small pools suit few cores; the server's max_connections must cover all instances. */
+  LOTSE_DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
   /** Days after an appointment's end before name, e-mail, phone and IP hash are removed (GDPR). */
   LOTSE_APPT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** "Mein Northeim" server profiles: accounts unused for this many months are deleted automatically. */

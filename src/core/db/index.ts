@@ -24,8 +24,12 @@ export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), '../
 export interface Database {
   readonly kind: 'pglite' | 'postgres';
   readonly db: Db;
-  /** Runs raw SQL with positional parameters ($1…) and returns the rows. */
-  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * Runs raw SQL with positional parameters ($1…) and returns the rows. `name` (PostgreSQL):
+   * a named prepared statement, parsed and planned once per connection – the same name must
+   * always carry the same text. PGlite ignores it.
+   */
+  query<T = Record<string, unknown>>(text: string, params?: unknown[], opts?: { name?: string }): Promise<T[]>;
   /**
    * Applies pending migrations (advisory-locked on PostgreSQL, so several instances may start at once).
    * `upTo` stops after that many migrations (restore of an older backup into an empty database).
@@ -48,6 +52,8 @@ export interface OpenOptions {
   memory?: boolean;
   /** PGlite data to start from (a `dumpDataDir()` tarball), tests only. */
   loadDataDir?: Blob;
+  /** PostgreSQL pool size (LOTSE_DB_POOL_MAX), default 10. */
+  poolMax?: number;
 }
 
 interface Journal {
@@ -108,7 +114,7 @@ async function countApplied(query: Database['query']): Promise<number> {
  *   or unwritable data dir).
  */
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
-  if (opts.databaseUrl) return openPostgres(opts.databaseUrl);
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolMax ?? 10);
   return openPglite(opts);
 }
 
@@ -168,8 +174,8 @@ function describeUrl(url: string): string {
   }
 }
 
-async function openPostgres(url: string): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
+async function openPostgres(url: string, poolMax: number): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: poolMax, connectionTimeoutMillis: 5000 });
   pool.on('error', () => {
     /* idle client errors are reported by the next query */
   });
@@ -184,7 +190,8 @@ async function openPostgres(url: string): Promise<Database> {
     );
   }
   const db = drizzlePg({ client: pool }) as unknown as Db;
-  const query: Database['query'] = async (text, params) => (await pool.query(text, params as unknown[])).rows as never;
+  const query: Database['query'] = async (text, params, qopts) =>
+    (qopts?.name ? await pool.query({ name: qopts.name, text, values: params as unknown[] }) : await pool.query(text, params as unknown[])).rows as never;
   return {
     kind: 'postgres',
     db,

@@ -1,5 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import { auditInsertSql, writeAudit } from '../../core/audit/index.ts';
 import { assertCan, type Actor } from '../../core/auth/index.ts';
@@ -122,10 +123,11 @@ function placing(ctx: AppContext, p: Placement, b: BookingFields, limitEmail: st
  * The claims' primary key decides races (`INSERT … ON CONFLICT DO NOTHING` in the function waits for
  * a concurrent uncommitted claim of the same unit), on PGlite, PostgreSQL and across instances.
  */
-async function runPlacement(ctx: AppContext, db: DbOrTx, pl: repo.Placing, statement: SQL = repo.placeBookingSql(pl)): Promise<repo.BookingRow> {
+async function runPlacement(ctx: AppContext, db: DbOrTx | 'own', pl: repo.Placing, statement: SQL = repo.placeBookingSql(pl)): Promise<repo.BookingRow> {
   let w: string | null | undefined;
   try {
-    [{ w } = { w: null }] = await execRows<{ w: string | null }>(db, statement);
+    const rows = db === 'own' ? await runOwn(ctx, statement) : await execRows<{ w: string | null }>(db, statement);
+    w = rows[0]?.w;
   } catch (e) {
     if (repo.isEmailLimitError(e)) throw emailLimitError(pl.limit?.max ?? 0);
     throw e;
@@ -133,6 +135,24 @@ async function runPlacement(ctx: AppContext, db: DbOrTx, pl: repo.Placing, state
   if (!w) throw SLOT_GONE_ERROR();
   invalidateSearches(ctx);
   return repo.placedRow(pl, w);
+}
+
+const dialect = new PgDialect();
+const statementNames = new Map<string, string>();
+
+/**
+ * Runs one statement as its own transaction (no BEGIN/COMMIT round trips) as a named prepared
+ * statement on PostgreSQL: its text depends only on the statement's shape (arrays go in as one
+ * parameter), so each pooled connection parses and plans it once.
+ */
+async function runOwn(ctx: AppContext, statement: SQL): Promise<{ w: string | null }[]> {
+  const q = dialect.sqlToQuery(statement);
+  let name = statementNames.get(q.sql);
+  if (!name) {
+    name = `appt_${createHash('sha1').update(q.sql).digest('hex').slice(0, 24)}`;
+    if (statementNames.size < 100) statementNames.set(q.sql, name);
+  }
+  return ctx.database.query<{ w: string | null }>(q.sql, q.params, { name });
 }
 
 async function checkEmailLimit(ctx: AppContext, tx: Tx, loc: repo.LocationRow, mail: string, exceptId?: string) {
@@ -181,7 +201,7 @@ export async function bookAppointment(ctx: AppContext, input: BookInput, meta: {
   );
   const booking = await runPlacement(
     ctx,
-    ctx.db,
+    'own',
     pl,
     sql`WITH p AS (${repo.placeBookingSql(pl)})${m ? sql`, m AS (${m.outbox}), j AS (${m.job})` : sql``}, a AS (${audit}) SELECT p.w FROM p`,
   );
@@ -201,7 +221,7 @@ export async function holdSlot(ctx: AppContext, input: { slotId: string; service
   // One statement, its own transaction (a hold has no mail and no audit entry).
   const booking = await runPlacement(
     ctx,
-    ctx.db,
+    'own',
     placing(ctx, p, { status: 'held', name: null, email: null, phone: null, lang: input.lang === 'en' ? 'en' : 'de', source: 'online', ipHash: ip, expiresAt, replacesId }, null),
   );
   const holdToken = signToken(await getSecret(ctx), 'hold', booking.id, new Date(expiresAt.getTime() + 3600_000));
