@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { LIMITS } from './limits.ts';
 import { renderPdfPages, withTempDir } from './pdf.ts';
 import { runTool } from './run-tool.ts';
+import { extractTiffPage, ORIENTATION_FOR_ROTATION, splitTiff } from './tiff.ts';
 
 /** Recorded with every OCR result. */
 export const OCR_ENGINE = 'tesseract-5/deu/psm3/300dpi';
@@ -262,22 +263,41 @@ export async function ocrPdf(buffer: Buffer, opts: { dpi?: number; maxPages?: nu
 }
 
 /**
- * OCR of a PNG, JPEG or (multi-page) TIFF image. Tesseract reads all TIFF pages itself; turned
- * PNG/JPEG pages are re-rendered upright, turned TIFF pages are read as they are (known limit).
+ * OCR of a PNG, JPEG or (multi-page) TIFF image. A multi-page TIFF is split into its pages (copied,
+ * not decoded; `tiff.ts`), read in parallel up to the core count; a page that reads badly is checked
+ * with OSD and read again with the TIFF Orientation tag set (Tesseract/Leptonica turn it upright).
+ * Turned PNG/JPEG pages are re-rendered upright through a one-page PDF. A TIFF that cannot be split
+ * (BigTIFF, broken chain) is read whole, as it is.
  */
-export async function ocrImage(buffer: Buffer, mime: string): Promise<OcrResult> {
+export async function ocrImage(buffer: Buffer, mime: string, opts: { parallel?: number } = {}): Promise<OcrResult> {
   const started = performance.now();
   return withTempDir(async (dir) => {
     const ext = mime === 'image/png' ? 'png' : mime === 'image/jpeg' ? 'jpg' : 'tif';
     const file = join(dir, `in.${ext}`);
-    await writeFile(file, buffer);
     if (ext === 'tif') {
+      const split = splitTiff(buffer, LIMITS.maxOcrPages);
+      if (split) {
+        const pages = await mapLimit(split, opts.parallel ?? availableParallelism(), async ({ ifd, page }, i) => {
+          const pageFile = join(dir, `p${i}.tif`);
+          await writeFile(pageFile, page);
+          return ocrPageFile(pageFile, async (deg) => {
+            const turned = extractTiffPage(buffer, ifd, ORIENTATION_FOR_ROTATION[deg]);
+            if (!turned) return null;
+            const out = join(dir, `p${i}.r${deg}.tif`);
+            await writeFile(out, turned);
+            return out;
+          });
+        });
+        return combine(pages, started);
+      }
+      await writeFile(file, buffer);
       const words = await tesseractWords(file);
       const byPage = new Map<number, OcrWord[]>();
       for (const w of words) byPage.set(w.page, [...(byPage.get(w.page) ?? []), w]);
       const pages = [...byPage.keys()].sort((a, b) => a - b).map((p) => pageResult(byPage.get(p)!, 0));
       return combine(pages.length ? pages : [pageResult([], 0)], started);
     }
+    await writeFile(file, buffer);
     const page = await ocrPageFile(file, async (deg) => {
       try {
         return await rotatedImageToPgm(buffer, mime, deg, dir);
