@@ -9,7 +9,7 @@ import type { AppContext } from '../../core/context.ts';
 import { execRows } from '../../core/db/index.ts';
 import { createTestContext } from '../../../test/helpers/context.ts';
 import { startEmbedStub, stubVector, type EmbedStub } from '../../../test/embeddings-stub/server.ts';
-import { decodeVector, embeddingQueryStats, resetEmbeddingState, serviceEmbeddingText } from './embeddings.ts';
+import { decodeVector, embeddingQueryStats, HYBRID, resetEmbeddingState, serviceEmbeddingText } from './embeddings.ts';
 import { EMBED_QUEUE, embedCatalog, getEmbeddingStatus, getServiceForEditing, importCatalog, module as catalogModule, publishService, saveServiceDraft, searchServices } from './index.ts';
 import { loadIndexRows } from './repository.ts';
 import { catalogServiceEmbeddings } from './schema.ts';
@@ -183,5 +183,20 @@ describe('hybrid search with a local OpenAI-compatible embeddings endpoint', () 
     await ids(ctx, 'Bellomat anmelden');
     await expect.poll(async () => (await queued()).length).toBe(1);
     expect(await embedCatalog(ctx)).toMatchObject({ embedded: 1, unchanged: 8 });
+  });
+
+  it('(a) large catalogs (vectors × dimensions above HYBRID.FULL_SCAN_MAX) re-rank only the BM25 candidates', async () => {
+    const limits = HYBRID as { FULL_SCAN_MAX: number };
+    const saved = limits.FULL_SCAN_MAX;
+    limits.FULL_SCAN_MAX = 9 * 64 - 1;
+    try {
+      const bm25 = await ids(plain, 'Bellomat anmelden', 9);
+      const hybrid = await ids(ctx, 'Bellomat anmelden', 9);
+      expect(hybrid[0]).toBe('z-hund');
+      expect(new Set(hybrid)).toEqual(new Set(bm25));
+      expect(embeddingQueryStats().used).toBe(1);
+    } finally {
+      limits.FULL_SCAN_MAX = saved;
+    }
   });
 });

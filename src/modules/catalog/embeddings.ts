@@ -44,6 +44,12 @@ export const HYBRID = {
   BM25_POOL: 50,
   /** Services the vectors may add that BM25 did not find (nearest by cosine). */
   VECTOR_POOL: 20,
+  /**
+   * Multiply-adds per query up to which every service vector is compared (e.g. 1,950 services at
+   * 1,024 dimensions). Above, only the BM25 candidates are re-ranked and the median/max come
+   * from a fixed sample, so a 10,000-service catalog stays fast.
+   */
+  FULL_SCAN_MAX: 2_000_000,
 } as const;
 
 /** Query vectors kept in memory (never persisted): at most this many, this long. */
@@ -312,6 +318,8 @@ interface VectorCache {
   model: string;
   stamp: string;
   vectors: Map<string, Float32Array>;
+  /** Every k-th vector (large catalogs: zero point and scale of the semantic score). */
+  sample: Map<string, Float32Array>;
   dims: number;
   checkedAt: number;
   loading: Promise<void> | null;
@@ -345,7 +353,7 @@ export function resetEmbeddingState(): void {
 async function loadVectors(ctx: AppContext, model: string): Promise<VectorCache> {
   let c = vectorCaches.get(ctx.database);
   if (!c || c.model !== model) {
-    c = { model, stamp: '', vectors: new Map(), dims: 0, checkedAt: 0, loading: null, embeddedVersion: -1, kickedAt: 0 };
+    c = { model, stamp: '', vectors: new Map(), sample: new Map(), dims: 0, checkedAt: 0, loading: null, embeddedVersion: -1, kickedAt: 0 };
     vectorCaches.set(ctx.database, c);
   }
   const cache = c;
@@ -362,7 +370,8 @@ async function loadVectors(ctx: AppContext, model: string): Promise<VectorCache>
       const rows = await ctx.db
         .select({ id: catalogServiceEmbeddings.serviceId, vector: catalogServiceEmbeddings.vector })
         .from(catalogServiceEmbeddings)
-        .where(eq(catalogServiceEmbeddings.model, model));
+        .where(eq(catalogServiceEmbeddings.model, model))
+        .orderBy(catalogServiceEmbeddings.serviceId);
       const vectors = new Map<string, Float32Array>();
       const dimCount = new Map<number, number>();
       for (const r of rows) {
@@ -373,6 +382,8 @@ async function loadVectors(ctx: AppContext, model: string): Promise<VectorCache>
       // Vectors of another length than the majority (should not happen under one model name) are ignored.
       const dims = [...dimCount.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 0;
       for (const [id, v] of vectors) if (v.length !== dims) vectors.delete(id);
+      const step = Math.max(1, Math.ceil((vectors.size * Math.max(dims, 1)) / (HYBRID.FULL_SCAN_MAX / 2)));
+      cache.sample = new Map([...vectors].filter((_, i) => i % step === 0));
       cache.vectors = vectors;
       cache.dims = dims;
       cache.stamp = stamp;
@@ -447,9 +458,18 @@ export async function hybridSearch(ctx: AppContext, index: CatalogIndex, query: 
       return bm25.slice(0, limit);
     }
     const cosines = new Map<string, number>();
-    for (const [id, v] of cache.vectors) if (index.docs.has(id)) cosines.set(id, dot(qv, v));
+    const full = cache.vectors.size * cache.dims <= HYBRID.FULL_SCAN_MAX;
+    if (full) {
+      for (const [id, v] of cache.vectors) if (index.docs.has(id)) cosines.set(id, dot(qv, v));
+    } else {
+      for (const h of bm25) {
+        const v = cache.vectors.get(h.id);
+        if (v) cosines.set(h.id, dot(qv, v));
+      }
+      for (const [id, v] of cache.sample) if (index.docs.has(id)) cosines.set(id, dot(qv, v));
+    }
     stats.used++;
-    return fuseScores(bm25, cosines, { limit });
+    return fuseScores(bm25, cosines, { limit, vectorPool: full ? HYBRID.VECTOR_POOL : 0 });
   } catch (e) {
     ctx.log.warn({ err: (e as Error).message }, 'hybrid search failed, BM25 only');
     return bm25.slice(0, limit);
