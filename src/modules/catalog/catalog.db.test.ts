@@ -1,4 +1,7 @@
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../boot.ts';
@@ -22,6 +25,7 @@ import {
   saveSynonym,
   searchServices,
 } from './index.ts';
+import { readCatalogFile } from './import-catalog.ts';
 
 const FIX = join(import.meta.dirname, 'fixtures');
 const clerk: Actor = { type: 'user', id: 'u-clerk', roles: ['clerk'], department: null };
@@ -231,4 +235,208 @@ describe('search over the demo catalog', () => {
     expect((await app.request('/lebenslagen/umzug')).status).toBe(200);
     expect((await app.request('/mein-northeim')).status).toBe(200);
   });
+});
+
+describe('languages of advice (ISO 639-1)', () => {
+  let ctx: AppContext;
+  beforeAll(async () => {
+    ctx = await createTestContext({ LOTSE_DEMO: 'on', LOTSE_BASE_URL: 'https://lotse.example' });
+    await catalogModule.seedDemo!(ctx);
+  });
+  afterAll(() => ctx.database.close());
+
+  it('imports languages from the own format: lower case, no duplicates, German implicit; DLDB has none', async () => {
+    await importCatalog(ctx, cliActor, join(FIX, 'languages.json'), { replace: false });
+    expect((await getService(ctx, 'lang-1'))!.languages).toEqual(['en', 'tr', 'uk']);
+    expect((await getService(ctx, 'lang-2'))!.languages).toEqual([]);
+    expect(readCatalogFile(join(FIX, 'dldb/services_de.json')).services.every((s) => Array.isArray(s.row.languages) && s.row.languages.length === 0)).toBe(true);
+  });
+
+  it('rejects an unknown language code naming line and field, and stores nothing', async () => {
+    const before = await listServices(ctx);
+    const e = await validationOf(importCatalog(ctx, cliActor, join(FIX, 'bad-language.json'), { replace: false }));
+    expect(e.details!.fields!.map((f) => f.field)).toContain('Zeile 9, services[1].languages[1]');
+    expect(await getService(ctx, 'ok-1')).toBeNull();
+    expect(await listServices(ctx)).toEqual(before);
+  });
+
+  it('shows "Beratung auch in" with lang attributes and availableLanguage in the JSON-LD', async () => {
+    const app = buildApp(ctx);
+    const page = await (await app.request('/leistungen/nom-wohnsitz-anmelden')).text();
+    expect(page).toContain('Beratung auch in');
+    expect(page).toMatch(/Englisch \(<span lang="en">English<\/span>\)/);
+    expect(page).toMatch(/Türkisch \(<span lang="tr">Türkçe<\/span>\)/);
+    const ld = JSON.parse(/<script type="application\/ld\+json">(.*?)<\/script>/s.exec(page)![1]!) as { availableChannel: { availableLanguage: string[] }[] };
+    expect(ld.availableChannel[0]!.availableLanguage).toEqual(['de', 'en', 'tr']);
+    // English UI: names in English, own names still marked.
+    const en = await (await app.request('/leistungen/nom-wohnsitz-anmelden', { headers: { cookie: 'lotse_lang=en' } })).text();
+    expect(en).toContain('Advice also in');
+    expect(en).toMatch(/Turkish \(<span lang="tr">Türkçe<\/span>\)/);
+    // A service without languages shows no line, and its JSON-LD offers German only.
+    const none = await (await app.request('/leistungen/nom-grundsteuer')).text();
+    expect(none).not.toContain('Beratung auch in');
+    expect(none).toContain('"availableLanguage":["de"]');
+  });
+
+  it('staff edit the languages (text "en, fr"); invalid codes are a validation error', async () => {
+    const before = await getServiceForEditing(ctx, lead, 'nom-briefwahl');
+    expect(before.published.languages).toEqual([]);
+    const bad = await validationOf(saveServiceDraft(ctx, lead, 'nom-briefwahl', { ...before.published, languages: 'en, xx' }));
+    expect(bad.code).toBe('validation');
+    await saveServiceDraft(ctx, lead, 'nom-briefwahl', { ...before.published, languages: 'EN, fr; de' });
+    expect((await getService(ctx, 'nom-briefwahl'))!.languages).toEqual([]);
+    await publishService(ctx, lead, 'nom-briefwahl');
+    expect((await getService(ctx, 'nom-briefwahl'))!.languages).toEqual(['en', 'fr']);
+  });
+
+  it('GET /api/v1/services and catalog list give the portal page as url when a service has no own url', async () => {
+    const app = buildApp(ctx);
+    const all = (await (await app.request('/api/v1/services')).json()) as { services: { id: string; url: string | null }[] };
+    expect(all.services.length).toBeGreaterThanOrEqual(40);
+    for (const s of all.services) expect(s.url).toBe(`https://lotse.example/leistungen/${encodeURIComponent(s.id)}`);
+    const q = (await (await app.request('/api/v1/services?q=Reisepass')).json()) as { services: { id: string; url: string | null }[] };
+    expect(q.services[0]).toEqual(expect.objectContaining({ id: 'nom-reisepass', url: 'https://lotse.example/leistungen/nom-reisepass' }));
+  });
+
+  it('rejects an escaped NUL character before the database sees it (line and field named)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lotse-nul-'));
+    try {
+      const raw = JSON.parse(readFileSync(join(FIX, 'dldb/services_de.json'), 'utf8')) as { data: { name: string }[] };
+      raw.data[1]!.name = 'Führungs\u0000zeugnis';
+      const file = join(dir, 'services_de.json');
+      writeFileSync(file, JSON.stringify(raw, null, 1));
+      const e = await validationOf(importCatalog(ctx, cliActor, file, { replace: true }));
+      expect(e.code).toBe('validation');
+      expect(e.details!.fields![0]!.field).toMatch(/^Zeile \d+, data\[1\]\.name$/);
+      expect(await getService(ctx, 'nom-reisepass')).not.toBeNull();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('starter catalog of the demo town (Beispieldaten)', () => {
+  const cat = readCatalogFile(DEMO_CATALOG_FILE);
+  const byId = new Map(cat.services.map((s) => [s.row.id, s.row]));
+
+  it('has at least 40 demo services, each with a fee line and sources', () => {
+    expect(cat.services.length).toBeGreaterThanOrEqual(40);
+    for (const { row } of cat.services) {
+      expect(row.demo, row.id).toBe(true);
+      expect(row.fees, row.id).toBeTruthy();
+      expect(row.sources!.length, row.id).toBeGreaterThan(0);
+    }
+  });
+
+  it('every amount in a fee names its legal source, the town statute or the press report', () => {
+    for (const { row } of cat.services) {
+      if (!row.fees!.includes('€')) continue;
+      expect(row.fees, row.id).toMatch(/§|AllGO|PassV|Passverordnung|PAuswGebV|JVKostG|Justizverwaltungskostengesetz|Satzung|OWiG|Presse|Auskunft der Stadt|Gebührenordnung/);
+    }
+    expect(byId.get('nom-hundesteuer-anmelden')!.fees).toMatch(/Steuer, keine Gebühr.*Hundesteuersatzung/);
+    expect(byId.get('nom-fuehrungszeugnis')!.fees).toContain('13,00 €');
+    expect(byId.get('nom-meldebescheinigung')!.fees).toMatch(/7,50 €.*AllGO/);
+  });
+
+  it('has texts in Einfache Sprache for the most used services: short sentences', () => {
+    const easy = cat.services.filter((s) => s.row.easyLanguage);
+    expect(easy.length).toBeGreaterThanOrEqual(10);
+    for (const id of ['nom-wohnsitz-ummelden', 'nom-personalausweis', 'nom-reisepass', 'nom-fuehrungszeugnis', 'nom-meldebescheinigung', 'nom-hundesteuer-anmelden', 'nom-gewerbe-anmelden', 'nom-fundsachen', 'nom-wohngeld', 'nom-kita-platz']) {
+      const text = byId.get(id)!.easyLanguage!;
+      expect(text, id).toBeTruthy();
+      const sentences = text.split(/(?<=[.?!:])\s+/).filter(Boolean);
+      const words = sentences.map((x) => x.split(/\s+/).length);
+      expect(Math.max(...words), `${id}: longest sentence`).toBeLessThanOrEqual(16);
+    }
+  });
+});
+
+// The real Munich DLDB export (../shared/data/services, 287 services) – skipped when it is not there.
+const MUNICH_DIR = resolve(import.meta.dirname, '../../../../shared/data/services');
+const MUNICH = join(MUNICH_DIR, 'services_de.json');
+const haveMunich = existsSync(MUNICH) && existsSync(join(MUNICH_DIR, 'locations_de.json'));
+if (!haveMunich) console.warn(`catalog.db.test: ${MUNICH} not found – the Munich DLDB import tests are skipped.`);
+
+/** A copy of the Munich export with one record broken (in a temp folder with the locations file). */
+function brokenMunichCopy(dir: string, breakIt: (data: Record<string, unknown>[]) => void): string {
+  const raw = JSON.parse(readFileSync(MUNICH, 'utf8')) as { data: Record<string, unknown>[] };
+  breakIt(raw.data);
+  const file = join(dir, 'services_de.json');
+  writeFileSync(file, JSON.stringify(raw, null, 1));
+  copyFileSync(join(MUNICH_DIR, 'locations_de.json'), join(dir, 'locations_de.json'));
+  return file;
+}
+
+describe.skipIf(!haveMunich)(`real Munich DLDB export (${haveMunich ? '287 services' : 'skipped: ../shared/data/services not found'})`, () => {
+  let ctx: AppContext;
+  let dir: string;
+  beforeAll(async () => {
+    ctx = await createTestContext();
+    dir = mkdtempSync(join(tmpdir(), 'lotse-munich-'));
+  });
+  afterAll(async () => {
+    await ctx.database.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('imports all 287 services with locations and fees through the use case', async () => {
+    const r = await importCatalog(ctx, cliActor, MUNICH, { replace: true });
+    expect(r).toEqual({ imported: 287, format: 'dldb' });
+    const list = await listServices(ctx);
+    expect(list).toHaveLength(287);
+    const [{ n: locations }] = await execRows<{ n: number }>(ctx.db, sql`SELECT count(*)::int AS n FROM catalog_locations`);
+    expect(locations).toBe(109);
+    const [{ n: withLoc }] = await execRows<{ n: number }>(ctx.db, sql`SELECT count(DISTINCT service_id)::int AS n FROM catalog_service_locations`);
+    expect(withLoc).toBeGreaterThan(200);
+    const [{ n: withFees }] = await execRows<{ n: number }>(ctx.db, sql`SELECT count(*)::int AS n FROM catalog_services WHERE fees IS NOT NULL`);
+    expect(withFees).toBeGreaterThanOrEqual(180);
+    const [{ n: withLeika }] = await execRows<{ n: number }>(ctx.db, sql`SELECT count(*)::int AS n FROM catalog_services WHERE leika IS NOT NULL`);
+    expect(withLeika).toBe(132);
+    const pa = await getService(ctx, '1063441');
+    expect(pa).toMatchObject({ title: expect.stringContaining('Personalausweis'), attribution: expect.stringContaining('Landeshauptstadt München'), languages: [] });
+    expect(pa!.fees).toMatch(/Euro|€/);
+    expect(pa!.locations.length).toBeGreaterThan(0);
+    expect(pa!.locations[0]!.address).toMatch(/München/);
+    expect(pa!.descriptionHtml).not.toMatch(/<script|on\w+=|javascript:/i);
+    // Every service keeps its own booking URL; none is null.
+    expect(list.every((s) => typeof s.url === 'string' && s.url.length > 0)).toBe(true);
+    expect((await searchServices(ctx, 'Personalausweis beantragen'))[0]!.service.title).toMatch(/Personalausweis/);
+  }, 120_000);
+
+  it('a malformed copy (record 150 without a name) names line and field and changes nothing', async () => {
+    const before = await execRows<{ id: string; version: number }>(ctx.db, sql`SELECT id, version FROM catalog_services ORDER BY id`);
+    const file = brokenMunichCopy(dir, (data) => {
+      delete data[150]!['name'];
+    });
+    const e = await validationOf(importCatalog(ctx, cliActor, file, { replace: true }));
+    expect(e.code).toBe('validation');
+    expect(e.message).toContain(file);
+    expect(e.details!.fields![0]!.field).toMatch(/^Zeile \d+, data\[150\]\.name$/);
+    expect(await execRows(ctx.db, sql`SELECT id, version FROM catalog_services ORDER BY id`)).toEqual(before);
+  }, 120_000);
+
+  it('lotse catalog import / list as processes: 287 services, format dldb; a malformed copy exits 2 and keeps the catalog', () => {
+    const env = { ...process.env, LOTSE_DATA_DIR: join(dir, 'data'), LOTSE_DEMO: 'off', LOTSE_LOG_LEVEL: 'silent', DATABASE_URL: '', LOTSE_BASE_URL: 'https://lotse.example' };
+    const lotse = (...args: string[]) => spawnSync(process.execPath, ['bin/lotse.mjs', ...args], { env, encoding: 'utf8', timeout: 240_000 });
+    const r = lotse('catalog', 'import', MUNICH, '--replace', '--json');
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ imported: 287, format: 'dldb' });
+    expect(r.stderr).toContain('287 Leistungen importiert (Format: dldb, Katalog ersetzt)');
+    const list = lotse('catalog', 'list', '--json');
+    expect(list.status, list.stderr).toBe(0);
+    const services = JSON.parse(list.stdout) as { id: string; title: string; leika: string | null; url: string | null }[];
+    expect(services).toHaveLength(287);
+    expect(Object.keys(services[0]!).sort()).toEqual(['id', 'leika', 'title', 'url']);
+
+    const bad = brokenMunichCopy(dir, (data) => {
+      (data[200] as { leika: unknown }).leika = { not: 'a key' };
+    });
+    const b = lotse('catalog', 'import', bad, '--replace', '--json');
+    expect(b.status).toBe(2);
+    expect(b.stdout).toBe('');
+    expect(b.stderr).toContain(bad);
+    expect(b.stderr).toMatch(/Zeile \d+, data\[200\]\.leika/);
+    const after = lotse('catalog', 'list', '--json');
+    expect(JSON.parse(after.stdout)).toHaveLength(287);
+  }, 600_000);
 });

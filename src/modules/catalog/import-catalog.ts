@@ -182,6 +182,26 @@ function toDldb(file: string, text: string, raw: unknown): NormalisedCatalog {
   return { format: 'dldb', locations, lifeSituations: [], services };
 }
 
+/** Path of the first string (key or value) that contains a NUL character (PostgreSQL text cannot store it). */
+function findNul(v: unknown, path: (string | number)[] = []): (string | number)[] | null {
+  if (typeof v === 'string') return v.includes('\u0000') ? path : null;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const p = findNul(v[i], [...path, i]);
+      if (p) return p;
+    }
+    return null;
+  }
+  if (v && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v)) {
+      if (k.includes('\u0000')) return [...path, k];
+      const p = findNul(x, [...path, k]);
+      if (p) return p;
+    }
+  }
+  return null;
+}
+
 /** Reads and validates a catalog file (either format); throws AppError('validation') naming line and field. */
 export function readCatalogFile(file: string): NormalisedCatalog {
   if (!existsSync(file)) throw new AppError('bad_request', `${file}: Datei nicht gefunden.`);
@@ -191,6 +211,13 @@ export function readCatalogFile(file: string): NormalisedCatalog {
   const text = readFileSync(file, 'utf8');
   if (text.includes('\u0000')) fail(file, 'Die Datei ist keine Textdatei (JSON erwartet).', [{ field: '(Datei)', message: 'Binärdaten' }]);
   const raw = parseJson(file, text.replace(/^\uFEFF/, ''));
+  // An escaped NUL ("\u0000") would otherwise fail inside the database transaction.
+  const nul = findNul(raw);
+  if (nul) {
+    const line = lineOfPath(text, nul);
+    const name = nul.map((p, k) => (typeof p === 'number' ? `[${p}]` : k === 0 ? p : `.${p}`)).join('');
+    fail(file, 'Die Datei enthält ein Nullzeichen (\\u0000) in einem Text.', [{ field: line ? `Zeile ${line}, ${name}` : name, message: 'Nullzeichen nicht erlaubt' }]);
+  }
   if (raw && typeof raw === 'object' && !Array.isArray(raw) && (raw as { format?: unknown }).format === 'lotse-catalog') return toLotse(file, text, raw);
   if (raw && typeof raw === 'object' && Array.isArray((raw as { data?: unknown }).data)) return toDldb(file, text, raw);
   fail(file, 'Unbekanntes Katalogformat: erwartet "lotse-catalog" (Feld "format") oder einen DLDB-Export ({"data": [...]}).', [{ field: 'format', message: 'fehlt oder unbekannt' }]);
