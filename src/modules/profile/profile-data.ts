@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AppError } from '../../core/errors.ts';
 import type { Lang } from '../../core/i18n/index.ts';
 import type { StoredProfile } from './schema.ts';
 
@@ -88,3 +89,7 @@ export function maskAddress(email: string): string {
   const [local = '', domain = ''] = email.split('@');
   return `${local.slice(0, 1)}***@${domain}`;
 }
+
+/** The account behind a session is gone (deleted meanwhile). */
+export const accountNotFound = (): AppError =>
+  new AppError('unauthenticated', 'Ihr Konto wurde nicht gefunden – es wurde vielleicht gelöscht. Bitte melden Sie sich neu an.');

@@ -12,7 +12,10 @@ import { renderPage } from '../../web/layout.tsx';
 import { Checkbox, CsrfField, Notice, TextField } from '../../web/components.tsx';
 import { endCitizenSession, resolveCitizenSession, type CitizenSession } from './citizen-session.ts';
 import { completeSignIn, inspectSignInLink, type SignInLinkInfo } from './complete-sign-in.ts';
-import { deleteAccount, exportAccount, giveConsent, loadProfile, saveProfile } from './manage-profile.ts';
+import { deleteAccount } from './delete-account.ts';
+import { exportAccount } from './export-account.ts';
+import { giveConsent } from './give-consent.ts';
+import { loadProfile, saveProfile } from './save-profile.ts';
 import { CITIZEN_SESSION_DAYS, CONSENT, CONSENT_VERSION, MAX_PROFILE_BYTES } from './profile-data.ts';
 import { requestSignIn } from './request-sign-in.ts';
 import type { AccountRow } from './repository.ts';
@@ -187,7 +190,7 @@ function linkProblemPage(c: Context<AppEnv>, e: AppError) {
     children: (
       <div class="lotse-stack profile-page">
         <h1 class="kern-heading-large">{t.linkProblemTitle}</h1>
-        <Notice kind="danger" title={t.linkProblemTitle}>
+        <Notice kind="danger" title={t.linkProblemAlert}>
           <p class="kern-body" data-reason={reason}>
             {msg}
           </p>
