@@ -4,6 +4,7 @@ import type { AppRouter } from '../../core/http/app.ts';
 import type { AppEnv } from '../../core/http/env.ts';
 import { AppError, isAppError, type FieldError } from '../../core/errors.ts';
 import type { Lang } from '../../core/i18n/index.ts';
+import { Checkbox, CheckboxGroup, CsrfField, ErrorSummary, Notice, Submit, TextField } from '../../web/components.tsx';
 import { renderPage } from '../../web/layout.tsx';
 import { completeHold, getHeldBooking, holdSlot } from './book-appointment.ts';
 import { closedDays, findSlots } from './find-slots.ts';
@@ -28,33 +29,9 @@ const Steps = ({ lang, current }: { lang: Lang; current: 1 | 2 | 3 | 4 }) => (
   </ol>
 );
 
-export const ErrorBox = ({ title, message, fields }: { title: string; message: string; fields?: FieldError[] }) => (
-  <div class="kern-alert kern-alert--danger" role="alert" tabindex={-1} id="fehler">
-    <div class="kern-alert__header">
-      <span class="kern-icon kern-icon--danger" aria-hidden="true" />
-      <span class="kern-title">{title}</span>
-    </div>
-    <div class="kern-alert__body">
-      <p class="kern-body">{message}</p>
-      {fields && fields.length > 1 ? (
-        <ul>
-          {fields.map((f) => (
-            <li>{f.message}</li>
-          ))}
-        </ul>
-      ) : null}
-    </div>
-  </div>
-);
-
-const InfoBox = ({ title, children, kind = 'success' }: { title: string; children?: Child; kind?: 'success' | 'info' }) => (
-  <div class={`kern-alert kern-alert--${kind}`} role="status">
-    <div class="kern-alert__header">
-      <span class={`kern-icon kern-icon--${kind}`} aria-hidden="true" />
-      <span class="kern-title">{title}</span>
-    </div>
-    {children ? <div class="kern-alert__body">{children}</div> : null}
-  </div>
+/** Error summary of a failed submit (`#fehler`); the single problems are listed when there are several. */
+export const ErrorBox = ({ title, message, fields }: { title: string; message: string; fields?: FieldError[] | undefined }) => (
+  <ErrorSummary title={title} message={message} errors={fields && fields.length > 1 ? fields : []} />
 );
 
 export function Summary({ lang, b, loc, setup }: { lang: Lang; b: BookingRow; loc: LocationRow; setup: Setup }) {
@@ -154,7 +131,7 @@ async function renderBookingPage(c: Context<AppEnv>, st: BookingPageState) {
   const closed = loc ? closedDays(setup, loc.id, week, addDays(week, 6)) : new Map<string, string>();
   const slotForm = (content: Child) => (
     <form method="post" action="/termine/halten">
-      <input type="hidden" name="_csrf" value={csrfToken} />
+      <CsrfField token={csrfToken} />
       {hidden('leistung', selected)}
       {st.replaces ? <input type="hidden" name="umbuchen" value={st.replaces} /> : null}
       {content}
@@ -172,30 +149,29 @@ async function renderBookingPage(c: Context<AppEnv>, st: BookingPageState) {
         <h1 class="kern-heading-large">{tx(lang, 'title')}</h1>
         <Steps lang={lang} current={result ? 2 : 1} />
         <p class="kern-body">{tx(lang, 'intro')}</p>
-        {st.notice ? <InfoBox title={st.notice} /> : null}
-        {st.replaces ? <InfoBox kind="info" title={tx(lang, 'rescheduleHint')} /> : null}
+        {st.notice ? <Notice kind="success" title={st.notice} /> : null}
+        {st.replaces ? <Notice kind="info" title={tx(lang, 'rescheduleHint')} /> : null}
         {error ? <ErrorBox title={tx(lang, 'errorsTitle')} message={error.message} fields={error.details?.fields} /> : null}
         <form method="get" action="/termine" class="lotse-stack">
           {st.replaces ? <input type="hidden" name="umbuchen" value={st.replaces} /> : null}
-          <fieldset class="kern-fieldset">
-            <legend class="kern-label kern-label--large">{tx(lang, 'services')}</legend>
-            <p class="kern-hint" id="leistung-hinweis">
-              {tx(lang, 'servicesHint')}
-            </p>
-            <div class="kern-fieldset__body appt-services">
-              {bookable.map((s) => (
-                <div class="kern-form-check">
-                  <input class="kern-form-check__checkbox" type="checkbox" id={`l-${s.serviceId}`} name="leistung" value={s.serviceId} checked={selected.includes(s.serviceId)} aria-describedby="leistung-hinweis" />
-                  <label class="kern-label" for={`l-${s.serviceId}`}>
-                    {s.title} <span class="lotse-muted">({s.slots * slotMinutes} {tx(lang, 'minutes')})</span>
-                  </label>
-                </div>
-              ))}
-            </div>
-          </fieldset>
-          <button type="submit" class="kern-btn kern-btn--primary">
-            <span class="kern-label">{tx(lang, 'showTimes')}</span>
-          </button>
+          <CheckboxGroup
+            name="leistung"
+            idBase="l"
+            legend={tx(lang, 'services')}
+            legendClass="kern-label--large"
+            hint={tx(lang, 'servicesHint')}
+            bodyClass="appt-services"
+            checked={selected}
+            options={bookable.map((s) => ({
+              value: s.serviceId,
+              label: (
+                <>
+                  {s.title} <span class="lotse-muted">({s.slots * slotMinutes} {tx(lang, 'minutes')})</span>
+                </>
+              ),
+            }))}
+          />
+          <Submit label={tx(lang, 'showTimes')} />
         </form>
         {result && loc ? (
           <section aria-labelledby="frueheste" class="lotse-stack">
@@ -264,24 +240,12 @@ async function renderBookingPage(c: Context<AppEnv>, st: BookingPageState) {
               </h2>
               <p class="kern-body">{tx(lang, 'waitlistText')}</p>
               <form method="post" action="/termine/warteliste" class="lotse-form">
-                <input type="hidden" name="_csrf" value={csrfToken} />
+                <CsrfField token={csrfToken} />
                 {hidden('leistung', selected)}
-                <div class="kern-form-input">
-                  <label class="kern-label" for="w-email">
-                    {tx(lang, 'email')}
-                  </label>
-                  <input class="kern-form-input__input" type="email" id="w-email" name="email" autocomplete="email" required />
-                </div>
-                <div class="kern-form-input">
-                  <label class="kern-label" for="w-before">
-                    {tx(lang, 'before')}
-                  </label>
-                  <input class="kern-form-input__input" type="date" id="w-before" name="before" value={lastDate} required />
-                </div>
+                <TextField id="w-email" name="email" type="email" label={tx(lang, 'email')} autocomplete="email" required />
+                <TextField id="w-before" name="before" type="date" label={tx(lang, 'before')} value={lastDate} required />
                 <PowWidget c={c} />
-                <button type="submit" class="kern-btn kern-btn--secondary">
-                  <span class="kern-label">{tx(lang, 'join')}</span>
-                </button>
+                <Submit label={tx(lang, 'join')} kind="secondary" />
               </form>
             </section>
           </section>
@@ -294,58 +258,35 @@ async function renderBookingPage(c: Context<AppEnv>, st: BookingPageState) {
 function DataForm({ c, b, loc, setup, hold, values, error }: { c: Context<AppEnv>; b: BookingRow; loc: LocationRow; setup: Setup; hold: string; values: Record<string, string>; error?: AppError | undefined }) {
   const { lang, csrfToken } = c.var;
   const fieldErr = (f: string) => error?.details?.fields?.find((x) => x.field === f)?.message;
-  const input = (id: string, label: string, type: string, auto: string, required: boolean) => {
-    const err = fieldErr(id);
-    return (
-      <div class={`kern-form-input${err ? ' kern-form-input--error' : ''}`}>
-        <label class="kern-label" for={`f-${id}`}>
-          {label}
-          {!required ? <span class="kern-label__optional"> – {tx(lang, 'optional')}</span> : null}
-        </label>
-        {err ? (
-          <p class="kern-error" id={`f-${id}-fehler`} role="alert">
-            <span class="kern-icon kern-icon--danger kern-icon--md" aria-hidden="true" />
-            <span class="kern-body">{err}</span>
-          </p>
-        ) : null}
-        <input
-          class={`kern-form-input__input${err ? ' kern-form-input__input--error' : ''}`}
-          type={type}
-          id={`f-${id}`}
-          name={id}
-          autocomplete={auto}
-          value={values[id] ?? ''}
-          required={required}
-          aria-invalid={err ? 'true' : undefined}
-          aria-describedby={err ? `f-${id}-fehler` : undefined}
-        />
-      </div>
-    );
-  };
-  const consentErr = fieldErr('consent');
+  const input = (id: string, label: string, type: string, auto: string, required: boolean) => (
+    <TextField
+      name={id}
+      type={type}
+      label={label}
+      optional={required ? undefined : tx(lang, 'optional')}
+      autocomplete={auto}
+      value={values[id] ?? ''}
+      required={required}
+      error={fieldErr(id)}
+      announceError
+    />
+  );
   return (
     <div class="lotse-stack">
       <h1 class="kern-heading-large">{tx(lang, 'yourData')}</h1>
       <Steps lang={lang} current={3} />
-      <InfoBox kind="info" title={tx(lang, 'heldUntil', { time: localTime(b.expiresAt!, loc.timeZone) })} />
+      <Notice kind="info" title={tx(lang, 'heldUntil', { time: localTime(b.expiresAt!, loc.timeZone) })} />
       <Summary lang={lang} b={b} loc={loc} setup={setup} />
       {error ? <ErrorBox title={tx(lang, 'errorsTitle')} message={error.message} fields={error.details?.fields} /> : null}
       <form method="post" action={`/termine/daten/${b.id}`} class="lotse-form" novalidate>
-        <input type="hidden" name="_csrf" value={csrfToken} />
+        <CsrfField token={csrfToken} />
         <input type="hidden" name="h" value={hold} />
         {input('name', tx(lang, 'name'), 'text', 'name', true)}
         {input('email', tx(lang, 'email'), 'email', 'email', true)}
         {input('phone', tx(lang, 'phone'), 'tel', 'tel', false)}
-        <div class={`kern-form-check${consentErr ? ' kern-form-check--error' : ''}`}>
-          <input class="kern-form-check__checkbox" type="checkbox" id="f-consent" name="consent" value="ja" checked={values.consent === 'ja'} required aria-invalid={consentErr ? 'true' : undefined} />
-          <label class="kern-label" for="f-consent">
-            {tx(lang, 'consent')}
-          </label>
-        </div>
+        <Checkbox name="consent" value="ja" label={tx(lang, 'consent')} checked={values.consent === 'ja'} required error={fieldErr('consent')} />
         <PowWidget c={c} eager />
-        <button type="submit" class="kern-btn kern-btn--primary">
-          <span class="kern-label">{tx(lang, 'book')}</span>
-        </button>
+        <Submit label={tx(lang, 'book')} />
       </form>
     </div>
   );
@@ -409,7 +350,7 @@ export function mountPublicPages(app: AppRouter): void {
         <div class="lotse-stack">
           <h1 class="kern-heading-large">{tx(lang, 'sentTitle')}</h1>
           <Steps lang={lang} current={4} />
-          <InfoBox kind="info" title={tx(lang, 'sentText', { time: until })} />
+          <Notice kind="info" title={tx(lang, 'sentText', { time: until })} />
         </div>
       ),
     });
@@ -428,7 +369,7 @@ export function mountPublicPages(app: AppRouter): void {
       children: (
         <div class="lotse-stack">
           <h1 class="kern-heading-large">{tx(lang, 'confirmedTitle')}</h1>
-          <InfoBox title={tx(lang, 'confirmedText')} />
+          <Notice kind="success" title={tx(lang, 'confirmedText')} />
           <Summary lang={lang} b={booking} loc={location} setup={setup} />
           <p class="lotse-actions">
             <a class="kern-link" href={`/termine/kalender.ics?t=${encodeURIComponent(new URL(manage).searchParams.get('t')!)}`}>
@@ -455,15 +396,13 @@ export function mountPublicPages(app: AppRouter): void {
         <div class="lotse-stack">
           <h1 class="kern-heading-large">{tx(lang, 'manageTitle')}</h1>
           <Summary lang={lang} b={booking} loc={location} setup={setup} />
-          {booking.status === 'cancelled' ? <InfoBox kind="info" title={tx(lang, 'cancelled')} /> : null}
+          {booking.status === 'cancelled' ? <Notice kind="info" title={tx(lang, 'cancelled')} /> : null}
           {active ? (
             <div class="lotse-actions">
               <form method="post" action="/termine/verwalten" class="lotse-inline-form">
-                <input type="hidden" name="_csrf" value={c.var.csrfToken} />
+                <CsrfField token={c.var.csrfToken} />
                 <input type="hidden" name="t" value={t} />
-                <button type="submit" class="kern-btn kern-btn--secondary">
-                  <span class="kern-label">{tx(lang, 'cancel')}</span>
-                </button>
+                <Submit label={tx(lang, 'cancel')} kind="secondary" />
               </form>
               <a class="kern-btn kern-btn--tertiary" href={`/termine?${booking.serviceIds.map((s) => `leistung=${encodeURIComponent(s)}`).join('&')}&umbuchen=${encodeURIComponent(t)}`}>
                 <span class="kern-label">{tx(lang, 'reschedule')}</span>
@@ -490,7 +429,7 @@ export function mountPublicPages(app: AppRouter): void {
       children: (
         <div class="lotse-stack">
           <h1 class="kern-heading-large">{tx(lang, 'manageTitle')}</h1>
-          <InfoBox title={tx(lang, 'cancelled')} />
+          <Notice kind="success" title={tx(lang, 'cancelled')} />
           <p>
             <a class="kern-link" href="/termine">
               {tx(lang, 'back')}

@@ -4,6 +4,7 @@ import { requirePermission } from '../../core/auth/index.ts';
 import type { AppRouter } from '../../core/http/app.ts';
 import type { AppEnv } from '../../core/http/env.ts';
 import { isAppError, type AppError } from '../../core/errors.ts';
+import { Checkbox, CheckboxGroup, CsrfField, Notice, SelectField, Submit, TextArea, TextField } from '../../web/components.tsx';
 import { DemoBadge, renderPage } from '../../web/layout.tsx';
 import { staffBook } from './book-appointment.ts';
 import { addClosure, formatOpeningHours, removeClosure, rotateFeedToken, saveServiceSetting, saveWorkstation, updateLocation } from './configure.ts';
@@ -98,21 +99,17 @@ export function mountStaffPages(app: AppRouter): void {
           .filter(([s]) => s !== status && status !== 'pending')
           .map(([s, label]) => (
             <form method="post" action={`${BASE}/${id}/status`} class="lotse-inline-form">
-              <input type="hidden" name="_csrf" value={csrf} />
+              <CsrfField token={csrf} />
               <input type="hidden" name="status" value={s} />
               <input type="hidden" name="zurueck" value={c.req.url} />
-              <button class="kern-btn kern-btn--secondary kern-btn--x-small" type="submit">
-                <span class="kern-label">{label}</span>
-              </button>
+              <Submit label={label} kind="secondary" size="x-small" />
             </form>
           ))}
         {['confirmed', 'pending'].includes(status) ? (
           <form method="post" action={`${BASE}/${id}/absagen`} class="lotse-inline-form">
-            <input type="hidden" name="_csrf" value={csrf} />
+            <CsrfField token={csrf} />
             <input type="hidden" name="zurueck" value={c.req.url} />
-            <button class="kern-btn kern-btn--tertiary kern-btn--x-small" type="submit">
-              <span class="kern-label">Absagen</span>
-            </button>
+            <Submit label="Absagen" kind="tertiary" size="x-small" />
           </form>
         ) : null}
       </div>
@@ -127,22 +124,16 @@ export function mountStaffPages(app: AppRouter): void {
         </h1>
         <SubNav date={date} loc={loc.id} />
         {patterns.length ? (
-          <div class="kern-alert kern-alert--warning" role="status">
-            <div class="kern-alert__header">
-              <span class="kern-icon kern-icon--warning" aria-hidden="true" />
-              <span class="kern-title">Auffällige Buchungsmuster (letzte 24 Stunden)</span>
-            </div>
-            <div class="kern-alert__body">
-              <ul class="appt-alert-list">
-                {patterns.map((p) => (
-                  <li>
-                    {p.n} Buchungen von {p.kind === 'domain' ? `E-Mail-Domain ${p.key}` : `einem Anschluss (IP-Kennung ${p.key.slice(0, 8)}…)`} zwischen {localTime(p.first, loc.timeZone)} und{' '}
-                    {localTime(p.last, loc.timeZone)} Uhr – bitte prüfen.
-                  </li>
-                ))}
-              </ul>
-            </div>
-          </div>
+          <Notice kind="warning" title="Auffällige Buchungsmuster (letzte 24 Stunden)">
+            <ul class="appt-alert-list">
+              {patterns.map((p) => (
+                <li>
+                  {p.n} Buchungen von {p.kind === 'domain' ? `E-Mail-Domain ${p.key}` : `einem Anschluss (IP-Kennung ${p.key.slice(0, 8)}…)`} zwischen {localTime(p.first, loc.timeZone)} und{' '}
+                  {localTime(p.last, loc.timeZone)} Uhr – bitte prüfen.
+                </li>
+              ))}
+            </ul>
+          </Notice>
         ) : null}
         <nav aria-label="Zeitraum" class="appt-weeknav">
           <a class="kern-link" href={`${BASE}?datum=${addDays(date, week ? -7 : -1)}&standort=${loc.id}${week ? '&ansicht=woche' : ''}`}>
@@ -155,9 +146,7 @@ export function mountStaffPages(app: AppRouter): void {
               Datum
             </label>
             <input class="kern-form-input__input" type="date" id="datum" name="datum" value={date} />
-            <button class="kern-btn kern-btn--secondary kern-btn--small" type="submit">
-              <span class="kern-label">Anzeigen</span>
-            </button>
+            <Submit label="Anzeigen" kind="secondary" size="small" />
           </form>
           <a class="kern-link" href={`${BASE}?datum=${addDays(date, week ? 7 : 1)}&standort=${loc.id}${week ? '&ansicht=woche' : ''}`}>
             {week ? 'Nächste Woche' : 'Nächster Tag'} →
@@ -292,61 +281,35 @@ export function mountStaffPages(app: AppRouter): void {
       <div class="lotse-stack">
         <h1 class="kern-heading-large">Termin für Anrufende buchen</h1>
         <SubNav date={date} loc={setup.locations[0]?.id ?? ''} />
-        {done ? (
-          <div class="kern-alert kern-alert--success" role="status">
-            <div class="kern-alert__header">
-              <span class="kern-icon kern-icon--success" aria-hidden="true" />
-              <span class="kern-title">{done}</span>
-            </div>
-          </div>
-        ) : null}
+        {done ? <Notice kind="success" title={done} /> : null}
         {err ? <ErrorBox title="Bitte prüfen" message={err.message} fields={err.details?.fields} /> : null}
         <form method="get" action={`${BASE}/buchen`} class="lotse-stack">
-          <fieldset class="kern-fieldset">
-            <legend class="kern-label">Anliegen</legend>
-            <div class="kern-fieldset__body appt-services">
-              {setup.services.map((s) => (
-                <div class="kern-form-check">
-                  <input class="kern-form-check__checkbox" type="checkbox" id={`sl-${s.serviceId}`} name="leistung" value={s.serviceId} checked={selected.includes(s.serviceId)} />
-                  <label class="kern-label" for={`sl-${s.serviceId}`}>
-                    {s.title}
-                    {!s.bookable ? ' (nur intern)' : ''}
-                  </label>
-                </div>
-              ))}
-            </div>
-          </fieldset>
-          <div class="kern-form-input">
-            <label class="kern-label" for="b-datum">
-              Ab Datum
-            </label>
-            <input class="kern-form-input__input" type="date" id="b-datum" name="datum" value={date} />
-          </div>
-          <button class="kern-btn kern-btn--secondary" type="submit">
-            <span class="kern-label">Freie Zeiten suchen</span>
-          </button>
+          <CheckboxGroup
+            name="leistung"
+            idBase="sl"
+            legend="Anliegen"
+            bodyClass="appt-services"
+            checked={selected}
+            options={setup.services.map((s) => ({ value: s.serviceId, label: `${s.title}${!s.bookable ? ' (nur intern)' : ''}` }))}
+          />
+          <TextField id="b-datum" name="datum" type="date" label="Ab Datum" value={date} />
+          <Submit label="Freie Zeiten suchen" kind="secondary" />
         </form>
         {selected.length && !searchErr ? (
           <form method="post" action={`${BASE}/buchen`} class="lotse-form">
-            <input type="hidden" name="_csrf" value={c.var.csrfToken} />
+            <CsrfField token={c.var.csrfToken} />
             <input type="hidden" name="datum" value={date} />
             {selected.map((s) => (
               <input type="hidden" name="leistung" value={s} />
             ))}
-            <div class="kern-form-input">
-              <label class="kern-label" for="b-slot">
-                Zeit (alle Schalter, auch vor Ort)
-              </label>
-              <div class="kern-form-input__select-wrapper">
-                <select class="kern-form-input__select" id="b-slot" name="slotId" required>
-                  {slots.map((s) => (
-                    <option value={s.id} selected={values.slotId === s.id}>
-                      {dayLabel('de', s.date)} {localTime(s.startAt, tz)} Uhr
-                    </option>
-                  ))}
-                </select>
-              </div>
-            </div>
+            <SelectField
+              id="b-slot"
+              name="slotId"
+              label="Zeit (alle Schalter, auch vor Ort)"
+              required
+              value={values.slotId}
+              options={slots.map((s) => ({ value: s.id, label: `${dayLabel('de', s.date)} ${localTime(s.startAt, tz)} Uhr` }))}
+            />
             {(
               [
                 ['name', 'Name', 'text', true],
@@ -354,17 +317,9 @@ export function mountStaffPages(app: AppRouter): void {
                 ['phone', 'Telefon', 'tel', false],
               ] as const
             ).map(([id, label, type, req]) => (
-              <div class="kern-form-input">
-                <label class="kern-label" for={`b-${id}`}>
-                  {label}
-                  {!req ? <span class="kern-label__optional"> – optional</span> : null}
-                </label>
-                <input class="kern-form-input__input" type={type} id={`b-${id}`} name={id} value={values[id] ?? ''} required={req} />
-              </div>
+              <TextField id={`b-${id}`} name={id} type={type} label={label} optional={req ? undefined : 'optional'} value={values[id] ?? ''} required={req} />
             ))}
-            <button class="kern-btn kern-btn--primary" type="submit">
-              <span class="kern-label">Termin buchen</span>
-            </button>
+            <Submit label="Termin buchen" />
           </form>
         ) : null}
       </div>,
@@ -419,11 +374,9 @@ export function mountStaffPages(app: AppRouter): void {
         <SubNav date={todayFor(c)} loc={loc.id} />
         <p class="lotse-actions">
           <form method="post" action={`${BASE}/warteschlange/ziehen`} class="lotse-inline-form">
-            <input type="hidden" name="_csrf" value={csrf} />
+            <CsrfField token={csrf} />
             <input type="hidden" name="standort" value={loc.id} />
-            <button class="kern-btn kern-btn--primary" type="submit">
-              <span class="kern-label">Neue Wartenummer ziehen</span>
-            </button>
+            <Submit label="Neue Wartenummer ziehen" />
           </form>
           <a class="kern-link" href={`/termine/aufruf/${loc.id}`}>
             Aufrufanzeige für den Wartebereich öffnen
@@ -453,7 +406,7 @@ export function mountStaffPages(app: AppRouter): void {
                   <td class="kern-table__cell">
                     {t.status === 'waiting' ? (
                       <form method="post" action={`${BASE}/warteschlange/${t.id}`} class="appt-inline">
-                        <input type="hidden" name="_csrf" value={csrf} />
+                        <CsrfField token={csrf} />
                         <input type="hidden" name="standort" value={loc.id} />
                         <input type="hidden" name="status" value="called" />
                         <label class="kern-label kern-label--small" for={`ws-${t.id}`}>
@@ -464,9 +417,7 @@ export function mountStaffPages(app: AppRouter): void {
                             <option value={w.id}>{w.name}</option>
                           ))}
                         </select>
-                        <button class="kern-btn kern-btn--secondary kern-btn--x-small" type="submit">
-                          <span class="kern-label">Aufrufen</span>
-                        </button>
+                        <Submit label="Aufrufen" kind="secondary" size="x-small" />
                       </form>
                     ) : t.status === 'called' ? (
                       <div class="appt-inline">
@@ -477,12 +428,10 @@ export function mountStaffPages(app: AppRouter): void {
                           ] as const
                         ).map(([s, label]) => (
                           <form method="post" action={`${BASE}/warteschlange/${t.id}`} class="lotse-inline-form">
-                            <input type="hidden" name="_csrf" value={csrf} />
+                            <CsrfField token={csrf} />
                             <input type="hidden" name="standort" value={loc.id} />
                             <input type="hidden" name="status" value={s} />
-                            <button class="kern-btn kern-btn--tertiary kern-btn--x-small" type="submit">
-                              <span class="kern-label">{label}</span>
-                            </button>
+                            <Submit label={label} kind="tertiary" size="x-small" />
                           </form>
                         ))}
                       </div>
@@ -528,21 +477,9 @@ export function mountStaffPages(app: AppRouter): void {
         <SubNav date={today} loc={s.loc.id} />
         <form method="get" class="appt-row-form">
           <input type="hidden" name="standort" value={s.loc.id} />
-          <div class="kern-form-input">
-            <label class="kern-label" for="von">
-              Von
-            </label>
-            <input class="kern-form-input__input" type="date" id="von" name="von" value={from} />
-          </div>
-          <div class="kern-form-input">
-            <label class="kern-label" for="bis">
-              Bis
-            </label>
-            <input class="kern-form-input__input" type="date" id="bis" name="bis" value={to} />
-          </div>
-          <button class="kern-btn kern-btn--secondary" type="submit">
-            <span class="kern-label">Anzeigen</span>
-          </button>
+          <TextField id="von" name="von" type="date" label="Von" value={from} />
+          <TextField id="bis" name="bis" type="date" label="Bis" value={to} />
+          <Submit label="Anzeigen" kind="secondary" />
         </form>
         <p class="kern-body">
           Auslastung (gebuchte Zeiteinheiten / angebotene Zeiteinheiten aller Schalter): <strong>{pct(s.utilisation)}</strong> ({s.usedUnits} von {s.capacityUnits})
@@ -614,33 +551,14 @@ function mountSettings(app: AppRouter, configure: ReturnType<typeof requirePermi
   const render = async (c: Context<AppEnv>, msg?: string, error?: AppError) => {
     const setup = await getSetup(c.var.ctx);
     const csrf = c.var.csrfToken;
-    const num = (id: string, label: string, value: number, hint?: string) => (
-      <div class="kern-form-input">
-        <label class="kern-label" for={id}>
-          {label}
-        </label>
-        {hint ? (
-          <p class="kern-hint" id={`${id}-hint`}>
-            {hint}
-          </p>
-        ) : null}
-        <input class="kern-form-input__input" type="number" id={id} name={id} value={String(value)} aria-describedby={hint ? `${id}-hint` : undefined} />
-      </div>
-    );
+    const num = (id: string, label: string, value: number) => <TextField id={id} name={id} type="number" label={label} value={value} />;
     return staffPage(
       c,
       'Einstellungen Termine',
       <div class="lotse-stack appt-settings">
         <h1 class="kern-heading-large">Einstellungen Terminbuchung</h1>
         <SubNav date={todayFor(c)} loc={setup.locations[0]?.id ?? ''} />
-        {msg ? (
-          <div class="kern-alert kern-alert--success" role="status">
-            <div class="kern-alert__header">
-              <span class="kern-icon kern-icon--success" aria-hidden="true" />
-              <span class="kern-title">{msg}</span>
-            </div>
-          </div>
-        ) : null}
+        {msg ? <Notice kind="success" title={msg} /> : null}
         {error ? <ErrorBox title="Nicht gespeichert" message={error.message} fields={error.details?.fields} /> : null}
         {setup.locations.map((l) => {
           const ws = setup.workstations.filter((w) => w.locationId === l.id);
@@ -652,20 +570,10 @@ function mountSettings(app: AppRouter, configure: ReturnType<typeof requirePermi
                 {l.name} {l.demo ? <DemoBadge /> : null}
               </h2>
               <form method="post" action={`${PATH}/standort/${l.id}`} class="lotse-stack">
-                <input type="hidden" name="_csrf" value={csrf} />
+                <CsrfField token={csrf} />
                 <div class="appt-row-form">
-                  <div class="kern-form-input">
-                    <label class="kern-label" for={`name-${l.id}`}>
-                      Name
-                    </label>
-                    <input class="kern-form-input__input" id={`name-${l.id}`} name="name" value={l.name} />
-                  </div>
-                  <div class="kern-form-input">
-                    <label class="kern-label" for={`addr-${l.id}`}>
-                      Anschrift
-                    </label>
-                    <input class="kern-form-input__input" id={`addr-${l.id}`} name="address" value={l.address} />
-                  </div>
+                  <TextField id={`name-${l.id}`} name="name" label="Name" value={l.name} />
+                  <TextField id={`addr-${l.id}`} name="address" label="Anschrift" value={l.address} />
                   {num('slotMinutes', 'Länge einer Zeiteinheit (Minuten)', l.slotMinutes)}
                   {num('windowMinDays', 'Buchbar frühestens (Tage im Voraus)', l.windowMinDays)}
                   {num('windowMaxDays', 'Buchbar höchstens (Tage im Voraus)', l.windowMaxDays)}
@@ -675,70 +583,42 @@ function mountSettings(app: AppRouter, configure: ReturnType<typeof requirePermi
                   {num('maxOpenPerEmail', 'Offene Termine je E-Mail-Adresse', l.maxOpenPerEmail)}
                   {num('reminderHours', 'Erinnerung (Stunden vorher)', l.reminderHours)}
                 </div>
-                <div class="kern-form-input">
-                  <label class="kern-label" for={`oh-${l.id}`}>
-                    Öffnungszeiten
-                  </label>
-                  <p class="kern-hint" id={`oh-hint-${l.id}`}>
-                    Eine Zeile je Zeitfenster, z. B. „tue 08:00-12:30“ und „tue 14:00-16:00“ für einen geteilten Tag (mon tue wed thu fri sat sun). Feiertage ({l.holidayCountry}-{l.holidayState}) sind automatisch geschlossen.
-                  </p>
-                  <textarea class="kern-form-input__input" id={`oh-${l.id}`} name="openingHours" aria-describedby={`oh-hint-${l.id}`}>
-                    {formatOpeningHours(l.openingHours)}
-                  </textarea>
-                </div>
-                <button class="kern-btn kern-btn--primary" type="submit">
-                  <span class="kern-label">Standort speichern</span>
-                </button>
+                <TextArea
+                  id={`oh-${l.id}`}
+                  name="openingHours"
+                  label="Öffnungszeiten"
+                  hint={`Eine Zeile je Zeitfenster, z. B. „tue 08:00-12:30“ und „tue 14:00-16:00“ für einen geteilten Tag (mon tue wed thu fri sat sun). Feiertage (${l.holidayCountry}-${l.holidayState}) sind automatisch geschlossen.`}
+                  value={formatOpeningHours(l.openingHours)}
+                  rows={5}
+                  class=""
+                />
+                <Submit label="Standort speichern" />
               </form>
               <h3 class="kern-heading-small">
                 Schalter (online buchbar: {online} von {active} = {active ? Math.round((online / active) * 100) : 0} % der Kapazität; der Rest bleibt für Vorsprechende ohne Termin)
               </h3>
               {ws.map((w) => (
                 <form method="post" action={`${PATH}/schalter`} class="lotse-stack appt-sep">
-                  <input type="hidden" name="_csrf" value={csrf} />
+                  <CsrfField token={csrf} />
                   <input type="hidden" name="id" value={w.id} />
                   <input type="hidden" name="locationId" value={l.id} />
                   <input type="hidden" name="sort" value={String(w.sort)} />
                   <div class="appt-row-form">
-                    <div class="kern-form-input">
-                      <label class="kern-label" for={`wn-${w.id}`}>
-                        Bezeichnung
-                      </label>
-                      <input class="kern-form-input__input" id={`wn-${w.id}`} name="name" value={w.name} />
-                    </div>
-                    <div class="kern-form-check">
-                      <input class="kern-form-check__checkbox" type="checkbox" id={`wo-${w.id}`} name="online" value="1" checked={w.online} />
-                      <label class="kern-label" for={`wo-${w.id}`}>
-                        online buchbar
-                      </label>
-                    </div>
-                    <div class="kern-form-check">
-                      <input class="kern-form-check__checkbox" type="checkbox" id={`wa-${w.id}`} name="active" value="1" checked={w.active} />
-                      <label class="kern-label" for={`wa-${w.id}`}>
-                        in Betrieb
-                      </label>
-                    </div>
+                    <TextField id={`wn-${w.id}`} name="name" label="Bezeichnung" value={w.name} />
+                    <Checkbox id={`wo-${w.id}`} name="online" value="1" label="online buchbar" checked={w.online} />
+                    <Checkbox id={`wa-${w.id}`} name="active" value="1" label="in Betrieb" checked={w.active} />
                   </div>
-                  <fieldset class="kern-fieldset">
-                    <legend class="kern-label">Leistungen an {w.name}</legend>
-                    <div class="kern-fieldset__body appt-services">
-                      {setup.services.map((s) => (
-                        <div class="kern-form-check">
-                          <input class="kern-form-check__checkbox" type="checkbox" id={`ws-${w.id}-${s.serviceId}`} name="serviceIds" value={s.serviceId} checked={w.serviceIds.includes(s.serviceId)} />
-                          <label class="kern-label" for={`ws-${w.id}-${s.serviceId}`}>
-                            {s.title}
-                          </label>
-                        </div>
-                      ))}
-                    </div>
-                  </fieldset>
+                  <CheckboxGroup
+                    name="serviceIds"
+                    idBase={`ws-${w.id}`}
+                    legend={`Leistungen an ${w.name}`}
+                    bodyClass="appt-services"
+                    checked={w.serviceIds}
+                    options={setup.services.map((s) => ({ value: s.serviceId, label: s.title }))}
+                  />
                   <div class="lotse-actions">
-                    <button class="kern-btn kern-btn--secondary kern-btn--small" type="submit">
-                      <span class="kern-label">{w.name} speichern</span>
-                    </button>
-                    <button class="kern-btn kern-btn--tertiary kern-btn--small" type="submit" formaction={`${PATH}/feed/${w.id}`}>
-                      <span class="kern-label">Kalender-Link für {w.name} erzeugen</span>
-                    </button>
+                    <Submit label={`${w.name} speichern`} kind="secondary" size="small" />
+                    <Submit label={`Kalender-Link für ${w.name} erzeugen`} kind="tertiary" size="small" formaction={`${PATH}/feed/${w.id}`} />
                   </div>
                 </form>
               ))}
@@ -751,38 +631,19 @@ function mountSettings(app: AppRouter, configure: ReturnType<typeof requirePermi
                       {dayLabel('de', x.fromDate)}
                       {x.toDate !== x.fromDate ? ` bis ${dayLabel('de', x.toDate)}` : ''}: {x.reason}{' '}
                       <form method="post" action={`${PATH}/schliessung/${x.id}/loeschen`} class="lotse-inline-form">
-                        <input type="hidden" name="_csrf" value={csrf} />
-                        <button class="kern-btn kern-btn--tertiary kern-btn--x-small" type="submit">
-                          <span class="kern-label">Schließtag {dayLabel('de', x.fromDate)} entfernen</span>
-                        </button>
+                        <CsrfField token={csrf} />
+                        <Submit label={`Schließtag ${dayLabel('de', x.fromDate)} entfernen`} kind="tertiary" size="x-small" />
                       </form>
                     </li>
                   ))}
               </ul>
               <form method="post" action={`${PATH}/schliessung`} class="appt-row-form">
-                <input type="hidden" name="_csrf" value={csrf} />
+                <CsrfField token={csrf} />
                 <input type="hidden" name="locationId" value={l.id} />
-                <div class="kern-form-input">
-                  <label class="kern-label" for={`cf-${l.id}`}>
-                    Von
-                  </label>
-                  <input class="kern-form-input__input" type="date" id={`cf-${l.id}`} name="fromDate" required />
-                </div>
-                <div class="kern-form-input">
-                  <label class="kern-label" for={`ct-${l.id}`}>
-                    Bis
-                  </label>
-                  <input class="kern-form-input__input" type="date" id={`ct-${l.id}`} name="toDate" required />
-                </div>
-                <div class="kern-form-input">
-                  <label class="kern-label" for={`cr-${l.id}`}>
-                    Grund
-                  </label>
-                  <input class="kern-form-input__input" id={`cr-${l.id}`} name="reason" required />
-                </div>
-                <button class="kern-btn kern-btn--secondary" type="submit">
-                  <span class="kern-label">Schließtag hinzufügen</span>
-                </button>
+                <TextField id={`cf-${l.id}`} name="fromDate" type="date" label="Von" required />
+                <TextField id={`ct-${l.id}`} name="toDate" type="date" label="Bis" required />
+                <TextField id={`cr-${l.id}`} name="reason" label="Grund" required />
+                <Submit label="Schließtag hinzufügen" kind="secondary" />
               </form>
             </section>
           );
@@ -793,36 +654,14 @@ function mountSettings(app: AppRouter, configure: ReturnType<typeof requirePermi
           </h2>
           {setup.services.map((s) => (
             <form method="post" action={`${PATH}/leistung`} class="appt-row-form appt-sep">
-              <input type="hidden" name="_csrf" value={csrf} />
+              <CsrfField token={csrf} />
               <input type="hidden" name="serviceId" value={s.serviceId} />
               <input type="hidden" name="sort" value={String(s.sort)} />
-              <div class="kern-form-input">
-                <label class="kern-label" for={`st-${s.serviceId}`}>
-                  Titel ({s.serviceId})
-                </label>
-                <input class="kern-form-input__input" id={`st-${s.serviceId}`} name="title" value={s.title} />
-              </div>
-              <div class="kern-form-input">
-                <label class="kern-label" for={`ss-${s.serviceId}`}>
-                  Zeiteinheiten
-                </label>
-                <input class="kern-form-input__input" type="number" min="1" id={`ss-${s.serviceId}`} name="slots" value={String(s.slots)} />
-              </div>
-              <div class="kern-form-input">
-                <label class="kern-label" for={`sb-${s.serviceId}`}>
-                  Mitzubringen
-                </label>
-                <input class="kern-form-input__input" id={`sb-${s.serviceId}`} name="bring" value={s.bring} />
-              </div>
-              <div class="kern-form-check">
-                <input class="kern-form-check__checkbox" type="checkbox" id={`so-${s.serviceId}`} name="bookable" value="1" checked={s.bookable} />
-                <label class="kern-label" for={`so-${s.serviceId}`}>
-                  online buchbar
-                </label>
-              </div>
-              <button class="kern-btn kern-btn--secondary kern-btn--small" type="submit">
-                <span class="kern-label">{s.title} speichern</span>
-              </button>
+              <TextField id={`st-${s.serviceId}`} name="title" label={`Titel (${s.serviceId})`} value={s.title} />
+              <TextField id={`ss-${s.serviceId}`} name="slots" type="number" min={1} label="Zeiteinheiten" value={s.slots} />
+              <TextField id={`sb-${s.serviceId}`} name="bring" label="Mitzubringen" value={s.bring} />
+              <Checkbox id={`so-${s.serviceId}`} name="bookable" value="1" label="online buchbar" checked={s.bookable} />
+              <Submit label={`${s.title} speichern`} kind="secondary" size="small" />
             </form>
           ))}
         </section>
