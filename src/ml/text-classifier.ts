@@ -68,6 +68,10 @@ export interface TrainOptions {
    */
   ensembleNB: boolean;
   nbWeights: number[];
+  /** Margin for the thresholds: the held-out precision minus z standard errors must reach the target (0 = plain). */
+  thresholdZ: number;
+  /** Number of regressions (different shuffling seeds) whose weights are averaged (1 = one). */
+  bags: number;
 }
 
 export const DEFAULT_TRAIN: TrainOptions = {
@@ -86,6 +90,8 @@ export const DEFAULT_TRAIN: TrainOptions = {
   logitAdjust: false,
   ensembleNB: true,
   nbWeights: [0, 0.1, 0.2, 0.3],
+  bags: 1,
+  thresholdZ: 0,
 };
 
 export interface HeldOutFigures {
@@ -148,9 +154,18 @@ function fit(docs: string[][], rows: TrainingRow[], categories: string[], opts: 
   return {
     vocab,
     ...(idf ? { idf } : {}),
-    model: trainLogistic(xs, ys, vocab.size, categories.length, opts.logistic),
+    model: trainBagged(xs, ys, vocab.size, categories.length, opts),
     nb: opts.ensembleNB ? trainComplementNB(xs, ys, vocab.size, categories.length) : null,
   };
+}
+
+function trainBagged(xs: SparseVector[], ys: number[], dims: number, K: number, opts: TrainOptions): LogisticModel {
+  let m = trainLogistic(xs, ys, dims, K, opts.logistic);
+  for (let b = 1; b < opts.bags; b++) {
+    const other = trainLogistic(xs, ys, dims, K, { ...opts.logistic, seed: (opts.logistic.seed ?? 1) + b });
+    m = blendLinear(m, b / (b + 1), other, 1 / (b + 1));
+  }
+  return m;
 }
 
 /** Blend coefficients (logit scale) of regression and naive Bayes. */
@@ -227,6 +242,7 @@ export function trainTextClassifier(rows: TrainingRow[], options: Partial<TrainO
     categories,
     opts.targetPrecision,
     opts.minSupport,
+    opts.thresholdZ,
   );
   const pc = perClass(scored);
   const figures: HeldOutFigures = {

@@ -26,7 +26,7 @@ export const NEVER = 1.01;
  * Lowest threshold whose routed set (confidence ≥ threshold, ties together) has precision ≥ target;
  * `NEVER` if no such set exists.
  */
-export function thresholdForPrecision(items: { confidence: number; correct: boolean }[], target: number): number {
+export function thresholdForPrecision(items: { confidence: number; correct: boolean }[], target: number, z = 0): number {
   const s = [...items].sort((a, b) => b.confidence - a.confidence);
   let best = NEVER;
   let k = 0;
@@ -37,7 +37,9 @@ export function thresholdForPrecision(items: { confidence: number; correct: bool
       if (s[k]!.correct) ok++;
       k++;
     }
-    if (ok / k >= target) best = c;
+    // With z > 0 the precision must hold for the lower confidence bound (normal approximation,
+    // evaluated at the target): small routed sets need a visible margin above the target.
+    if (ok / k - z * Math.sqrt((target * (1 - target)) / k) >= target) best = c;
   }
   return best;
 }
@@ -46,12 +48,12 @@ export function thresholdForPrecision(items: { confidence: number; correct: bool
  * Chooses one threshold per category (≥ `minSupport` held-out predictions of it) and a pooled
  * one for the rest. `categories` lists every category the model can predict.
  */
-export function chooseThresholds(items: HeldOutItem[], categories: string[], target = 0.95, minSupport = 10): ThresholdChoice {
-  const global = thresholdForPrecision(items, target);
+export function chooseThresholds(items: HeldOutItem[], categories: string[], target = 0.95, minSupport = 10, z = 0): ThresholdChoice {
+  const global = thresholdForPrecision(items, target, z);
   const thresholds: Record<string, number> = {};
   for (const c of categories) {
     const mine = items.filter((i) => i.predicted === c);
-    thresholds[c] = mine.length >= minSupport ? thresholdForPrecision(mine, target) : global;
+    thresholds[c] = mine.length >= minSupport ? thresholdForPrecision(mine, target, z) : global;
   }
   const routed = items.filter((i) => i.confidence >= (thresholds[i.predicted] ?? global));
   return {
