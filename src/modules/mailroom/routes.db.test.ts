@@ -104,9 +104,10 @@ describe.skipIf(!existsSync(INVOICES))(`mailroom upload, review queue and replie
     expect(res.status).toBe(303);
     const [after] = await execRows<{ status: string; category: string; department: string }>(ctx.db, sql`SELECT status, category, department FROM documents WHERE id = ${doc!.id}`);
     expect(after).toEqual({ status: 'routed', category: 'Ordnungsamt', department: 'ordnung' });
-    const examples = await execRows<{ category: string; source: string; text: string }>(ctx.db, sql`SELECT category, source, text FROM triage_examples`);
+    const examples = await execRows<{ category: string; source: string; text: string; model_name: string }>(ctx.db, sql`SELECT category, source, text, model_name FROM triage_examples`);
     expect(examples).toHaveLength(1);
-    expect(examples[0]).toMatchObject({ category: 'Ordnungsamt', source: 'correction' });
+    // an e-mail trains the mail model
+    expect(examples[0]).toMatchObject({ category: 'Ordnungsamt', source: 'correction', model_name: 'mail' });
     expect(examples[0]!.text).toContain('Sperrmüll');
     const audit = await execRows<{ action: string }>(ctx.db, sql`SELECT action FROM audit_log WHERE action IN ('document.review', 'triage_example.correct')`);
     expect(audit.map((a) => a.action).sort()).toEqual(['document.review', 'triage_example.correct']);
@@ -119,12 +120,12 @@ describe.skipIf(!existsSync(INVOICES))(`mailroom upload, review queue and replie
     expect(again.status).toBe(409);
   });
 
-  it('"Modell neu trainieren" queues the retrain job once', async () => {
+  it('"Modell neu trainieren" queues the retrain job once per model (default and mail)', async () => {
     const post = () => app.request('/verwaltung/posteingang/pruefen/neu-trainieren', { method: 'POST', headers: { cookie: clerk.cookie, 'x-csrf-token': clerk.csrf } });
     expect((await post()).headers.get('location')).toContain('retrain=1');
     expect((await post()).headers.get('location')).toContain('retrain=pending');
-    const jobs = await execRows(ctx.db, sql`SELECT id FROM jobs WHERE queue = 'mailroom.triage-retrain'`);
-    expect(jobs).toHaveLength(1);
+    const jobs = await execRows<{ model: string }>(ctx.db, sql`SELECT payload->>'modelName' AS model FROM jobs WHERE queue = 'mailroom.triage-retrain' ORDER BY id`);
+    expect(jobs.map((j) => j.model)).toEqual(['default', 'mail']);
   });
 
   it('drafts a reply from the catalog and sends the edited text via the outbox with the AI disclosure', async () => {

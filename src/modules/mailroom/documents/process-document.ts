@@ -23,6 +23,8 @@ export type DocumentStatus = 'received' | 'processing' | 'routed' | 'review' | '
 
 /** Registry name of a trained mail model; when none is active the mail triage uses its keyword lexicon. */
 export const MAIL_MODEL_NAME = 'mail';
+/** Models asked for e-mails, in order: the mail model (trained on mail corrections), else the general one. */
+export const MAIL_MODEL_NAMES = [MAIL_MODEL_NAME, 'default'] as const;
 
 /** The outcome of reading + deciding, as the CLI and the intake show it. */
 export interface DocumentOutcome {
@@ -198,7 +200,7 @@ export async function processDocument(ctx: AppContext, actor: Actor, id: number,
     }
   } else if (reading.mail) {
     // E-mails: the mail triage (auto-reply/bounce, rules for invoices/Kassenzeichen/phishing, model or keywords).
-    const m = await triageParsedMail(ctx, reading.mail, { modelName: MAIL_MODEL_NAME });
+    const m = await triageParsedMail(ctx, reading.mail, { modelName: MAIL_MODEL_NAMES });
     versions.push(m.decidedBy.startsWith('model:') ? `triage:${m.decidedBy.slice(6)}` : `${m.rulesVersion} (${m.decidedBy})`);
     category = m.category;
     department = m.department;

@@ -20,8 +20,11 @@ export const DEFAULT_MAIL_DEPARTMENTS: Record<string, string> = {
 export const MAIL_DEPARTMENTS_SETTING = 'mailroom.mailDepartments';
 
 export interface MailTriageOptions {
-  /** Registry name of a trained mail model; used instead of the keyword lexicon when active. */
-  modelName?: string;
+  /**
+   * Registry name(s) of trained models, tried in order; the first active one is used instead of the
+   * keyword lexicon (the intake passes `['mail', 'default']`: the mail model, else the general one).
+   */
+  modelName?: string | readonly string[];
   /** Category → department key; defaults to settings + {@link DEFAULT_MAIL_DEPARTMENTS}. */
   departments?: Record<string, string>;
   /** Minimal keyword confidence to route without review. */
@@ -108,8 +111,9 @@ export async function triageParsedMail(ctx: AppContext | null, msg: ParsedMessag
   const rule = applyRules(msg, { shortName: ctx?.town.shortName ?? 'northeim', domains: ownDomains(ctx, msg) });
   if (rule) return decide(rule.category, rule.confidence, `rule:${rule.rule}`, [{ category: rule.category, score: rule.confidence }]);
 
-  if (ctx && opts.modelName) {
-    const m = await loadActiveModel(ctx, opts.modelName);
+  const modelNames = typeof opts.modelName === 'string' ? [opts.modelName] : (opts.modelName ?? []);
+  for (const name of ctx ? modelNames : []) {
+    const m = await loadActiveModel(ctx!, name);
     if (m) {
       const p = classifyWith(m.classifier, { subject: msg.subject, text: msg.ownText || msg.text });
       return decide(p.category, p.confidence, `model:${m.name}@${m.version}`, p.top, p.abstained);

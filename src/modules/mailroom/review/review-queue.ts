@@ -11,13 +11,24 @@ import type { DocumentRow } from '../documents/schema.ts';
 import { classifyText, listTriageModels, recordCorrection, type ModelSummary } from '../triage/index.ts';
 import { MAIL_CATEGORIES } from '../mail/index.ts';
 
+/** The general triage model: letters, scans, uploads (everything that is not an e-mail). */
 export const REVIEW_MODEL = 'default';
+/** The e-mail model: corrections of e-mails train it; the intake asks it first for e-mails (then `default`). */
+export const MAIL_REVIEW_MODEL = 'mail';
+
+/** E-mails (and only they) train the mail model. */
+export const isMailDocument = (row: Pick<DocumentRow, 'kind' | 'fields'>): boolean => row.kind === 'email' || !!(row.fields as { mail?: unknown } | null)?.mail;
+
+/** The model a staff correction of this document trains. */
+export const trainingModelFor = (row: Pick<DocumentRow, 'kind' | 'fields'>): string => (isMailDocument(row) ? MAIL_REVIEW_MODEL : REVIEW_MODEL);
 
 export interface ReviewQueue {
   rows: DocumentRow[];
   categories: string[];
   /** The active triage model and its held-out figures, or null when none is trained. */
   model: ModelSummary | null;
+  /** The active `mail` model (trained on e-mail corrections), or null. */
+  mailModel: ModelSummary | null;
   /** Top-3 categories per document id (first {@link TOP3_ROWS}): the stored mail-triage ranking for e-mails, else the active model's. */
   top3: Record<number, { category: string; score: number }[]>;
 }
@@ -70,7 +81,8 @@ export async function listReviewQueue(ctx: AppContext, actor: Actor, f: { catego
       if (t) top3[r.id] = (await classifyText(ctx, t, REVIEW_MODEL)).top.slice(0, 3);
     }
   }
-  return { rows, categories, model, top3 };
+  const mailModel = (await listTriageModels(ctx, MAIL_REVIEW_MODEL)).find((m) => m.active) ?? null;
+  return { rows, categories, model, mailModel, top3 };
 }
 
 const resolveSchema = z.object({
@@ -81,10 +93,15 @@ const resolveSchema = z.object({
 
 /**
  * The clerk confirms or corrects category and department of a document in review and routes it.
- * The decision is audited; the document text becomes a training example of the triage model
- * (not for e-invoices, whose category comes from rules). Resolves with whether an example was stored.
+ * The decision is audited; the document text becomes a training example (not for e-invoices, whose
+ * category comes from rules): of the `mail` model for e-mails, of `default` for everything else.
+ * Resolves with the model that got the example (null when none was stored).
  */
-export async function resolveReview(ctx: AppContext, actor: Actor, input: z.input<typeof resolveSchema>): Promise<{ document: DocumentRow; trainingExample: boolean }> {
+export async function resolveReview(
+  ctx: AppContext,
+  actor: Actor,
+  input: z.input<typeof resolveSchema>,
+): Promise<{ document: DocumentRow; trainingExample: boolean; trainingModel: string | null }> {
   assertCan(actor, 'mailroom.process');
   const parsed = resolveSchema.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error.issues);
@@ -106,21 +123,27 @@ export async function resolveReview(ctx: AppContext, actor: Actor, input: z.inpu
     await writeAudit(tx, { actor, action: 'document.review', objectType: 'document', objectId: String(documentId), summary: { category, department, corrected, previousCategory: row.category } });
     return u;
   });
-  let trainingExample = false;
   const t = await documentText(ctx, row);
-  if (t) {
-    await recordCorrection(ctx, actor, { modelName: REVIEW_MODEL, externalId: `document:${documentId}`, subject: t.subject, text: t.text, category });
-    trainingExample = true;
-  }
-  return { document, trainingExample };
+  if (!t) return { document, trainingExample: false, trainingModel: null };
+  const modelName = trainingModelFor(row);
+  await recordCorrection(ctx, actor, { modelName, externalId: `document:${documentId}`, subject: t.subject, text: t.text, category });
+  return { document, trainingExample: true, trainingModel: modelName };
 }
 
-/** Queues the retraining job of the triage model (audited). */
+/**
+ * Queues the retraining of both models the queue trains, `default` and `mail` (one pending job per
+ * model; audited per model). Resolves true when at least one job was queued. A model with too few
+ * examples is skipped by the job (see triage `retrainJob`).
+ */
 export async function requestRetrain(ctx: AppContext, actor: Actor): Promise<boolean> {
   assertCan(actor, 'mailroom.process');
   return ctx.db.transaction(async (tx) => {
-    const id = await enqueue(tx, 'mailroom.triage-retrain', { modelName: REVIEW_MODEL }, { singletonKey: `triage-retrain:${REVIEW_MODEL}` });
-    await writeAudit(tx, { actor, action: 'triage_model.retrain_requested', objectType: 'triage_model', objectId: REVIEW_MODEL, summary: { queued: id !== null } });
-    return id !== null;
+    let queued = false;
+    for (const modelName of [REVIEW_MODEL, MAIL_REVIEW_MODEL]) {
+      const id = await enqueue(tx, 'mailroom.triage-retrain', { modelName }, { singletonKey: `triage-retrain:${modelName}` });
+      await writeAudit(tx, { actor, action: 'triage_model.retrain_requested', objectType: 'triage_model', objectId: modelName, summary: { queued: id !== null } });
+      queued ||= id !== null;
+    }
+    return queued;
   });
 }
