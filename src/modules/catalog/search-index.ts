@@ -14,6 +14,8 @@ export const FIELDS = {
 
 /** Share of the score a service keeps when it covers none of the other query words. */
 const COORD_FLOOR = 0.5;
+/** Bonus for a service that names the question's words close together (one sentence, keyword or title). */
+const PASSAGE_BETA = 0.5;
 /** How much a compound part counts in the index relative to a whole word. */
 const PART_WEIGHT = 0.5;
 
@@ -94,6 +96,27 @@ export class CatalogIndex {
     this.buildMs = performance.now() - t0;
   }
 
+  private readonly passages = new Map<string, Set<string>[]>();
+  /**
+   * The service's text in short units – title, each keyword, each document item, each
+   * sentence of the description – as sets of index terms; computed on first use, cached.
+   */
+  passageUnits(id: string): Set<string>[] {
+    const hit = this.passages.get(id);
+    if (hit) return hit;
+    const d = this.docs.get(id);
+    if (!d) return [];
+    const texts = [d.title, ...d.keywords, ...d.documents, ...d.description.split(/(?<=[.!?:;])\s+|\n+|<\/?(?:p|li|br|ul|ol|h\d)[^>]*>/)];
+    const units: Set<string>[] = [];
+    for (const t of texts) {
+      const a = analyzeFieldForIndex(t, this.lexicon);
+      if (a.terms.length) units.push(new Set([...a.terms, ...a.extra]));
+    }
+    if (this.passages.size > 5000) this.passages.clear();
+    this.passages.set(id, units);
+    return units;
+  }
+
   analyzeQuery(query: string, lang?: 'de' | 'en'): AnalyzedTerm[] {
     return analyze(query, { lang, lexicon: this.lexicon, synonyms: this.synonyms, bridge: this.bridge, ...(this.thesaurus ? { thesaurus: this.thesaurus } : {}) });
   }
@@ -136,7 +159,23 @@ export class CatalogIndex {
         const coord = totalGroup > 0 ? mass / totalGroup : 0;
         const cover = titleCover(this.titles.get(h.id) ?? [], credit);
         const base = h.score * (COORD_FLOOR + (1 - COORD_FLOOR) * coord);
-        return { ...h, base, score: base * (1 + RERANK.TITLE_ALPHA * cover) };
+        let near = 0;
+        if (PASSAGE_BETA > 0 && totalGroup > 0 && covered.size > 1) {
+          for (const unit of this.passageUnits(h.id)) {
+            let m = 0;
+            const seen = new Set<string>();
+            for (const t of h.matched) {
+              const g = groupOf.get(t);
+              if (g && !seen.has(g) && unit.has(t)) {
+                seen.add(g);
+                m += groupIdf.get(g) ?? 0;
+              }
+            }
+            if (m > near) near = m;
+          }
+          near /= totalGroup;
+        }
+        return { ...h, base, score: base * (1 + RERANK.TITLE_ALPHA * cover) * (1 + PASSAGE_BETA * near) };
       })
       .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
     const k1 = this.bm25.k1;
