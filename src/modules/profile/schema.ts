@@ -31,6 +31,8 @@ export const profileAccounts = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     /** Sign-in or use of a session (at most one write a day); drives the automatic deletion. */
     lastUsedAt: timestamp('last_used_at', { withTimezone: true }).notNull().defaultNow(),
+    /** When the "your account will be deleted soon" mail went out (a later use makes it void). */
+    deletionWarnedAt: timestamp('deletion_warned_at', { withTimezone: true }),
   },
   (t) => [index('profile_accounts_last_used_idx').on(t.lastUsedAt)],
 );

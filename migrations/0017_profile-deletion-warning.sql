@@ -1,0 +1,1 @@
+ALTER TABLE "profile_accounts" ADD COLUMN "deletion_warned_at" timestamp with time zone;
