@@ -72,6 +72,12 @@ describe('hybrid search with a local OpenAI-compatible embeddings endpoint', () 
     expect(await getEmbeddingStatus(plain)).toMatchObject({ configured: false, published: 9, embedded: 0 });
   });
 
+  it('configured but no service vectors yet → BM25, and the query is not sent anywhere', async () => {
+    expect(await ids(ctx, 'Bellomat anmelden')).toEqual(await ids(plain, 'Bellomat anmelden'));
+    expect(stub.requests).toHaveLength(0);
+    expect(embeddingQueryStats().fallbacks['no_vectors']).toBe(1);
+  });
+
   it('(c) the job embeds every published service once, in batches, and stores float32 vectors with the model', async () => {
     const r = await embedCatalog(ctx, { batchSize: 4 });
     expect(r).toEqual({ model: 'stub-bow-1', embedded: 9, unchanged: 0, removed: 0 });
@@ -174,6 +180,7 @@ describe('hybrid search with a local OpenAI-compatible embeddings endpoint', () 
 
   it('(c) a search that sees vectors older than the catalog asks the worker to run the job now', async () => {
     const queued = () => execRows<{ status: string }>(ctx.db, sql`SELECT status FROM jobs WHERE queue = ${EMBED_QUEUE} AND status = 'queued'`);
+    await ctx.db.execute(sql`DELETE FROM jobs WHERE queue = ${EMBED_QUEUE}`);
     await ids(ctx, 'Bellomat anmelden');
     expect(await queued()).toHaveLength(0);
     const before = await getServiceForEditing(ctx, lead, 'h-ehe');

@@ -442,17 +442,19 @@ export async function hybridSearch(ctx: AppContext, index: CatalogIndex, query: 
   if (bm25.length === 0) return [];
   stats.queries++;
   try {
-    const [cache, qv] = await Promise.all([loadVectors(ctx, ctx.config.LOTSE_EMBEDDINGS_MODEL), queryVector(ctx, query)]);
+    const cache = await loadVectors(ctx, ctx.config.LOTSE_EMBEDDINGS_MODEL);
     // Published or imported since the last run: ask the worker to run the job now (not in 60 s).
     if (cache.embeddedVersion < index.version && Date.now() - cache.kickedAt > KICK_EVERY_MS) {
       cache.kickedAt = Date.now();
       runRecurringSoon(ctx.db, EMBED_QUEUE, ctx.now()).catch((e: unknown) => ctx.log.warn({ err: (e as Error).message }, 'could not schedule catalog.embed'));
     }
-    if (!qv) return bm25.slice(0, limit);
+    // No service vectors yet (job not run): do not send the query anywhere.
     if (cache.vectors.size === 0) {
       stats.fallbacks['no_vectors']!++;
       return bm25.slice(0, limit);
     }
+    const qv = await queryVector(ctx, query);
+    if (!qv) return bm25.slice(0, limit);
     if (qv.length !== cache.dims) {
       fallback(ctx, 'dims', `Anfragevektor ${qv.length}, Leistungsvektoren ${cache.dims} Dimensionen`);
       return bm25.slice(0, limit);
