@@ -287,6 +287,11 @@ describe('languages of advice (ISO 639-1)', () => {
     expect((await getService(ctx, 'nom-briefwahl'))!.languages).toEqual([]);
     await publishService(ctx, lead, 'nom-briefwahl');
     expect((await getService(ctx, 'nom-briefwahl'))!.languages).toEqual(['en', 'fr']);
+    // A form without the field (older editor, API client) keeps the languages.
+    const { languages: _omit, ...withoutLanguages } = (await getServiceForEditing(ctx, lead, 'nom-briefwahl')).published;
+    await saveServiceDraft(ctx, lead, 'nom-briefwahl', { ...withoutLanguages, title: 'Briefwahl beantragen' });
+    await publishService(ctx, lead, 'nom-briefwahl');
+    expect((await getService(ctx, 'nom-briefwahl'))!.languages).toEqual(['en', 'fr']);
   });
 
   it('GET /api/v1/services and catalog list give the portal page as url when a service has no own url', async () => {
@@ -357,6 +362,10 @@ const MUNICH = join(MUNICH_DIR, 'services_de.json');
 const haveMunich = existsSync(MUNICH) && existsSync(join(MUNICH_DIR, 'locations_de.json'));
 if (!haveMunich) console.warn(`catalog.db.test: ${MUNICH} not found – the Munich DLDB import tests are skipped.`);
 
+async function count(ctx: AppContext, query: ReturnType<typeof sql>): Promise<number> {
+  return Number((await execRows<{ n: number }>(ctx.db, query))[0]?.n ?? -1);
+}
+
 /** A copy of the Munich export with one record broken (in a temp folder with the locations file). */
 function brokenMunichCopy(dir: string, breakIt: (data: Record<string, unknown>[]) => void): string {
   const raw = JSON.parse(readFileSync(MUNICH, 'utf8')) as { data: Record<string, unknown>[] };
@@ -384,13 +393,13 @@ describe.skipIf(!haveMunich)(`real Munich DLDB export (${haveMunich ? '287 servi
     expect(r).toEqual({ imported: 287, format: 'dldb' });
     const list = await listServices(ctx);
     expect(list).toHaveLength(287);
-    const [{ n: locations }] = await execRows<{ n: number }>(ctx.db, sql`SELECT count(*)::int AS n FROM catalog_locations`);
+    const locations = await count(ctx, sql`SELECT count(*)::int AS n FROM catalog_locations`);
     expect(locations).toBe(109);
-    const [{ n: withLoc }] = await execRows<{ n: number }>(ctx.db, sql`SELECT count(DISTINCT service_id)::int AS n FROM catalog_service_locations`);
+    const withLoc = await count(ctx, sql`SELECT count(DISTINCT service_id)::int AS n FROM catalog_service_locations`);
     expect(withLoc).toBeGreaterThan(200);
-    const [{ n: withFees }] = await execRows<{ n: number }>(ctx.db, sql`SELECT count(*)::int AS n FROM catalog_services WHERE fees IS NOT NULL`);
+    const withFees = await count(ctx, sql`SELECT count(*)::int AS n FROM catalog_services WHERE fees IS NOT NULL`);
     expect(withFees).toBeGreaterThanOrEqual(180);
-    const [{ n: withLeika }] = await execRows<{ n: number }>(ctx.db, sql`SELECT count(*)::int AS n FROM catalog_services WHERE leika IS NOT NULL`);
+    const withLeika = await count(ctx, sql`SELECT count(*)::int AS n FROM catalog_services WHERE leika IS NOT NULL`);
     expect(withLeika).toBe(132);
     const pa = await getService(ctx, '1063441');
     expect(pa).toMatchObject({ title: expect.stringContaining('Personalausweis'), attribution: expect.stringContaining('Landeshauptstadt München'), languages: [] });

@@ -48,12 +48,12 @@ export const editableServiceSchema = z.object({
   bookable: z.union([z.boolean(), z.literal('on'), z.literal('true'), z.literal('')]).transform((v) => v === true || v === 'on' || v === 'true').default(false),
   keywords: z.union([z.array(z.string()), z.string()]).transform((v) => (Array.isArray(v) ? v : v.split(/[,\n]/)).map((s) => s.trim()).filter(Boolean)).default([]),
   easyLanguage: nullableText(20_000),
-  /** ISO 639-1 codes as an array or as text ("en, tr"). */
+  /** ISO 639-1 codes as an array or as text ("en, tr"). Missing: the service keeps its languages. */
   languages: z
     .union([z.array(z.string()), z.string()])
     .transform((v) => (Array.isArray(v) ? v : v.split(/[\s,;]+/)).map((s) => s.trim()).filter(Boolean))
     .pipe(languagesSchema)
-    .default([]),
+    .optional(),
 });
 
 function editableOf(row: ServiceRow): EditableService {
@@ -101,6 +101,8 @@ export async function saveServiceDraft(ctx: AppContext, actor: Actor, id: string
   await ctx.db.transaction(async (tx) => {
     const row = await getServiceRow(tx, id);
     if (!row) throw new AppError('not_found', 'Die Leistung wurde nicht gefunden.');
+    // A form without the languages field (older editor, API client) keeps the current ones.
+    draft.languages ??= (row.draft as EditableService | null)?.languages ?? row.languages;
     await updateServiceFields(tx, id, { draft: draft as unknown as Record<string, unknown>, updatedBy: actorIdOf(actor) });
     await insertHistory(tx, { serviceId: id, version: row.version, action: 'draft', data: draft as unknown as Record<string, unknown>, actorType: actor.type, actorId: actorIdOf(actor) });
     await writeAudit(tx, { actor, action: 'catalog.service.draft', objectType: 'catalog_service', objectId: id, summary: { version: row.version } });
