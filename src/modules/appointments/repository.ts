@@ -14,7 +14,6 @@ export const toDateOrNull = (v: unknown): Date | null => (v === null || v === un
 
 export const textArray = (arr: readonly string[]): SQL =>
   arr.length ? sql`ARRAY[${sql.join(arr.map((a) => sql`${a}`), sql`, `)}]::text[]` : sql`'{}'::text[]`;
-const tsList = (arr: readonly Date[]): SQL => sql.join(arr.map((d) => sql`${d.toISOString()}::timestamptz`), sql`, `);
 const ts = (d: Date): SQL => sql`${d.toISOString()}::timestamptz`;
 
 // ---------- configuration ----------
@@ -165,19 +164,7 @@ export async function upsertServiceSetting(db: DbOrTx, s: ServiceSettingRow, onl
 
 // ---------- claims ----------
 
-/** Taken (not expired) slot units of some workstations in [from, to). */
-export async function takenUnits(db: DbOrTx, workstationIds: readonly string[], from: Date, to: Date, now: Date): Promise<{ workstationId: string; slotStart: Date }[]> {
-  if (!workstationIds.length) return [];
-  const rows = await execRows<{ w: string; s: unknown }>(
-    db,
-    sql`SELECT workstation_id AS w, slot_start AS s FROM appt_slot_claims
-        WHERE workstation_id IN (${sql.join(workstationIds.map((w) => sql`${w}`), sql`, `)})
-          AND slot_start >= ${ts(from)} AND slot_start < ${ts(to)} AND (expires_at IS NULL OR expires_at > ${ts(now)})`,
-  );
-  return rows.map((r) => ({ workstationId: r.w, slotStart: toDate(r.s) }));
-}
-
-/** Same as `takenUnits`, as epoch milliseconds (no date parsing; for the slot search). */
+/** Taken (not expired) slot units of some workstations in [from, to), as epoch milliseconds (no date parsing; for the slot search). */
 export async function takenEpochs(db: DbOrTx, workstationIds: readonly string[], from: Date, to: Date, now: Date): Promise<{ w: string; t: number }[]> {
   if (!workstationIds.length) return [];
   const rows = await execRows<{ w: string; t: string | number }>(
@@ -187,31 +174,6 @@ export async function takenEpochs(db: DbOrTx, workstationIds: readonly string[],
           AND slot_start >= ${ts(from)} AND slot_start < ${ts(to)} AND (expires_at IS NULL OR expires_at > ${ts(now)})`,
   );
   return rows.map((r) => ({ w: r.w, t: Number(r.t) }));
-}
-
-/**
- * Claims every unit for the booking on one workstation, or none. Expired claims on those
- * units are removed first (lazy expiry, so a stale hold never blocks). `ON CONFLICT DO NOTHING`
- * waits for a concurrent uncommitted claim and then skips it, so exactly one transaction wins.
- * Returns true when all units were claimed; otherwise removes its partial claims.
- */
-export async function claimUnits(tx: DbOrTx, workstationId: string, starts: readonly Date[], bookingId: string, expiresAt: Date | null, now: Date): Promise<boolean> {
-  await tx.execute(sql`DELETE FROM appt_slot_claims WHERE workstation_id = ${workstationId} AND slot_start IN (${tsList(starts)}) AND expires_at IS NOT NULL AND expires_at <= ${ts(now)}`);
-  const values = sql.join(
-    starts.map((s) => sql`(${workstationId}, ${ts(s)}, ${bookingId}::uuid, ${expiresAt ? ts(expiresAt) : sql`NULL::timestamptz`})`),
-    sql`, `,
-  );
-  const inserted = await execRows(tx, sql`INSERT INTO appt_slot_claims (workstation_id, slot_start, booking_id, expires_at) VALUES ${values} ON CONFLICT DO NOTHING RETURNING 1 AS x`);
-  if (inserted.length === starts.length) return true;
-  if (inserted.length) await tx.execute(sql`DELETE FROM appt_slot_claims WHERE booking_id = ${bookingId}::uuid AND workstation_id = ${workstationId}`);
-  return false;
-}
-
-/** Removes expired claims of some workstations on the given units (lazy expiry before a retry). */
-export async function deleteExpiredClaims(tx: DbOrTx, workstationIds: readonly string[], starts: readonly Date[], now: Date): Promise<void> {
-  if (!workstationIds.length) return;
-  await tx.execute(sql`DELETE FROM appt_slot_claims WHERE workstation_id IN (${sql.join(workstationIds.map((w) => sql`${w}`), sql`, `)})
-    AND slot_start IN (${tsList(starts)}) AND expires_at IS NOT NULL AND expires_at <= ${ts(now)}`);
 }
 
 export async function setClaimsExpiry(tx: DbOrTx, bookingId: string, expiresAt: Date | null): Promise<number> {
@@ -296,59 +258,6 @@ export interface NewBooking {
   now: Date;
 }
 
-export async function insertBooking(tx: DbOrTx, b: NewBooking): Promise<string> {
-  const domain = b.email ? b.email.split('@')[1]!.toLowerCase() : null;
-  const [r] = await execRows<{ id: string }>(
-    tx,
-    sql`INSERT INTO appt_bookings (location_id, workstation_id, start_at, end_at, units, service_ids, status, name, email, email_domain, phone, lang, source, ip_hash, expires_at, replaces_id, created_at, confirmed_at, status_at)
-        VALUES (${b.locationId}, ${b.workstationId}, ${ts(b.startAt)}, ${ts(b.endAt)}, ${b.units}, ${textArray(b.serviceIds)}, ${b.status}, ${b.name}, ${b.email}, ${domain}, ${b.phone},
-          ${b.lang}, ${b.source}, ${b.ipHash}, ${b.expiresAt ? ts(b.expiresAt) : sql`NULL`}, ${b.replacesId ? sql`${b.replacesId}::uuid` : sql`NULL`}, ${ts(b.now)},
-          ${b.status === 'confirmed' ? ts(b.now) : sql`NULL`}, ${ts(b.now)})
-        RETURNING id`,
-  );
-  return r!.id;
-}
-
-/**
- * One statement for the common case of a booking: (optional) open-bookings limit per e-mail,
- * the booking row and its claims on the first candidate workstation
- * (`INSERT … ON CONFLICT DO NOTHING`, which waits for concurrent uncommitted claims of the same
- * units). Returns the booking (null when the limit is reached: nothing was inserted), how many
- * units were claimed and the open-bookings count. Call it after the per-e-mail advisory lock,
- * so the count's snapshot is taken after the lock.
- */
-export async function insertBookingWithClaims(
-  tx: DbOrTx,
-  b: NewBooking,
-  starts: readonly Date[],
-  limit: { email: string; max: number; exceptId: string | null } | null,
-): Promise<{ booking: BookingRow | null; claimed: number; open: number }> {
-  const domain = b.email ? b.email.split('@')[1]!.toLowerCase() : null;
-  const nowTs = ts(b.now);
-  const lim = limit
-    ? sql`SELECT count(*)::int AS n FROM appt_bookings WHERE email = ${limit.email} AND end_at > ${nowTs}
-            AND (status = 'confirmed' OR (status IN ('held','pending') AND expires_at > ${nowTs}))
-            ${limit.exceptId ? sql`AND id <> ${limit.exceptId}::uuid` : sql``}`
-    : sql`SELECT 0 AS n`;
-  const [r] = await execRows<Record<string, unknown>>(
-    tx,
-    sql`WITH lim AS (${lim}),
-      bk AS (
-        INSERT INTO appt_bookings (location_id, workstation_id, start_at, end_at, units, service_ids, status, name, email, email_domain, phone, lang, source, ip_hash, expires_at, replaces_id, created_at, confirmed_at, status_at)
-        SELECT ${b.locationId}, ${b.workstationId}, ${ts(b.startAt)}, ${ts(b.endAt)}, ${b.units}, ${textArray(b.serviceIds)}, ${b.status}, ${b.name}, ${b.email}, ${domain}, ${b.phone},
-          ${b.lang}, ${b.source}, ${b.ipHash}, ${b.expiresAt ? ts(b.expiresAt) : sql`NULL::timestamptz`}, ${b.replacesId ? sql`${b.replacesId}::uuid` : sql`NULL::uuid`}, ${nowTs},
-          ${b.status === 'confirmed' ? nowTs : sql`NULL::timestamptz`}, ${nowTs}
-        WHERE (SELECT n FROM lim) < ${limit ? limit.max : 1}
-        RETURNING ${BOOKING_COLS}),
-      cl AS (
-        INSERT INTO appt_slot_claims (workstation_id, slot_start, booking_id, expires_at)
-        SELECT ${b.workstationId}, u.s, bk.id, ${b.expiresAt ? ts(b.expiresAt) : sql`NULL::timestamptz`} FROM bk, unnest(ARRAY[${tsList(starts)}]) AS u(s)
-        ON CONFLICT DO NOTHING RETURNING 1 AS x)
-    SELECT bk.*, (SELECT count(*) FROM cl)::int AS claimed_units, (SELECT n FROM lim)::int AS open_count FROM (SELECT 1) AS one LEFT JOIN bk ON true`,
-  );
-  return { booking: r && r.id ? mapBooking(r) : null, claimed: Number(r?.claimed_units ?? 0), open: Number(r?.open_count ?? 0) };
-}
-
 /** A PostgreSQL array literal (`{"a","b"}`) passed as ONE parameter: the statement text stays the same for any length. */
 export function pgArrayLiteral(arr: readonly string[]): string {
   return `{${arr.map((a) => `"${a.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
@@ -365,7 +274,7 @@ export interface Placing extends Omit<NewBooking, 'workstationId'> {
 }
 
 /**
- * `SELECT appt_place_booking(…) AS w` (migration 0015): per-e-mail lock + limit, booking row and
+ * `SELECT appt_place_booking(…) AS w` (migrations 0014, 0015, 0018): per-e-mail lock + limit, booking row and
  * all claims on the first free candidate, in ONE statement. `w` is the workstation, or NULL when
  * no candidate was free (nothing left behind); SQLSTATE LT422 when the e-mail limit is reached.
  * Usable alone (its own transaction) or as the first CTE of a bigger statement.
@@ -410,15 +319,6 @@ export function placedRow(b: Placing, workstationId: string): BookingRow {
 export function isEmailLimitError(e: unknown): boolean {
   const x = e as { code?: string; cause?: { code?: string } } | null;
   return x?.code === 'LT422' || x?.cause?.code === 'LT422';
-}
-
-/** Removes the claims of a booking on one workstation (after a partial claim). */
-export async function releaseClaimsOn(tx: DbOrTx, bookingId: string, workstationId: string): Promise<void> {
-  await tx.execute(sql`DELETE FROM appt_slot_claims WHERE booking_id = ${bookingId}::uuid AND workstation_id = ${workstationId}`);
-}
-
-export async function setBookingWorkstation(tx: DbOrTx, id: string, workstationId: string): Promise<void> {
-  await tx.execute(sql`UPDATE appt_bookings SET workstation_id = ${workstationId} WHERE id = ${id}::uuid`);
 }
 
 export async function getBooking(db: DbOrTx, id: string, forUpdate = false): Promise<BookingRow | null> {
