@@ -9,6 +9,7 @@ import type { AppContext } from '../../core/context.ts';
 import { AppError, isAppError } from '../../core/errors.ts';
 import type { AppRouter } from '../../core/http/app.ts';
 import type { AppEnv } from '../../core/http/env.ts';
+import { Checkbox, CsrfField, Notice, RadioGroup, Submit, TextArea, TextField } from '../../web/components.tsx';
 import { renderPage } from '../../web/layout.tsx';
 import { askQuestion } from './ask-question.ts';
 import { MAX_QUESTION_CHARS } from './classify.ts';
@@ -177,27 +178,18 @@ function Turn({ turn, csrf, conversationId, rated, target, ui = 'de' }: { turn: 
         ) : null}
         {turn.id && !rated ? (
           <form method="post" action="/assistent/bewertung" class="lotse-chat__feedback" data-feedback>
-            <input type="hidden" name="_csrf" value={csrf} />
+            <CsrfField token={csrf} />
             <input type="hidden" name="questionId" value={turn.id} />
             <input type="hidden" name="c" value={conversationId} />
             <fieldset class="kern-fieldset">
               <legend class="kern-label">{en ? 'Was this answer helpful?' : 'War diese Antwort hilfreich?'}</legend>
               <div class="lotse-chat__feedback-row">
-                <button class="kern-btn kern-btn--secondary kern-btn--small" type="submit" name="rating" value="up">
-                  <span class="kern-label">{en ? 'Yes, helpful' : 'Ja, hilfreich'}</span>
-                </button>
-                <button class="kern-btn kern-btn--secondary kern-btn--small" type="submit" name="rating" value="down">
-                  <span class="kern-label">{en ? 'No' : 'Nein'}</span>
-                </button>
+                <Submit label={en ? 'Yes, helpful' : 'Ja, hilfreich'} kind="secondary" size="small" name="rating" value="up" />
+                <Submit label={en ? 'No' : 'Nein'} kind="secondary" size="small" name="rating" value="down" />
               </div>
               <details class="lotse-chat__comment">
                 <summary>{en ? 'Add a comment (optional)' : 'Kommentar hinzufügen (optional)'}</summary>
-                <div class="kern-form-input">
-                  <label class="kern-label" for={`comment-${turn.id}`}>
-                    {en ? 'Your comment (no personal data)' : 'Ihr Kommentar (ohne persönliche Daten)'}
-                  </label>
-                  <textarea class="kern-form-input__input" id={`comment-${turn.id}`} name="comment" maxlength={1000} rows={2} />
-                </div>
+                <TextArea id={`comment-${turn.id}`} name="comment" label={en ? 'Your comment (no personal data)' : 'Ihr Kommentar (ohne persönliche Daten)'} maxlength={1000} rows={2} class="" />
               </details>
             </fieldset>
           </form>
@@ -232,40 +224,23 @@ function Disclosure({ lang }: { lang: 'de' | 'en' }) {
 function AskForm({ csrf, conversationId, lang, easy, action, error }: { csrf: string; conversationId: string; lang: 'de' | 'en'; easy: boolean; action: string; error?: string }) {
   return (
     <form method="post" action={action} class="lotse-chat__form" id="assistant-form" data-conversation={conversationId}>
-      <input type="hidden" name="_csrf" value={csrf} />
+      <CsrfField token={csrf} />
       <input type="hidden" name="c" value={conversationId} />
       <input type="hidden" name="lang" value={lang} />
-      <div class="kern-form-input">
-        <label class="kern-label" for="assistant-question">
-          {lang === 'en' ? 'Your question' : 'Ihre Frage'}
-        </label>
-        <div class="kern-hint" id="assistant-question-hint">
-          {lang === 'en' ? `At most ${MAX_QUESTION_CHARS} characters. Please do not enter personal data.` : `Höchstens ${MAX_QUESTION_CHARS.toLocaleString('de-DE')} Zeichen. Bitte keine persönlichen Daten eingeben.`}
-        </div>
-        {error ? (
-          <p class="kern-error" id="assistant-question-error" role="alert">
-            {error}
-          </p>
-        ) : null}
-        <textarea
-          class="kern-form-input__input"
-          id="assistant-question"
-          name="question"
-          rows={3}
-          maxlength={MAX_QUESTION_CHARS}
-          required
-          aria-describedby={error ? 'assistant-question-hint assistant-question-error' : 'assistant-question-hint'}
-        />
-      </div>
-      <div class="kern-form-check">
-        <input class="kern-form-check__checkbox" type="checkbox" id="assistant-easy" name="easy" value="1" checked={easy} />
-        <label class="kern-label" for="assistant-easy">
-          {lang === 'en' ? 'Einfache Sprache (plain German), where available' : 'Einfache Sprache, wo vorhanden'}
-        </label>
-      </div>
-      <button class="kern-btn kern-btn--primary" type="submit">
-        <span class="kern-label">{lang === 'en' ? 'Ask' : 'Frage senden'}</span>
-      </button>
+      <TextArea
+        id="assistant-question"
+        name="question"
+        label={lang === 'en' ? 'Your question' : 'Ihre Frage'}
+        hint={lang === 'en' ? `At most ${MAX_QUESTION_CHARS} characters. Please do not enter personal data.` : `Höchstens ${MAX_QUESTION_CHARS.toLocaleString('de-DE')} Zeichen. Bitte keine persönlichen Daten eingeben.`}
+        error={error}
+        announceError
+        rows={3}
+        maxlength={MAX_QUESTION_CHARS}
+        required
+        class=""
+      />
+      <Checkbox id="assistant-easy" name="easy" value="1" checked={easy} label={lang === 'en' ? 'Einfache Sprache (plain German), where available' : 'Einfache Sprache, wo vorhanden'} />
+      <Submit label={lang === 'en' ? 'Ask' : 'Frage senden'} />
     </form>
   );
 }
@@ -327,22 +302,8 @@ export function mountAssistantRoutes(app: AppRouter, api: AppRouter, _ctx: AppCo
         <div class="lotse-stack lotse-chat">
           <h1 class="kern-heading-large">{lang === 'en' ? 'Ask the assistant' : 'Fragen an den Assistenten'}</h1>
           <Disclosure lang={lang} />
-          {notice === 'pii' ? (
-            <div class="kern-alert kern-alert--warning" role="status">
-              <div class="kern-alert__header">
-                <span class="kern-icon kern-icon--warning" aria-hidden="true" />
-                <span class="kern-title">Wir haben persönliche Daten aus Ihrer Frage entfernt. Bitte geben Sie keine persönlichen Daten ein.</span>
-              </div>
-            </div>
-          ) : null}
-          {rated ? (
-            <div class="kern-alert kern-alert--success" role="status">
-              <div class="kern-alert__header">
-                <span class="kern-icon kern-icon--success" aria-hidden="true" />
-                <span class="kern-title">Danke für Ihre Bewertung!</span>
-              </div>
-            </div>
-          ) : null}
+          {notice === 'pii' ? <Notice kind="warning" title="Wir haben persönliche Daten aus Ihrer Frage entfernt. Bitte geben Sie keine persönlichen Daten ein." /> : null}
+          {rated ? <Notice kind="success" title="Danke für Ihre Bewertung!" /> : null}
           <section aria-labelledby="verlauf-titel">
             <h2 id="verlauf-titel" class="kern-heading-medium">
               {lang === 'en' ? 'Conversation' : 'Gesprächsverlauf'}
@@ -396,25 +357,13 @@ export function mountAssistantRoutes(app: AppRouter, api: AppRouter, _ctx: AppCo
   // Handover: callback request or message to a person.
   const handoverPage = (c: Context<AppEnv>, values: Record<string, string>, errors: Record<string, string>, done = false) => {
     const { csrfToken } = c.var;
-    const err = (k: string) =>
-      errors[k] ? (
-        <p class="kern-error" id={`ho-${k}-error`} role="alert">
-          {errors[k]}
-        </p>
-      ) : null;
-    const described = (k: string, hint?: string) => [hint, errors[k] ? `ho-${k}-error` : undefined].filter(Boolean).join(' ') || undefined;
     return renderPage(c, {
       title: 'Mit einem Menschen sprechen',
       head: <link rel="stylesheet" href="/static/app/assistant.css" />,
       children: done ? (
         <div class="lotse-stack">
           <h1 class="kern-heading-large">Vielen Dank – Ihre Anfrage ist angekommen</h1>
-          <div class="kern-alert kern-alert--success" role="status">
-            <div class="kern-alert__header">
-              <span class="kern-icon kern-icon--success" aria-hidden="true" />
-              <span class="kern-title">Eine Mitarbeiterin oder ein Mitarbeiter meldet sich bei Ihnen, in der Regel innerhalb von zwei Werktagen.</span>
-            </div>
-          </div>
+          <Notice kind="success" title="Eine Mitarbeiterin oder ein Mitarbeiter meldet sich bei Ihnen, in der Regel innerhalb von zwei Werktagen." />
           <p class="kern-body">Ihre Angaben werden nach {HANDOVER_RETENTION_DAYS} Tagen automatisch gelöscht.</p>
           <p>
             <a class="kern-link" href="/assistent">
@@ -433,103 +382,44 @@ export function mountAssistantRoutes(app: AppRouter, api: AppRouter, _ctx: AppCo
             </a>
             .
           </p>
-          {Object.keys(errors).length ? (
-            <div class="kern-alert kern-alert--danger" role="alert">
-              <div class="kern-alert__header">
-                <span class="kern-icon kern-icon--danger" aria-hidden="true" />
-                <span class="kern-title">Bitte prüfen Sie Ihre Angaben.</span>
-              </div>
-            </div>
-          ) : null}
+          {Object.keys(errors).length ? <Notice kind="danger" title="Bitte prüfen Sie Ihre Angaben." /> : null}
           <form method="post" action="/assistent/kontakt" class="lotse-stack" novalidate>
-            <input type="hidden" name="_csrf" value={csrfToken} />
+            <CsrfField token={csrfToken} />
             <input type="hidden" name="c" value={values.c ?? ''} />
-            <fieldset class="kern-fieldset">
-              <legend class="kern-label">Wie möchten Sie Antwort bekommen?</legend>
-              <div class="kern-fieldset__body">
-                <div class="kern-form-check">
-                  <input class="kern-form-check__radio" type="radio" id="ho-kind-callback" name="kind" value="callback" checked={values.kind !== 'message'} />
-                  <label class="kern-label" for="ho-kind-callback">
-                    Rückruf (Telefon)
-                  </label>
-                </div>
-                <div class="kern-form-check">
-                  <input class="kern-form-check__radio" type="radio" id="ho-kind-message" name="kind" value="message" checked={values.kind === 'message'} />
-                  <label class="kern-label" for="ho-kind-message">
-                    Antwort per E-Mail
-                  </label>
-                </div>
-              </div>
-            </fieldset>
-            <div class="kern-form-input">
-              <label class="kern-label" for="ho-name">
-                Name (freiwillig)
-              </label>
-              <input class="kern-form-input__input" id="ho-name" name="name" type="text" autocomplete="name" maxlength={100} value={values.name ?? ''} />
-            </div>
-            <div class="kern-form-input">
-              <label class="kern-label" for="ho-contact">
-                Telefonnummer oder E-Mail-Adresse
-              </label>
-              <div class="kern-hint" id="ho-contact-hint">
-                Bei Rückruf die Telefonnummer, bei Antwort per E-Mail die E-Mail-Adresse.
-              </div>
-              {err('contact')}
-              <input
-                class={`kern-form-input__input${errors.contact ? ' kern-form-input__input--error' : ''}`}
-                id="ho-contact"
-                name="contact"
-                type="text"
-                required
-                maxlength={200}
-                value={values.contact ?? ''}
-                aria-describedby={described('contact', 'ho-contact-hint')}
-                aria-invalid={errors.contact ? 'true' : undefined}
-              />
-            </div>
-            <div class="kern-form-input">
-              <label class="kern-label" for="ho-time">
-                Wann passt ein Rückruf? (freiwillig)
-              </label>
-              <input class="kern-form-input__input" id="ho-time" name="preferredTime" type="text" maxlength={100} value={values.preferredTime ?? ''} />
-            </div>
-            <div class="kern-form-input">
-              <label class="kern-label" for="ho-message">
-                Ihr Anliegen
-              </label>
-              {err('message')}
-              <textarea
-                class={`kern-form-input__input${errors.message ? ' kern-form-input__input--error' : ''}`}
-                id="ho-message"
-                name="message"
-                rows={4}
-                required
-                maxlength={2000}
-                aria-describedby={described('message')}
-                aria-invalid={errors.message ? 'true' : undefined}
-              >
-                {values.message ?? ''}
-              </textarea>
-            </div>
-            <div class="kern-form-check">
-              <input
-                class={`kern-form-check__checkbox${errors.consent ? ' kern-form-check__checkbox--error' : ''}`}
-                type="checkbox"
-                id="ho-consent"
-                name="consent"
-                value="1"
-                required
-                aria-describedby={described('consent')}
-              />
-              <label class="kern-label" for="ho-consent">
-                Ich bin einverstanden, dass die Stadt meine Angaben speichert, um mein Anliegen zu bearbeiten. Sie werden nach {HANDOVER_RETENTION_DAYS}{' '}
-                Tagen gelöscht.
-              </label>
-            </div>
-            {err('consent')}
-            <button class="kern-btn kern-btn--primary" type="submit">
-              <span class="kern-label">Anfrage senden</span>
-            </button>
+            <RadioGroup
+              name="kind"
+              idBase="ho-kind"
+              legend="Wie möchten Sie Antwort bekommen?"
+              value={values.kind === 'message' ? 'message' : 'callback'}
+              options={[
+                { value: 'callback', label: 'Rückruf (Telefon)' },
+                { value: 'message', label: 'Antwort per E-Mail' },
+              ]}
+            />
+            <TextField id="ho-name" name="name" label="Name (freiwillig)" autocomplete="name" maxlength={100} value={values.name ?? ''} />
+            <TextField
+              id="ho-contact"
+              name="contact"
+              label="Telefonnummer oder E-Mail-Adresse"
+              hint="Bei Rückruf die Telefonnummer, bei Antwort per E-Mail die E-Mail-Adresse."
+              error={errors.contact}
+              announceError
+              required
+              maxlength={200}
+              value={values.contact ?? ''}
+            />
+            <TextField id="ho-time" name="preferredTime" label="Wann passt ein Rückruf? (freiwillig)" maxlength={100} value={values.preferredTime ?? ''} />
+            <TextArea id="ho-message" name="message" label="Ihr Anliegen" error={errors.message} announceError rows={4} required maxlength={2000} value={values.message ?? ''} class="" />
+            <Checkbox
+              id="ho-consent"
+              name="consent"
+              value="1"
+              required
+              error={errors.consent}
+              announceError
+              label={`Ich bin einverstanden, dass die Stadt meine Angaben speichert, um mein Anliegen zu bearbeiten. Sie werden nach ${HANDOVER_RETENTION_DAYS} Tagen gelöscht.`}
+            />
+            <Submit label="Anfrage senden" />
           </form>
         </div>
       ),
@@ -615,14 +505,7 @@ export function mountAssistantRoutes(app: AppRouter, api: AppRouter, _ctx: AppCo
       children: (
         <div class="lotse-stack">
           <h1 class="kern-heading-large">Assistent: Durchsicht</h1>
-          {msg ? (
-            <div class="kern-alert kern-alert--success" role="status">
-              <div class="kern-alert__header">
-                <span class="kern-icon kern-icon--success" aria-hidden="true" />
-                <span class="kern-title">{msg === 'synonym' ? 'Synonym gespeichert – die Suche nutzt es sofort.' : msg === 'erledigt' ? 'Als erledigt markiert.' : 'Gespeichert.'}</span>
-              </div>
-            </div>
-          ) : null}
+          {msg ? <Notice kind="success" title={msg === 'synonym' ? 'Synonym gespeichert – die Suche nutzt es sofort.' : msg === 'erledigt' ? 'Als erledigt markiert.' : 'Gespeichert.'} /> : null}
           <section aria-labelledby="ho-title" class="lotse-stack">
             <h2 id="ho-title" class="kern-heading-medium">
               Rückrufwünsche und Nachrichten ({o.handovers.length} offen)
@@ -658,10 +541,8 @@ export function mountAssistantRoutes(app: AppRouter, api: AppRouter, _ctx: AppCo
                         </td>
                         <td class="kern-table__cell">
                           <form method="post" action={`/verwaltung/assistent/anfragen/${h.id}/erledigt`}>
-                            <input type="hidden" name="_csrf" value={csrfToken} />
-                            <button class="kern-btn kern-btn--secondary kern-btn--small" type="submit">
-                              <span class="kern-label">Erledigt</span>
-                            </button>
+                            <CsrfField token={csrfToken} />
+                            <Submit label="Erledigt" kind="secondary" size="small" />
                           </form>
                         </td>
                       </tr>
@@ -705,22 +586,10 @@ export function mountAssistantRoutes(app: AppRouter, api: AppRouter, _ctx: AppCo
                     </ul>
                     {!g.improvable ? null : canSynonym ? (
                       <form method="post" action="/verwaltung/assistent/synonym" class="lotse-review-synonym">
-                        <input type="hidden" name="_csrf" value={csrfToken} />
-                        <div class="kern-form-input">
-                          <label class="kern-label" for={`syn-term-${gi}`}>
-                            Wort der Bürgerinnen und Bürger
-                          </label>
-                          <input class="kern-form-input__input" id={`syn-term-${gi}`} name="term" type="text" required maxlength={100} />
-                        </div>
-                        <div class="kern-form-input">
-                          <label class="kern-label" for={`syn-exp-${gi}`}>
-                            soll finden (Begriff aus dem Katalog)
-                          </label>
-                          <input class="kern-form-input__input" id={`syn-exp-${gi}`} name="expansion" type="text" required maxlength={200} value={g.serviceId ? g.topic : ''} />
-                        </div>
-                        <button class="kern-btn kern-btn--secondary kern-btn--small" type="submit">
-                          <span class="kern-label">Synonym hinzufügen</span>
-                        </button>
+                        <CsrfField token={csrfToken} />
+                        <TextField id={`syn-term-${gi}`} name="term" label="Wort der Bürgerinnen und Bürger" required maxlength={100} />
+                        <TextField id={`syn-exp-${gi}`} name="expansion" label="soll finden (Begriff aus dem Katalog)" required maxlength={200} value={g.serviceId ? g.topic : ''} />
+                        <Submit label="Synonym hinzufügen" kind="secondary" size="small" />
                       </form>
                     ) : (
                       <p class="kern-body">
@@ -737,13 +606,11 @@ export function mountAssistantRoutes(app: AppRouter, api: AppRouter, _ctx: AppCo
                       </p>
                     ) : null}
                     <form method="post" action="/verwaltung/assistent/gesehen">
-                      <input type="hidden" name="_csrf" value={csrfToken} />
+                      <CsrfField token={csrfToken} />
                       {g.questions.map((q) => (
                         <input type="hidden" name="ids" value={q.id} />
                       ))}
-                      <button class="kern-btn kern-btn--tertiary kern-btn--small" type="submit">
-                        <span class="kern-label">Als gesehen markieren</span>
-                      </button>
+                      <Submit label="Als gesehen markieren" kind="tertiary" size="small" />
                     </form>
                   </div>
                 </div>
