@@ -116,6 +116,19 @@ describe('citizen portal: services, search, life situations, Mein Northeim', () 
     expect(await page.evaluate(() => localStorage.getItem('lotse.meinNortheim.v1'))).toBeNull();
   });
 
+  it('shows advice languages (own names marked with lang) and the Einfache-Sprache text', async () => {
+    await page.goto(`${server.baseUrl}/leistungen/nom-wohnsitz-ummelden`);
+    const langs = page.locator('.catalog-languages dd');
+    await expect(langs.innerText()).resolves.toMatch(/Englisch \(English\), Türkisch \(Türkçe\)/);
+    await expect(langs.locator('span[lang="tr"]').innerText()).resolves.toBe('Türkçe');
+    await expect(page.getByRole('heading', { name: 'In Einfacher Sprache' }).isVisible()).resolves.toBe(true);
+    await expect(page.locator('.catalog-easy').innerText()).resolves.toMatch(/Das Ummelden kostet nichts\./);
+    const ld = JSON.parse((await page.locator('script[type="application/ld+json"]').textContent()) ?? '{}');
+    expect(ld.availableChannel[0].availableLanguage).toEqual(['de', 'en', 'tr']);
+    await screenshots(page, 'portal-leistung-sprachen');
+    expect(await axeViolations(page)).toEqual([]);
+  });
+
   it('the service page works in English with German content marked', async () => {
     await page.goto(`${server.baseUrl}/leistungen/nom-reisepass?lang=en`);
     await expect(page.getByText('Fees', { exact: true }).count()).resolves.toBe(1);
