@@ -8,7 +8,7 @@ import { listDocuments, findDocument, updateDocument } from '../documents/reposi
 import { readDocument } from '../documents/read-document.ts';
 import { readOriginal } from '../documents/storage.ts';
 import type { DocumentRow } from '../documents/schema.ts';
-import { classifyText, listTriageModels, recordCorrection, type ModelSummary } from '../triage/index.ts';
+import { classifyText, listTriageModels, recordCorrection, type Explanation, type ModelSummary } from '../triage/index.ts';
 import { MAIL_CATEGORIES } from '../mail/index.ts';
 
 /** The general triage model: letters, scans, uploads (everything that is not an e-mail). */
@@ -31,6 +31,8 @@ export interface ReviewQueue {
   mailModel: ModelSummary | null;
   /** Top-3 categories per document id (first {@link TOP3_ROWS}): the stored mail-triage ranking for e-mails, else the active model's. */
   top3: Record<number, { category: string; score: number }[]>;
+  /** Why the active model ranks its first category first (documents classified by the model, not e-mails). */
+  why: Record<number, Explanation>;
 }
 
 /** Documents per page for which the top-3 categories are computed (each needs its text read again). */
@@ -51,7 +53,7 @@ async function documentText(ctx: AppContext, row: DocumentRow): Promise<{ subjec
  * The three most likely categories of one document: the stored ranking of the mail triage for
  * e-mails, else the active triage model's (null without a model, for e-invoices and texts not yet read).
  */
-export async function documentTop3(ctx: AppContext, row: DocumentRow): Promise<{ source: string; top: { category: string; score: number }[] } | null> {
+export async function documentTop3(ctx: AppContext, row: DocumentRow): Promise<{ source: string; top: { category: string; score: number }[]; why?: Explanation } | null> {
   const mail = (row.fields as { mail?: { top?: { category: string; score: number }[]; decidedBy?: string } } | null)?.mail;
   if (mail?.top?.length) return { source: mail.decidedBy?.startsWith('model:') ? `Modell ${mail.decidedBy.slice(6)}` : 'E-Mail-Regeln und Stichwortliste', top: mail.top.slice(0, 3) };
   if (mail) return null;
@@ -59,8 +61,8 @@ export async function documentTop3(ctx: AppContext, row: DocumentRow): Promise<{
   if (!model) return null;
   const t = await documentText(ctx, row);
   if (!t) return null;
-  const c = await classifyText(ctx, t, REVIEW_MODEL);
-  return { source: `Modell ${c.model.name}@${c.model.version}`, top: c.top.slice(0, 3) };
+  const c = await classifyText(ctx, t, REVIEW_MODEL, { explain: true });
+  return { source: `Modell ${c.model.name}@${c.model.version}`, top: c.top.slice(0, 3), ...(c.why ? { why: c.why } : {}) };
 }
 
 /** Documents waiting for a person (abstained, failed validation, unreadable), oldest first; optional category filter. */
@@ -72,17 +74,22 @@ export async function listReviewQueue(ctx: AppContext, actor: Actor, f: { catego
   const model = models.find((m) => m.active) ?? null;
   const categories = [...new Set([...(model?.categories ?? []), ...MAIL_CATEGORIES, 'Rechnungseingang', ...all.map((r) => r.category).filter((c): c is string => !!c)])].sort((a, b) => a.localeCompare(b, 'de'));
   const top3: ReviewQueue['top3'] = {};
+  const why: ReviewQueue['why'] = {};
   for (const r of rows.slice(0, TOP3_ROWS)) {
     // E-mails carry the ranking of the mail triage that decided them; other documents ask the active model.
     const stored = (r.fields as { mail?: { top?: { category: string; score: number }[] } } | null)?.mail?.top;
     if (stored?.length) top3[r.id] = stored.slice(0, 3);
     else if (model) {
       const t = await documentText(ctx, r);
-      if (t) top3[r.id] = (await classifyText(ctx, t, REVIEW_MODEL)).top.slice(0, 3);
+      if (t) {
+        const c = await classifyText(ctx, t, REVIEW_MODEL, { explain: true });
+        top3[r.id] = c.top.slice(0, 3);
+        if (c.why) why[r.id] = c.why;
+      }
     }
   }
   const mailModel = (await listTriageModels(ctx, MAIL_REVIEW_MODEL)).find((m) => m.active) ?? null;
-  return { rows, categories, model, mailModel, top3 };
+  return { rows, categories, model, mailModel, top3, why };
 }
 
 const resolveSchema = z.object({
