@@ -221,9 +221,16 @@ export async function processDocument(ctx: AppContext, actor: Actor, id: number,
       },
       ...(related.length ? { relatedDocuments: related } : {}),
     };
+    const unreadable = reading.mail.unreadableChars;
+    const garbled = unreadable >= 5 && unreadable >= 0.02 * (reading.mail.subject.length + reading.mail.text.length);
+    if (garbled) (fields.mail as Record<string, unknown>).unreadableChars = unreadable;
     if (m.isBounce || m.isAutoReply) {
       status = 'automatic';
       reason = m.isBounce ? 'Unzustellbar-Meldung eines Mailservers – keine Bürgeranfrage.' : 'Automatische Antwort (z. B. Abwesenheitsnotiz) – keine Bürgeranfrage.';
+    } else if (garbled) {
+      // An unknown or wrong charset: whatever the triage made of the garbled text is not to be trusted.
+      status = 'review';
+      reason = `Zeichensatz nicht lesbar: ${unreadable} Zeichen der Nachricht konnten nicht entschlüsselt werden (unbekannte oder falsche Zeichensatz-Angabe). Prüfung durch Sachbearbeitung; das Original ist gespeichert.`;
     } else if (m.abstained || !m.category) {
       status = 'review';
       reason = `Zuordnung unsicher (Konfidenz ${m.confidence.toFixed(2)}): Prüfung durch Sachbearbeitung.`;

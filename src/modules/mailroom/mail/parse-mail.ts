@@ -36,6 +36,8 @@ export interface ParsedMessage {
   identifiers: ExtractedIdentifiers;
   /** True when a declared UTF-8 part or header was really Latin-1/Windows-1252 and was repaired. */
   charsetRepaired: boolean;
+  /** Characters of subject and text that could not be decoded even after repair (U+FFFD): unknown or wrong charset. */
+  unreadableChars: number;
 }
 
 const REPLACEMENT = '\uFFFD';
@@ -205,5 +207,6 @@ export async function parseMail(raw: Buffer): Promise<ParsedMessage> {
     isBounce,
     identifiers: extractIdentifiers(`${subject}\n${text}`),
     charsetRepaired,
+    unreadableChars: (subject.split(REPLACEMENT).length - 1) + (text.split(REPLACEMENT).length - 1),
   };
 }
