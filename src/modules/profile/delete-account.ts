@@ -13,7 +13,7 @@ export async function deleteAccount(ctx: AppContext, accountId: string): Promise
     const email = await repo.deleteAccount(tx, accountId);
     if (!email) throw accountNotFound();
     await repo.purgeLoginTokens(tx, ctx.now(), [email]);
-    await repo.purgeSignInMails(tx, [email]);
+    await repo.purgeProfileMails(tx, [email]);
     await writeAudit(tx, {
       actor: citizenActor,
       action: 'profile.account.delete',

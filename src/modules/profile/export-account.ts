@@ -6,7 +6,7 @@ import type { StoredProfile } from './schema.ts';
 export interface AccountExport {
   format: 'lotse-mein-northeim-konto/1';
   exportedAt: string;
-  account: { email: string; createdAt: string; lastUsedAt: string };
+  account: { email: string; createdAt: string; lastUsedAt: string; deletionWarnedAt: string | null };
   consent: { version: string; givenAt: string; current: boolean };
   profile: StoredProfile | null;
   profileUpdatedAt: string | null;
@@ -21,7 +21,12 @@ export async function exportAccount(ctx: AppContext, accountId: string): Promise
   return {
     format: 'lotse-mein-northeim-konto/1',
     exportedAt: ctx.now().toISOString(),
-    account: { email: account.email, createdAt: account.createdAt.toISOString(), lastUsedAt: account.lastUsedAt.toISOString() },
+    account: {
+      email: account.email,
+      createdAt: account.createdAt.toISOString(),
+      lastUsedAt: account.lastUsedAt.toISOString(),
+      deletionWarnedAt: account.deletionWarnedAt?.toISOString() ?? null,
+    },
     consent: {
       version: account.consentVersion,
       givenAt: account.consentAt.toISOString(),

@@ -261,11 +261,24 @@ describe('automatic deletion of unused accounts', () => {
       await c.db.execute(
         sql`UPDATE profile_accounts SET last_used_at = ${monthsBefore(clock, 5).toISOString()} WHERE id = ${fresh.accountId}`,
       );
+      const soon = await signUp(c, 'bald@example.org');
+      await c.db.execute(
+        sql`UPDATE profile_accounts SET last_used_at = ${new Date(monthsBefore(clock, 6).getTime() + 10 * 86400_000).toISOString()} WHERE id = ${soon.accountId}`,
+      );
       const r = await applyProfileRetention(c);
       expect(r.accountsDeleted).toBe(1);
+      // The account that is due within 30 days gets one warning mail, naming the date.
+      expect(r.warned).toBe(1);
+      const warn = await execRows<{ subject: string; text_body: string }>(
+        c.db,
+        sql`SELECT subject, text_body FROM outbox WHERE kind = 'profile-notice'`,
+      );
+      expect(warn).toHaveLength(1);
+      expect(warn[0]!.subject).toMatch(/wird bald gelöscht/);
+      expect(warn[0]!.text_body).toMatch(/am \d{1,2}\. \w+ \d{4} mit Ihrem Profil automatisch gelöscht/);
       expect(r.cutoff).toBe(monthsBefore(clock, 6).toISOString());
-      const left = await execRows<{ email: string }>(c.db, sql`SELECT email FROM profile_accounts`);
-      expect(left.map((x) => x.email)).toEqual(['neu@example.org']);
+      const left = await execRows<{ email: string }>(c.db, sql`SELECT email FROM profile_accounts ORDER BY email`);
+      expect(left.map((x) => x.email)).toEqual(['bald@example.org', 'neu@example.org']);
       expect((await execRows(c.db, sql`SELECT 1 FROM profile_sessions WHERE account_id = ${old.accountId}`)).length).toBe(0);
       const [audit] = await execRows<{ summary: Record<string, unknown> }>(
         c.db,
@@ -273,13 +286,15 @@ describe('automatic deletion of unused accounts', () => {
       );
       expect(audit!.summary).toMatchObject({ months: 6, accountsDeleted: 1 });
       expect(JSON.stringify(audit)).not.toMatch(/@/);
-      // Idempotent; a second run finds nothing.
-      expect((await applyProfileRetention(c)).accountsDeleted).toBe(0);
+      // Idempotent; a second run finds nothing and warns nobody twice.
+      expect(await applyProfileRetention(c)).toMatchObject({ accountsDeleted: 0, warned: 0 });
+      await deleteAccount(c, soon.accountId);
       // Using the account keeps it alive: a session use more than a day after the last touch counts.
       clock = new Date(clock.getTime() + 2 * 86400_000);
       await resolveCitizenSession(c, fresh.token);
       clock = new Date(monthsBefore(clock, -6).getTime() - 86400_000);
-      expect((await applyProfileRetention(c)).accountsDeleted).toBe(0);
+      // Not deleted (used 6 months minus a day ago), but now due within 30 days: warned.
+      expect(await applyProfileRetention(c)).toMatchObject({ accountsDeleted: 0, warned: 1 });
     } finally {
       await c.database.close();
     }

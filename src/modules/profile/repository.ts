@@ -56,6 +56,25 @@ export async function deleteAccountsUnusedSince(db: DbOrTx, cutoff: Date): Promi
   return rows.map((r) => r.email);
 }
 
+/** Accounts last used before `usedBefore` that were not warned since their last use. */
+export async function accountsToWarn(db: DbOrTx, usedBefore: Date): Promise<AccountRow[]> {
+  return db
+    .select()
+    .from(profileAccounts)
+    .where(
+      and(
+        lt(profileAccounts.lastUsedAt, usedBefore),
+        or(isNull(profileAccounts.deletionWarnedAt), lt(profileAccounts.deletionWarnedAt, profileAccounts.lastUsedAt)),
+      ),
+    )
+    .orderBy(profileAccounts.lastUsedAt)
+    .limit(500);
+}
+
+export async function markWarned(db: DbOrTx, id: string, now: Date): Promise<void> {
+  await db.update(profileAccounts).set({ deletionWarnedAt: now }).where(eq(profileAccounts.id, id));
+}
+
 // ---------- sign-in links ----------
 
 export async function insertLoginToken(db: DbOrTx, v: { id: string; email: string; expiresAt: Date; now: Date }): Promise<void> {
@@ -87,15 +106,19 @@ export async function purgeLoginTokens(db: DbOrTx, now: Date, emails: string[] =
 }
 
 /**
- * Removes delivered (or dead) sign-in mails of these addresses from the core outbox, so a deleted
+ * Removes delivered (or dead) sign-in and notice mails of these addresses from the core outbox, so a deleted
  * account leaves no copy of its address behind. Queued mails stay (their delivery job needs them).
  */
-export async function purgeSignInMails(db: DbOrTx, emails: string[]): Promise<number> {
+export async function purgeProfileMails(db: DbOrTx, emails: string[]): Promise<number> {
   if (!emails.length) return 0;
   const rows = await db
     .delete(outbox)
     .where(
-      and(eq(outbox.kind, 'profile-signin'), inArray(outbox.status, ['sent', 'dead']), inArray(sql`lower(${outbox.toAddress})`, emails)),
+      and(
+        inArray(outbox.kind, ['profile-signin', 'profile-notice']),
+        inArray(outbox.status, ['sent', 'dead']),
+        inArray(sql`lower(${outbox.toAddress})`, emails),
+      ),
     )
     .returning({ id: outbox.id });
   return rows.length;
