@@ -62,7 +62,7 @@ export const CONSENT: Record<Lang, ConsentText> = {
     what: 'Gespeichert werden nur Ihre E-Mail-Adresse (für die Anmeldelinks), Ihr „Mein Northeim“-Profil (gewählte Lebenslagen, als erledigt markierte Leistungen, Einstellungen wie Einfache Sprache oder größere Schrift und – falls Sie sie eintragen – die Ablaufdaten von Personalausweis und Reisepass), der Zeitpunkt Ihrer Einwilligung und wann Sie das Konto zuletzt genutzt haben. Kein Name, kein Passwort, keine IP-Adresse, kein Tracking.',
     why: 'Zweck: Ihr Profil steht Ihnen auf mehreren Geräten zur Verfügung. Die Stadt wertet die Profile nicht aus und gibt sie nicht weiter. Rechtsgrundlage ist Ihre Einwilligung (Art. 6 Abs. 1 lit. a DSGVO).',
     retention: (months) =>
-      `Speicherdauer: bis Sie das Konto löschen. Nutzen Sie das Konto ${months} Monate lang nicht, wird es mit allen Daten automatisch gelöscht. Anmeldelinks verfallen nach ${LINK_MINUTES} Minuten; versandte E-Mails werden nach höchstens 30 Tagen aus dem Postausgang gelöscht.`,
+      `Speicherdauer: bis Sie das Konto löschen. Nutzen Sie das Konto ${months} Monate lang nicht, wird es mit allen Daten automatisch gelöscht. Anmeldelinks verfallen nach ${LINK_MINUTES} Minuten; versandte E-Mails werden nach 30 Tagen (nicht zustellbare nach 90 Tagen) aus dem Postausgang gelöscht.`,
     deletion:
       'Löschen: Unter „Mein Konto“ können Sie jederzeit Ihre Daten herunterladen (JSON) und das Konto mit dem Profil sofort endgültig löschen. Damit widerrufen Sie zugleich Ihre Einwilligung. Das Profil in Ihrem Browser bleibt davon unberührt.',
     voluntary:
@@ -75,7 +75,7 @@ export const CONSENT: Record<Lang, ConsentText> = {
     what: 'We store only your e-mail address (for sign-in links), your “My Northeim” profile (chosen life situations, services marked as done, preferences such as plain language or larger text and – if you enter them – the expiry dates of your ID card and passport), when you gave consent and when you last used the account. No name, no password, no IP address, no tracking.',
     why: 'Purpose: your profile is available on several devices. The town does not analyse or share the profiles. Legal basis is your consent (Art. 6(1)(a) GDPR).',
     retention: (months) =>
-      `Retention: until you delete the account. If you do not use the account for ${months} months, it is deleted automatically with all data. Sign-in links expire after ${LINK_MINUTES} minutes; sent e-mails are removed from the outbox after 30 days at the latest.`,
+      `Retention: until you delete the account. If you do not use the account for ${months} months, it is deleted automatically with all data. Sign-in links expire after ${LINK_MINUTES} minutes; sent e-mails are removed from the outbox after 30 days (undeliverable ones after 90 days).`,
     deletion:
       'Deletion: under “My account” you can download your data (JSON) at any time and delete the account and profile immediately and permanently. This also withdraws your consent. The profile in your browser is not affected.',
     voluntary:
