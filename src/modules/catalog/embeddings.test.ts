@@ -27,6 +27,8 @@ describe('vector encode/decode (float32 little-endian bytea)', () => {
     expect(dot(a, a)).toBeCloseTo(1, 6);
     expect(dot(unitVector([1, 0]), unitVector([0, 2]))).toBe(0);
     expect(Array.from(unitVector([0, 0]))).toEqual([0, 0]);
+    const x = Float32Array.from([1, 2, 3, 4, 5, 6, 7]);
+    expect(dot(x, x)).toBe(140);
   });
 });
 

@@ -100,10 +100,23 @@ export function unitVector(v: ArrayLike<number>): Float32Array {
   return out;
 }
 
+/** Dot product (four accumulators: about twice as fast as the plain loop in V8). */
 export function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
+  const n = Math.min(a.length, b.length);
+  const n4 = n - (n % 4);
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    s0 += a[i]! * b[i]!;
+    s1 += a[i + 1]! * b[i + 1]!;
+    s2 += a[i + 2]! * b[i + 2]!;
+    s3 += a[i + 3]! * b[i + 3]!;
+  }
+  for (; i < n; i++) s0 += a[i]! * b[i]!;
+  return s0 + s1 + s2 + s3;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -285,17 +298,14 @@ export async function embedCatalog(ctx: AppContext, opts: { force?: boolean; bat
       ctx.log.warn({ reason: r.reason, detail: r.detail, embedded, remaining: todo.length - i }, 'service embeddings failed');
       throw new Error(`Embeddings-Endpunkt: ${r.detail} (${embedded} von ${todo.length} Leistungen eingebettet)`);
     }
-    await ctx.db.transaction(async (tx) => {
-      for (let j = 0; j < batch.length; j++) {
-        const b = batch[j]!;
-        const v = r.vectors[j]!;
-        const row = { model, dims: v.length, contentHash: b.hash, vector: encodeVector(v), updatedAt: new Date() };
-        await tx
-          .insert(catalogServiceEmbeddings)
-          .values({ serviceId: b.id, ...row })
-          .onConflictDoUpdate({ target: catalogServiceEmbeddings.serviceId, set: row });
-      }
-    });
+    const now = new Date();
+    await ctx.db
+      .insert(catalogServiceEmbeddings)
+      .values(batch.map((b, j) => ({ serviceId: b.id, model, dims: r.vectors[j]!.length, contentHash: b.hash, vector: encodeVector(r.vectors[j]!), updatedAt: now })))
+      .onConflictDoUpdate({
+        target: catalogServiceEmbeddings.serviceId,
+        set: { model: sql`excluded.model`, dims: sql`excluded.dims`, contentHash: sql`excluded.content_hash`, vector: sql`excluded.vector`, updatedAt: sql`excluded.updated_at` },
+      });
     embedded += batch.length;
   }
   await setSetting(ctx.db, SETTING_KEY, { catalogVersion: version, model, textVersion: EMBED_TEXT_VERSION } satisfies EmbedState, null);
