@@ -11,6 +11,7 @@ import { DocumentStatusBadge, KIND_LABELS, STATUS_LABELS } from './documents/rou
 import { MAX_UPLOAD_FILES, uploadDocuments, type UploadedFileResult } from './intake/upload-documents.ts';
 import { AI_DISCLOSURE, draftReply, sendReply } from './review/reply.ts';
 import { listReviewQueue, requestRetrain, resolveReview } from './review/review-queue.ts';
+import { WhyList } from './review/why.tsx';
 
 type C = Context<AppEnv>;
 
@@ -96,7 +97,7 @@ const UploadResults = ({ results }: { results: UploadedFileResult[] }) => (
 async function reviewPage(c: C) {
   const ctx = c.var.ctx;
   const category = c.req.query('category') || undefined;
-  const { rows, categories, model, top3 } = await listReviewQueue(ctx, userActor(c.var.user!), { category });
+  const { rows, categories, model, top3, why } = await listReviewQueue(ctx, userActor(c.var.user!), { category });
   const done = c.req.query('done');
   const retrain = c.req.query('retrain');
   const f = (model?.figures ?? {}) as Record<string, unknown>;
@@ -172,6 +173,7 @@ async function reviewPage(c: C) {
                   <>
                     <dt>Die drei wahrscheinlichsten Kategorien</dt>
                     <dd>{top3[r.id]!.map((x) => `${x.category} ${pct(x.score)}`).join(' · ')}</dd>
+                    {why[r.id] ? <dd><WhyList why={why[r.id]} /></dd> : null}
                   </>
                 ) : null}
                 <dt>Version</dt>

@@ -9,6 +9,7 @@ import type { InvoiceJson, InvoiceModel } from '../invoices/types.ts';
 import { documentApi } from './api.ts';
 import { MailroomNav, canConfigure, mailroomPage } from '../nav.tsx';
 import { documentTop3 } from '../review/review-queue.ts';
+import { WhyList } from '../review/why.tsx';
 import { DOCUMENT_STATUSES, getDocument, listInbox, openOriginal } from './list-inbox.ts';
 import type { DocumentRow } from './schema.ts';
 
@@ -214,6 +215,7 @@ async function detailPage(c: C) {
               </li>
             ))}
           </ol>
+          <WhyList why={top3.why} />
           <p class="kern-body kern-body--small">
             Quelle: {top3.source}. Regel-/Modellversion des Ergebnisses: {row.modelVersion ?? '–'}
           </p>

@@ -67,4 +67,19 @@ describe('triage model registry', () => {
     const corr = exported.find((e) => e.source === 'correction')!;
     expect(corr.text).toBe('Herr [NAME] parkt vor [ADRESSE] im Halteverbot');
   });
+
+  it('explains a classification on request and uses the optional district', async () => {
+    const rows = syntheticRows().map((r) => ({ ...r, district: r.category === 'laerm' ? 'Nordstadt' : 'Altstadt' }));
+    await trainModel(ctx, cliActor, { name: 'why', rows });
+    const plain = await classifyText(ctx, { text: 'Falschparker auf dem Gehweg' }, 'why');
+    expect(plain.why).toBeUndefined();
+    const r = await classifyText(ctx, { text: 'Falschparker auf dem Gehweg', district: 'Altstadt' }, 'why', { explain: true });
+    expect(r.why!.category).toBe(r.top[0]!.category);
+    expect(r.why!.category).toBe('parken');
+    expect(r.why!.features.length).toBeGreaterThan(0);
+    expect(r.why!.features.some((f) => f.kind === 'word' || f.kind === 'phrase')).toBe(true);
+    for (const f of r.why!.features) expect(f.weight).toBeGreaterThan(0);
+    const [b] = await classifyBatch(ctx, [{ subject: null, text: 'laute Musik', district: 'Nordstadt' }], 'why', { explain: true });
+    expect(b!.why!.features.map((f) => f.feature)).toContain('district: Nordstadt');
+  });
 });
