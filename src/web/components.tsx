@@ -44,13 +44,15 @@ export const ErrorSummary: FC<{
   message?: Child;
   errors?: readonly { message: string; href?: string | undefined }[] | undefined;
   id?: string;
-}> = ({ title, message, errors = [], id = 'fehler' }) => (
+  /** Class of the list, e.g. `kern-list` (no bullets). */
+  listClass?: string | undefined;
+}> = ({ title, message, errors = [], id = 'fehler', listClass }) => (
   <Notice kind="danger" title={title} id={id}>
     {message || errors.length ? (
       <>
         {message ? <p class="kern-body">{message}</p> : null}
         {errors.length ? (
-          <ul>
+          <ul class={listClass}>
             {errors.map((e) => (
               <li>
                 {e.href ? (

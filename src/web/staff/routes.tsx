@@ -29,7 +29,18 @@ import type { AppRouter } from '../../core/http/app.ts';
 import type { AppEnv } from '../../core/http/env.ts';
 import { navRegistry, renderPage as renderLayout, type LayoutProps } from '../layout.tsx';
 import { LEGAL_PAGES } from '../pages.tsx';
-import { CheckboxGroup, CsrfField, fieldError, formatBerlin, Notice, SelectField, Submit, TextArea, TextField } from '../components.tsx';
+import {
+  CheckboxGroup,
+  CsrfField,
+  ErrorSummary as SharedErrorSummary,
+  fieldError,
+  formatBerlin,
+  Notice,
+  SelectField,
+  Submit,
+  TextArea,
+  TextField,
+} from '../components.tsx';
 import { getLegalTexts, LEGAL_KEYS, updateLegalTexts } from './legal-texts.ts';
 
 type C = Context<AppEnv>;
@@ -106,21 +117,7 @@ const departmentName = (c: C, key: string | null) => (key ? (c.var.ctx.town.depa
 /** Error summary at the top of a form: announced, lists every field error as a link. */
 function ErrorSummary({ error }: { error: AppError }) {
   const fields = error.details?.fields ?? [];
-  return (
-    <Notice kind="danger" title={error.message} id="fehler">
-      {fields.length ? (
-        <ul class="kern-list">
-          {fields.map((f) => (
-            <li>
-              <a class="kern-link" href={`#f-${f.field}`}>
-                {f.message}
-              </a>
-            </li>
-          ))}
-        </ul>
-      ) : null}
-    </Notice>
-  );
+  return <SharedErrorSummary title={error.message} listClass="kern-list" errors={fields.map((f) => ({ message: f.message, href: `#f-${f.field}` }))} />;
 }
 
 // ---------------------------------------------------------------- login / logout
