@@ -19,7 +19,7 @@ const PASSAGE_BETA = 0.5;
 /** How much a compound part counts in the index relative to a whole word. */
 const PART_WEIGHT = 0.5;
 
-export const SEARCH_VERSION = 'catalog-search-2 (bm25f-1, de-analyser-2, openthesaurus-nouns-1, title-cover-2)';
+export const SEARCH_VERSION = 'catalog-search-3 (bm25f-1, de-analyser-3, gazetteer-1, openthesaurus-nouns-2, title-cover-2, proximity-1)';
 
 export interface IndexDoc {
   id: string;
@@ -49,6 +49,8 @@ export class CatalogIndex {
   readonly bridge: SynonymIndex;
   /** General thesaurus for weak query expansion (built-in OpenThesaurus extract unless switched off). */
   readonly thesaurus: Thesaurus | undefined;
+  /** Weight of the proximity bonus (PASSAGE_BETA, or 0 when switched off). */
+  private readonly proximity: number;
   readonly builtAt = Date.now();
   buildMs = 0;
 
@@ -56,11 +58,13 @@ export class CatalogIndex {
     docs: IndexDoc[],
     townSynonyms: SynonymList,
     readonly version: number,
-    opts: { thesaurus?: boolean } = {},
+    /** Switches for comparisons (bench): thesaurus expansion, gazetteer, proximity bonus – all on by default. */
+    opts: { thesaurus?: boolean; gazetteer?: boolean; proximity?: boolean } = {},
   ) {
     const t0 = performance.now();
     this.thesaurus = opts.thesaurus === false ? undefined : builtinThesaurus();
-    this.synonyms = compileSynonyms(GAZETTEER, WORD_FAMILIES, GERMAN_SYNONYMS, townSynonyms);
+    this.proximity = opts.proximity === false ? 0 : PASSAGE_BETA;
+    this.synonyms = compileSynonyms(opts.gazetteer === false ? {} : GAZETTEER, WORD_FAMILIES, GERMAN_SYNONYMS, townSynonyms);
     this.bridge = Object.keys(townSynonyms).length ? compileSynonyms(ENGLISH_BRIDGE) : builtinBridge();
     // Pass 1: the vocabulary (for decompounding and typo correction).
     // Each field is tokenised once and reused for the vocabulary and the index.
@@ -160,7 +164,7 @@ export class CatalogIndex {
         const cover = titleCover(this.titles.get(h.id) ?? [], credit);
         const base = h.score * (COORD_FLOOR + (1 - COORD_FLOOR) * coord);
         let near = 0;
-        if (PASSAGE_BETA > 0 && totalGroup > 0 && covered.size > 1) {
+        if (this.proximity > 0 && totalGroup > 0 && covered.size > 1) {
           for (const unit of this.passageUnits(h.id)) {
             let m = 0;
             const seen = new Set<string>();
@@ -175,7 +179,7 @@ export class CatalogIndex {
           }
           near /= totalGroup;
         }
-        return { ...h, base, score: base * (1 + RERANK.TITLE_ALPHA * cover) * (1 + PASSAGE_BETA * near) };
+        return { ...h, base, score: base * (1 + RERANK.TITLE_ALPHA * cover) * (1 + this.proximity * near) };
       })
       .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
     const k1 = this.bm25.k1;
