@@ -424,7 +424,19 @@ describe('HTTP: cookies, CSRF and pages', () => {
     expect(html).toContain('Profil auf dem Server speichern (freiwillig)');
     expect(html).toContain('/static/app/profile-sync.js');
     expect(html).toContain('href="/mein-northeim/konto"');
-    const en = await (await app.request('/mein-northeim/konto?lang=en')).text();
+    const enRes = await app.request('/mein-northeim/konto?lang=en');
+    const en = await enRes.text();
     expect(en).toContain('Keep your profile on the server');
+    const csrfCookie = enRes.headers
+      .getSetCookie()
+      .find((x) => x.startsWith('lotse_csrf='))!
+      .split(';')[0]!;
+    const bad = await app.request('/mein-northeim/konto/anmelden?lang=en', {
+      method: 'POST',
+      headers: { cookie: csrfCookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrfCookie.split('=')[1]!, email: 'nope' }).toString(),
+    });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('Please enter a valid e-mail address');
   });
 });

@@ -348,7 +348,7 @@ function deletedPage(c: Context<AppEnv>) {
     children: (
       <div class="lotse-stack profile-page" data-profile-session="off">
         <h1 class="kern-heading-large">{t.deletedTitle}</h1>
-        <Notice kind="success" title={t.deletedTitle}>
+        <Notice kind="success" title={t.deletedAlert}>
           <p class="kern-body">{t.deletedBody}</p>
         </Notice>
         <BackLink lang={lang} />
@@ -358,6 +358,7 @@ function deletedPage(c: Context<AppEnv>) {
 }
 
 const fieldsOf = (e: AppError): FieldError[] => e.details?.fields ?? [];
+const EN_EMAIL_INVALID = 'Please enter a valid e-mail address, e.g. name@example.org.';
 
 /** Pages and the JSON endpoints the "Mein Northeim" script uses (CSRF-checked, so not under /api/v1). */
 export function profileRoutes(app: AppRouter): void {
@@ -382,7 +383,15 @@ export function profileRoutes(app: AppRouter): void {
       if (isAppError(e) && (e.code === 'validation' || e.code === 'rate_limited')) {
         c.status(e.code === 'validation' ? 400 : 429);
         if (e.code === 'rate_limited') c.header('retry-after', String(e.details?.['retryAfter'] ?? 60));
-        return signInPage(c, { email, errors: fieldsOf(e), error: e.message });
+        const en = c.var.lang === 'en';
+        const minutes = Math.ceil(Number(e.details?.['retryAfter'] ?? 60) / 60);
+        const msg = !en
+          ? e.message
+          : e.code === 'validation'
+            ? EN_EMAIL_INVALID
+            : `Too many sign-in links were requested. Please try again in ${minutes} minutes.`;
+        const errors = fieldsOf(e).map((f) => (en ? { ...f, message: EN_EMAIL_INVALID } : f));
+        return signInPage(c, { email, errors, error: msg });
       }
       throw e;
     }
@@ -412,7 +421,13 @@ export function profileRoutes(app: AppRouter): void {
     } catch (e) {
       if (isAppError(e) && e.code === 'gone') return linkProblemPage(c, e);
       if (isAppError(e) && e.code === 'validation') {
-        const info = await inspectSignInLink(c.var.ctx, token);
+        let info: SignInLinkInfo;
+        try {
+          info = await inspectSignInLink(c.var.ctx, token);
+        } catch (again) {
+          if (isAppError(again) && again.code === 'gone') return linkProblemPage(c, again);
+          throw again;
+        }
         c.status(400);
         return linkPage(
           c,

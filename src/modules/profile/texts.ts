@@ -30,6 +30,7 @@ export const TX = {
     created: 'Ihr Konto wurde angelegt. Laden Sie jetzt auf „Mein Northeim“ Ihr Browser-Profil auf den Server hoch.',
     signedOut: 'Sie wurden abgemeldet. Das Profil in diesem Browser bleibt erhalten.',
     deletedTitle: 'Ihr Konto wurde gelöscht',
+    deletedAlert: 'Löschung abgeschlossen',
     deletedBody:
       'Ihr Konto, Ihr Profil auf dem Server und Ihre Anmeldungen wurden sofort und endgültig gelöscht. Das Profil in diesem Browser ist davon nicht betroffen – Sie können es auf „Mein Northeim“ mit „Alles löschen“ entfernen.',
     profileHeading: 'Gespeichertes Profil',
@@ -107,6 +108,7 @@ export const TX = {
     created: 'Your account was created. Now upload your browser profile on “My Northeim”.',
     signedOut: 'You were signed out. The profile in this browser is kept.',
     deletedTitle: 'Your account was deleted',
+    deletedAlert: 'Deletion complete',
     deletedBody:
       'Your account, your profile on the server and your sign-ins were deleted immediately and permanently. The profile in this browser is not affected – you can remove it on “My Northeim” with “Delete everything”.',
     profileHeading: 'Stored profile',

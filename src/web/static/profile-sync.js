@@ -113,7 +113,14 @@
           },
         );
       }
-      window.lotseProfileSync = upload;
+      // Saving the form or ticking "erledigt" syncs too; quick successive changes go up once.
+      var timer = null;
+      window.lotseProfileSync = function (p) {
+        clearTimeout(timer);
+        timer = setTimeout(function () {
+          upload(p);
+        }, 400);
+      };
       up.addEventListener('click', function () {
         upload(local());
       });
