@@ -294,6 +294,27 @@ describe('languages of advice (ISO 639-1)', () => {
     expect((await getService(ctx, 'nom-briefwahl'))!.languages).toEqual(['en', 'fr']);
   });
 
+  it('the staff form edits the languages; an unknown code is shown at the field', async () => {
+    const app = buildApp(ctx);
+    const { cookie, csrf } = await loginAs(app, ctx, ['department_lead']);
+    const form = await (await app.request('/verwaltung/katalog/nom-wohnsitz-anmelden', { headers: { cookie } })).text();
+    expect(form).toMatch(/id="f-languages"[^>]*value="en, tr"|value="en, tr"[^>]*id="f-languages"/);
+    const post = (languages: string) =>
+      app.request('/verwaltung/katalog/nom-wohnsitz-anmelden', {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: csrf, title: 'Wohnsitz anmelden (Zuzug nach Northeim)', languages }).toString(),
+      });
+    const bad = await post('en, xx');
+    expect(bad.status).toBe(422);
+    const page = await bad.text();
+    expect(page).toContain('unbekannter Sprachcode xx');
+    expect(page).toContain('href="#f-languages"');
+    expect((await post('en, tr, ar')).status).toBe(200);
+    await publishService(ctx, lead, 'nom-wohnsitz-anmelden');
+    expect((await getService(ctx, 'nom-wohnsitz-anmelden'))!.languages).toEqual(['en', 'tr', 'ar']);
+  });
+
   it('GET /api/v1/services and catalog list give the portal page as url when a service has no own url', async () => {
     const app = buildApp(ctx);
     const all = (await (await app.request('/api/v1/services')).json()) as { services: { id: string; url: string | null }[] };

@@ -5,7 +5,7 @@ import { writeAudit } from '../../core/audit/index.ts';
 import type { AppContext } from '../../core/context.ts';
 import { AppError, validationError } from '../../core/errors.ts';
 import { bumpCatalogVersion, getServiceRow, insertHistory, listHistory, listSummaries, updateServiceFields, upsertService, type ServiceRow } from './repository.ts';
-import { languagesSchema } from './catalog-format.ts';
+import { isLanguageCode, languagesSchema } from './catalog-format.ts';
 import { htmlToPlain, sanitizeServiceHtml } from './sanitize.ts';
 import { invalidateCatalogIndex } from './search-services.ts';
 import type { EditableService } from './types.ts';
@@ -51,7 +51,12 @@ export const editableServiceSchema = z.object({
   /** ISO 639-1 codes as an array or as text ("en, tr"). Missing: the service keeps its languages. */
   languages: z
     .union([z.array(z.string()), z.string()])
-    .transform((v) => (Array.isArray(v) ? v : v.split(/[\s,;]+/)).map((s) => s.trim()).filter(Boolean))
+    .transform((v) => (Array.isArray(v) ? v : v.split(/[\s,;]+/)).map((s) => s.trim().toLowerCase()).filter(Boolean))
+    // One issue on the field itself (not per entry), so the editor can link it to its input.
+    .superRefine((codes, issue) => {
+      const bad = codes.filter((c) => !isLanguageCode(c));
+      if (bad.length) issue.addIssue({ code: 'custom', message: `unbekannter Sprachcode ${bad.join(', ')} – bitte ISO-639-1-Codes mit zwei Buchstaben angeben, z. B. „en, tr“` });
+    })
     .pipe(languagesSchema)
     .optional(),
 });

@@ -88,6 +88,14 @@ async function editPage(c: Context<AppEnv>, id: string, msg?: { kind: 'success' 
           <Field name="onlineUrl" label="Online-Antrag (URL)" value={v.onlineUrl ?? ''} error={err('onlineUrl')} disabled={!editable} />
           <Field name="keywords" label="Suchbegriffe (durch Komma getrennt)" value={list(v.keywords).replace(/\n/g, ', ')} hint="Umgangssprachliche Wörter, die Bürgerinnen und Bürger benutzen." disabled={!editable} />
           <Field name="easyLanguage" label="Text in Einfacher Sprache (optional)" value={v.easyLanguage ?? ''} multiline rows={5} disabled={!editable} />
+          <Field
+            name="languages"
+            label="Beratung auch in (Sprachen)"
+            value={list(v.languages ?? data.published.languages).replace(/\n/g, ', ')}
+            hint="Weitere Sprachen außer Deutsch als ISO-639-1-Codes, durch Komma getrennt, z. B. „en, tr, uk“. Deutsch ist immer dabei."
+            error={err('languages')}
+            disabled={!editable}
+          />
           <Checkbox name="bookable" label="Online-Termin buchbar" checked={!!v.bookable} disabled={!editable} />
           {editable ? (
             <div class="lotse-actions">
@@ -334,6 +342,8 @@ export function mountStaffPages(app: AppRouter): void {
       onlineUrl: str(body['onlineUrl']),
       keywords: str(body['keywords']),
       easyLanguage: str(body['easyLanguage']),
+      // Only when the form has the field: otherwise the service keeps its languages.
+      ...(body['languages'] !== undefined ? { languages: str(body['languages']) } : {}),
       bookable: body['bookable'] === 'on',
     };
     try {
