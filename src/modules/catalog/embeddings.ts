@@ -191,16 +191,26 @@ export async function requestEmbeddings(config: EmbeddingsConfig, inputs: string
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   let body: unknown;
-  try {
-    const res = await fetch(`${base}/embeddings`, {
+  const payload = JSON.stringify({ model: config.LOTSE_EMBEDDINGS_MODEL, input: inputs });
+  const send = () =>
+    fetch(`${base}/embeddings`, {
       method: 'POST',
       signal: controller.signal,
       headers: {
         'content-type': 'application/json',
         ...(config.LOTSE_EMBEDDINGS_API_KEY ? { authorization: `Bearer ${config.LOTSE_EMBEDDINGS_API_KEY}` } : {}),
       },
-      body: JSON.stringify({ model: config.LOTSE_EMBEDDINGS_MODEL, input: inputs }),
+      body: payload,
     });
+  try {
+    let res: Response;
+    try {
+      res = await send();
+    } catch (e) {
+      // A kept-alive connection the server closed just now fails at once: one more try, same budget.
+      if (controller.signal.aborted || (e as Error).name === 'AbortError') throw e;
+      res = await send();
+    }
     if (!res.ok) {
       await res.body?.cancel().catch(() => undefined);
       return { ok: false, reason: 'http_error', detail: `HTTP ${res.status}` };
@@ -213,7 +223,10 @@ export async function requestEmbeddings(config: EmbeddingsConfig, inputs: string
     }
   } catch (e) {
     const aborted = (e as Error).name === 'AbortError' || controller.signal.aborted;
-    return aborted ? { ok: false, reason: 'timeout', detail: `länger als ${timeoutMs} ms` } : { ok: false, reason: 'down', detail: 'Endpunkt nicht erreichbar' };
+    const code = ((e as Error & { cause?: { code?: unknown } }).cause?.code ?? '') as string;
+    return aborted
+      ? { ok: false, reason: 'timeout', detail: `länger als ${timeoutMs} ms` }
+      : { ok: false, reason: 'down', detail: `Endpunkt nicht erreichbar${/^[A-Z_]+$/.test(code) ? ` (${code})` : ''}` };
   } finally {
     clearTimeout(timer);
   }
