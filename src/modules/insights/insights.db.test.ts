@@ -131,9 +131,10 @@ describe('insights: anonymous co-use of services', () => {
     const app = buildApp(ctx);
     const res = await app.request('/api/v1/services/anmelden/related?limit=1');
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ serviceId: 'anmelden', minCount: 5, windowMonths: 12, related: [{ id: 'hund', title: 'Leistung hund', leika: null, url: null, count: 5 }] });
+    expect(await res.json()).toEqual({ serviceId: 'anmelden', minCount: 5, windowMonths: 12, related: [{ id: 'hund', title: 'Leistung hund', leika: null, url: `${ctx.config.baseUrl}/leistungen/hund`, count: 5 }] });
     const none = await (await app.request('/api/v1/services/hund/related')).json();
-    expect(none.related).toEqual([{ id: 'anmelden', title: 'Leistung anmelden', leika: null, url: null, count: 5 }]);
+    // Services without an own url link to their portal page (catalog listServices).
+    expect(none.related).toEqual([{ id: 'anmelden', title: 'Leistung anmelden', leika: null, url: `${ctx.config.baseUrl}/leistungen/anmelden`, count: 5 }]);
     expect((await app.request('/api/v1/services/gibt-es-nicht/related')).status).toBe(404);
     const spec = await (await app.request('/api/v1/openapi.json')).json();
     expect(Object.keys(spec.paths)).toContain('/services/{id}/related');
