@@ -145,12 +145,15 @@ describe('stop words', () => {
 
 describe('gazetteer (general world knowledge)', () => {
   it('reads a country as abroad (EU/EEA or third country) and a month name as "Monat"', () => {
-    const syn = compileSynonyms(GAZETTEER);
-    const t = (q: string) => analyze(q, { synonyms: syn }).map((x) => x.term);
+    const gazetteer = compileSynonyms(GAZETTEER);
+    const t = (q: string) => analyze(q, { gazetteer }).map((x) => x.term);
     expect(t('Führerschein aus der Türkei')).toEqual(expect.arrayContaining(['ausland', 'drittstaat']));
     expect(t('Rente aus Italien')).toEqual(expect.arrayContaining(['ausland', 'eu']));
     expect(t('moved here from the United States')).toEqual(expect.arrayContaining(['ausland']));
     expect(t('von April bis Oktober')).toContain('monat');
     expect(t('Wohnsitz in Deutschland')).not.toContain('ausland');
+    // weak evidence only: 'related' terms do not explain an unknown word (confidence, evidence check)
+    expect(analyze('Hauptstadt von Frankreich', { gazetteer }).find((x) => x.term === 'ausland')?.kind).toBe('related');
+    expect(analyze('Hauptstadt von Frankreich').map((x) => x.term)).not.toContain('ausland');
   });
 });

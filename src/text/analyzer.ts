@@ -30,6 +30,12 @@ export interface AnalyzeOptions {
   bridge?: SynonymIndex;
   /** General thesaurus for weak expansion ('related' terms); only words the lexicon knows are added. Off when omitted. */
   thesaurus?: Thesaurus;
+  /**
+   * World knowledge (see `GAZETTEER`: country → ausland, month → monat), added as 'related'
+   * terms with the synonym weight: they help ranking but do not "explain" a word the catalog
+   * does not know (so "Hauptstadt von Frankreich" stays low-confidence). Off when omitted.
+   */
+  gazetteer?: SynonymIndex;
 }
 
 /**
@@ -44,9 +50,14 @@ export const TERM_WEIGHTS: Record<TermKind, number> = { word: 1, part: 0.6, syno
 
 let defaultSynonyms: SynonymIndex | null = null;
 let defaultBridge: SynonymIndex | null = null;
+let defaultGazetteer: SynonymIndex | null = null;
+/** The built-in gazetteer (countries, months), compiled once. */
+export function builtinGazetteer(): SynonymIndex {
+  return (defaultGazetteer ??= compileSynonyms(GAZETTEER));
+}
 /** The built-in German synonym list, compiled once. */
 export function builtinSynonyms(): SynonymIndex {
-  return (defaultSynonyms ??= compileSynonyms(GAZETTEER, WORD_FAMILIES, GERMAN_SYNONYMS));
+  return (defaultSynonyms ??= compileSynonyms(WORD_FAMILIES, GERMAN_SYNONYMS));
 }
 /** The built-in English → German bridge, compiled once. */
 export function builtinBridge(): SynonymIndex {
@@ -191,6 +202,9 @@ export function analyze(text: string, opts: AnalyzeOptions = {}): AnalyzedTerm[]
   }
   // Thesaurus expansion (weak): related words of the typed words, restricted to words the
   // catalog uses. Never overrides a stronger reading of the same term.
+  if (opts.gazetteer) {
+    for (const hit of findSynonyms(tokens, opts.gazetteer)) for (const w of hit.tokens) push(w, 'related', tokens[hit.start]!, TERM_WEIGHTS.synonym / TERM_WEIGHTS.related);
+  }
   const th = opts.thesaurus;
   if (th && lex) {
     const known = (w: string) => lex.has(w) || lex.knowsStem(stem(w));

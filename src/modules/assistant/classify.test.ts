@@ -42,6 +42,7 @@ const MUST_REFUSE: [string, string][] = [
   ['code', 'Write a JavaScript function that sorts a list'],
   ['code', 'Kannst du mir ein Bash-Skript schreiben?'],
   ['chitchat', 'Erzähl mir einen Witz'],
+  ['chitchat', 'Kannst du mir ein Gedicht über Katzen schreiben?'],
   ['chitchat', 'Gib mir ein Rezept für Apfelkuchen, also ein Kochrezept'],
 ];
 
@@ -69,6 +70,7 @@ const MUST_PASS = [
   'Ab wann darf ich einen Termin für den Reisepass buchen?',
   'Wo finde ich das Fundbüro und wie sind die Öffnungszeiten?',
   'Was muss ich tun, wenn mein Kind in die Schule kommt?',
+  'Muss ich für die Anmeldung ein Formular schreiben oder reicht der Ausweis?',
 ];
 
 describe('classifyScope', () => {

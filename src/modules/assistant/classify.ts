@@ -8,7 +8,7 @@
  * vocabulary of the topic, not as copies of example questions.
  */
 
-export const CLASSIFIER_VERSION = 'assistant-guard-1';
+export const CLASSIFIER_VERSION = 'assistant-guard-2';
 export const MAX_QUESTION_CHARS = 1000;
 
 export type RefusalReason =
@@ -220,6 +220,8 @@ const CATEGORIES: Category[] = [
     reason: 'chitchat',
     strong: [
       { id: 'jokes-poems', re: re(String.raw`\b(erzaehl\w*|tell|schreib\w*|write)\b.{0,30}\b(witz\w*|joke\w*|gedicht\w*|poem\w*|lied|song|geschichte|story|liebesbrief|love letter|aufsatz|essay|hausaufgabe\w*|homework)\b`), w: 1 },
+      // German puts the verb last after a modal ("Kannst du mir ein Gedicht über Katzen schreiben?").
+      { id: 'jokes-poems-verb-last', re: re(String.raw`\b(witz\w*|gedicht\w*|lied|liedtext|geschichte|maerchen|liebesbrief|aufsatz|hausaufgabe\w*|reim\w*)\b.{0,40}\b(schreiben|erzaehlen|dichten|reimen|vorlesen|ausdenken)\b`), w: 1 },
       { id: 'non-municipal', re: re(String.raw`\b(kochrezept\w*|rezept fuer|recipe|horoskop|horoscope|lottozahlen|lottery numbers|aktienkurs\w*|stock price|bitcoin|krypto\w*|crypto\w*|dating|flirt\w*|kinoprogramm|movie recommendation|filmtipp\w*)\b`), w: 1 },
       { id: 'about-bot', re: re(String.raw`\b(bist du (ein mensch|echt|verliebt|gluecklich|single)|are you (human|real|in love|single|conscious)|hast du gefuehle|do you have feelings)\b`), w: 1 },
     ],

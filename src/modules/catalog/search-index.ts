@@ -1,5 +1,5 @@
 import { Bm25fIndex, type QueryTerm } from '../../ml/bm25.ts';
-import { analyze, analyzeFieldForIndex, GAZETTEER, builtinBridge, compileSynonyms, ENGLISH_BRIDGE, GERMAN_SYNONYMS, Lexicon, WORD_FAMILIES, tokenize, builtinThesaurus, type Thesaurus, type AnalyzedTerm, type SynonymIndex, type SynonymList } from '../../text/index.ts';
+import { analyze, analyzeFieldForIndex, builtinGazetteer, builtinBridge, compileSynonyms, ENGLISH_BRIDGE, GERMAN_SYNONYMS, Lexicon, WORD_FAMILIES, tokenize, builtinThesaurus, type Thesaurus, type AnalyzedTerm, type SynonymIndex, type SynonymList } from '../../text/index.ts';
 import type { ServiceSummary } from './types.ts';
 import { analyzeTitle, queryCredit, RERANK, titleCover, type TitleWord } from './rerank.ts';
 
@@ -47,6 +47,8 @@ export class CatalogIndex {
   private readonly titles = new Map<string, TitleWord[]>();
   readonly synonyms: SynonymIndex;
   readonly bridge: SynonymIndex;
+  /** World knowledge (countries, months) as weak 'related' terms, unless switched off. */
+  readonly gazetteer: SynonymIndex | undefined;
   /** General thesaurus for weak query expansion (built-in OpenThesaurus extract unless switched off). */
   readonly thesaurus: Thesaurus | undefined;
   /** Weight of the proximity bonus (PASSAGE_BETA, or 0 when switched off). */
@@ -64,7 +66,8 @@ export class CatalogIndex {
     const t0 = performance.now();
     this.thesaurus = opts.thesaurus === false ? undefined : builtinThesaurus();
     this.proximity = opts.proximity === false ? 0 : PASSAGE_BETA;
-    this.synonyms = compileSynonyms(opts.gazetteer === false ? {} : GAZETTEER, WORD_FAMILIES, GERMAN_SYNONYMS, townSynonyms);
+    this.synonyms = compileSynonyms(WORD_FAMILIES, GERMAN_SYNONYMS, townSynonyms);
+    this.gazetteer = opts.gazetteer === false ? undefined : builtinGazetteer();
     this.bridge = Object.keys(townSynonyms).length ? compileSynonyms(ENGLISH_BRIDGE) : builtinBridge();
     // Pass 1: the vocabulary (for decompounding and typo correction).
     // Each field is tokenised once and reused for the vocabulary and the index.
@@ -122,7 +125,7 @@ export class CatalogIndex {
   }
 
   analyzeQuery(query: string, lang?: 'de' | 'en'): AnalyzedTerm[] {
-    return analyze(query, { lang, lexicon: this.lexicon, synonyms: this.synonyms, bridge: this.bridge, ...(this.thesaurus ? { thesaurus: this.thesaurus } : {}) });
+    return analyze(query, { lang, lexicon: this.lexicon, synonyms: this.synonyms, bridge: this.bridge, ...(this.thesaurus ? { thesaurus: this.thesaurus } : {}), ...(this.gazetteer ? { gazetteer: this.gazetteer } : {}) });
   }
 
   summary(id: string): ServiceSummary {
