@@ -16,7 +16,12 @@ describe('triage "Warum?" on the document page', () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'lotse-e2e-why-'));
     const train = join(dataDir, 'train.jsonl');
-    writeFileSync(train, syntheticRows().map((r) => JSON.stringify(r)).join('\n') + '\n');
+    writeFileSync(
+      train,
+      syntheticRows()
+        .map((r) => JSON.stringify(r))
+        .join('\n') + '\n',
+    );
     // The general model "default" classifies uploaded letters and texts.
     execFileSync(process.execPath, ['bin/lotse.mjs', 'triage', 'train', train, '--model', 'default'], {
       env: { ...process.env, LOTSE_DATA_DIR: dataDir, LOTSE_LOG_LEVEL: 'warn' },
@@ -35,9 +40,15 @@ describe('triage "Warum?" on the document page', () => {
 
   it('an uploaded text shows the top categories and why the model prefers the first', async () => {
     await page.goto(`${server.baseUrl}/verwaltung/posteingang/hochladen`);
-    await page.getByLabel('Dateien auswählen oder hierher ziehen').setInputFiles([
-      { name: 'meldung.txt', mimeType: 'text/plain', buffer: Buffer.from('Seit drei Tagen parkt ein Falschparker auf dem Gehweg und die Einfahrt ist zugeparkt.\n') },
-    ]);
+    await page
+      .getByLabel('Dateien auswählen oder hierher ziehen')
+      .setInputFiles([
+        {
+          name: 'meldung.txt',
+          mimeType: 'text/plain',
+          buffer: Buffer.from('Seit drei Tagen parkt ein Falschparker auf dem Gehweg und die Einfahrt ist zugeparkt.\n'),
+        },
+      ]);
     await page.getByRole('button', { name: 'Hochladen' }).click();
     await page.waitForSelector('#mr-results-h');
     await page.goto(`${server.baseUrl}/verwaltung/posteingang/1`);

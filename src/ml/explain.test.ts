@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { extractFeatures, type FeatureSource } from './features.ts';
 import { logits } from './logistic.ts';
-import { classifyWith, deserializeClassifier, explainWith, serializeClassifier, trainTextClassifier, type TrainingRow } from './text-classifier.ts';
+import {
+  classifyWith,
+  deserializeClassifier,
+  explainWith,
+  serializeClassifier,
+  trainTextClassifier,
+  type TrainingRow,
+} from './text-classifier.ts';
 import { vectorize } from './features.ts';
 
 const texts: Record<string, string[]> = {
@@ -11,7 +18,8 @@ const texts: Record<string, string[]> = {
 };
 const rows: TrainingRow[] = [];
 for (let r = 0; r < 6; r++)
-  for (const [category, ts] of Object.entries(texts)) for (const text of ts) rows.push({ subject: null, text, category, district: category === 'laerm' ? 'Nordstadt' : 'Altstadt' });
+  for (const [category, ts] of Object.entries(texts))
+    for (const text of ts) rows.push({ subject: null, text, category, district: category === 'laerm' ? 'Nordstadt' : 'Altstadt' });
 const { model } = trainTextClassifier(rows, { refit: true });
 
 describe('explanations (why)', () => {
@@ -34,7 +42,12 @@ describe('explanations (why)', () => {
     const input = { subject: 'Lärm', text: 'laute Musik vom Nachbarn', district: 'Nordstadt' };
     const why = explainWith(model, input, { category: 'laerm', k: 10_000 });
     const c = model.categories.indexOf('laerm');
-    const x = vectorize(extractFeatures(input.subject, input.text, model.features, { district: input.district }), model.vocab, model.features.extraWeight, model.idf);
+    const x = vectorize(
+      extractFeatures(input.subject, input.text, model.features, { district: input.district }),
+      model.vocab,
+      model.features.extraWeight,
+      model.idf,
+    );
     const z = logits(model.model, x);
     const K = model.categories.length;
     const b = model.model.bias;

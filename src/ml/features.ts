@@ -96,7 +96,9 @@ export function extractFeatures(
   const addWords = (tokens: string[], prefix: string, kind: 'word' | 'subject') => {
     const stems = tokens.map((t) => stem(t));
     for (let i = 0; i < stems.length; i++) push(prefix + stems[i], kind, tokens[i]!);
-    if (cfg.wordBigrams) for (let i = 0; i + 1 < stems.length; i++) push(`${prefix}b:${stems[i]}_${stems[i + 1]}`, kind === 'word' ? 'phrase' : kind, `${tokens[i]} ${tokens[i + 1]}`);
+    if (cfg.wordBigrams)
+      for (let i = 0; i + 1 < stems.length; i++)
+        push(`${prefix}b:${stems[i]}_${stems[i + 1]}`, kind === 'word' ? 'phrase' : kind, `${tokens[i]} ${tokens[i + 1]}`);
   };
   const body = tokenize(cfg.redact ? redactPII(text ?? '').text : (text ?? ''));
   const subj = subject ? tokenize(cfg.redact ? redactPII(subject).text : subject) : [];
@@ -125,10 +127,11 @@ export type Vocabulary = Map<string, number>;
 /** Smoothed inverse document frequency ln((1 + N) / (1 + df)) + 1 per vocabulary column. */
 export function inverseDocumentFrequency(docs: string[][], vocab: Vocabulary): Float32Array {
   const df = new Float32Array(vocab.size);
-  for (const d of docs) for (const f of new Set(d)) {
-    const j = vocab.get(f);
-    if (j !== undefined) df[j]!++;
-  }
+  for (const d of docs)
+    for (const f of new Set(d)) {
+      const j = vocab.get(f);
+      if (j !== undefined) df[j]!++;
+    }
   const idf = new Float32Array(vocab.size);
   for (let j = 0; j < idf.length; j++) idf[j] = Math.log((1 + docs.length) / (1 + df[j]!)) + 1;
   return idf;
