@@ -62,6 +62,11 @@ describe('Mein Northeim: optional server profile in a real browser', () => {
     await page.getByRole('link', { name: 'Mehr erfahren und anmelden' }).click();
     await expect(page.locator('h1').innerText()).resolves.toBe('Profil auf dem Server speichern');
     await checkPage(page, 'profile-anmelden');
+    // A typo is explained next to the field (server-side check, the form has novalidate).
+    await page.getByLabel('E-Mail-Adresse').fill('e2e-buergerin(at)example.org');
+    await page.getByRole('button', { name: 'Anmeldelink senden' }).click();
+    await expect(page.locator('#f-email-error').innerText()).resolves.toMatch(/gültige E-Mail-Adresse/);
+    await checkPage(page, 'profile-anmelden-fehler');
     await page.getByLabel('E-Mail-Adresse').fill('e2e-buergerin@example.org');
     await page.getByRole('button', { name: 'Anmeldelink senden' }).click();
     await expect(page.getByText('Bitte prüfen Sie Ihr E-Mail-Postfach').isVisible()).resolves.toBe(true);

@@ -9,7 +9,7 @@ import type { AppEnv } from '../../core/http/env.ts';
 import { ERROR_MAP } from '../../core/http/error-map.ts';
 import type { Lang } from '../../core/i18n/index.ts';
 import { renderPage } from '../../web/layout.tsx';
-import { Checkbox, CsrfField, Notice, TextField } from '../../web/components.tsx';
+import { Checkbox, CsrfField, ErrorSummary, Notice, TextField } from '../../web/components.tsx';
 import { endCitizenSession, resolveCitizenSession, type CitizenSession } from './citizen-session.ts';
 import { completeSignIn, inspectSignInLink, type SignInLinkInfo } from './complete-sign-in.ts';
 import { deleteAccount } from './delete-account.ts';
@@ -105,9 +105,13 @@ function signInPage(c: Context<AppEnv>, o: { email?: string; errors?: FieldError
           </Notice>
         ) : null}
         {o.error ? (
-          <Notice kind="danger" title={t.errorTitle} id="fehler">
-            <p class="kern-body">{o.error}</p>
-          </Notice>
+          o.errors?.length ? (
+            <ErrorSummary title={t.errorTitle} errors={o.errors.map((e) => ({ message: e.message, href: `#f-${e.field}` }))} />
+          ) : (
+            <Notice kind="danger" title={t.errorTitle} id="fehler">
+              <p class="kern-body">{o.error}</p>
+            </Notice>
+          )
         ) : null}
         <p class="kern-body">{t.signInLead}</p>
         <form method="post" action={`${BASE}/anmelden`} class="lotse-form profile-form" novalidate>
