@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync, execSync } from 'node:child_process';
@@ -123,6 +124,52 @@ describe.skipIf(!haveDovecot)('IMAP IDLE against a real Dovecot', () => {
     await until(async () => (await imapDocs()) === 4, 10_000);
     const done = async () => Number((await execRows<{ n: number }>(ctx.db, sql`SELECT count(*)::int AS n FROM mailroom_imap_messages WHERE state = 'done'`))[0]!.n);
     await until(async () => (await done()) === 4, 5000);
+  }, 60_000);
+
+  it('a server without IDLE: the watcher gives up, records it, and the poll reads the mailbox', async () => {
+    // A minimal IMAP server that logs in but offers no IDLE (only what imapflow's connect needs).
+    const server = createServer((sock) => {
+      sock.write('* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ohne IDLE\r\n');
+      let buf = '';
+      sock.on('data', (d) => {
+        buf += d.toString('latin1');
+        let i: number;
+        while ((i = buf.indexOf('\r\n')) >= 0) {
+          const line = buf.slice(0, i);
+          buf = buf.slice(i + 2);
+          const [tag, cmd] = line.split(' ');
+          const c = (cmd ?? '').toUpperCase();
+          if (c === 'CAPABILITY') sock.write('* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n');
+          if (c === 'LOGOUT') {
+            sock.write(`* BYE\r\n${tag} OK LOGOUT completed\r\n`);
+            sock.end();
+            continue;
+          }
+          if (c === 'LOGIN') sock.write(`${tag} OK [CAPABILITY IMAP4rev1] eingeloggt\r\n`);
+          else sock.write(`${tag} OK ${c} completed\r\n`);
+        }
+      });
+      sock.on('error', () => undefined);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const dir3 = mkdtempSync(join(tmpdir(), 'lotse-idle-data3-'));
+    const ctx3 = await createTestContext({ LOTSE_DATA_DIR: dir3 });
+    try {
+      await configureMailbox(ctx3, cliActor, { name: 'alt', host: '127.0.0.1', port: (server.address() as AddressInfo).port, secure: false, username: 'x', passwordEnv: 'LOTSE_TEST_IMAP_IDLE_PASS' });
+      const service = new ImapIdleService(ctx3, FAST, 'idle:test-c');
+      await service.sync();
+      await until(() => service.status()[0]?.state === 'unsupported', 10_000);
+      const [row] = await execRows<{ idle_supported: boolean | null; lease_owner: string | null }>(ctx3.db, sql`SELECT idle_supported, lease_owner FROM mailroom_mailboxes`);
+      expect(row).toEqual({ idle_supported: false, lease_owner: null });
+      // the poll is not kept off: it takes the mailbox (and fails here only because the fake server cannot list folders)
+      const [r] = await pollAllMailboxes(ctx3);
+      expect(r!.skipped).toBeUndefined();
+      await service.stop();
+    } finally {
+      await ctx3.database.close();
+      server.close();
+      rmSync(dir3, { recursive: true, force: true });
+    }
   }, 60_000);
 
   it('the poll job starts the watchers; closing the database stops them first', async () => {
