@@ -50,6 +50,8 @@ export const HYBRID = {
    * from a fixed sample, so a 10,000-service catalog stays fast.
    */
   FULL_SCAN_MAX: 2_000_000,
+  /** Size of that sample (every k-th service by id). */
+  SAMPLE: 256,
 } as const;
 
 /** Query vectors kept in memory (never persisted): at most this many, this long. */
@@ -405,7 +407,7 @@ async function loadVectors(ctx: AppContext, model: string): Promise<VectorCache>
       // Vectors of another length than the majority (should not happen under one model name) are ignored.
       const dims = [...dimCount.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 0;
       for (const [id, v] of vectors) if (v.length !== dims) vectors.delete(id);
-      const step = Math.max(1, Math.ceil((vectors.size * Math.max(dims, 1)) / (HYBRID.FULL_SCAN_MAX / 2)));
+      const step = Math.max(1, Math.ceil(vectors.size / HYBRID.SAMPLE));
       cache.sample = new Map([...vectors].filter((_, i) => i % step === 0));
       cache.vectors = vectors;
       cache.dims = dims;
