@@ -8,34 +8,9 @@ import * as repo from './repository.ts';
 import { getSetup, invalidateSetup } from './rules.ts';
 import { sha256 } from './security.ts';
 import { isIsoDate } from './time.ts';
+import { parseOpeningHours } from './opening-hours.ts';
 
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Uhrzeit im Format HH:MM');
-type Day = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
-
-/**
- * Opening hours as text, one window per line: `mon 08:00-12:30`. Several lines per day make a split day.
- * @example parseOpeningHours('tue 08:00-12:30\ntue 14:00-16:00')
- */
-export function parseOpeningHours(text: string) {
-  const out: { day: Day; from: string; to: string }[] = [];
-  const errors: string[] = [];
-  text
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter(Boolean)
-    .forEach((line, i) => {
-      const m = /^(mon|tue|wed|thu|fri|sat|sun)\s+(\d{2}:\d{2})\s*-\s*(\d{2}:\d{2})$/.exec(line);
-      if (!m || !hhmm.safeParse(m[2]).success || !hhmm.safeParse(m[3]).success || m[2]! >= m[3]!) errors.push(`Zeile ${i + 1}: „${line.slice(0, 40)}“ – erwartet z. B. „tue 14:00-16:00“ (Beginn vor Ende).`);
-      else out.push({ day: m[1] as Day, from: m[2]!, to: m[3]! });
-    });
-  const sorted = [...out].sort((a, b) => (a.day + a.from).localeCompare(b.day + b.from));
-  for (let i = 1; i < sorted.length; i++) {
-    if (sorted[i]!.day === sorted[i - 1]!.day && sorted[i]!.from < sorted[i - 1]!.to) errors.push(`Zeiten am ${sorted[i]!.day} überschneiden sich.`);
-  }
-  return { windows: out, errors };
-}
-
-export const formatOpeningHours = (w: { day: string; from: string; to: string }[]) => w.map((x) => `${x.day} ${x.from}-${x.to}`).join('\n');
+export { formatOpeningHours, parseOpeningHours } from './opening-hours.ts';
 
 const locationSchema = z.object({
   name: z.string().trim().min(2).max(120),
@@ -56,6 +31,7 @@ export async function updateLocation(ctx: AppContext, actor: Actor, id: string, 
   const v = locationSchema.safeParse(input);
   if (!v.success) throw validationError(v.error.issues);
   const oh = parseOpeningHours(v.data.openingHours);
+  if (!oh.errors.length && !oh.windows.length) oh.errors.push('Bitte mindestens ein Zeitfenster angeben, z. B. „Mo–Fr 08:00–12:30“.');
   if (oh.errors.length) throw new AppError('validation', oh.errors[0]!, { fields: oh.errors.map((m) => ({ field: 'openingHours', message: m })) });
   if (v.data.windowMaxDays < v.data.windowMinDays) throw new AppError('validation', 'Das Buchungsfenster endet vor seinem Beginn.', { fields: [{ field: 'windowMaxDays', message: 'Muss größer als der Beginn sein.' }] });
   const setup = await getSetup(ctx);
