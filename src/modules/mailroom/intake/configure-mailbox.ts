@@ -43,6 +43,10 @@ export interface MailboxSummary {
   lastUid: number;
   lastPollAt: string | null;
   lastError: string | null;
+  /** How the mailbox is read now: `idle` (an instance holds an IMAP IDLE connection), `poll` (a poll is running) or null (waiting for the next poll). */
+  readBy: 'idle' | 'poll' | null;
+  /** Whether the server offered IDLE (null: not tried yet). */
+  idleSupported: boolean | null;
 }
 
 /** Adds or updates (by name) an IMAP mailbox and queues a first poll. Permission `mailroom.configure`; audited without the password. */
@@ -75,6 +79,8 @@ const summarize = (r: Awaited<ReturnType<typeof upsertMailbox>>): MailboxSummary
   lastUid: r.lastUid,
   lastPollAt: r.lastPollAt ? r.lastPollAt.toISOString() : null,
   lastError: r.lastError,
+  readBy: r.leaseOwner && r.leaseUntil && r.leaseUntil.getTime() > Date.now() ? (r.leaseOwner.startsWith('idle:') ? 'idle' : 'poll') : null,
+  idleSupported: r.idleSupported,
 });
 
 /** The configured mailboxes with their poll state (never the password). */

@@ -11,7 +11,7 @@ import { startDovecot, type Dovecot } from '../../../../test/helpers/dovecot.ts'
 import type { AppContext } from '../../../core/context.ts';
 import { execRows } from '../../../core/db/index.ts';
 import { cliActor } from '../../../core/auth/index.ts';
-import { configureMailbox } from './configure-mailbox.ts';
+import { configureMailbox, listMailboxSummaries } from './configure-mailbox.ts';
 import { DEFAULT_IDLE_OPTIONS, ImapIdleService, imapIdleService } from './imap-idle.ts';
 import { pollAllMailboxes } from './imap-poll.ts';
 import { intakeJobs } from './jobs.ts';
@@ -89,6 +89,7 @@ describe.skipIf(!haveDovecot)('IMAP IDLE against a real Dovecot', () => {
     await until(async () => (await imapDocs()) === 1, 15_000);
     await until(() => first.status()[0]?.state === 'idle', 5000);
     expect(await lease()).toMatchObject({ lease_owner: 'idle:test-a', idle_supported: true });
+    expect((await listMailboxSummaries(ctx, cliActor))[0]).toMatchObject({ name: 'poststelle', readBy: 'idle', idleSupported: true });
 
     await client.append('INBOX', plain('i1', 'Sperrmüll', 'Wann wird in der Mühlenstraße Sperrmüll abgeholt?'));
     const ms = await until(async () => (await imapDocs()) === 2, 10_000);

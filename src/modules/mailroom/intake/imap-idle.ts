@@ -200,7 +200,7 @@ class Watcher {
         do {
           this.again = false;
           const fresh = (await findMailbox(this.ctx.db, mb.id)) ?? mb;
-          const r = await pollMailboxRecorded(this.ctx, fresh);
+          const r = await pollMailboxRecorded(this.ctx, fresh, { stopRequested: () => this.stopped });
           this.status.reads++;
           this.status.lastResult = r;
           // A full batch: more are waiting.

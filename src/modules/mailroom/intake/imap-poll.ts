@@ -30,6 +30,8 @@ export interface PollResult {
 export interface PollHooks {
   /** Test hook: runs after the records are committed, before the message is flagged and moved. */
   afterCommit?: (uid: number) => void | Promise<void>;
+  /** Checked before each message: true ends the poll early (shutdown); the rest waits for the next read. */
+  stopRequested?: () => boolean;
 }
 
 export function passwordOf(mb: MailboxRow): string {
@@ -81,6 +83,7 @@ export async function pollMailbox(ctx: AppContext, mb: MailboxRow, hooks: PollHo
       const uids = ((await client.search({ seen: false }, { uid: true })) || []).sort((a, b) => a - b).slice(0, MAX_MESSAGES_PER_POLL);
       let lastUid = mb.uidValidity === uidValidity ? mb.lastUid : 0;
       for (const uid of uids) {
+        if (hooks.stopRequested?.()) break;
         const msg = await client.fetchOne(String(uid), { source: true, uid: true }, { uid: true });
         if (!msg || !msg.source) continue;
         result.fetched++;
