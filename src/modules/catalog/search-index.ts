@@ -16,6 +16,8 @@ export const FIELDS = {
 const COORD_FLOOR = 0.5;
 /** Bonus for a service that names the question's words close together (one sentence, keyword or title). */
 const PASSAGE_BETA = 0.5;
+/** Up to this many services, the proximity units are computed with the index (else lazily). */
+const EAGER_PASSAGES_MAX = 1000;
 /** How much a compound part counts in the index relative to a whole word. */
 const PART_WEIGHT = 0.5;
 
@@ -100,6 +102,9 @@ export class CatalogIndex {
         d.internal ? 0.5 : 1,
       );
     });
+    // Small catalogs get their proximity units at once (a few ms per hundred services), so the
+    // first questions are as fast as later ones; large ones compute them on first use.
+    if (this.proximity > 0 && docs.length <= EAGER_PASSAGES_MAX) for (const d of docs) this.passageUnits(d.id);
     this.buildMs = performance.now() - t0;
   }
 
@@ -119,7 +124,7 @@ export class CatalogIndex {
       const a = analyzeFieldForIndex(t, this.lexicon);
       if (a.terms.length) units.push(new Set([...a.terms, ...a.extra]));
     }
-    if (this.passages.size > 5000) this.passages.clear();
+    if (this.passages.size > Math.max(5000, EAGER_PASSAGES_MAX)) this.passages.clear();
     this.passages.set(id, units);
     return units;
   }
