@@ -8,6 +8,15 @@ import { PermanentJobError } from '../jobs/index.ts';
 import { backoffMs, type JobRunInfo } from '../jobs/worker.ts';
 import { maskEmailsInText } from './mask.ts';
 
+/**
+ * The Message-ID (without angle brackets) an outbox mail is sent with: derived from its id and the
+ * sender's domain, so it needs no column; modules record it to recognise replies (`In-Reply-To`).
+ */
+export function outboxMessageId(mailFrom: string, outboxId: string): string {
+  const domain = mailFrom.match(/@([^>\s]+)/)?.[1] ?? 'lotse.invalid';
+  return `outbox-${outboxId}@${domain}`;
+}
+
 interface OutboxRow {
   id: string;
   to_address: string;
@@ -75,14 +84,13 @@ export async function deliverOutboxMail(ctx: AppContext, outboxId: string, job?:
   if (!row) return 'missing';
   if (row.status === 'sent') return 'already-sent';
   const attachments = (typeof row.attachments === 'string' ? JSON.parse(row.attachments) : row.attachments) as Exclude<OutboxRow['attachments'], string>;
-  const domain = ctx.config.LOTSE_MAIL_FROM.match(/@([^>\s]+)/)?.[1] ?? 'lotse.invalid';
   const message = {
     from: ctx.config.LOTSE_MAIL_FROM,
     to: row.to_address,
     subject: row.subject,
     text: row.text_body,
     ...(row.html_body ? { html: row.html_body } : {}),
-    messageId: `<outbox-${row.id}@${domain}>`,
+    messageId: `<${outboxMessageId(ctx.config.LOTSE_MAIL_FROM, row.id)}>`,
     date: new Date(row.created_at),
     attachments: attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: Buffer.from(a.contentBase64, 'base64') })),
   };

@@ -5,7 +5,7 @@ import { enqueueSql } from '../jobs/index.ts';
 import { outbox } from './schema.ts';
 
 export { outbox };
-export { deliverOutboxMail, type DeliveryResult } from './deliver.ts';
+export { deliverOutboxMail, outboxMessageId, type DeliveryResult } from './deliver.ts';
 export { listOutbox, outboxCounts, purgeOutbox, retryMail, OUTBOX_RETENTION, OUTBOX_STATUSES, type OutboxListItem, type OutboxStatus } from './admin.ts';
 export { maskEmail, maskEmailsInText } from './mask.ts';
 

@@ -60,7 +60,7 @@ describe.skipIf(!files.length)(`intake of e-mails uses the mail triage (${testDb
     const raw = readFileSync(join(MAIL_DIR, '07.eml'));
     const r = await ingestDocument(ctx, cliActor, { buffer: raw, filename: '07.eml', source: 'imap' });
     const row = (await findDocument(ctx.db, r.documentId))!;
-    expect((row.fields as { relatedDocuments: unknown }).relatedDocuments).toEqual([{ documentId: letterId, aktenzeichen: '32-123/2026' }]);
+    expect((row.fields as { relatedDocuments: unknown }).relatedDocuments).toEqual([{ documentId: letterId, via: 'aktenzeichen', aktenzeichen: '32-123/2026' }]);
     // The letter itself is not linked to anything; mail 03 (other Aktenzeichen) neither.
     expect((await findDocument(ctx.db, letterId))!.fields).not.toHaveProperty('relatedDocuments');
     const app = buildApp(ctx);

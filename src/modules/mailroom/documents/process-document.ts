@@ -4,11 +4,14 @@ import { writeAudit } from '../../../core/audit/index.ts';
 import { enqueue } from '../../../core/jobs/index.ts';
 import { AppError } from '../../../core/errors.ts';
 import { classifyText } from '../triage/index.ts';
-import { triageParsedMail } from '../mail/triage-mail.ts';
+import { mailDepartments, triageParsedMail } from '../mail/triage-mail.ts';
+import { findRelatedDocuments, messageIdKey } from '../replies/case-links.ts';
+import { recordCaseKey } from '../replies/repository.ts';
+import { acknowledgeInTx, planAcknowledgement, type AckPlan } from '../replies/acknowledge.ts';
 import type { OcrResult } from './ocr.ts';
 import { ToolError } from './run-tool.ts';
 import { DocumentRejected, NeedsOcr, readDocument, type DocumentKind, type DocumentReading } from './read-document.ts';
-import { findDocument, findDocumentsByAktenzeichen, findInvoiceTwin, updateDocument } from './repository.ts';
+import { findDocument, findInvoiceTwin, updateDocument } from './repository.ts';
 import type { DocumentRow } from './schema.ts';
 import { readOriginal } from './storage.ts';
 
@@ -97,15 +100,6 @@ export function outcomeOf(row: DocumentRow): DocumentOutcome {
   };
 }
 
-/** Earlier documents carrying one of these Aktenzeichen (a reply to the town's own letter or mail attaches to that case). */
-async function relatedByAktenzeichen(ctx: AppContext, aktenzeichen: string[], id: number): Promise<{ documentId: number; aktenzeichen: string }[]> {
-  const out: { documentId: number; aktenzeichen: string }[] = [];
-  for (const az of aktenzeichen.slice(0, 5)) {
-    for (const d of await findDocumentsByAktenzeichen(ctx.db, az, id)) if (!out.some((o) => o.documentId === d)) out.push({ documentId: d, aktenzeichen: az });
-  }
-  return out.slice(0, 10);
-}
-
 /** Decides category, confidence and status for an invoice reading. */
 function decideInvoice(ctx: AppContext, r: DocumentReading): { status: DocumentStatus; reason: string | null; confidence: number } {
   const inv = r.invoice!.json;
@@ -181,6 +175,8 @@ export async function processDocument(ctx: AppContext, actor: Actor, id: number,
   let confidence = 0;
   let key: string | null = null;
   let duplicateOf: number | null = null;
+  let messageId: string | null = null;
+  let ack: AckPlan | null = null;
   const versions = [...reading.versions];
   let fields: Record<string, unknown>;
 
@@ -193,9 +189,13 @@ export async function processDocument(ctx: AppContext, actor: Actor, id: number,
     if (key) {
       const twin = await findInvoiceTwin(ctx.db, key, id);
       if (twin) {
+        const broken = reading.invoice.json.validation.errors.map((e) => e.rule);
         status = 'duplicate';
         duplicateOf = twin.id;
-        reason = `Rechnung Nr. ${reading.invoice.json.invoiceNumber} dieses Verkäufers ist bereits als Dokument ${twin.id} eingegangen.`;
+        // Both problems are shown: a duplicate that also breaks rules must not hide the broken rules.
+        reason =
+          `Rechnung Nr. ${reading.invoice.json.invoiceNumber} dieses Verkäufers ist bereits als Dokument ${twin.id} eingegangen.` +
+          (broken.length ? ` Außerdem verletzt sie Prüfregeln: ${[...new Set(broken)].join(', ')}.` : '');
       }
     }
   } else if (reading.mail) {
@@ -205,7 +205,8 @@ export async function processDocument(ctx: AppContext, actor: Actor, id: number,
     category = m.category;
     department = m.department;
     confidence = m.confidence;
-    const related = await relatedByAktenzeichen(ctx, m.references.aktenzeichen, id);
+    const related = await findRelatedDocuments(ctx, { messageIds: [reading.mail.inReplyTo ?? '', ...reading.mail.references], tickets: m.references.ticket, aktenzeichen: m.references.aktenzeichen }, id);
+    messageId = reading.mail.messageId;
     fields = {
       identifiers: reading.identifiers ?? {},
       subject: reading.subject,
@@ -238,6 +239,7 @@ export async function processDocument(ctx: AppContext, actor: Actor, id: number,
       status = 'routed';
       reason = null;
     }
+    if (status === 'routed') ack = await planAcknowledgement(ctx, { id, createdAt: row.createdAt }, reading.mail, { department, relatedIds: related.map((r) => r.documentId) });
   } else {
     fields = { identifiers: reading.identifiers ?? {}, subject: reading.subject };
     if (reading.text.trim().length < 20) {
@@ -250,6 +252,8 @@ export async function processDocument(ctx: AppContext, actor: Actor, id: number,
         confidence = c.confidence;
         category = c.category;
         status = c.abstained || !c.category ? 'review' : 'routed';
+        // Same category → department mapping as e-mails (settings `mailroom.mailDepartments` + defaults).
+        if (status === 'routed' && c.category) department = (await mailDepartments(ctx))[c.category] ?? null;
         reason = status === 'review' ? `Klassifikation unsicher (Konfidenz ${c.confidence.toFixed(2)}): Prüfung durch Sachbearbeitung.` : null;
       } catch (e) {
         if (!(e instanceof AppError) || e.code !== 'not_found') throw e;
@@ -283,6 +287,8 @@ export async function processDocument(ctx: AppContext, actor: Actor, id: number,
       objectId: String(id),
       summary: { kind: reading.kind, status, category, confidence, ocr: reading.ocr, versions },
     });
+    if (messageId) await recordCaseKey(tx, { key: messageIdKey(messageId), documentId: id, kind: 'in' });
+    if (ack) await acknowledgeInTx(ctx, tx, actor, ack);
     return u;
   });
   return { ...outcomeOf(updated), attachments: reading.attachments };
