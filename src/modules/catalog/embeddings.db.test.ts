@@ -9,7 +9,7 @@ import type { AppContext } from '../../core/context.ts';
 import { execRows } from '../../core/db/index.ts';
 import { createTestContext } from '../../../test/helpers/context.ts';
 import { startEmbedStub, stubVector, type EmbedStub } from '../../../test/embeddings-stub/server.ts';
-import { decodeVector, embeddingQueryStats, HYBRID, resetEmbeddingState, serviceEmbeddingText } from './embeddings.ts';
+import { cachedVectors, decodeVector, dot, embeddingQueryStats, HYBRID, resetEmbeddingState, serviceEmbeddingText, unitVector, VECTOR_CACHE } from './embeddings.ts';
 import { EMBED_QUEUE, embedCatalog, getEmbeddingStatus, getServiceForEditing, importCatalog, module as catalogModule, publishService, saveServiceDraft, searchServices } from './index.ts';
 import { loadIndexRows } from './repository.ts';
 import { catalogServiceEmbeddings } from './schema.ts';
@@ -204,6 +204,23 @@ describe('hybrid search with a local OpenAI-compatible embeddings endpoint', () 
       expect(embeddingQueryStats().used).toBe(1);
     } finally {
       limits.FULL_SCAN_MAX = saved;
+    }
+  });
+
+  it('each instance reloads only changed vectors; a deleted vector is noticed', async () => {
+    VECTOR_CACHE.CHECK_MS = 0;
+    try {
+      expect([...(await cachedVectors(ctx)).keys()]).toHaveLength(9);
+      await ctx.db.delete(catalogServiceEmbeddings).where(eq(catalogServiceEmbeddings.serviceId, 'e-muell'));
+      expect((await cachedVectors(ctx)).has('e-muell')).toBe(false);
+      expect(await embedCatalog(ctx, { force: true })).toMatchObject({ embedded: 1, unchanged: 8 });
+      const vectors = await cachedVectors(ctx);
+      expect([...vectors.keys()]).toEqual([...vectors.keys()].sort());
+      expect(vectors.size).toBe(9);
+      const doc = (await loadIndexRows(ctx.db)).find((d) => d.id === 'e-muell')!;
+      expect(dot(vectors.get('e-muell')!, unitVector(stubVector(serviceEmbeddingText(doc))))).toBeCloseTo(1, 5);
+    } finally {
+      VECTOR_CACHE.CHECK_MS = 5000;
     }
   });
 });

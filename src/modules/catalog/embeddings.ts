@@ -12,7 +12,7 @@
  * - Fusion is a weighted score (see {@link fuseScores} and docs/modules/catalog.md, "Embeddings").
  */
 import { createHash } from 'node:crypto';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Config } from '../../core/config.ts';
 import type { AppContext } from '../../core/context.ts';
 import { execRows, type Database } from '../../core/db/index.ts';
@@ -60,8 +60,8 @@ const QUERY_CACHE_TTL_MS = 10 * 60_000;
 /** After this many failed query embeddings in a row, skip the endpoint for a while. */
 const BREAKER_FAILURES = 3;
 const BREAKER_OPEN_MS = 30_000;
-/** How often an instance asks the database whether the stored vectors changed. */
-const VECTOR_CHECK_MS = 5000;
+/** How often an instance asks the database whether the stored vectors changed (tests may lower it). */
+export const VECTOR_CACHE = { CHECK_MS: 5000 };
 /** A search that sees vectors older than the catalog asks for the job at most this often (per instance). */
 const KICK_EVERY_MS = 60_000;
 
@@ -351,6 +351,8 @@ interface VectorCache {
   /** Catalog version the last complete job run embedded (-1: never). */
   embeddedVersion: number;
   kickedAt: number;
+  /** Newest `updated_at` seen (text from PostgreSQL), for incremental loading. */
+  maxUpdated: string | null;
 }
 let vectorCaches = new WeakMap<Database, VectorCache>();
 const queryCache = new Map<string, { v: Float32Array; at: number }>();
@@ -375,14 +377,19 @@ export function resetEmbeddingState(): void {
   stats.lastFallbackAt = null;
 }
 
+/** The service vectors this instance holds for the configured model (tests, diagnostics). */
+export async function cachedVectors(ctx: AppContext): Promise<Map<string, Float32Array>> {
+  return (await loadVectors(ctx, ctx.config.LOTSE_EMBEDDINGS_MODEL)).vectors;
+}
+
 async function loadVectors(ctx: AppContext, model: string): Promise<VectorCache> {
   let c = vectorCaches.get(ctx.database);
   if (!c || c.model !== model) {
-    c = { model, stamp: '', vectors: new Map(), sample: new Map(), dims: 0, checkedAt: 0, loading: null, embeddedVersion: -1, kickedAt: 0 };
+    c = { model, stamp: '', vectors: new Map(), sample: new Map(), dims: 0, checkedAt: 0, loading: null, embeddedVersion: -1, kickedAt: 0, maxUpdated: null };
     vectorCaches.set(ctx.database, c);
   }
   const cache = c;
-  if (Date.now() - cache.checkedAt < VECTOR_CHECK_MS) return cache;
+  if (Date.now() - cache.checkedAt < VECTOR_CACHE.CHECK_MS) return cache;
   cache.loading ??= (async () => {
     const [row] = await execRows<{ n: number | string; m: string | null }>(
       ctx.db,
@@ -392,18 +399,22 @@ async function loadVectors(ctx: AppContext, model: string): Promise<VectorCache>
     const state = await getSetting<EmbedState | null>(ctx.db, SETTING_KEY, null);
     cache.embeddedVersion = state && state.model === model && state.textVersion === EMBED_TEXT_VERSION ? state.catalogVersion : -1;
     if (stamp !== cache.stamp) {
-      const rows = await ctx.db
-        .select({ id: catalogServiceEmbeddings.serviceId, vector: catalogServiceEmbeddings.vector })
-        .from(catalogServiceEmbeddings)
-        .where(eq(catalogServiceEmbeddings.model, model))
-        .orderBy(catalogServiceEmbeddings.serviceId);
-      const vectors = new Map<string, Float32Array>();
-      const dimCount = new Map<number, number>();
-      for (const r of rows) {
-        const v = unitVector(decodeVector(r.vector));
-        vectors.set(r.id, v);
-        dimCount.set(v.length, (dimCount.get(v.length) ?? 0) + 1);
+      const load = (since: string | null) =>
+        ctx.db
+          .select({ id: catalogServiceEmbeddings.serviceId, vector: catalogServiceEmbeddings.vector })
+          .from(catalogServiceEmbeddings)
+          .where(since ? and(eq(catalogServiceEmbeddings.model, model), sql`${catalogServiceEmbeddings.updatedAt} > ${since}::timestamptz`) : eq(catalogServiceEmbeddings.model, model))
+          .orderBy(catalogServiceEmbeddings.serviceId);
+      // While the job writes batches only the new rows are read; a deletion (size mismatch) reads all.
+      let vectors = new Map(cache.vectors);
+      for (const r of await load(cache.maxUpdated)) vectors.set(r.id, unitVector(decodeVector(r.vector)));
+      if (vectors.size !== Number(row?.n ?? 0)) {
+        vectors = new Map();
+        for (const r of await load(null)) vectors.set(r.id, unitVector(decodeVector(r.vector)));
       }
+      vectors = new Map([...vectors].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
+      const dimCount = new Map<number, number>();
+      for (const v of vectors.values()) dimCount.set(v.length, (dimCount.get(v.length) ?? 0) + 1);
       // Vectors of another length than the majority (should not happen under one model name) are ignored.
       const dims = [...dimCount.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 0;
       for (const [id, v] of vectors) if (v.length !== dims) vectors.delete(id);
@@ -412,6 +423,7 @@ async function loadVectors(ctx: AppContext, model: string): Promise<VectorCache>
       cache.vectors = vectors;
       cache.dims = dims;
       cache.stamp = stamp;
+      cache.maxUpdated = row?.m ?? null;
     }
     cache.checkedAt = Date.now();
   })().finally(() => {
