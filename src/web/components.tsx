@@ -347,6 +347,25 @@ export const RadioGroup: FC<ChoiceGroupProps & { value?: string | null | undefin
   <ChoiceGroup {...p} type="radio" isChecked={(v) => v === p.value} />
 );
 
+/** A table column header: text, or `{ label, numeric, srOnly }` (right-aligned numbers; text only for screen readers). */
+export type TableColumn = string | { label: Child; numeric?: boolean | undefined; srOnly?: boolean | undefined };
+
+/** Header row of a KERN table: one `th scope="col"` per column. `class` of the thead defaults to `kern-table__header`. */
+export const TableHead: FC<{ columns: readonly TableColumn[]; class?: string | undefined }> = ({ columns, class: cls }) => (
+  <thead class={cls ?? 'kern-table__header'}>
+    <tr class="kern-table__row">
+      {columns.map((col) => {
+        const c = typeof col === 'string' ? { label: col } : col;
+        return (
+          <th scope="col" class={`kern-table__header${c.numeric ? ' kern-table__header--numeric' : ''}`}>
+            {c.srOnly ? <span class="kern-sr-only">{c.label}</span> : c.label}
+          </th>
+        );
+      })}
+    </tr>
+  </thead>
+);
+
 /** Submit button (KERN primary/secondary/tertiary). */
 export const Submit: FC<{
   label: Child;

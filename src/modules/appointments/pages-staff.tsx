@@ -4,7 +4,7 @@ import { requirePermission } from '../../core/auth/index.ts';
 import type { AppRouter } from '../../core/http/app.ts';
 import type { AppEnv } from '../../core/http/env.ts';
 import { isAppError, type AppError } from '../../core/errors.ts';
-import { Checkbox, CheckboxGroup, CsrfField, Notice, SelectField, Submit, TextArea, TextField } from '../../web/components.tsx';
+import { Checkbox, CheckboxGroup, CsrfField, Notice, SelectField, Submit, TableHead, TextArea, TextField } from '../../web/components.tsx';
 import { DemoBadge, renderPage } from '../../web/layout.tsx';
 import { staffBook } from './book-appointment.ts';
 import { addClosure, formatOpeningHours, removeClosure, rotateFeedToken, saveServiceSetting, saveWorkstation, updateLocation } from './configure.ts';
@@ -165,16 +165,7 @@ export function mountStaffPages(app: AppRouter): void {
             <div class="lotse-table-wrap" tabindex={0} role="region" aria-label="Tabelle, seitlich scrollbar">
               <table class="kern-table appt-cal">
                 <caption class="kern-title">{visible.length} Termine</caption>
-                <thead class="kern-table__header">
-                  <tr class="kern-table__row">
-                    <th scope="col" class="kern-table__header">Zeit</th>
-                    <th scope="col" class="kern-table__header">Schalter</th>
-                    <th scope="col" class="kern-table__header">Anliegen</th>
-                    <th scope="col" class="kern-table__header">Name / Kontakt</th>
-                    <th scope="col" class="kern-table__header">Status</th>
-                    <th scope="col" class="kern-table__header">Aktionen</th>
-                  </tr>
-                </thead>
+                <TableHead columns={['Zeit', 'Schalter', 'Anliegen', 'Name / Kontakt', 'Status', 'Aktionen']} />
                 <tbody class="kern-table__body">
                   {visible.map((b) => (
                     <tr class="kern-table__row">
@@ -202,18 +193,18 @@ export function mountStaffPages(app: AppRouter): void {
           <div class="lotse-table-wrap" tabindex={0} role="region" aria-label="Tabelle, seitlich scrollbar">
             <table class="kern-table appt-cal">
               <caption class="kern-title">Belegung je Schalter</caption>
-              <thead class="kern-table__header">
-                <tr class="kern-table__row">
-                  <th scope="col" class="kern-table__header">Schalter</th>
-                  {days.map((d) => (
-                    <th scope="col" class="kern-table__header">
+              <TableHead
+                columns={[
+                  'Schalter',
+                  ...days.map((d) => ({
+                    label: (
                       <a class="kern-link" href={`${BASE}?datum=${d}&standort=${loc.id}`}>
                         {dayLabel('de', d)}
                       </a>
-                    </th>
-                  ))}
-                </tr>
-              </thead>
+                    ),
+                  })),
+                ]}
+              />
               <tbody class="kern-table__body">
                 {workstations.map((w) => (
                   <tr class="kern-table__row">
@@ -385,14 +376,7 @@ export function mountStaffPages(app: AppRouter): void {
         <div class="lotse-table-wrap" tabindex={0} role="region" aria-label="Tabelle, seitlich scrollbar">
           <table class="kern-table">
             <caption class="kern-title">{tickets.filter((t) => t.status === 'waiting').length} wartend</caption>
-            <thead class="kern-table__header">
-              <tr class="kern-table__row">
-                <th scope="col" class="kern-table__header">Nummer</th>
-                <th scope="col" class="kern-table__header">Gezogen</th>
-                <th scope="col" class="kern-table__header">Status</th>
-                <th scope="col" class="kern-table__header">Aktion</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Nummer', 'Gezogen', 'Status', 'Aktion']} />
             <tbody class="kern-table__body">
               {tickets.map((t) => (
                 <tr class="kern-table__row">
@@ -487,16 +471,7 @@ export function mountStaffPages(app: AppRouter): void {
         <div class="lotse-table-wrap" tabindex={0} role="region" aria-label="Tabelle, seitlich scrollbar">
           <table class="kern-table">
             <caption class="kern-title">Nach Leistung (erste Leistung eines Termins)</caption>
-            <thead class="kern-table__header">
-              <tr class="kern-table__row">
-                <th scope="col" class="kern-table__header">Leistung</th>
-                <th scope="col" class="kern-table__header kern-table__header--numeric">Buchungen</th>
-                <th scope="col" class="kern-table__header kern-table__header--numeric">Abgesagt</th>
-                <th scope="col" class="kern-table__header kern-table__header--numeric">Nicht erschienen</th>
-                <th scope="col" class="kern-table__header kern-table__header--numeric">No-Show-Quote</th>
-                <th scope="col" class="kern-table__header kern-table__header--numeric">Ø Vorlauf (Tage)</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Leistung', { label: 'Buchungen', numeric: true }, { label: 'Abgesagt', numeric: true }, { label: 'Nicht erschienen', numeric: true }, { label: 'No-Show-Quote', numeric: true }, { label: 'Ø Vorlauf (Tage)', numeric: true }]} />
             <tbody class="kern-table__body">
               {s.services.map((x) => (
                 <tr class="kern-table__row">
@@ -516,14 +491,7 @@ export function mountStaffPages(app: AppRouter): void {
         <div class="lotse-table-wrap" tabindex={0} role="region" aria-label="Tabelle, seitlich scrollbar">
           <table class="kern-table">
             <caption class="kern-title">Nach Wochentag</caption>
-            <thead class="kern-table__header">
-              <tr class="kern-table__row">
-                <th scope="col" class="kern-table__header">Wochentag</th>
-                <th scope="col" class="kern-table__header kern-table__header--numeric">Buchungen</th>
-                <th scope="col" class="kern-table__header kern-table__header--numeric">Nicht erschienen</th>
-                <th scope="col" class="kern-table__header kern-table__header--numeric">No-Show-Quote</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Wochentag', { label: 'Buchungen', numeric: true }, { label: 'Nicht erschienen', numeric: true }, { label: 'No-Show-Quote', numeric: true }]} />
             <tbody class="kern-table__body">
               {s.weekdays.map((w) => (
                 <tr class="kern-table__row">

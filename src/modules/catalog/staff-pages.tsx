@@ -4,7 +4,7 @@ import { can } from '../../core/auth/permissions.ts';
 import { AppError, type FieldError } from '../../core/errors.ts';
 import type { AppRouter } from '../../core/http/app.ts';
 import type { AppEnv } from '../../core/http/env.ts';
-import { Checkbox, CsrfField, ErrorSummary, Notice, Submit, TextArea, TextField } from '../../web/components.tsx';
+import { Checkbox, CsrfField, ErrorSummary, Notice, Submit, TableHead, TextArea, TextField } from '../../web/components.tsx';
 import { DemoBadge, renderPage } from '../../web/layout.tsx';
 import { createService, discardServiceDraft, getServiceForEditing, listServicesForEditing, publishService, saveServiceDraft } from './edit-service.ts';
 import { deleteSynonym, listSynonyms, saveSynonym } from './manage-synonyms.ts';
@@ -126,14 +126,7 @@ async function editPage(c: Context<AppEnv>, id: string, msg?: { kind: 'success' 
           <div class="lotse-table-wrap">
             <table class="kern-table">
               <caption class="kern-body">Letzte Änderungen (neueste zuerst)</caption>
-              <thead class="kern-table__head">
-                <tr class="kern-table__row">
-                  <th scope="col" class="kern-table__header">Zeit</th>
-                  <th scope="col" class="kern-table__header">Aktion</th>
-                  <th scope="col" class="kern-table__header">Version</th>
-                  <th scope="col" class="kern-table__header">Wer</th>
-                </tr>
-              </thead>
+              <TableHead class="kern-table__head" columns={['Zeit', 'Aktion', 'Version', 'Wer']} />
               <tbody class="kern-table__body">
                 {data.history.map((h) => (
                   <tr class="kern-table__row">
@@ -187,16 +180,7 @@ async function synonymsPage(c: Context<AppEnv>, msg?: { kind: 'success' | 'dange
         <div class="lotse-table-wrap">
           <table class="kern-table kern-table--small">
             <caption class="kern-body">Synonyme ({list.length})</caption>
-            <thead class="kern-table__head">
-              <tr class="kern-table__row">
-                <th scope="col" class="kern-table__header">Begriff</th>
-                <th scope="col" class="kern-table__header">Gemeint ist</th>
-                <th scope="col" class="kern-table__header">Herkunft</th>
-                <th scope="col" class="kern-table__header">
-                  <span class="kern-sr-only">Aktion</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead class="kern-table__head" columns={['Begriff', 'Gemeint ist', 'Herkunft', { label: 'Aktion', srOnly: true }]} />
             <tbody class="kern-table__body">
               {list.map((s) => (
                 <tr class="kern-table__row">
@@ -268,14 +252,7 @@ export function mountStaffPages(app: AppRouter): void {
           <div class="lotse-table-wrap">
             <table class="kern-table kern-table--small">
               <caption class="kern-body">Leistungen ({shown.length})</caption>
-              <thead class="kern-table__head">
-                <tr class="kern-table__row">
-                  <th scope="col" class="kern-table__header">Titel</th>
-                  <th scope="col" class="kern-table__header">ID</th>
-                  <th scope="col" class="kern-table__header">Status</th>
-                  <th scope="col" class="kern-table__header">Hinweise</th>
-                </tr>
-              </thead>
+              <TableHead class="kern-table__head" columns={['Titel', 'ID', 'Status', 'Hinweise']} />
               <tbody class="kern-table__body">
                 {shown.map((r) => (
                   <tr class="kern-table__row">

@@ -4,6 +4,7 @@ import { requirePermission } from '../../core/auth/index.ts';
 import { AppError } from '../../core/errors.ts';
 import type { AppRouter } from '../../core/http/app.ts';
 import type { AppEnv } from '../../core/http/env.ts';
+import { TableHead } from '../../web/components.tsx';
 import { renderPage } from '../../web/layout.tsx';
 import { getService } from '../catalog/index.ts';
 import { coUseSuggestions, topServicePairs } from './co-use-suggestions.ts';
@@ -67,13 +68,7 @@ async function evaluationPage(c: Context<AppEnv>) {
             <div class="lotse-table-wrap" role="region" tabindex={0} aria-labelledby="h-paare">
               <table class="kern-table">
                 <caption class="kern-sr-only">Leistungspaare mit Anzahl, häufigste zuerst, nur ab {MIN_COUNT} Fällen</caption>
-                <thead class="kern-table__head">
-                  <tr class="kern-table__row">
-                    <th scope="col" class="kern-table__header">Leistung</th>
-                    <th scope="col" class="kern-table__header">zusammen mit</th>
-                    <th scope="col" class="kern-table__header kern-table__header--numeric">Anzahl</th>
-                  </tr>
-                </thead>
+                <TableHead class="kern-table__head" columns={['Leistung', 'zusammen mit', { label: 'Anzahl', numeric: true }]} />
                 <tbody class="kern-table__body">
                   {pairs.map((p) => (
                     <tr class="kern-table__row">

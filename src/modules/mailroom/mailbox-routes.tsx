@@ -3,7 +3,7 @@ import { requirePermission, userActor } from '../../core/auth/index.ts';
 import { AppError } from '../../core/errors.ts';
 import type { AppRouter } from '../../core/http/app.ts';
 import type { AppEnv } from '../../core/http/env.ts';
-import { Checkbox, CsrfField, ErrorSummary, Notice, Submit, TextField } from '../../web/components.tsx';
+import { Checkbox, CsrfField, ErrorSummary, Notice, Submit, TableHead, TextField } from '../../web/components.tsx';
 import { configureMailbox, listMailboxSummaries, setMailboxActive } from './intake/configure-mailbox.ts';
 import { MailroomNav, mailroomPage } from './nav.tsx';
 
@@ -55,18 +55,7 @@ async function mailboxesPage(c: C, state: FormState = { values: {}, errors: {}, 
         <div class="kern-table-responsive" tabindex={0} role="region" aria-label="IMAP-Postfächer">
           <table class="kern-table kern-table--small lotse-mr-mailboxes">
             <caption class="kern-sr-only">Eingerichtete IMAP-Postfächer mit Abrufstatus</caption>
-            <thead class="kern-table__header">
-              <tr class="kern-table__row">
-                <th scope="col" class="kern-table__header">Name</th>
-                <th scope="col" class="kern-table__header">Server</th>
-                <th scope="col" class="kern-table__header">Benutzer</th>
-                <th scope="col" class="kern-table__header">Ordner</th>
-                <th scope="col" class="kern-table__header">Passwort aus</th>
-                <th scope="col" class="kern-table__header">Status</th>
-                <th scope="col" class="kern-table__header">Letzter Abruf</th>
-                <th scope="col" class="kern-table__header">Aktion</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Name', 'Server', 'Benutzer', 'Ordner', 'Passwort aus', 'Status', 'Letzter Abruf', 'Aktion']} />
             <tbody class="kern-table__body">
               {boxes.map((b) => (
                 <tr class="kern-table__row">

@@ -4,7 +4,7 @@ import type { AppContext } from '../../core/context.ts';
 import { requirePermission, userActor } from '../../core/auth/index.ts';
 import type { AppRouter } from '../../core/http/app.ts';
 import type { AppEnv } from '../../core/http/env.ts';
-import { CsrfField, Notice, SelectField, Submit, TextArea, TextField } from '../../web/components.tsx';
+import { CsrfField, Notice, SelectField, Submit, TableHead, TextArea, TextField } from '../../web/components.tsx';
 import { MailroomNav, canConfigure, mailroomPage } from './nav.tsx';
 import { mailboxRoutes } from './mailbox-routes.tsx';
 import { DocumentStatusBadge, KIND_LABELS, STATUS_LABELS } from './documents/routes.tsx';
@@ -59,15 +59,7 @@ const UploadResults = ({ results }: { results: UploadedFileResult[] }) => (
     </h2>
     <div class="kern-table-responsive" tabindex={0} role="region" aria-label="Ergebnis des Hochladens">
       <table class="kern-table kern-table--small">
-        <thead class="kern-table__header">
-          <tr class="kern-table__row">
-            <th scope="col" class="kern-table__header">Datei</th>
-            <th scope="col" class="kern-table__header">Status</th>
-            <th scope="col" class="kern-table__header">Kategorie</th>
-            <th scope="col" class="kern-table__header">Fachbereich</th>
-            <th scope="col" class="kern-table__header">Grund</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Datei', 'Status', 'Kategorie', 'Fachbereich', 'Grund']} />
         <tbody class="kern-table__body">
           {results.map((r) => (
             <tr class="kern-table__row">

@@ -4,6 +4,7 @@ import type { AppContext } from '../../../core/context.ts';
 import { requirePermission, userActor } from '../../../core/auth/index.ts';
 import type { AppRouter } from '../../../core/http/app.ts';
 import type { AppEnv } from '../../../core/http/env.ts';
+import { TableHead } from '../../../web/components.tsx';
 import { InvoiceView } from '../invoices/invoice-view.tsx';
 import type { InvoiceJson, InvoiceModel } from '../invoices/types.ts';
 import { documentApi } from './api.ts';
@@ -83,18 +84,7 @@ async function inboxPage(c: C) {
         <div class="kern-table-responsive" tabindex={0} role="region" aria-label="Dokumente">
           <table class="kern-table kern-table--small">
             <caption class="kern-sr-only">Eingegangene Dokumente, neueste zuerst</caption>
-            <thead class="kern-table__header">
-              <tr class="kern-table__row">
-                <th scope="col" class="kern-table__header">Nr.</th>
-                <th scope="col" class="kern-table__header">Eingang</th>
-                <th scope="col" class="kern-table__header">Datei</th>
-                <th scope="col" class="kern-table__header">Art</th>
-                <th scope="col" class="kern-table__header">Status</th>
-                <th scope="col" class="kern-table__header">Kategorie</th>
-                <th scope="col" class="kern-table__header kern-table__header--numeric">Sicherheit</th>
-                <th scope="col" class="kern-table__header">Grund</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Nr.', 'Eingang', 'Datei', 'Art', 'Status', 'Kategorie', { label: 'Sicherheit', numeric: true }, 'Grund']} />
             <tbody class="kern-table__body">
               {rows.map((r) => (
                 <tr class="kern-table__row">
