@@ -9,7 +9,7 @@ import type { AppContext } from '../../core/context.ts';
 import { AppError, isAppError } from '../../core/errors.ts';
 import type { AppRouter } from '../../core/http/app.ts';
 import type { AppEnv } from '../../core/http/env.ts';
-import { Checkbox, CsrfField, Notice, RadioGroup, Submit, TextArea, TextField } from '../../web/components.tsx';
+import { Checkbox, CsrfField, Notice, RadioGroup, Submit, TableHead, TextArea, TextField } from '../../web/components.tsx';
 import { renderPage } from '../../web/layout.tsx';
 import { askQuestion } from './ask-question.ts';
 import { MAX_QUESTION_CHARS } from './classify.ts';
@@ -516,15 +516,7 @@ export function mountAssistantRoutes(app: AppRouter, api: AppRouter, _ctx: AppCo
               <div class="lotse-table-wrap">
                 <table class="kern-table">
                   <caption class="kern-sr-only">Offene Rückrufwünsche und Nachrichten</caption>
-                  <thead class="kern-table__header">
-                    <tr class="kern-table__row">
-                      <th scope="col" class="kern-table__header">Eingang</th>
-                      <th scope="col" class="kern-table__header">Art</th>
-                      <th scope="col" class="kern-table__header">Kontakt</th>
-                      <th scope="col" class="kern-table__header">Anliegen</th>
-                      <th scope="col" class="kern-table__header">Aktion</th>
-                    </tr>
-                  </thead>
+                  <TableHead columns={['Eingang', 'Art', 'Kontakt', 'Anliegen', 'Aktion']} />
                   <tbody class="kern-table__body">
                     {o.handovers.map((h) => (
                       <tr class="kern-table__row">
