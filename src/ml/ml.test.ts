@@ -6,7 +6,7 @@ import { logits, seededRandom, softmax, trainLogistic } from './logistic.ts';
 import { accuracy, coverageAtPrecision, macroF1, perClass, precisionCoverageCurve, routing, topK, type ScoredPrediction } from './metrics.ts';
 import { timeSplit } from './split.ts';
 import { chooseThresholds, NEVER, thresholdForPrecision } from './thresholds.ts';
-import { classifyWith, deserializeClassifier, serializeClassifier, trainTextClassifier, type TrainingRow } from './text-classifier.ts';
+import { classifyWith, deserializeClassifier, reachesThreshold, serializeClassifier, trainTextClassifier, withUniformThreshold, type TrainingRow } from './text-classifier.ts';
 
 describe('features', () => {
   it('produces stemmed words, bigrams and folded char n-grams', () => {
@@ -167,6 +167,21 @@ describe('text classifier', () => {
     const p = classifyWith(strict, { text: 'Sperrmüll' });
     expect(p).toMatchObject({ category: null, abstained: true });
     expect(p.confidence).toBeGreaterThan(0);
+    expect(reachesThreshold(strict, p)).toBe(false);
+  });
+  it('with abstain: false gives every message with text its best category, same confidence', () => {
+    const { model } = trainTextClassifier(rows);
+    const strict = { ...model, thresholds: { abfall: NEVER, parken: NEVER, laerm: NEVER } };
+    const routed = classifyWith(strict, { text: 'Sperrmüll' }, { abstain: false });
+    expect(routed).toMatchObject({ category: 'abfall', abstained: false });
+    expect(routed.confidence).toBe(classifyWith(strict, { text: 'Sperrmüll' }).confidence);
+    expect(reachesThreshold(strict, routed)).toBe(false);
+    const open = withUniformThreshold(model, 0);
+    expect(reachesThreshold(open, classifyWith(open, { text: 'Sperrmüll' }, { abstain: false }))).toBe(true);
+    // Nothing to classify: abstains in both modes.
+    const empty = classifyWith(open, { subject: null, text: '  ' }, { abstain: false });
+    expect(empty).toMatchObject({ category: null, abstained: true, confidence: 0 });
+    expect(empty.top).toHaveLength(3);
   });
 });
 

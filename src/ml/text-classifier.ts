@@ -11,7 +11,7 @@
  * const { model, figures } = trainTextClassifier(rows);
  * classifyWith(model, { subject: null, text: 'Sperrmüll am Gehweg' }) // { category: 'abfall', … }
  */
-import { fitTemperature, nllAt } from './calibration.ts';
+import { applyIsotonic, fitIsotonic, fitTemperature, nllAt, type IsotonicMap } from './calibration.ts';
 import { blendLinear, trainComplementNB } from './complement-nb.ts';
 import { buildVocabulary, DEFAULT_FEATURES, inverseDocumentFrequency, extractFeatures, type FeatureSource, vectorize, type FeatureConfig, type SparseVector, type Vocabulary } from './features.ts';
 import { DEFAULT_LOGISTIC, logits, softmax, trainLogistic, type LogisticModel, type LogisticOptions } from './logistic.ts';
@@ -72,6 +72,14 @@ export interface TrainOptions {
   thresholdZ: number;
   /** Number of regressions (different shuffling seeds) whose weights are averaged (1 = one). */
   bags: number;
+  /**
+   * Report as `confidence` the estimated precision of the predicted category at its score
+   * (isotonic regression per predicted category on the held-out part, shrunk towards the
+   * pooled map with this many pseudo-observations), so that one global confidence threshold
+   * acts like per-category thresholds. false = the calibrated probability. Routing (thresholds)
+   * always compares the probability.
+   */
+  precisionConfidence: number | false;
 }
 
 export const DEFAULT_TRAIN: TrainOptions = {
@@ -92,6 +100,7 @@ export const DEFAULT_TRAIN: TrainOptions = {
   nbWeights: [0, 0.1, 0.2, 0.3],
   bags: 1,
   thresholdZ: 0,
+  precisionConfidence: false,
 };
 
 export interface HeldOutFigures {
@@ -129,6 +138,16 @@ export interface TextClassifier {
   thresholds: Record<string, number>;
   globalThreshold: number;
   targetPrecision: number;
+  /** With `precisionConfidence`: maps from probability to estimated precision (absent = confidence is the probability). */
+  precision?: PrecisionMaps;
+}
+
+/** Held-out precision of the predicted category as a function of its probability. */
+export interface PrecisionMaps {
+  pooled: IsotonicMap;
+  byCategory: Record<string, { map: IsotonicMap; n: number }>;
+  /** Shrinkage towards the pooled map (pseudo-observations). */
+  k: number;
 }
 
 export interface Prediction {
@@ -244,6 +263,7 @@ export function trainTextClassifier(rows: TrainingRow[], options: Partial<TrainO
     opts.minSupport,
     opts.thresholdZ,
   );
+  const precision = opts.precisionConfidence !== false ? fitPrecisionMaps(scored, categories, opts.precisionConfidence) : undefined;
   const pc = perClass(scored);
   const figures: HeldOutFigures = {
     trainRows: train.length,
@@ -276,21 +296,76 @@ export function trainTextClassifier(rows: TrainingRow[], options: Partial<TrainO
       thresholds: choice.thresholds,
       globalThreshold: choice.global,
       targetPrecision: opts.targetPrecision,
+      ...(precision ? { precision } : {}),
     },
     figures,
   };
 }
 
-/** Classifies one message; abstains (category null) below the category's threshold. */
-export function classifyWith(m: TextClassifier, input: ClassifyInput): Prediction {
+export interface ClassifyWithOptions {
+  /**
+   * Apply the per-category thresholds (default true – what the mailroom routing does): below
+   * its category's threshold the prediction abstains (category null). With false, every
+   * classifiable message gets its best category (`lotse triage --batch` without `--abstain`);
+   * only messages without any text still abstain.
+   */
+  abstain?: boolean;
+}
+
+/** The category's threshold of the model (the pooled one for categories without their own). */
+export function thresholdOf(m: TextClassifier, category: string): number {
+  return m.thresholds[category] ?? m.globalThreshold ?? NEVER;
+}
+
+/** True when the model's per-category threshold would route this prediction automatically. */
+export function reachesThreshold(m: TextClassifier, p: Prediction): boolean {
+  const best = p.top[0];
+  return p.category !== null && !!best && best.score >= thresholdOf(m, best.category);
+}
+
+/** A message with neither subject nor text cannot be classified at all. */
+export const isClassifiable = (input: ClassifyInput): boolean => !!(input.subject ?? '').trim() || !!(input.text ?? '').trim();
+
+function fitPrecisionMaps(scored: ScoredPrediction[], categories: string[], k: number): PrecisionMaps {
+  const fitOn = (items: ScoredPrediction[]) =>
+    fitIsotonic(
+      items.map((s) => s.confidence),
+      items.map((s) => (s.predicted === s.gold ? 1 : 0)),
+    );
+  const byCategory: PrecisionMaps['byCategory'] = {};
+  for (const c of categories) {
+    const items = scored.filter((s) => s.predicted === c);
+    if (items.length) byCategory[c] = { map: fitOn(items), n: items.length };
+  }
+  return { pooled: fitOn(scored), byCategory, k };
+}
+
+/**
+ * Estimated precision of predicting `category` at probability `p` (shrunk towards the pooled
+ * estimate); a tiny share of `p` keeps the order inside a step of the isotonic map.
+ */
+export function estimatedPrecision(maps: PrecisionMaps, category: string, p: number): number {
+  const pooled = applyIsotonic(maps.pooled, p);
+  const own = maps.byCategory[category];
+  const est = own ? (own.n * applyIsotonic(own.map, p) + maps.k * pooled) / (own.n + maps.k) : pooled;
+  return 0.999 * est + 0.001 * p;
+}
+
+/** Classifies one message; abstains (category null) below the category's threshold unless `abstain: false`. */
+export function classifyWith(m: TextClassifier, input: ClassifyInput, opts: ClassifyWithOptions = {}): Prediction {
   const z = logits(m.model, vectorOf(m, input));
   if (m.offsets) for (let k = 0; k < z.length; k++) z[k]! += m.offsets[k] ?? 0;
   const p = softmax(z, m.temperature);
   const top = m.categories.map((c, k) => ({ category: c, score: p[k]! })).sort((a, b) => b.score - a.score || a.category.localeCompare(b.category));
   const best = top[0]!;
-  const threshold = m.thresholds[best.category] ?? m.globalThreshold ?? NEVER;
-  const abstained = best.score < threshold;
-  return { category: abstained ? null : best.category, confidence: best.score, abstained, top };
+  const confidence = m.precision ? estimatedPrecision(m.precision, best.category, best.score) : best.score;
+  if (opts.abstain === false) {
+    // No text: nothing to classify, the ranking is only the prior – abstain with confidence 0.
+    if (!isClassifiable(input)) return { category: null, confidence: 0, abstained: true, top };
+    return { category: best.category, confidence, abstained: false, top };
+  }
+  const abstained = best.score < thresholdOf(m, best.category);
+  return { category: abstained ? null : best.category, confidence, abstained, top };
 }
 
 /** One readable feature and its share of the decision (logit units after temperature). */
@@ -372,6 +447,7 @@ export interface SerializedClassifier {
   thresholds: Record<string, number>;
   globalThreshold: number;
   targetPrecision: number;
+  precision?: PrecisionMaps;
 }
 
 const f32ToBase64 = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
@@ -399,6 +475,7 @@ export function serializeClassifier(m: TextClassifier): SerializedClassifier {
     thresholds: m.thresholds,
     globalThreshold: m.globalThreshold,
     targetPrecision: m.targetPrecision,
+    ...(m.precision ? { precision: m.precision } : {}),
   };
 }
 
@@ -417,6 +494,7 @@ export function deserializeClassifier(s: SerializedClassifier): TextClassifier {
     thresholds: Object.fromEntries(Object.entries(s.thresholds).map(([k, v]) => [k, v ?? NEVER])),
     globalThreshold: s.globalThreshold,
     targetPrecision: s.targetPrecision,
+    ...(s.precision ? { precision: s.precision } : {}),
   };
 }
 

@@ -21,7 +21,7 @@ describe.skipIf(testDbKind() === 'postgres')('lotse triage', () => {
     writeFileSync(join(dir, 'train.jsonl'), syntheticRows().map((r) => JSON.stringify(r)).join('\n') + '\n');
     writeFileSync(
       join(dir, 'batch.jsonl'),
-      [{ id: 'a', subject: null, text: 'Sperrmüll an der Ecke' }, { id: 'b', subject: 'Lärm', text: 'laute Musik nachts' }].map((r) => JSON.stringify(r)).join('\n'),
+      [{ id: 'a', subject: null, text: 'Sperrmüll an der Ecke' }, { id: 'b', subject: 'Lärm', text: 'laute Musik nachts' }, { id: 'c', subject: null, text: ' ' }].map((r) => JSON.stringify(r)).join('\n'),
     );
     writeFileSync(join(dir, 'bad.jsonl'), '{"id":"x","subject":null,"text":"ok","category":"a"}\n{"id":"y","subject":null}\n');
   });
@@ -36,14 +36,36 @@ describe.skipIf(testDbKind() === 'postgres')('lotse triage', () => {
     const b = lotse('triage', '--batch', join(dir, 'batch.jsonl'), '--model', 'reports', '--json');
     expect(b.status, b.stderr).toBe(0);
     const lines = b.stdout.trim().split('\n').map((l) => JSON.parse(l));
-    expect(lines.map((l) => l.id)).toEqual(['a', 'b']);
+    expect(lines.map((l) => l.id)).toEqual(['a', 'b', 'c']);
     for (const l of lines) {
       expect(Object.keys(l).sort()).toEqual(['abstained', 'category', 'confidence', 'id', 'top']);
       expect(typeof l.confidence).toBe('number');
       expect(l.top).toHaveLength(3);
       expect(l.abstained).toBe(l.category === null);
     }
-    expect(lines[0].top[0].category).toBe('abfall');
+    // Default: every message with text gets its best category; an empty text abstains.
+    expect(lines.map((l) => [l.category, l.abstained])).toEqual([
+      ['abfall', false],
+      ['laerm', false],
+      [null, true],
+    ]);
+    expect(lines[0].confidence).toBe(lines[0].top[0].score);
+    expect(b.stderr).toMatch(/Modus alles zuordnen/);
+    expect(b.stderr).toMatch(/mit den Schwellen des Modells \(--abstain, Mailroom\) würden automatisch zugeordnet \d+/);
+
+    // --abstain: the model's per-category thresholds, as the mailroom routing; same ranking and confidence.
+    const ab = lotse('triage', '--batch', join(dir, 'batch.jsonl'), '--model', 'reports', '--abstain', '--json');
+    expect(ab.status, ab.stderr).toBe(0);
+    expect(ab.stderr).toMatch(/Modus --abstain/);
+    const abLines = ab.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    abLines.forEach((l, i) => {
+      expect(Object.keys(l).sort()).toEqual(['abstained', 'category', 'confidence', 'id', 'top']);
+      expect(l.abstained).toBe(l.category === null);
+      expect(l.top).toEqual(lines[i].top);
+      if (!l.abstained) expect(l.category).toBe(lines[i].category);
+    });
+    const routed = abLines.filter((l) => !l.abstained).length;
+    expect(b.stderr).toContain(`würden automatisch zugeordnet ${routed} `);
 
     expect(lotse('triage', 'train', join(dir, 'train.jsonl'), '--model', 'reports').status).toBe(0);
     const m = lotse('triage', 'models', '--json');

@@ -30,31 +30,43 @@ const jsonOption = (cmd: Command): boolean => !!(cmd.optsWithGlobals() as { json
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : `${(100 * x).toFixed(1)} %`);
 
 /**
- * `lotse triage --batch FILE [--model NAME] --json`, `lotse triage train FILE [--model NAME]`,
+ * `lotse triage --batch FILE [--abstain] [--model NAME] --json` (without `--abstain` every message
+ * with text gets its best category – docs/modules/triage.md explains why), `lotse triage train FILE [--model NAME]`,
  * `lotse triage models [--json]`, `lotse triage activate NAME VERSION`, `lotse triage export`.
  */
 export function register(program: Command): void {
   const triage = program
     .command('triage')
     .description('Nachrichten klassifizieren (mit Konfidenz und Enthaltung); Modelle trainieren und verwalten')
-    .option('--batch <file>', 'JSON Lines {id, subject, text} klassifizieren')
+    .option('--batch <file>', 'JSON Lines {id, subject, text} klassifizieren: jede Nachricht bekommt ihre beste Kategorie mit kalibrierter Konfidenz (ohne Text: Enthaltung)')
+    .option('--abstain', 'mit --batch: Schwellen je Kategorie des Modells anwenden wie die Mailroom-Weiterleitung (darunter category null, abstained true)')
     .option('--model <name>', 'Modellname (Standard: default)')
     .option('--json', 'JSON Lines auf stdout')
-    .action(async (o: { batch?: string; model?: string; json?: boolean }) => {
+    .action(async (o: { batch?: string; abstain?: boolean; model?: string; json?: boolean }) => {
       const opts = { ...o, model: o.model ?? 'default' };
       if (!opts.batch) throw new CliError('Bitte --batch FILE angeben oder einen Unterbefehl (train, models, activate, export). Hilfe: lotse triage --help', EXIT.usage);
       const rows = parseJsonLines(await readText(opts.batch), batchLineSchema, opts.batch);
-      const results = await withContext((ctx) => classifyBatch(ctx, rows, opts.model));
+      const abstainMode = !!opts.abstain;
+      const results = await withContext((ctx) => classifyBatch(ctx, rows, opts.model, { abstain: abstainMode }));
       let abstained = 0;
+      let routable = 0;
       rows.forEach((r, i) => {
         const p = results[i]!;
         if (p.abstained) abstained++;
+        if (p.routable) routable++;
+        // Exactly the fields of interfaces.md, nothing more.
         const out = { id: r.id, category: p.category, confidence: p.confidence, abstained: p.abstained, top: p.top };
         if (opts.json) printJson(out);
         else process.stdout.write(`${r.id}\t${p.category ?? '(Enthaltung)'}\t${p.confidence.toFixed(3)}\n`);
       });
       const v = results[0]?.model.version;
-      process.stderr.write(`${rows.length} Nachrichten klassifiziert mit ${opts.model}${v ? ` v${v}` : ''}; automatisch zugeordnet ${rows.length - abstained}, zur Prüfung ${abstained}.\n`);
+      const share = (n: number) => (rows.length ? ` (${pct(n / rows.length)})` : '');
+      const head = `${rows.length} Nachrichten klassifiziert mit ${opts.model}${v ? ` v${v}` : ''}`;
+      process.stderr.write(
+        abstainMode
+          ? `${head}; Modus --abstain (Schwellen je Kategorie wie die Mailroom-Weiterleitung): automatisch zugeordnet ${rows.length - abstained}${share(rows.length - abstained)}, enthalten/zur Prüfung ${abstained}.\n`
+          : `${head}; Modus alles zuordnen (ohne --abstain): beste Kategorie für ${rows.length - abstained}, ohne Text enthalten ${abstained}; mit den Schwellen des Modells (--abstain, Mailroom) würden automatisch zugeordnet ${routable}${share(routable)}, zur Prüfung ${rows.length - routable}.\n`,
+      );
     });
 
   triage
