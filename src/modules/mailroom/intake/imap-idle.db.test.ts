@@ -87,14 +87,15 @@ describe.skipIf(!haveDovecot)('IMAP IDLE against a real Dovecot', () => {
     first = new ImapIdleService(ctx, FAST, 'idle:test-a');
     await first.sync();
     await until(async () => (await imapDocs()) === 1, 15_000);
-    await until(() => first.status()[0]?.state === 'idle', 5000);
+    await until(() => first.status()[0]?.state === 'idle', 15_000);
     expect(await lease()).toMatchObject({ lease_owner: 'idle:test-a', idle_supported: true });
     expect((await listMailboxSummaries(ctx, cliActor))[0]).toMatchObject({ name: 'poststelle', readBy: 'idle', idleSupported: true });
 
     await client.append('INBOX', plain('i1', 'Sperrmüll', 'Wann wird in der Mühlenstraße Sperrmüll abgeholt?'));
-    const ms = await until(async () => (await imapDocs()) === 2, 10_000);
-    expect(ms).toBeLessThan(5000);
-    await until(async () => (await inboxCount()) === 0, 5000); // flagged and moved after the commit
+    const ms = await until(async () => (await imapDocs()) === 2, 20_000);
+    // well under a second on a quiet machine (bench:imap-idle); generous here because the suite runs OCR in parallel
+    expect(ms).toBeLessThan(10_000);
+    await until(async () => (await inboxCount()) === 0, 20_000); // flagged and moved after the commit
   }, 60_000);
 
   it('only the lease holder reads: the poll job and a second instance keep off', async () => {
@@ -103,15 +104,15 @@ describe.skipIf(!haveDovecot)('IMAP IDLE against a real Dovecot', () => {
     expect(r!.fetched).toBe(0);
     second = new ImapIdleService(ctx, FAST, 'idle:test-b');
     await second.sync();
-    await until(() => second.status()[0]?.state === 'waiting-lease', 5000);
+    await until(() => second.status()[0]?.state === 'waiting-lease', 15_000);
 
     // The first instance shuts down: it gives its lease back, the second takes over and reads.
     await first.stop();
     expect(first.status()).toEqual([]);
-    await until(async () => (await lease()).lease_owner === 'idle:test-b', 5000);
-    await until(() => second.status()[0]?.state === 'idle', 5000);
+    await until(async () => (await lease()).lease_owner === 'idle:test-b', 15_000);
+    await until(() => second.status()[0]?.state === 'idle', 15_000);
     await client.append('INBOX', plain('i2', 'Hundesteuer', 'Ich möchte meinen Hund abmelden.'));
-    await until(async () => (await imapDocs()) === 3, 10_000);
+    await until(async () => (await imapDocs()) === 3, 20_000);
   }, 60_000);
 
   it('reconnects after the server drops the connection', async () => {
@@ -122,9 +123,9 @@ describe.skipIf(!haveDovecot)('IMAP IDLE against a real Dovecot', () => {
     await c.connect();
     await c.append('INBOX', plain('i3', 'Nach Neuverbindung', 'Diese Nachricht kam nach dem Abbruch.'));
     await c.logout();
-    await until(async () => (await imapDocs()) === 4, 10_000);
+    await until(async () => (await imapDocs()) === 4, 20_000);
     const done = async () => Number((await execRows<{ n: number }>(ctx.db, sql`SELECT count(*)::int AS n FROM mailroom_imap_messages WHERE state = 'done'`))[0]!.n);
-    await until(async () => (await done()) === 4, 5000);
+    await until(async () => (await done()) === 4, 20_000);
   }, 60_000);
 
   it('a server without IDLE: the watcher gives up, records it, and the poll reads the mailbox', async () => {
