@@ -18,6 +18,7 @@ const FINAL = new Set(['confirmed', 'arrived', 'done', 'noshow']);
  * shows the same confirmed booking and sends no second mail.
  */
 export async function confirmAppointment(ctx: AppContext, token: string, meta: { requestId?: string } = {}) {
+  checkTokenInput(undefined, token);
   const id = verifyToken(await getSecret(ctx), 'confirm', token, ctx.now());
   const setup = await getSetup(ctx);
   const EXPIRED = 'Die Frist zur Bestätigung ist abgelaufen, der Termin wurde wieder freigegeben. Bitte buchen Sie erneut.';
@@ -36,6 +37,13 @@ export async function confirmAppointment(ctx: AppContext, token: string, meta: {
       }
       return null;
     }
+    if (b.replacesId && (await repo.otherReplacementConfirmed(tx, b.replacesId, b.id))) {
+      // The reschedule link was used twice: the old appointment was already moved. Free this time again.
+      await repo.updateBooking(tx, b.id, { status: 'cancelled', cancelledAt: now, expiresAt: null, now });
+      await repo.releaseClaims(tx, b.id);
+      await writeAudit(tx, { actor: { type: 'citizen' }, action: 'appointment.cancel', objectType: 'appointment', objectId: b.id, summary: { ...auditSummary(b), reason: 'already-rescheduled' }, requestId: meta.requestId ?? null });
+      return 'moved' as const;
+    }
     if ((await repo.setClaimsExpiry(tx, b.id, null)) !== b.units) throw new AppError('gone', EXPIRED);
     await repo.updateBooking(tx, b.id, { status: 'confirmed', expiresAt: null, confirmedAt: now, now });
     const fresh = (await repo.getBooking(tx, b.id))!;
@@ -45,6 +53,7 @@ export async function confirmAppointment(ctx: AppContext, token: string, meta: {
     return { booking: fresh, location: loc, already: false };
   });
   if (!result) throw new AppError('gone', EXPIRED);
+  if (result === 'moved') throw new AppError('conflict', 'Dieser Termin wurde über denselben Link bereits verlegt. Die zusätzlich gewählte Zeit wurde wieder freigegeben.');
   return result;
 }
 
@@ -66,11 +75,31 @@ async function cancelInTx(ctx: AppContext, setup: Setup, tx: DbOrTx, id: string,
   return b;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/**
+ * Shape of a link token: `<id>.<purpose>.<expiry seconds>.<mac>` – four parts, numeric expiry.
+ * A token of this shape with a wrong id or signature is forged (410), not malformed.
+ */
+const TOKEN_SHAPE = /^[^.\s]{1,64}\.[^.\s]{1,8}\.\d{1,12}\.[A-Za-z0-9_-]{1,128}$/;
+
+/**
+ * Missing or malformed input is the caller's error (422); only a well-formed token that is
+ * forged, foreign, expired or replayed answers 410.
+ */
+function checkTokenInput(id: string | undefined, token: string | undefined | null): void {
+  const fields: { field: string; message: string }[] = [];
+  if (id !== undefined && !UUID.test(id)) fields.push({ field: 'id', message: 'Die Terminnummer ist ungültig.' });
+  if (!token) fields.push({ field: 'token', message: 'Der Link-Schlüssel (token) fehlt. Bitte nutzen Sie den vollständigen Link aus Ihrer E-Mail.' });
+  else if (!TOKEN_SHAPE.test(token)) fields.push({ field: 'token', message: 'Der Link-Schlüssel ist unvollständig oder beschädigt. Bitte nutzen Sie den vollständigen Link aus Ihrer E-Mail.' });
+  if (fields.length) throw new AppError('validation', fields[0]!.message, { fields });
+}
+
 /**
  * Cancels by the signed link (no login). A replayed, forged or expired token answers 410
  * with a German explanation; the calendar is untouched in that case.
  */
 export async function cancelByToken(ctx: AppContext, id: string, token: string | undefined, meta: { requestId?: string } = {}) {
+  checkTokenInput(id, token);
   verifyToken(await getSecret(ctx), 'manage', token, ctx.now(), id);
   const setup = await getSetup(ctx);
   return ctx.db.transaction((tx) => cancelInTx(ctx, setup, tx, id, { type: 'citizen' }, 'citizen', meta.requestId));
@@ -85,6 +114,7 @@ export async function cancelByStaff(ctx: AppContext, actor: Actor, id: string, m
 
 /** The booking behind a manage link (for the citizen's page). */
 export async function bookingByManageToken(ctx: AppContext, token: string | undefined) {
+  checkTokenInput(undefined, token);
   const id = verifyToken(await getSecret(ctx), 'manage', token, ctx.now());
   const b = await repo.getBooking(ctx.db, id);
   if (!b) throw new AppError('gone', 'Dieser Termin existiert nicht mehr.');
@@ -95,16 +125,50 @@ export async function bookingByManageToken(ctx: AppContext, token: string | unde
 export const STAFF_STATUSES = ['arrived', 'noshow', 'done', 'confirmed'] as const;
 export type StaffStatus = (typeof STAFF_STATUSES)[number];
 
+/**
+ * Allowed staff changes of a visit. `confirmed` as target is the undo. A visit that was
+ * served (`done`) cannot become a no-show; no-show only once the time has begun.
+ */
+const TRANSITIONS: Record<string, readonly StaffStatus[]> = {
+  confirmed: ['arrived', 'noshow', 'done'],
+  arrived: ['done', 'noshow', 'confirmed'],
+  noshow: ['arrived', 'done', 'confirmed'],
+  done: ['arrived', 'confirmed'],
+};
+
+/** The status changes staff may make now (for the buttons of the day view). */
+export function allowedStatusChanges(b: { status: string; startAt: Date }, now: Date): StaffStatus[] {
+  return (TRANSITIONS[b.status] ?? []).filter((s) => s !== 'noshow' || b.startAt <= now);
+}
+
 /** Staff mark a visit arrived / no-show / done (or back to confirmed to undo). */
 export async function setAppointmentStatus(ctx: AppContext, actor: Actor, id: string, status: string, meta: { requestId?: string } = {}) {
   assertCan(actor, 'appointments.manage');
   if (!(STAFF_STATUSES as readonly string[]).includes(status)) throw new AppError('validation', 'Unbekannter Status.', { fields: [{ field: 'status', message: 'Unbekannter Status.' }] });
+  const to = status as StaffStatus;
   return ctx.db.transaction(async (tx) => {
     const b = await repo.getBooking(tx, id, true);
     if (!b) throw new AppError('not_found', 'Der Termin wurde nicht gefunden.');
-    if (!FINAL.has(b.status)) throw new AppError('conflict', 'Nur bestätigte Termine können so markiert werden.');
-    await repo.updateBooking(tx, id, { status, now: ctx.now() });
-    await writeAudit(tx, { actor, action: 'appointment.status', objectType: 'appointment', objectId: id, summary: { from: b.status, to: status }, requestId: meta.requestId ?? null });
-    return { ...b, status };
+    // A double click (same target again) changes nothing and writes no second audit entry.
+    if (b.status === to) return b;
+    if (!FINAL.has(b.status)) {
+      const why: Record<string, string> = {
+        pending: 'Der Termin ist noch nicht per E-Mail bestätigt.',
+        held: 'Die Zeit ist nur vorläufig reserviert.',
+        cancelled: 'Der Termin wurde abgesagt.',
+        expired: 'Der Termin ist verfallen.',
+      };
+      throw new AppError('conflict', `${why[b.status] ?? 'Der Termin hat einen anderen Status.'} Nur bestätigte Termine können als anwesend, nicht erschienen oder erledigt markiert werden.`);
+    }
+    const now = ctx.now();
+    if (!(TRANSITIONS[b.status] ?? []).includes(to)) {
+      throw new AppError('conflict', `Ein Termin mit dem Status „${STATUS_LABEL[b.status]}“ kann nicht auf „${STATUS_LABEL[to]}“ gesetzt werden.`);
+    }
+    if (to === 'noshow' && b.startAt > now) throw new AppError('conflict', 'Ein Termin kann erst ab seiner Anfangszeit als „nicht erschienen“ markiert werden.');
+    await repo.updateBooking(tx, id, { status: to, now });
+    await writeAudit(tx, { actor, action: 'appointment.status', objectType: 'appointment', objectId: id, summary: { from: b.status, to }, requestId: meta.requestId ?? null });
+    return { ...b, status: to };
   });
 }
+
+const STATUS_LABEL: Record<string, string> = { confirmed: 'bestätigt', arrived: 'anwesend', done: 'erledigt', noshow: 'nicht erschienen' };

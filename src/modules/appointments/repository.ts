@@ -557,3 +557,71 @@ export async function spendCaptcha(db: DbOrTx, signature: string, expiresAt: Dat
 export async function purgeCaptcha(db: DbOrTx, now: Date): Promise<void> {
   await db.execute(sql`DELETE FROM appt_captcha_spent WHERE expires_at < ${ts(now)}`);
 }
+
+// ---------- staff features (statistics, tickets, patterns, reschedule) ----------
+
+/** True when another booking replacing the same one is already confirmed (a reschedule link used twice). */
+export async function otherReplacementConfirmed(db: DbOrTx, replacesId: string, exceptId: string): Promise<boolean> {
+  const r = await execRows(
+    db,
+    sql`SELECT 1 AS x FROM appt_bookings WHERE replaces_id = ${replacesId}::uuid AND id <> ${exceptId}::uuid AND status IN ('confirmed','arrived','done','noshow') LIMIT 1`,
+  );
+  return r.length > 0;
+}
+
+export interface StatBooking {
+  serviceIds: string[];
+  /** Local weekday, 0 = Sunday. */
+  weekday: number;
+  status: string;
+  /** Hours between booking and appointment start. */
+  leadHours: number;
+}
+/** One row per booking (not held/expired) starting in [from, to): the statistics aggregate these. */
+export async function statBookings(db: DbOrTx, locationId: string, tz: string, from: Date, to: Date): Promise<StatBooking[]> {
+  const rows = await execRows<{ service_ids: string[]; weekday: number; status: string; lead: number }>(
+    db,
+    sql`SELECT service_ids, extract(dow FROM start_at AT TIME ZONE ${tz})::int AS weekday, status, (extract(epoch FROM start_at - created_at) / 3600.0)::float8 AS lead
+        FROM appt_bookings WHERE location_id = ${locationId} AND start_at >= ${ts(from)} AND start_at < ${ts(to)} AND status NOT IN ('held','expired')`,
+  );
+  return rows.map((r) => ({ serviceIds: r.service_ids ?? [], weekday: Number(r.weekday), status: String(r.status), leadHours: Number(r.lead) }));
+}
+
+/**
+ * Serialises ticket draws of one location (row lock on the location; FOR NO KEY UPDATE does not
+ * block bookings, whose foreign-key checks only take KEY SHARE). The unique index on
+ * (location, day, number) stays the guarantee; the lock only spares the retries.
+ */
+export async function lockLocationForTickets(tx: DbOrTx, locationId: string): Promise<void> {
+  await tx.execute(sql`SELECT 1 FROM appt_locations WHERE id = ${locationId} FOR NO KEY UPDATE`);
+}
+
+export interface PatternRow {
+  kind: 'email' | 'domain' | 'ip' | 'network';
+  key: string;
+  n: number;
+  first: Date;
+  last: Date;
+}
+/**
+ * Mass-booking patterns since a time (online bookings of every status, so cancel-and-rebook
+ * cycles and expired holds count): one address, one non-freemail domain, one IP (hash) or one
+ * network (/24, /64; the part of `ip_hash` before the dot) with at least `threshold` bookings.
+ */
+export async function bookingPatternRows(db: DbOrTx, since: Date, threshold: number, freemail: readonly string[]): Promise<PatternRow[]> {
+  const rows = await execRows<{ kind: PatternRow['kind']; key: string; n: number; first: unknown; last: unknown }>(
+    db,
+    sql`WITH b AS (SELECT lower(email) AS email, email_domain, ip_hash, created_at FROM appt_bookings WHERE created_at >= ${ts(since)} AND source = 'online')
+        SELECT 'email' AS kind, email AS key, count(*)::int AS n, min(created_at) AS first, max(created_at) AS last FROM b WHERE email IS NOT NULL GROUP BY email HAVING count(*) >= ${threshold}
+        UNION ALL
+        SELECT 'domain', email_domain, count(*)::int, min(created_at), max(created_at) FROM b
+          WHERE email_domain IS NOT NULL AND NOT (email_domain = ANY(${pgArrayLiteral(freemail)}::text[])) GROUP BY email_domain HAVING count(*) >= ${threshold}
+        UNION ALL
+        SELECT 'ip', ip_hash, count(*)::int, min(created_at), max(created_at) FROM b WHERE ip_hash IS NOT NULL GROUP BY ip_hash HAVING count(*) >= ${threshold}
+        UNION ALL
+        SELECT 'network', split_part(ip_hash, '.', 1), count(*)::int, min(created_at), max(created_at) FROM b
+          WHERE ip_hash LIKE '%.%' GROUP BY split_part(ip_hash, '.', 1) HAVING count(*) >= ${threshold} AND count(DISTINCT ip_hash) > 1
+        ORDER BY n DESC, kind LIMIT 50`,
+  );
+  return rows.map((r) => ({ kind: r.kind, key: String(r.key), n: Number(r.n), first: toDate(r.first), last: toDate(r.last) }));
+}

@@ -60,10 +60,31 @@ export function verifyToken(secret: string, purpose: TokenPurpose, token: string
 
 export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
-/** Salted hash of the client IP, so patterns can be seen without storing addresses. */
+/**
+ * The network of an address for pattern detection: IPv4 /24, IPv6 /64 (IPv4-mapped IPv6 counts as IPv4).
+ * @example networkOf('203.0.113.77') === '203.0.113.0/24'
+ */
+export function networkOf(ip: string): string {
+  const v4 = /^(?:::ffff:)?(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.\d{1,3}$/i.exec(ip.trim());
+  if (v4) return `${v4[1]}.${v4[2]}.${v4[3]}.0/24`;
+  const [head = '', tail] = ip.trim().toLowerCase().split('%')[0]!.split('::') as [string, string | undefined];
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? h : [...h, ...Array<string>(Math.max(0, 8 - h.length - t.length)).fill('0'), ...t];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, '') || '0')
+    .join(':')}::/64`;
+}
+
+/**
+ * Salted hashes of the client network and IP (`<network>.<ip>`, 16 hex each), so patterns per
+ * address and per network can be seen without storing addresses.
+ */
 export async function ipHash(ctx: AppContext, ip: string | null | undefined): Promise<string | null> {
   if (!ip) return null;
-  return sha256(`${await getSecret(ctx)}|ip|${ip}`).slice(0, 16);
+  const secret = await getSecret(ctx);
+  return `${sha256(`${secret}|net|${networkOf(ip)}`).slice(0, 16)}.${sha256(`${secret}|ip|${ip}`).slice(0, 16)}`;
 }
 
 // ---------- proof-of-work captcha (ALTCHA-compatible) ----------

@@ -5,7 +5,7 @@ import type { AppContext } from '../../core/context.ts';
 import { AppError, validationError } from '../../core/errors.ts';
 import * as repo from './repository.ts';
 import { getSetup, serviceTitle, slotRules } from './rules.ts';
-import { addDays, localDate, localTime, zonedToUtc } from './time.ts';
+import { addDays, daysBetween, isIsoDate, localDate, localTime, zonedToUtc } from './time.ts';
 import { generateSlots } from './slots.ts';
 
 export const STATUS_LABELS: Record<string, string> = {
@@ -124,56 +124,83 @@ export async function exportDayPdf(ctx: AppContext, actor: Actor, locationId: st
   return done;
 }
 
-/** Statistics for a period: per service and weekday, lead times, no-show rate, utilisation. */
+/**
+ * Statistics for a period (appointments starting in it): bookings, cancellations, no-shows and
+ * average lead time per service (a visit with two services counts for both) and per weekday
+ * (each visit once), utilisation = booked slot units / offered slot units of all active workstations.
+ * No-show rate = no-shows / visits with an outcome (arrived, done or no-show).
+ */
 export async function statistics(ctx: AppContext, actor: Actor, locationId: string | undefined, fromDate: string, toDate: string) {
   assertCan(actor, 'appointments.manage');
+  if (!isIsoDate(fromDate) || !isIsoDate(toDate) || toDate < fromDate) throw new AppError('validation', 'Bitte einen gültigen Zeitraum angeben (Beginn vor Ende).');
+  if (daysBetween(fromDate, toDate) > 366) throw new AppError('validation', 'Der Zeitraum darf höchstens ein Jahr lang sein.');
   const { setup, loc } = await locationOr404(ctx, locationId);
   const from = zonedToUtc(fromDate, '00:00', loc.timeZone);
   const to = zonedToUtc(addDays(toDate, 1), '00:00', loc.timeZone);
-  const rows = await repo.bookingStats(ctx.db, loc.id, loc.timeZone, from, to);
+  const rows = await repo.statBookings(ctx.db, loc.id, loc.timeZone, from, to);
   const ws = setup.workstations.filter((w) => w.locationId === loc.id && w.active);
   const rules = slotRules(setup, loc, false);
   let capacity = 0;
   for (const w of ws) capacity += generateSlots({ ...rules, workstations: [w] }, { serviceIds: [], units: 1, fromDate, toDate, earliest: new Date(0) }).length;
   const used = await repo.claimedUnitCount(ctx.db, ws.map((w) => w.id), from, to);
-  const byService = new Map<string, { total: number; noshow: number; done: number; cancelled: number; leadSum: number }>();
-  const byWeekday = new Map<number, { total: number; noshow: number }>();
+  type Acc = { total: number; cancelled: number; noshow: number; done: number; arrived: number; leadSum: number };
+  const empty = (): Acc => ({ total: 0, cancelled: 0, noshow: 0, done: 0, arrived: 0, leadSum: 0 });
+  const add = (a: Acc, r: repo.StatBooking) => {
+    a.total++;
+    a.leadSum += r.leadHours;
+    if (r.status === 'cancelled') a.cancelled++;
+    else if (r.status === 'noshow') a.noshow++;
+    else if (r.status === 'done') a.done++;
+    else if (r.status === 'arrived') a.arrived++;
+  };
+  const rate = (a: Acc) => (a.noshow + a.done + a.arrived ? a.noshow / (a.noshow + a.done + a.arrived) : 0);
+  const byService = new Map<string, Acc>();
+  const byWeekday = new Map<number, Acc>();
+  const all = empty();
   for (const r of rows) {
-    const s = byService.get(r.serviceId) ?? { total: 0, noshow: 0, done: 0, cancelled: 0, leadSum: 0 };
-    s.total += r.total;
-    s.noshow += r.noshow;
-    s.done += r.done;
-    s.cancelled += r.cancelled;
-    s.leadSum += r.avgLeadHours * r.total;
-    byService.set(r.serviceId, s);
-    const w = byWeekday.get(r.weekday) ?? { total: 0, noshow: 0 };
-    w.total += r.total;
-    w.noshow += r.noshow;
+    add(all, r);
+    for (const id of new Set(r.serviceIds)) {
+      const a = byService.get(id) ?? empty();
+      add(a, r);
+      byService.set(id, a);
+    }
+    const w = byWeekday.get(r.weekday) ?? empty();
+    add(w, r);
     byWeekday.set(r.weekday, w);
   }
+  const figures = (a: Acc) => ({
+    total: a.total,
+    cancelled: a.cancelled,
+    noshow: a.noshow,
+    done: a.done,
+    arrived: a.arrived,
+    noshowRate: rate(a),
+    avgLeadDays: a.total ? a.leadSum / a.total / 24 : 0,
+  });
   return {
     loc,
-    services: [...byService.entries()].map(([id, s]) => ({
-      id,
-      title: serviceTitle(setup, id),
-      total: s.total,
-      cancelled: s.cancelled,
-      noshow: s.noshow,
-      done: s.done,
-      noshowRate: s.noshow + s.done ? s.noshow / (s.noshow + s.done) : 0,
-      avgLeadDays: s.total ? s.leadSum / s.total / 24 : 0,
-    })),
-    weekdays: [...byWeekday.entries()].sort((a, b) => ((a[0] + 6) % 7) - ((b[0] + 6) % 7)).map(([wd, w]) => ({ weekday: wd, total: w.total, noshow: w.noshow })),
+    totals: figures(all),
+    services: [...byService.entries()]
+      .map(([id, a]) => ({ id, title: serviceTitle(setup, id), ...figures(a) }))
+      .sort((a, b) => b.total - a.total || a.title.localeCompare(b.title, 'de')),
+    weekdays: [...byWeekday.entries()].sort((a, b) => ((a[0] + 6) % 7) - ((b[0] + 6) % 7)).map(([wd, a]) => ({ weekday: wd, ...figures(a) })),
     utilisation: capacity ? used / capacity : 0,
     capacityUnits: capacity,
     usedUnits: used,
   };
 }
 
-/** Mass-booking patterns of the last 24 hours for the staff view. */
+/** Common free-mail domains: many bookings from them are normal, so only single addresses count there. */
+export const FREEMAIL_DOMAINS = ['gmail.com', 'googlemail.com', 'web.de', 'gmx.de', 'gmx.net', 't-online.de', 'outlook.com', 'outlook.de', 'hotmail.com', 'hotmail.de', 'live.de', 'yahoo.com', 'yahoo.de', 'icloud.com', 'me.com', 'freenet.de', 'posteo.de', 'mailbox.org', 'aol.com', 'arcor.de'];
+
+/**
+ * Mass-booking patterns of the last 24 hours for the staff view: one e-mail address, one
+ * non-freemail domain, one IP address or one network (/24, /64) with `threshold` or more
+ * online bookings (every status, so cancel-and-rebook cycles and abandoned holds count).
+ */
 export async function bookingPatterns(ctx: AppContext, actor: Actor, threshold = 5) {
   assertCan(actor, 'appointments.manage');
-  return repo.suspiciousPatterns(ctx.db, new Date(ctx.now().getTime() - 24 * 3600_000), threshold);
+  return repo.bookingPatternRows(ctx.db, new Date(ctx.now().getTime() - 24 * 3600_000), threshold, FREEMAIL_DOMAINS);
 }
 
 // ---------- walk-in queue ----------
@@ -184,6 +211,7 @@ export async function drawTicket(ctx: AppContext, actor: Actor, locationId: stri
   const day = localDate(ctx.now(), loc.timeZone);
   for (let attempt = 0; attempt < 5; attempt++) {
     const t = await ctx.db.transaction(async (tx) => {
+      await repo.lockLocationForTickets(tx, loc.id);
       const row = await repo.insertTicket(tx, loc.id, day, serviceId, ctx.now());
       if (row) await writeAudit(tx, { actor, action: 'ticket.draw', objectType: 'ticket', objectId: row.id, summary: { number: row.number, day }, requestId: meta.requestId ?? null });
       return row;
@@ -199,8 +227,13 @@ export async function updateTicketStatus(ctx: AppContext, actor: Actor, location
   assertCan(actor, 'appointments.manage');
   const v = ticketSchema.safeParse(input);
   if (!v.success) throw validationError(v.error.issues);
+  const { setup, loc } = await locationOr404(ctx, locationId);
+  if (v.data.workstationId && !setup.workstations.some((w) => w.id === v.data.workstationId && w.locationId === loc.id)) {
+    throw new AppError('validation', 'Unbekannter Schalter.', { fields: [{ field: 'workstationId', message: 'Unbekannter Schalter.' }] });
+  }
+  if (v.data.status === 'called' && !v.data.workstationId) throw new AppError('validation', 'Bitte den Schalter angeben, an den die Nummer aufgerufen wird.', { fields: [{ field: 'workstationId', message: 'Bitte einen Schalter wählen.' }] });
   await ctx.db.transaction(async (tx) => {
-    if (!(await repo.updateTicket(tx, id, locationId, v.data.status, v.data.workstationId ?? null, ctx.now()))) throw new AppError('not_found', 'Die Wartenummer wurde nicht gefunden.');
+    if (!/^[0-9a-f-]{36}$/i.test(id) || !(await repo.updateTicket(tx, id, loc.id, v.data.status, v.data.workstationId ?? null, ctx.now()))) throw new AppError('not_found', 'Die Wartenummer wurde nicht gefunden.');
     await writeAudit(tx, { actor, action: 'ticket.status', objectType: 'ticket', objectId: id, summary: { status: v.data.status }, requestId: meta.requestId ?? null });
   });
 }
