@@ -107,9 +107,11 @@ class Watcher {
         continue;
       }
       let outcome: 'closed' | 'unsupported' | 'inactive' | 'failed' = 'failed';
+      const began = Date.now();
       try {
         outcome = await this.session();
-        if (outcome === 'closed') failures = 0;
+        // A connection the server drops at once again and again is backed off like a failure.
+        if (outcome === 'closed') failures = Date.now() - began >= 30_000 ? 0 : failures + 1;
       } catch (e) {
         this.ctx.log.warn({ mailboxId: this.mailboxId, err: (e as Error).message }, 'imap idle connection failed');
       }
@@ -121,6 +123,7 @@ class Watcher {
       }
       if (this.stopped) break;
       if (outcome === 'failed') failures++;
+      if (failures > 0) this.ctx.log.info({ mailboxId: this.mailboxId, failures }, 'imap idle: reconnecting after backoff');
       this.status.state = 'backoff';
       await this.sleep(Math.min(this.opts.maxBackoffMs, this.opts.backoffMs * 2 ** Math.max(0, failures - 1)));
     }
