@@ -7,6 +7,7 @@ import type { AppEnv } from '../../core/http/env.ts';
 import { CsrfField, Notice, SelectField, Submit, TableHead, TextArea, TextField } from '../../web/components.tsx';
 import { MailroomNav, canConfigure, mailroomPage } from './nav.tsx';
 import { mailboxRoutes } from './mailbox-routes.tsx';
+import { ReplyDraftInfo } from './replies/reply-draft-info.tsx';
 import { DocumentStatusBadge, KIND_LABELS, STATUS_LABELS } from './documents/routes.tsx';
 import { MAX_UPLOAD_FILES, uploadDocuments, type UploadedFileResult } from './intake/upload-documents.ts';
 import { AI_DISCLOSURE, draftReply, sendReply } from './review/reply.ts';
@@ -214,9 +215,8 @@ async function replyPage(c: C, sent: string | null = null) {
       <h1 class="kern-heading-large">Antwort auf Dokument {id}</h1>
       <MailroomNav here="reply" canConfigure={canConfigure(c)} />
       {sent ? <Notice kind="success" title="Die Antwort liegt im Postausgang." /> : null}
-      <p class="kern-body">
-        Nur informierende Antworten, keine Entscheidungen. Empfänger ist der Absender der E-Mail. Vorgeschlagene Leistung: {draft.service ? `${draft.service.title} (Sicherheit ${pct(draft.service.confidence)})` : 'keine sichere Übereinstimmung im Leistungskatalog'}.
-      </p>
+      <p class="kern-body">Nur informierende Antworten, keine Entscheidungen. Empfänger ist der Absender der E-Mail. Bitte den Vorschlag prüfen und bearbeiten.</p>
+      <ReplyDraftInfo draft={draft} />
       <form method="post" action={`/verwaltung/posteingang/${id}/antwort`} class="lotse-stack">
         <CsrfField token={c.var.csrfToken} />
         <TextField id="mr-subject" name="subject" label="Betreff" value={draft.subject} required />

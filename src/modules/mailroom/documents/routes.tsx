@@ -11,6 +11,9 @@ import { documentApi } from './api.ts';
 import { MailroomNav, canConfigure, mailroomPage } from '../nav.tsx';
 import { documentTop3 } from '../review/review-queue.ts';
 import { WhyList } from '../review/why.tsx';
+import { RelatedCase } from '../replies/related-case.tsx';
+import { findTicketOf } from '../replies/repository.ts';
+import type { RelatedDocument } from '../replies/case-links.ts';
 import { DOCUMENT_STATUSES, getDocument, listInbox, openOriginal } from './list-inbox.ts';
 import type { DocumentRow } from './schema.ts';
 
@@ -129,10 +132,11 @@ function invoiceOf(row: DocumentRow): { model: InvoiceModel; json: InvoiceJson }
 async function detailPage(c: C) {
   const row = await getDocument(c.var.ctx, userActor(c.var.user!), Number(c.req.param('id')));
   const inv = invoiceOf(row);
-  const f = row.fields as { mail?: MailInfo; relatedDocuments?: { documentId: number; aktenzeichen: string }[] };
+  const f = row.fields as { mail?: MailInfo; relatedDocuments?: RelatedDocument[] };
   const mailInfo = f?.mail;
   const related = f?.relatedDocuments ?? [];
   const top3 = await documentTop3(c.var.ctx, row);
+  const caseNumber = await findTicketOf(c.var.ctx.db, row.id);
   const canReply = row.kind === 'email' && row.status !== 'automatic' && !mailInfo?.isAutoReply && !mailInfo?.isBounce;
   const dl: [string, string][] = [
     ['Datei', row.originalFilename],
@@ -147,6 +151,7 @@ async function detailPage(c: C) {
     ['Fachbereich', c.var.ctx.town.departments.find((d) => d.key === row.department)?.name ?? row.department ?? '–'],
     ['Sicherheit', row.confidence === null ? '–' : `${Math.round(row.confidence * 100)} %`],
     ['Regel-/Modellversion', row.modelVersion ?? '–'],
+    ...(caseNumber ? ([['Vorgangsnummer', `${caseNumber} (in Antworten und Eingangsbestätigungen als [#${caseNumber}])`]] as [string, string][]) : []),
     ['Aufbewahren bis', row.retentionUntil ? new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin' }).format(row.retentionUntil) : '–'],
     ['SHA-256', row.sha256],
   ];
@@ -170,21 +175,7 @@ async function detailPage(c: C) {
           </>
         ) : null}
       </p>
-      {related.length ? (
-        <p class="kern-body" data-testid="related">
-          {mailInfo?.isReply ? 'Antwort zu Vorgang ' : 'Bezug zu Vorgang '}
-          {related.map((r, i) => (
-            <>
-              {i ? ', ' : ''}
-              {r.aktenzeichen} (
-              <a class="kern-link" href={`/verwaltung/posteingang/${r.documentId}`}>
-                Dokument {r.documentId}
-              </a>
-              )
-            </>
-          ))}
-        </p>
-      ) : null}
+      <RelatedCase related={related} isReply={!!mailInfo?.isReply} />
       <dl class="kern-description-list">
         {dl.map(([k, v]) => (
           <div class="kern-description-list-item">

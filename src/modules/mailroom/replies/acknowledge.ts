@@ -59,7 +59,7 @@ export function ackBlocker(mail: ParsedMessage, ownDomains: string[]): string | 
   if (mail.isAutoReply) return 'auto-reply';
   const auto = (mail.headers['auto-submitted'] ?? 'no').trim().toLowerCase();
   if (auto && auto !== 'no') return 'auto-submitted';
-  if (/bulk|list|junk/i.test(mail.headers['precedence'] ?? '') || 'list-id' in mail.headers || 'list-unsubscribe' in mail.headers) return 'list';
+  if (/bulk|list|junk/i.test(mail.headers['precedence'] ?? '') || 'list-id' in mail.headers || 'list' in mail.headers || 'list-unsubscribe' in mail.headers) return 'list';
   const to = (mail.replyTo ?? mail.from).toLowerCase();
   if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(to)) return 'no-address';
   if (NO_REPLY_SENDER.test(to)) return 'no-reply-sender';

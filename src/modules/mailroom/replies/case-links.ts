@@ -18,6 +18,8 @@ export interface RelatedDocument {
   via: LinkVia;
   aktenzeichen?: string;
   ticket?: string;
+  /** via `message-id`: the mail answered was sent by the town (reply or acknowledgement). */
+  townMail?: true;
 }
 
 export const messageIdKey = (id: string): string => `msgid:${id.replace(/^<|>$/g, '').trim().toLowerCase()}`;
@@ -46,7 +48,7 @@ export async function findRelatedDocuments(
     if (r.documentId !== id && !out.some((o) => o.documentId === r.documentId)) out.push(r);
   };
   const msgKeys = [...new Set(refs.messageIds.filter(Boolean).map(messageIdKey))].slice(0, 50);
-  for (const k of await findCaseKeys(ctx.db, msgKeys, id)) add({ documentId: k.documentId, via: 'message-id' });
+  for (const k of await findCaseKeys(ctx.db, msgKeys, id)) add({ documentId: k.documentId, via: 'message-id', ...(k.kind === 'in' ? {} : { townMail: true as const }) });
   const tickets = refs.tickets.slice(0, 5);
   for (const k of await findCaseKeys(ctx.db, tickets.map(ticketKey), id)) add({ documentId: k.documentId, via: 'ticket', ticket: k.key.slice('ticket:'.length) });
   for (const t of tickets) for (const d of await findDocumentsByTicket(ctx.db, t, id)) add({ documentId: d, via: 'ticket', ticket: t });
