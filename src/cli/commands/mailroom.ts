@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { cliActor } from '../../core/auth/index.ts';
 import { AppError } from '../../core/errors.ts';
-import { applyRetention, setRetentionDays, configureMailbox, listMailboxSummaries, pollAllMailboxes, scanInboxFolder } from '../../modules/mailroom/index.ts';
+import { applyRetention, setRetentionDays, configureMailbox, getAckSettings, setAckSettings, listMailboxSummaries, pollAllMailboxes, scanInboxFolder } from '../../modules/mailroom/index.ts';
 import { CliError, EXIT, printJson, withContext } from '../run.ts';
 
 /** `lotse mailroom …`: IMAP mailboxes, watched folder and retention of the mailroom intake. */
@@ -36,6 +36,16 @@ export function register(program: Command): void {
           throw e;
         });
         printJson(r);
+      });
+    });
+
+  mr.command('acknowledgements [state]')
+    .description('Automatische Eingangsbestätigung für zugeordnete Bürger-E-Mails anzeigen oder schalten (on|off; Voreinstellung off)')
+    .action(async (state: string | undefined) => {
+      await withContext(async (ctx) => {
+        if (state === undefined) return printJson(await getAckSettings(ctx));
+        if (state !== 'on' && state !== 'off') throw new CliError(`acknowledgements "${state}": erwartet on oder off.`, EXIT.usage);
+        printJson(await setAckSettings(ctx, cliActor, { enabled: state === 'on' }));
       });
     });
 

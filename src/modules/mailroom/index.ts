@@ -55,3 +55,8 @@ export * from './mail/index.ts';
 
 // Intake channels (IMAP, watched folder, upload) and retention (intake/)
 export * from './intake/index.ts';
+
+// Replies, acknowledgements and case linking (review/reply.ts, replies/)
+export { draftReply, sendReply, mailToQuestion, AI_DISCLOSURE, type ReplyDraft } from './review/reply.ts';
+export { getAckSettings, setAckSettings, ackBlocker, ACK_DISCLOSURE, ACK_SETTING, type AckSettings } from './replies/acknowledge.ts';
+export { findRelatedDocuments, caseNumberOf, type RelatedDocument } from './replies/case-links.ts';

@@ -6,6 +6,8 @@ import type { AppEnv } from '../../core/http/env.ts';
 import { Checkbox, CsrfField, ErrorSummary, Notice, Submit, TableHead, TextField } from '../../web/components.tsx';
 import { configureMailbox, listMailboxSummaries, setMailboxActive } from './intake/configure-mailbox.ts';
 import { MailroomNav, mailroomPage } from './nav.tsx';
+import { AckSettingsSection } from './replies/ack-settings.tsx';
+import { getAckSettings, setAckSettings } from './replies/acknowledge.ts';
 
 type C = Context<AppEnv>;
 
@@ -131,6 +133,7 @@ async function mailboxesPage(c: C, state: FormState = { values: {}, errors: {}, 
           <Submit label="Postfach speichern" />
         </div>
       </form>
+      <AckSettingsSection settings={await getAckSettings(c.var.ctx)} csrf={c.var.csrfToken} />
     </div>,
   );
 }
@@ -163,6 +166,11 @@ export function mailboxRoutes(app: AppRouter): void {
       for (const f of (e.details?.fields ?? []) as { field: string; message: string }[]) errors[f.field] ??= f.message;
       return mailboxesPage(c, { values, errors, message: 'Bitte die markierten Angaben prüfen.', ok: null }, 400);
     }
+  });
+  app.post('/verwaltung/posteingang/postfaecher/eingangsbestaetigung', guard, async (c) => {
+    const body = await c.req.parseBody();
+    const s = await setAckSettings(c.var.ctx, userActor(c.var.user!), { enabled: body.enabled === 'on' });
+    return mailboxesPage(c, { values: {}, errors: {}, message: null, ok: `Automatische Eingangsbestätigung ${s.enabled ? 'eingeschaltet' : 'ausgeschaltet'}.` });
   });
   for (const [path, active] of [
     ['abschalten', false],

@@ -19,7 +19,7 @@ import { MAIL_DEPARTMENTS_SETTING } from '../mail/triage-mail.ts';
 import { trainModel } from '../triage/index.ts';
 import { syntheticRows } from '../triage/fixtures.ts';
 import { AI_DISCLOSURE, draftReply, mailToQuestion, sendReply } from '../review/reply.ts';
-import { ACK_DISCLOSURE, ackBlocker, setAckSettings } from './acknowledge.ts';
+import { ACK_DISCLOSURE, ackBlocker, getAckSettings, setAckSettings } from './acknowledge.ts';
 import { parseMail } from '../mail/index.ts';
 
 const INVOICES = resolve(import.meta.dirname, '../../../../../shared/data/invoices');
@@ -130,6 +130,24 @@ describe(`mailroom replies, acknowledgements and case linking (${testDbKind()})`
     await ingest(mail('mailer-daemon@example.org', 'Undelivered Mail Returned to Sender', 'Delivery failed.'));
     await ingest(mail('eva@example.org', 'Hinweis', 'Sperrmüll an der Ecke, Falschparker auf dem Gehweg und laute Musik nachts, außerdem Fragen zu Wohngeld und Bauantrag.'));
     expect((await execRows<{ to_address: string }>(ctx.db, sql`SELECT to_address FROM outbox ORDER BY created_at`)).map((r) => r.to_address).slice(before)).toEqual(['paul@example.org']);
+  });
+
+  it('the mailbox page switches the acknowledgement (mailroom.configure, audited)', async () => {
+    const lead = await loginAs(app, ctx, ['department_lead']);
+    const page = await (await app.request('/verwaltung/posteingang/postfaecher', { headers: { cookie: lead.cookie } })).text();
+    expect(page).toContain('Automatische Eingangsbestätigung');
+    expect(page).toContain('Status: <strong>eingeschaltet</strong>');
+    const post = (enabled: string, who: TestLogin) =>
+      app.request('/verwaltung/posteingang/postfaecher/eingangsbestaetigung', { method: 'POST', headers: { cookie: who.cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: who.csrf, enabled }).toString() });
+    expect((await post('off', clerk)).status).toBe(403);
+    const off = await (await post('off', lead)).text();
+    expect(off).toContain('Automatische Eingangsbestätigung ausgeschaltet.');
+    expect(off).toContain('Status: <strong>ausgeschaltet</strong>');
+    expect((await getAckSettings(ctx)).enabled).toBe(false);
+    await post('on', lead);
+    expect((await getAckSettings(ctx)).enabled).toBe(true);
+    const audit = await execRows<{ n: number }>(ctx.db, sql`SELECT count(*)::int AS n FROM audit_log WHERE action = 'settings.update' AND object_id = 'mailroom.acknowledgements'`);
+    expect(audit[0]!.n).toBe(3);
   });
 
   it('ackBlocker names why a mail gets no acknowledgement', async () => {
