@@ -27,6 +27,20 @@ export interface AiSystemInfo {
 }
 
 /**
+ * A long-lived part of a module (e.g. the mailroom's IMAP IDLE watchers). `lotse serve` starts it after
+ * the job worker, only on instances with `LOTSE_WORKER=on`, and stops it on SIGINT/SIGTERM before the
+ * database is closed (waiting up to 5 s, then logging its name and going on).
+ */
+export interface ModuleService {
+  /** For logs, e.g. `mailroom.imap-idle`. */
+  name: string;
+  /** Should return quickly (start background loops, do not wait for them); a failure is logged, boot goes on. */
+  start(): Promise<void> | void;
+  /** Finishes the work in hand and lets go of connections and leases; must not throw. */
+  stop(): Promise<void>;
+}
+
+/**
  * What a module contributes. Register it in `src/modules/index.ts`.
  * Modules import only `core/`, `text/`, `ml/`, `web/` and other modules' `index.ts`.
  */
@@ -43,6 +57,8 @@ export interface LotseModule {
    * run per queue across all instances (singleton key `recurring:<queue>`).
    */
   recurring?: RecurringSpec[];
+  /** Long-lived services of this instance (see {@link ModuleService}); called once per `lotse serve`. */
+  services?: (ctx: AppContext) => ModuleService[];
   /** Loads demo data; must be idempotent (runs at every start while LOTSE_DEMO=on). */
   seedDemo?: (ctx: AppContext) => Promise<void>;
   aiSystems?: AiSystemInfo[];
