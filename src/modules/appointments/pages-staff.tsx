@@ -9,7 +9,7 @@ import { DemoBadge, renderPage } from '../../web/layout.tsx';
 import { staffBook } from './book-appointment.ts';
 import { addClosure, formatOpeningHours, removeClosure, rotateFeedToken, saveServiceSetting, saveWorkstation, updateLocation } from './configure.ts';
 import { findSlots } from './find-slots.ts';
-import { cancelByStaff, setAppointmentStatus } from './manage-appointment.ts';
+import { allowedStatusChanges, cancelByStaff, setAppointmentStatus } from './manage-appointment.ts';
 import { getSetup, serviceTitle } from './rules.ts';
 import { bookingPatterns, calendarRange, drawTicket, exportDayCsv, exportDayPdf, statistics, STATUS_LABELS, ticketsToday, updateTicketStatus } from './staff.ts';
 import { addDays, isIsoDate, localDate, localTime, mondayOf, weekdayOf } from './time.ts';
@@ -87,7 +87,7 @@ export function mountStaffPages(app: AppRouter): void {
     const csrf = c.var.csrfToken;
     const wsName = (id: string) => workstations.find((w) => w.id === id)?.name ?? id;
     const visible = bookings.filter((b) => b.status !== 'held');
-    const actions = (id: string, status: string) => (
+    const actions = (id: string, status: string, startAt: Date) => (
       <div class="appt-inline">
         {(
           [
@@ -96,7 +96,7 @@ export function mountStaffPages(app: AppRouter): void {
             ['done', 'Erledigt'],
           ] as const
         )
-          .filter(([s]) => s !== status && status !== 'pending')
+          .filter(([s]) => allowedStatusChanges({ status, startAt }, ctx.now()).includes(s))
           .map(([s, label]) => (
             <form method="post" action={`${BASE}/${id}/status`} class="lotse-inline-form">
               <CsrfField token={csrf} />
@@ -128,7 +128,14 @@ export function mountStaffPages(app: AppRouter): void {
             <ul class="appt-alert-list">
               {patterns.map((p) => (
                 <li>
-                  {p.n} Buchungen von {p.kind === 'domain' ? `E-Mail-Domain ${p.key}` : `einem Anschluss (IP-Kennung ${p.key.slice(0, 8)}…)`} zwischen {localTime(p.first, loc.timeZone)} und{' '}
+                  {p.n} Buchungen von {
+                    {
+                      email: `der E-Mail-Adresse ${p.key}`,
+                      domain: `der E-Mail-Domain ${p.key}`,
+                      ip: `einem Anschluss (IP-Kennung ${p.key.slice(-8)})`,
+                      network: `einem Netz mehrerer Anschlüsse (Netz-Kennung ${p.key.slice(0, 8)})`,
+                    }[p.kind]
+                  } zwischen {localTime(p.first, loc.timeZone)} und{' '}
                   {localTime(p.last, loc.timeZone)} Uhr – bitte prüfen.
                 </li>
               ))}
@@ -182,7 +189,7 @@ export function mountStaffPages(app: AppRouter): void {
                       <td class="kern-table__cell">
                         <StatusBadge status={b.status} />
                       </td>
-                      <td class="kern-table__cell">{actions(b.id, b.status)}</td>
+                      <td class="kern-table__cell">{actions(b.id, b.status, b.startAt)}</td>
                     </tr>
                   ))}
                 </tbody>
@@ -468,9 +475,13 @@ export function mountStaffPages(app: AppRouter): void {
         <p class="kern-body">
           Auslastung (gebuchte Zeiteinheiten / angebotene Zeiteinheiten aller Schalter): <strong>{pct(s.utilisation)}</strong> ({s.usedUnits} von {s.capacityUnits})
         </p>
+        <p class="kern-body">
+          Insgesamt {s.totals.total} Termine: {s.totals.done} erledigt, {s.totals.arrived} anwesend, {s.totals.noshow} nicht erschienen (No-Show-Quote {pct(s.totals.noshowRate)}), {s.totals.cancelled} abgesagt; Ø Vorlauf{' '}
+          {s.totals.avgLeadDays.toLocaleString('de-DE', { maximumFractionDigits: 1 })} Tage.
+        </p>
         <div class="lotse-table-wrap" tabindex={0} role="region" aria-label="Tabelle, seitlich scrollbar">
           <table class="kern-table">
-            <caption class="kern-title">Nach Leistung (erste Leistung eines Termins)</caption>
+            <caption class="kern-title">Nach Leistung (ein Termin mit mehreren Leistungen zählt bei jeder)</caption>
             <TableHead columns={['Leistung', { label: 'Buchungen', numeric: true }, { label: 'Abgesagt', numeric: true }, { label: 'Nicht erschienen', numeric: true }, { label: 'No-Show-Quote', numeric: true }, { label: 'Ø Vorlauf (Tage)', numeric: true }]} />
             <tbody class="kern-table__body">
               {s.services.map((x) => (
@@ -500,13 +511,13 @@ export function mountStaffPages(app: AppRouter): void {
                   </th>
                   <td class="kern-table__cell kern-table__cell--numeric">{w.total}</td>
                   <td class="kern-table__cell kern-table__cell--numeric">{w.noshow}</td>
-                  <td class="kern-table__cell kern-table__cell--numeric">{pct(w.total ? w.noshow / w.total : 0)}</td>
+                  <td class="kern-table__cell kern-table__cell--numeric">{pct(w.noshowRate)}</td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
-        <p class="kern-body kern-body--small lotse-muted">No-Show-Quote = nicht erschienen / (nicht erschienen + erledigt). Die Erinnerung bittet um Absage, wenn jemand nicht kommen kann.</p>
+        <p class="kern-body kern-body--small lotse-muted">No-Show-Quote = nicht erschienen / (anwesend + erledigt + nicht erschienen); abgesagte und noch offene Termine zählen nicht mit. Vorlauf = Zeit von der Buchung bis zum Termin. Die Erinnerung bittet um Absage, wenn jemand nicht kommen kann.</p>
       </div>,
     );
   });
@@ -555,7 +566,7 @@ function mountSettings(app: AppRouter, configure: ReturnType<typeof requirePermi
                   id={`oh-${l.id}`}
                   name="openingHours"
                   label="Öffnungszeiten"
-                  hint={`Eine Zeile je Zeitfenster, z. B. „tue 08:00-12:30“ und „tue 14:00-16:00“ für einen geteilten Tag (mon tue wed thu fri sat sun). Feiertage (${l.holidayCountry}-${l.holidayState}) sind automatisch geschlossen.`}
+                  hint={`Eine Zeile je Tag oder Tagesbereich, z. B. „Mo–Fr 08:00–12:30“; ein geteilter Tag hat zwei Zeitfenster: „Di 08:00–12:30, 14:00–16:00“. Tage: Mo Di Mi Do Fr Sa So oder ausgeschrieben. Feiertage (${l.holidayCountry}-${l.holidayState}) sind automatisch geschlossen.`}
                   value={formatOpeningHours(l.openingHours)}
                   rows={5}
                   class=""
