@@ -6,7 +6,7 @@ import { logits, seededRandom, softmax, trainLogistic } from './logistic.ts';
 import { accuracy, coverageAtPrecision, macroF1, perClass, precisionCoverageCurve, routing, topK, type ScoredPrediction } from './metrics.ts';
 import { timeSplit } from './split.ts';
 import { chooseThresholds, NEVER, thresholdForPrecision } from './thresholds.ts';
-import { classifyWith, deserializeClassifier, reachesThreshold, serializeClassifier, trainTextClassifier, withUniformThreshold, type TrainingRow } from './text-classifier.ts';
+import { classifyWith, deserializeClassifier, estimatedPrecision, reachesThreshold, serializeClassifier, trainTextClassifier, withUniformThreshold, type TrainingRow } from './text-classifier.ts';
 
 describe('features', () => {
   it('produces stemmed words, bigrams and folded char n-grams', () => {
@@ -182,6 +182,33 @@ describe('text classifier', () => {
     const empty = classifyWith(open, { subject: null, text: '  ' }, { abstain: false });
     expect(empty).toMatchObject({ category: null, abstained: true, confidence: 0 });
     expect(empty.top).toHaveLength(3);
+  });
+});
+
+describe('precision confidence (option, off by default)', () => {
+  it('reports the estimated held-out precision of the predicted category, monotone in the score, and round-trips', () => {
+    const rows: TrainingRow[] = [];
+    const words = { a: ['Sperrmüll', 'Matratze', 'Sofa'], b: ['Falschparker', 'Halteverbot', 'Einfahrt'] };
+    for (let i = 0; i < 120; i++) {
+      const c = i % 2 ? 'a' : 'b';
+      // Every fifth row carries the other class's word: some held-out predictions are wrong.
+      const w = words[(i % 5 === 0 ? (c === 'a' ? 'b' : 'a') : c) as 'a' | 'b'][i % 3]!;
+      rows.push({ id: String(i), subject: null, text: `${w} seit ${i % 4} Tagen`, category: c });
+    }
+    const { model } = trainTextClassifier(rows, { precisionConfidence: 30 });
+    expect(model.precision?.k).toBe(30);
+    const maps = model.precision!;
+    let last = -1;
+    for (const p of [0.3, 0.5, 0.7, 0.9, 0.99]) {
+      const e = estimatedPrecision(maps, 'a', p);
+      expect(e).toBeGreaterThanOrEqual(last);
+      expect(e).toBeLessThanOrEqual(1);
+      last = e;
+    }
+    const p = classifyWith(model, { text: 'Sperrmüll' });
+    expect(p.confidence).toBeCloseTo(estimatedPrecision(maps, p.top[0]!.category, p.top[0]!.score), 12);
+    const back = deserializeClassifier(JSON.parse(JSON.stringify(serializeClassifier(model))));
+    expect(classifyWith(back, { text: 'Sperrmüll' })).toEqual(p);
   });
 });
 
