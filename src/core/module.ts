@@ -1,6 +1,7 @@
 import type { AppContext } from './context.ts';
 import type { AppRouter } from './http/app.ts';
 import type { RecurringSpec } from './jobs/schedule.ts';
+import type { PrivacyRecord } from './privacy.ts';
 
 export type { RecurringSpec };
 
@@ -62,4 +63,6 @@ export interface LotseModule {
   /** Loads demo data; must be idempotent (runs at every start while LOTSE_DEMO=on). */
   seedDemo?: (ctx: AppContext) => Promise<void>;
   aiSystems?: AiSystemInfo[];
+  /** Processings of personal data this module does; listed on the public `/datenschutz` page (see `core/privacy.ts`). */
+  privacy?: PrivacyRecord[];
 }
