@@ -159,4 +159,41 @@ describe.skipIf(!existsSync(INVOICES))(`mailroom upload, review queue and replie
     expect(html).toContain('Die drei wahrscheinlichsten Kategorien');
     expect(html).toMatch(/(abfall|parken|laerm) \d+ % · /);
   });
+
+  it('shows both model panels and rolls a model back to an older version through the page (mailroom.configure, audited)', async () => {
+    // `default` v1 exists from the test above; v2 is trained now and becomes active.
+    await trainModel(ctx, cliActor, { name: 'default', rows: syntheticRows(120) });
+    await trainModel(ctx, cliActor, { name: 'mail', rows: syntheticRows(100) });
+    const lead = await loginAs(app, ctx, ['department_lead']);
+    const html = await (await app.request('/verwaltung/posteingang/pruefen', { headers: { cookie: lead.cookie } })).text();
+    expect(html).toContain('E-Mail-Modell „mail“');
+    expect(html).toContain('Allgemeines Modell „default“');
+    expect(html).toContain('mail v1');
+    expect(html).toContain('default v2');
+    expect(html).toContain('Versionen von „default“');
+    expect(html.match(/Diese Version aktivieren/g)?.length).toBeGreaterThanOrEqual(1);
+    // A clerk sees the figures but no rollback and may not activate.
+    const clerkHtml = await (await app.request('/verwaltung/posteingang/pruefen', { headers: { cookie: clerk.cookie } })).text();
+    expect(clerkHtml).toContain('E-Mail-Modell „mail“');
+    expect(clerkHtml).not.toContain('Diese Version aktivieren');
+    const post = (who: TestLogin, form: Record<string, string>) =>
+      app.request('/verwaltung/posteingang/pruefen/modell-aktivieren', {
+        method: 'POST',
+        headers: { cookie: who.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(form).toString(),
+      });
+    expect((await post(clerk, { _csrf: clerk.csrf, name: 'default', version: '1' })).status).toBe(403);
+    expect((await post(lead, { name: 'default', version: '1' })).status).toBe(403); // no CSRF token
+    expect((await post(lead, { _csrf: lead.csrf, name: 'default', version: '9' })).status).toBe(404);
+    const res = await post(lead, { _csrf: lead.csrf, name: 'default', version: '1' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/verwaltung/posteingang/pruefen?aktiviert=default%401');
+    const active = await execRows<{ name: string; version: number }>(ctx.db, sql`SELECT name, version FROM triage_models WHERE active ORDER BY name`);
+    expect(active.map((r) => `${r.name}@${r.version}`)).toEqual(['default@1', 'mail@1']);
+    const audit = await execRows<{ object_id: string; summary: unknown }>(ctx.db, sql`SELECT object_id, summary FROM audit_log WHERE action = 'triage_model.activate' ORDER BY seq DESC LIMIT 1`);
+    expect(audit[0]).toMatchObject({ object_id: 'default@1', summary: { previous: 2, active: 1 } });
+    const after = await (await app.request(res.headers.get('location')!, { headers: { cookie: lead.cookie } })).text();
+    expect(after).toContain('Modell default@1 ist jetzt aktiv.');
+    expect(after).toContain('default v1 (');
+  });
 });

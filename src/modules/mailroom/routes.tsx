@@ -11,7 +11,8 @@ import { ReplyDraftInfo } from './replies/reply-draft-info.tsx';
 import { DocumentStatusBadge, KIND_LABELS, STATUS_LABELS } from './documents/routes.tsx';
 import { MAX_UPLOAD_FILES, uploadDocuments, type UploadedFileResult } from './intake/upload-documents.ts';
 import { AI_DISCLOSURE, draftReply, sendReply } from './review/reply.ts';
-import { listReviewQueue, requestRetrain, resolveReview } from './review/review-queue.ts';
+import { listReviewQueue, MAIL_REVIEW_MODEL, requestRetrain, resolveReview, REVIEW_MODEL } from './review/review-queue.ts';
+import { activateModel, listTriageModels, type ModelSummary } from './triage/index.ts';
 import { WhyList } from './review/why.tsx';
 
 type C = Context<AppEnv>;
@@ -87,13 +88,107 @@ const UploadResults = ({ results }: { results: UploadedFileResult[] }) => (
   </section>
 );
 
+/** The two triage models the review queue feeds, in the order the intake asks them for e-mails. */
+const MODEL_PANELS = [
+  { name: MAIL_REVIEW_MODEL, title: 'E-Mail-Modell' },
+  { name: REVIEW_MODEL, title: 'Allgemeines Modell' },
+] as const;
+
+/** Shown in the version table; at most this many versions per model (newest first). */
+const MAX_VERSIONS = 10;
+
+/** Held-out figures of one model version as a short German text. */
+const figuresText = (m: ModelSummary): string => {
+  const f = m.figures as Record<string, unknown>;
+  return `Genauigkeit ${pct(f.accuracy)}, Makro-F1 ${pct(f.macroF1)}, automatisch ${pct(f.expectedCoverage)}`;
+};
+
+/** One model: active version with held-out figures, and (with `mailroom.configure`) its versions with "Diese Version aktivieren". */
+const ModelPanel = ({ c, name, title, active, versions, configure }: { c: C; name: string; title: string; active: ModelSummary | null; versions: ModelSummary[]; configure: boolean }) => {
+  const f = (active?.figures ?? {}) as Record<string, unknown>;
+  const hid = `mr-model-${name}-h`;
+  return (
+    <section class="kern-card lotse-mr-model" aria-labelledby={hid} data-model={name}>
+      <div class="kern-card__container lotse-stack">
+        <h3 class="kern-heading-small" id={hid}>
+          {title} „{name}“
+        </h3>
+        {active ? (
+          <dl class="lotse-mr-dl">
+            <dt>Aktive Version</dt>
+            <dd>
+              {active.name} v{active.version} ({berlin.format(new Date(active.createdAt))} Uhr, {active.trainingRows} Trainingsbeispiele)
+            </dd>
+            <dt>Genauigkeit (zurückgehaltene Daten)</dt>
+            <dd>{pct(f.accuracy)}</dd>
+            <dt>Makro-F1</dt>
+            <dd>{pct(f.macroF1)}</dd>
+            <dt>Richtige Kategorie unter den ersten drei</dt>
+            <dd>{pct(f.top3)}</dd>
+            <dt>Zielpräzision</dt>
+            <dd>{pct(active.targetPrecision)}</dd>
+            <dt>Erwarteter Anteil automatisch zugeordnet</dt>
+            <dd>
+              {pct(f.expectedCoverage)} (Präzision dabei {pct(f.expectedPrecision)})
+            </dd>
+          </dl>
+        ) : (
+          <p class="kern-body">
+            {versions.length
+              ? 'Keine Version aktiv.'
+              : name === MAIL_REVIEW_MODEL
+                ? 'Noch kein E-Mail-Modell trainiert: E-Mails ordnen „default“ und die Stichwortliste zu.'
+                : 'Noch kein Modell trainiert: Alle Dokumente ohne Regelzuordnung kommen in diese Warteschlange.'}
+          </p>
+        )}
+        {configure && versions.length > 0 ? (
+          <div class="kern-table-responsive" tabindex={0} role="region" aria-label={`Versionen des Modells ${name}`}>
+            <table class="kern-table kern-table--small lotse-mr-versions">
+              <caption class="kern-title">Versionen von „{name}“</caption>
+              <TableHead columns={['Version', 'Trainiert', 'Zurückgehaltene Daten', 'Status']} />
+              <tbody class="kern-table__body">
+                {versions.slice(0, MAX_VERSIONS).map((v) => (
+                  <tr class="kern-table__row">
+                    <td class="kern-table__cell">v{v.version}</td>
+                    <td class="kern-table__cell">
+                      {berlin.format(new Date(v.createdAt))} Uhr, {v.trainingRows} Beispiele
+                    </td>
+                    <td class="kern-table__cell">{figuresText(v)}</td>
+                    <td class="kern-table__cell">
+                      {v.active ? (
+                        <strong>Aktiv</strong>
+                      ) : (
+                        <form method="post" action="/verwaltung/posteingang/pruefen/modell-aktivieren">
+                          <CsrfField token={c.var.csrfToken} />
+                          <input type="hidden" name="name" value={v.name} />
+                          <input type="hidden" name="version" value={String(v.version)} />
+                          <button type="submit" class="kern-btn kern-btn--secondary kern-btn--small" aria-label={`Diese Version aktivieren (${v.name} v${v.version})`}>
+                            <span class="kern-label">Diese Version aktivieren</span>
+                          </button>
+                        </form>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : null}
+      </div>
+    </section>
+  );
+};
+
 async function reviewPage(c: C) {
   const ctx = c.var.ctx;
   const category = c.req.query('category') || undefined;
-  const { rows, categories, model, top3, why } = await listReviewQueue(ctx, userActor(c.var.user!), { category });
+  const { rows, categories, model, mailModel, top3, why } = await listReviewQueue(ctx, userActor(c.var.user!), { category });
   const done = c.req.query('done');
   const retrain = c.req.query('retrain');
-  const f = (model?.figures ?? {}) as Record<string, unknown>;
+  const activated = /^[a-z0-9_-]+@\d+$/.test(c.req.query('aktiviert') ?? '') ? c.req.query('aktiviert') : null;
+  const configure = canConfigure(c);
+  const versions: Record<string, ModelSummary[]> = {};
+  for (const p of MODEL_PANELS) versions[p.name] = await listTriageModels(ctx, p.name);
   const deps = ctx.town.departments;
   return page(
     c,
@@ -104,38 +199,19 @@ async function reviewPage(c: C) {
       <p class="kern-body">Dokumente, bei denen die Maschine unsicher war oder eine Prüfung fehlschlug. Ihre Zuordnung wird gespeichert und dient als Trainingsbeispiel.</p>
       {done ? <Notice kind="success" title={`Dokument ${done} wurde zugeordnet.`} /> : null}
       {retrain ? <Notice kind="info" title={retrain === '1' ? 'Das Neutraining wurde in Auftrag gegeben.' : 'Ein Neutraining ist bereits in Auftrag.'} /> : null}
-      <section class="kern-card lotse-mr-model" aria-labelledby="mr-model-h">
-        <div class="kern-card__container">
-          <h2 class="kern-heading-medium" id="mr-model-h">
-            Klassifikationsmodell
-          </h2>
-          {model ? (
-            <dl class="lotse-mr-dl">
-              <dt>Aktive Version</dt>
-              <dd>
-                {model.name} v{model.version} ({berlin.format(new Date(model.createdAt))} Uhr, {model.trainingRows} Trainingsbeispiele)
-              </dd>
-              <dt>Genauigkeit (zurückgehaltene Daten)</dt>
-              <dd>{pct(f.accuracy)}</dd>
-              <dt>Makro-F1</dt>
-              <dd>{pct(f.macroF1)}</dd>
-              <dt>Richtige Kategorie unter den ersten drei</dt>
-              <dd>{pct(f.top3)}</dd>
-              <dt>Zielpräzision</dt>
-              <dd>{pct(model.targetPrecision)}</dd>
-              <dt>Erwarteter Anteil automatisch zugeordnet</dt>
-              <dd>
-                {pct(f.expectedCoverage)} (Präzision dabei {pct(f.expectedPrecision)})
-              </dd>
-            </dl>
-          ) : (
-            <p class="kern-body">Noch kein Modell trainiert: Alle Dokumente ohne Regelzuordnung kommen in diese Warteschlange.</p>
-          )}
-          <form method="post" action="/verwaltung/posteingang/pruefen/neu-trainieren">
-            <CsrfField token={c.var.csrfToken} />
-            <Submit label="Modell neu trainieren" kind="secondary" />
-          </form>
-        </div>
+      {activated ? <Notice kind="success" title={`Modell ${activated} ist jetzt aktiv.`} /> : null}
+      <section class="lotse-stack" aria-labelledby="mr-models-h">
+        <h2 class="kern-heading-medium" id="mr-models-h">
+          Klassifikationsmodelle
+        </h2>
+        <p class="kern-body">E-Mails ordnet zuerst das Modell „mail“ zu, dann „default“, dann die Stichwortliste. Briefe, Scans und hochgeladene Dateien ordnet „default“ zu.</p>
+        {MODEL_PANELS.map((p) => (
+          <ModelPanel c={c} name={p.name} title={p.title} active={p.name === MAIL_REVIEW_MODEL ? mailModel : model} versions={versions[p.name] ?? []} configure={configure} />
+        ))}
+        <form method="post" action="/verwaltung/posteingang/pruefen/neu-trainieren">
+          <CsrfField token={c.var.csrfToken} />
+          <Submit label="Modelle neu trainieren" kind="secondary" />
+        </form>
       </section>
       <form method="get" action="/verwaltung/posteingang/pruefen" class="lotse-mr-filter">
         <SelectField id="mr-cat-filter" name="category" label="Kategorie" value={category} options={[{ value: '', label: 'Alle' }, ...categories.map((k) => ({ value: k, label: k }))]} />
@@ -220,7 +296,7 @@ async function replyPage(c: C, sent: string | null = null) {
       <form method="post" action={`/verwaltung/posteingang/${id}/antwort`} class="lotse-stack">
         <CsrfField token={c.var.csrfToken} />
         <TextField id="mr-subject" name="subject" label="Betreff" value={draft.subject} required />
-        <TextArea id="mr-text" name="text" label="Text" hint={`Der KI-Hinweis wird immer angehängt: „${AI_DISCLOSURE}“`} value={draft.text} rows={14} required class="" />
+        <TextArea id="mr-text" name="text" label="Text" hint={`Der KI-Hinweis wird immer angehängt: „${AI_DISCLOSURE}“`} value={draft.text} rows={18} required class="lotse-textarea lotse-mr-reply-text" />
         <Submit label="Antwort senden" />
       </form>
     </div>,
@@ -250,6 +326,11 @@ export function intakeRoutes(app: AppRouter, _api: AppRouter, _ctx: AppContext):
   app.post('/verwaltung/posteingang/pruefen/neu-trainieren', guard, async (c) => {
     const queued = await requestRetrain(c.var.ctx, userActor(c.var.user!));
     return c.redirect(`/verwaltung/posteingang/pruefen?retrain=${queued ? '1' : 'pending'}`, 303);
+  });
+  app.post('/verwaltung/posteingang/pruefen/modell-aktivieren', requirePermission('mailroom.configure'), async (c) => {
+    const body = await c.req.parseBody();
+    const r = await activateModel(c.var.ctx, userActor(c.var.user!), { name: String(body.name ?? ''), version: String(body.version ?? '') });
+    return c.redirect(`/verwaltung/posteingang/pruefen?aktiviert=${encodeURIComponent(`${r.name}@${r.version}`)}`, 303);
   });
   app.post('/verwaltung/posteingang/pruefen/:id{[0-9]+}', guard, async (c) => {
     const body = await c.req.parseBody();
