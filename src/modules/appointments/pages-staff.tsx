@@ -171,7 +171,9 @@ export function mountStaffPages(app: AppRouter): void {
             </p>
             <div class="lotse-table-wrap" tabindex={0} role="region" aria-label="Tabelle, seitlich scrollbar">
               <table class="kern-table appt-cal">
-                <caption class="kern-title">{visible.length} Termine</caption>
+                <caption class="kern-title">
+                  {visible.length} {visible.length === 1 ? 'Termin' : 'Termine'}
+                </caption>
                 <TableHead columns={['Zeit', 'Schalter', 'Anliegen', 'Name / Kontakt', 'Status', 'Aktionen']} />
                 <tbody class="kern-table__body">
                   {visible.map((b) => (
@@ -456,7 +458,7 @@ export function mountStaffPages(app: AppRouter): void {
     const from = f && isIsoDate(f) ? f : addDays(today, -28);
     const to = t && isIsoDate(t) && t >= from ? t : addDays(today, 28);
     const s = await statistics(c.var.ctx, staffActor(c), c.req.query('standort') || undefined, from, to);
-    const pct = (x: number) => `${(x * 100).toLocaleString('de-DE', { maximumFractionDigits: 1 })} %`;
+    const pct = (x: number) => `${(x * 100).toLocaleString('de-DE', { maximumFractionDigits: x > 0 && x < 0.01 ? 2 : 1 })} %`;
     const WD = ['Sonntag', 'Montag', 'Dienstag', 'Mittwoch', 'Donnerstag', 'Freitag', 'Samstag'];
     return staffPage(
       c,
@@ -476,12 +478,12 @@ export function mountStaffPages(app: AppRouter): void {
           Auslastung (gebuchte Zeiteinheiten / angebotene Zeiteinheiten aller Schalter): <strong>{pct(s.utilisation)}</strong> ({s.usedUnits} von {s.capacityUnits})
         </p>
         <p class="kern-body">
-          Insgesamt {s.totals.total} Termine: {s.totals.done} erledigt, {s.totals.arrived} anwesend, {s.totals.noshow} nicht erschienen (No-Show-Quote {pct(s.totals.noshowRate)}), {s.totals.cancelled} abgesagt; Ø Vorlauf{' '}
+          Insgesamt {s.totals.total} {s.totals.total === 1 ? 'Termin' : 'Termine'}: {s.totals.done} erledigt, {s.totals.arrived} anwesend, {s.totals.noshow} nicht erschienen (No-Show-Quote {pct(s.totals.noshowRate)}), {s.totals.cancelled} abgesagt; Ø Vorlauf{' '}
           {s.totals.avgLeadDays.toLocaleString('de-DE', { maximumFractionDigits: 1 })} Tage.
         </p>
         <div class="lotse-table-wrap" tabindex={0} role="region" aria-label="Tabelle, seitlich scrollbar">
           <table class="kern-table">
-            <caption class="kern-title">Nach Leistung (ein Termin mit mehreren Leistungen zählt bei jeder)</caption>
+            <caption class="kern-title">Nach Leistung</caption>
             <TableHead columns={['Leistung', { label: 'Buchungen', numeric: true }, { label: 'Abgesagt', numeric: true }, { label: 'Nicht erschienen', numeric: true }, { label: 'No-Show-Quote', numeric: true }, { label: 'Ø Vorlauf (Tage)', numeric: true }]} />
             <tbody class="kern-table__body">
               {s.services.map((x) => (
@@ -517,7 +519,7 @@ export function mountStaffPages(app: AppRouter): void {
             </tbody>
           </table>
         </div>
-        <p class="kern-body kern-body--small lotse-muted">No-Show-Quote = nicht erschienen / (anwesend + erledigt + nicht erschienen); abgesagte und noch offene Termine zählen nicht mit. Vorlauf = Zeit von der Buchung bis zum Termin. Die Erinnerung bittet um Absage, wenn jemand nicht kommen kann.</p>
+        <p class="kern-body kern-body--small lotse-muted">Ein Termin mit mehreren Leistungen zählt bei jeder Leistung, je Wochentag einmal. No-Show-Quote = nicht erschienen / (anwesend + erledigt + nicht erschienen); abgesagte und noch offene Termine zählen nicht mit. Vorlauf = Zeit von der Buchung bis zum Termin. Die Erinnerung bittet um Absage, wenn jemand nicht kommen kann.</p>
       </div>,
     );
   });
