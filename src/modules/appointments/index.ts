@@ -4,6 +4,7 @@ import { appointmentRoutes } from './routes.tsx';
 import { seedAppointments } from './seed.ts';
 import { catalogTitles } from './rules.ts';
 import { listServices } from '../catalog/index.ts';
+import { appointmentsPrivacy } from './privacy.ts';
 
 // Catalog titles win over our own seed titles (booking settings stay keyed by catalog id).
 catalogTitles.lookup = async (ctx) => new Map((await listServices(ctx)).map((s) => [s.id, s.title]));
@@ -20,6 +21,7 @@ export const bookingUrl = (serviceId: string): string => `/termine?leistung=${en
 
 export const module: LotseModule = {
   name: 'appointments',
+  privacy: appointmentsPrivacy,
   routes(app, api) {
     appointmentRoutes(app, api);
   },
