@@ -4,6 +4,7 @@
  */
 import type { LotseModule } from '../../core/module.ts';
 import { mountAssistantRoutes } from './routes.tsx';
+import { assistantPrivacy } from './privacy.ts';
 
 export { askQuestion, WEAK_EVIDENCE_THRESHOLD, type AskInput, type AskResult, type AskSource } from './ask-question.ts';
 export { guardQuestion, CLASSIFIER_VERSION, MAX_QUESTION_CHARS, type RefusalReason } from './classify.ts';
@@ -14,6 +15,7 @@ export { getReviewOverview, completeHandover, markReviewed, addSynonymFromReview
 
 export const module: LotseModule = {
   name: 'assistant',
+  privacy: assistantPrivacy,
   routes: mountAssistantRoutes,
   nav: {
     public: [{ href: '/assistent', label: 'Fragen an den Assistenten', labelEn: 'Ask the assistant' }],
