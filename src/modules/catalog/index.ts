@@ -6,6 +6,7 @@ import type { LotseModule } from '../../core/module.ts';
 import { mountCatalogRoutes } from './routes.tsx';
 import { seedDemoCatalog } from './seed-demo.ts';
 import { EMBED_QUEUE, embeddingJobs } from './embeddings.ts';
+import { catalogPrivacy } from './privacy.ts';
 
 export type { EditableService, LifeSituation, SearchHit, Service, ServiceLocation, ServiceSummary } from './types.ts';
 export { searchServices, getCatalogIndex, invalidateCatalogIndex, MAX_QUERY_CHARS } from './search-services.ts';
@@ -21,6 +22,7 @@ export { embedCatalog, getEmbeddingStatus, EMBED_QUEUE, type EmbeddingStatus } f
 
 export const module: LotseModule = {
   name: 'catalog',
+  privacy: catalogPrivacy,
   routes: mountCatalogRoutes,
   jobs: embeddingJobs,
   /** Service vectors for the optional hybrid search (a no-op without LOTSE_EMBEDDINGS_BASE_URL). */
