@@ -5,6 +5,7 @@
 import type { LotseModule } from '../../core/module.ts';
 import { insightsJobs, insightsRecurring } from './jobs.ts';
 import { mountInsightsRoutes } from './routes.tsx';
+import { insightsPrivacy } from './privacy.ts';
 
 export { recordCoUse, aggregateDay, aggregateRecentDays, AGGREGATION_VERSION } from './aggregate-co-use.ts';
 export { coUseSuggestions, topServicePairs, type RelatedService, type ServicePair } from './co-use-suggestions.ts';
@@ -13,6 +14,7 @@ export { AGGREGATE_QUEUE } from './jobs.ts';
 
 export const module: LotseModule = {
   name: 'insights',
+  privacy: insightsPrivacy,
   routes(app, api) {
     mountInsightsRoutes(app, api);
   },
