@@ -5,6 +5,7 @@ import { intakeRoutes } from './routes.tsx';
 import { triageJobs } from './triage/jobs.ts';
 import { intakeJobs, intakeRecurring } from './intake/jobs.ts';
 import { TRIAGE_AI_SYSTEMS } from './triage/ai-systems.ts';
+import { mailroomPrivacy } from './privacy.ts';
 
 /**
  * Mailroom: document intake, reading (PDF text layer, OCR), e-invoices, triage and routing.
@@ -13,6 +14,7 @@ import { TRIAGE_AI_SYSTEMS } from './triage/ai-systems.ts';
  */
 export const module: LotseModule = {
   name: 'mailroom',
+  privacy: mailroomPrivacy,
   jobs: { ...documentJobs, ...triageJobs, ...intakeJobs },
   recurring: intakeRecurring,
   routes: (app, api, ctx) => {
