@@ -1,6 +1,7 @@
 import type { LotseModule } from '../../core/module.ts';
 import { profileJobs, profileRecurring } from './jobs.ts';
 import { profileRoutes } from './routes.tsx';
+import { profilePrivacy } from './privacy.ts';
 
 export { ServerProfileSection, PROFILE_SYNC_SCRIPT } from './section.tsx';
 export { requestSignIn, SIGNIN_LIMITS } from './request-sign-in.ts';
@@ -16,6 +17,7 @@ export { CITIZEN_COOKIE } from './routes.tsx';
 /** "Mein Northeim" on the server: optional citizen accounts (e-mail link, consent) holding the profile. */
 export const module: LotseModule = {
   name: 'profile',
+  privacy: profilePrivacy,
   routes(app) {
     profileRoutes(app);
   },
