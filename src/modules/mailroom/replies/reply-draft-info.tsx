@@ -13,7 +13,7 @@ export const ReplyDraftInfo: FC<{ draft: ReplyDraft }> = ({ draft }) =>
   draft.mode === 'answer' ? (
     <Notice kind="info" title="Vorschlag aus dem Leistungskatalog (Lotse-Assistent)" announce={false}>
       <p class="kern-body">
-        Sicherheit der Suche: {Math.round(draft.confidence * 100)} %. Vorgangsnummer im Betreff: [#{draft.caseNumber}]. Quellen:
+        Sicherheit der Suche: {Math.round(draft.confidence * 100)} %. Vorgangsnummer im Betreff: [#{draft.caseNumber}]. Gefundene Leistungen (die ersten beiden stehen als Quelle im Text):
       </p>
       <ul class="kern-list">
         {draft.sources.map((s) => (

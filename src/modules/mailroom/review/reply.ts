@@ -90,14 +90,16 @@ export async function draftReply(ctx: AppContext, actor: Actor, documentId: numb
   const asked = await askQuestion(ctx, { question: question || mail.subject || '-', lang: 'de', channel: 'api' }, { record: false });
   const sources = asked.sources.map((s) => ({ serviceId: s.serviceId, title: s.title, url: `${ctx.config.baseUrl}/leistungen/${encodeURIComponent(s.serviceId)}` }));
   const answered = !asked.refused && sources.length > 0;
-  const lines = ['Guten Tag,', '', `vielen Dank für Ihre Nachricht an die ${ctx.town.name};`];
+  const lines = ['Guten Tag,', '', `vielen Dank für Ihre Nachricht an die ${ctx.town.name}.`, ''];
   if (answered) {
     // The chat's lead-in ("Das habe ich … gefunden:") is replaced by a letter's.
     const answer = asked.answer.replace(/^Das habe ich in den Leistungsbeschreibungen[^\n]*\n/, '').trim();
-    lines.push('zu Ihrem Anliegen haben wir folgende Informationen für Sie zusammengestellt:', '', answer, '');
-    lines.push(sources.length > 1 ? 'Quellen:' : 'Quelle:', ...sources.map((s) => `- ${s.title}: ${s.url}`), '');
+    lines.push('Zu Ihrem Anliegen haben wir folgende Informationen für Sie zusammengestellt:', '', answer, '');
+    // The letter names the service(s) the answer is built from (the composer uses the best hit and a close runner-up); the page lists all.
+    const named = sources.slice(0, 2);
+    lines.push(named.length > 1 ? 'Quellen:' : 'Quelle:', ...named.map((s) => `- ${s.title}: ${s.url}`), '');
   } else {
-    lines.push('sie ist bei uns eingegangen.', '', 'Eine Kollegin oder ein Kollege der zuständigen Stelle wird Ihnen so bald wie möglich antworten.', '');
+    lines.push('Ihre Nachricht ist bei uns eingegangen. Eine Kollegin oder ein Kollege der zuständigen Stelle wird Ihnen so bald wie möglich antworten.', '');
   }
   lines.push('Mit freundlichen Grüßen', ctx.town.name, '', AI_DISCLOSURE);
   const caseNumber = caseNumberOf(row);
