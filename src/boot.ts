@@ -8,7 +8,7 @@ import { createLogger, type Logger } from './core/logger.ts';
 import { sessionMiddleware } from './core/auth/middleware.ts';
 import { ensureFirstAdmin } from './core/auth/first-start.ts';
 import { startWorker, type Worker } from './core/jobs/worker.ts';
-import type { JobHandler, RecurringSpec } from './core/module.ts';
+import type { JobHandler, LotseModule, ModuleService, RecurringSpec } from './core/module.ts';
 import { loadTown } from './core/town.ts';
 import { modules } from './modules/index.ts';
 import { navRegistry } from './web/layout.tsx';
@@ -20,7 +20,12 @@ export interface BootOptions {
   database?: Database;
   log?: Logger;
   now?: () => Date;
+  /** How long shutdown waits for each module service to stop (default 5 s). */
+  serviceStopTimeoutMs?: number;
 }
+
+/** Default wait per module service on shutdown. */
+export const SERVICE_STOP_TIMEOUT_MS = 5000;
 
 /** Opens the database and builds the context (no migrations, no server). */
 export async function createContext(opts: BootOptions = {}): Promise<AppContext> {
@@ -67,6 +72,59 @@ export function buildApp(ctx: AppContext): AppRouter {
   });
 }
 
+/** The module services running in this process; `stop()` stops them all at once. */
+export interface RunningServices {
+  names: string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the long-lived services of the modules (`LotseModule.services`), one after the other.
+ * A service that fails to start is logged and boot goes on (it is still asked to stop later).
+ * `stop()` stops all of them in parallel, waiting at most `stopTimeoutMs` for each; one that takes
+ * longer is logged by name and left behind (its process is about to end).
+ */
+export async function startServices(ctx: AppContext, mods: LotseModule[] = modules, stopTimeoutMs = SERVICE_STOP_TIMEOUT_MS): Promise<RunningServices> {
+  const started: ModuleService[] = [];
+  for (const m of mods) {
+    let list: ModuleService[] = [];
+    try {
+      list = m.services?.(ctx) ?? [];
+    } catch (e) {
+      ctx.log.error({ module: m.name, err: (e as Error).message }, 'module services not created');
+    }
+    for (const s of list) {
+      started.push(s);
+      try {
+        await s.start();
+      } catch (e) {
+        ctx.log.error({ service: s.name, err: (e as Error).message }, 'module service did not start');
+      }
+    }
+  }
+  const stopOne = async (s: ModuleService) => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), stopTimeoutMs)));
+    const stopped = Promise.resolve()
+      .then(() => s.stop())
+      .then(
+        () => 'stopped' as const,
+        (e: unknown) => {
+          ctx.log.warn({ service: s.name, err: (e as Error)?.message }, 'module service failed to stop');
+          return 'failed' as const;
+        },
+      );
+    const outcome = await Promise.race([stopped, timeout]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') ctx.log.warn({ service: s.name, timeoutMs: stopTimeoutMs }, 'module service did not stop in time');
+  };
+  let stopping: Promise<void> | undefined;
+  return {
+    names: started.map((s) => s.name),
+    stop: () => (stopping ??= Promise.all(started.map(stopOne)).then(() => undefined)),
+  };
+}
+
 function portError(e: NodeJS.ErrnoException, config: Config): Error {
   if (e.code === 'EADDRINUSE') return new ConfigError(`Port ${config.PORT} ist bereits belegt. Beenden Sie das andere Programm oder wählen Sie mit PORT einen anderen Port.`);
   if (e.code === 'EACCES') return new ConfigError(`Port ${config.PORT} darf von diesem Benutzer nicht geöffnet werden. Wählen Sie mit PORT einen Port über 1024.`);
@@ -92,8 +150,9 @@ function listen(app: AppRouter, config: Config): Promise<ServerType> {
 }
 
 /**
- * `lotse serve`: migrate, seed, listen, run the job worker; shut down cleanly on SIGINT/SIGTERM
- * (stop accepting requests, finish jobs, CHECKPOINT and close PGlite, release the lock).
+ * `lotse serve`: migrate, seed, listen, run the job worker and the module services; shut down cleanly
+ * on SIGINT/SIGTERM (stop accepting requests, stop the module services and finish running jobs,
+ * then CHECKPOINT and close PGlite, release the lock).
  */
 export async function serve(opts: BootOptions = {}): Promise<{ ctx: AppContext; close: () => Promise<void> }> {
   const t0 = performance.now();
@@ -101,26 +160,31 @@ export async function serve(opts: BootOptions = {}): Promise<{ ctx: AppContext; 
   await assertPortFree(config);
   const ctx = await createContext({ ...opts, config });
   let worker: Worker | undefined;
+  let services: RunningServices | undefined;
   let server: ServerType | undefined;
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
-      await worker?.stop();
+      // Services and jobs may still use the database: both end before it is closed.
+      await Promise.all([services?.stop(), worker?.stop()]);
       await ctx.database.close();
     })());
   try {
     await prepare(ctx);
     const app = buildApp(ctx);
     server = await listen(app, ctx.config);
-    if (ctx.config.LOTSE_WORKER === 'on') worker = startWorker(ctx, allJobHandlers(), { recurringSpecs: allRecurringSpecs() });
+    if (ctx.config.LOTSE_WORKER === 'on') {
+      worker = startWorker(ctx, allJobHandlers(), { recurringSpecs: allRecurringSpecs(), concurrency: ctx.config.LOTSE_WORKER_CONCURRENCY });
+      services = await startServices(ctx, modules, opts.serviceStopTimeoutMs);
+    }
   } catch (e) {
     await close();
     throw e;
   }
   if (ctx.config.LOTSE_CAPTCHA === 'off') ctx.log.warn('LOTSE_CAPTCHA=off: Captcha abgeschaltet – nur für Tests zulässig.');
   if (ctx.config.LOTSE_RATE_LIMIT === 'off') ctx.log.warn('LOTSE_RATE_LIMIT=off: Ratenbegrenzung abgeschaltet – nur für Tests zulässig.');
-  ctx.log.info({ port: ctx.config.PORT, database: ctx.database.kind, startupMs: Math.round(performance.now() - t0) }, 'Lotse läuft');
+  ctx.log.info({ port: ctx.config.PORT, database: ctx.database.kind, worker: worker ? ctx.config.LOTSE_WORKER_CONCURRENCY : 0, services: services?.names ?? [], startupMs: Math.round(performance.now() - t0) }, 'Lotse läuft');
   process.stderr.write(`Lotse läuft auf ${ctx.config.baseUrl} (Datenbank: ${ctx.database.kind === 'pglite' ? `eingebettet in ${ctx.config.dataDir}` : 'PostgreSQL'})\n`);
   return { ctx, close };
 }

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.ts';
 
@@ -27,6 +28,16 @@ describe('loadConfig', () => {
 
   it('names every bad variable, one line each', () => {
     expect(fails({ PORT: 'x', LOTSE_WORKER: 'ja' }).split('\n')).toHaveLength(2);
+  });
+
+  it('LOTSE_WORKER_CONCURRENCY: 1–64, default the CPU cores but at least 2', () => {
+    expect(loadConfig({}).LOTSE_WORKER_CONCURRENCY).toBe(Math.min(64, Math.max(2, availableParallelism())));
+    expect(loadConfig({ LOTSE_WORKER_CONCURRENCY: '1' }).LOTSE_WORKER_CONCURRENCY).toBe(1);
+    expect(loadConfig({ LOTSE_WORKER_CONCURRENCY: '64' }).LOTSE_WORKER_CONCURRENCY).toBe(64);
+    expect(fails({ LOTSE_WORKER_CONCURRENCY: '0' })).toMatch(/^Die Umgebungsvariable LOTSE_WORKER_CONCURRENCY hat den ungültigen Wert "0", erwartet ist eine Zahl ab 1; .*Standardwert \d+\.$/);
+    expect(fails({ LOTSE_WORKER_CONCURRENCY: '65' })).toContain('erwartet ist eine Zahl bis 64');
+    expect(fails({ LOTSE_WORKER_CONCURRENCY: '2.5' })).toContain('erwartet ist eine ganze Zahl');
+    expect(fails({ LOTSE_WORKER_CONCURRENCY: 'viele' })).toContain('erwartet ist eine Zahl');
   });
 
   it('rejects unknown LOTSE_ names with a suggestion, but not the test harness variables', () => {

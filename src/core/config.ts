@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -23,6 +24,8 @@ export const envSchema = z.object({
   LOTSE_SECRET: z.string().min(32, 'mindestens 32 Zeichen').optional(),
   LOTSE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOTSE_WORKER: onOff.default('on'),
+  /** Jobs one instance runs at once (OCR uses one core per document); default: the CPU cores, at least 2. */
+  LOTSE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(Math.min(64, Math.max(2, availableParallelism()))),
   LOTSE_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'eine URL, die mit smtp:// oder smtps:// beginnt').optional(),
   LOTSE_MAIL_FROM: z.string().min(3).default('Stadt Northeim <no-reply@northeim.example>'),
   LOTSE_CAPTCHA: onOff.default('on'),

@@ -130,6 +130,46 @@ describe(`jobs (${testDbKind()})`, () => {
     }
   });
 
+  it('the loop never runs more jobs at once than its concurrency, and fills a freed slot without waiting for the batch', async () => {
+    let active = 0;
+    let maxActive = 0;
+    const started: number[] = [];
+    const handler = async (_c: unknown, p: Record<string, unknown>) => {
+      active++;
+      maxActive = Math.max(maxActive, active);
+      started.push(Date.now());
+      await new Promise((r) => setTimeout(r, Number(p.ms)));
+      active--;
+    };
+    // one long job and many short ones: the short ones must keep flowing through the other slots
+    await enqueue(ctx.db, 'test.sleep', { ms: 1500 });
+    for (let i = 0; i < 9; i++) await enqueue(ctx.db, 'test.sleep', { ms: 150 });
+    const w = startWorker(ctx, { 'test.sleep': handler as never }, { idleMs: 100, concurrency: 3 });
+    try {
+      const deadline = Date.now() + 15_000;
+      while ((await jobCounts(ctx.db, admin)).done < 10 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+      expect((await jobCounts(ctx.db, admin)).done).toBe(10);
+      expect(maxActive).toBe(3);
+      // batch-wise (wait for the whole batch) the long job would hold back the rest for 1.5 s
+      expect(started.filter((t) => t - started[0]! < 1400).length).toBeGreaterThanOrEqual(6);
+    } finally {
+      await w.stop();
+    }
+    expect(w.active).toBe(0);
+  });
+
+  it('stop() waits for the jobs the loop is running', async () => {
+    let finished = false;
+    await enqueue(ctx.db, 'test.slow', {});
+    const w = startWorker(ctx, { 'test.slow': async () => void (await new Promise((r) => setTimeout(r, 400)), (finished = true)) }, { idleMs: 20, concurrency: 2 });
+    const deadline = Date.now() + 5000;
+    while (w.active === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(w.active).toBe(1);
+    await w.stop();
+    expect(finished).toBe(true);
+    expect((await jobCounts(ctx.db, admin)).done).toBe(1);
+  });
+
   it('keeps the daily maintenance scheduled once, at 03:00 Europe/Berlin', async () => {
     const now = new Date('2026-03-28T12:00:00Z'); // the next 03:00 is after the switch to summer time
     expect(await scheduleRecurring(ctx.db, DEFAULT_RECURRING, ['maintenance.daily'], now)).toBe(1);

@@ -8,7 +8,7 @@ import { PermanentJobError } from './index.ts';
 import { DEFAULT_RECURRING, recurringFromSpec, scheduleRecurring, type RecurringJob, type RecurringSpec } from './schedule.ts';
 
 export interface WorkerOptions {
-  /** Parallel jobs in this instance. */
+  /** Jobs this worker runs at once (default 2; `lotse serve` passes LOTSE_WORKER_CONCURRENCY). */
   concurrency?: number;
   /** Poll interval when the queue is empty. */
   idleMs?: number;
@@ -38,6 +38,8 @@ export type JobHandlerWithInfo = (ctx: AppContext, payload: Record<string, unkno
 export interface Worker {
   /** Claims and runs due jobs once; resolves with the number of jobs run (tests call this). */
   runOnce(): Promise<number>;
+  /** Jobs running right now in the background loop. */
+  readonly active: number;
   /** Queues the recurring jobs that have no pending run; resolves with the number queued (the loop does this once a minute). */
   schedule(): Promise<number>;
   stop(): Promise<void>;
@@ -56,10 +58,13 @@ export const backoffMs = (attempt: number): number => Math.min(3_600_000, 5000 *
  * under one singleton key per queue: a finished run queues the next one, and once a minute the
  * worker re-queues any that are missing (safe with several instances),
  * and on every tick it seals new audit entries into the hash chain (`sealAudit`).
+ * At most `concurrency` jobs run at once; a finished job frees its slot at once (the loop claims the
+ * next due job without waiting for the others of its batch).
  */
 export function startWorker(ctx: AppContext, handlers: Record<string, JobHandler>, opts: WorkerOptions & { autostart?: boolean } = {}): Worker {
   const id = opts.id ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
   const idleMs = opts.idleMs ?? 1000;
+  const limit = Math.max(1, Math.floor(opts.concurrency ?? 2));
   const staleSecs = (opts.staleAfterMs ?? 15 * 60_000) / 1000;
   const queues = Object.keys(handlers);
   const recurring = [...(opts.recurring ?? DEFAULT_RECURRING), ...(opts.recurringSpecs ?? []).map(recurringFromSpec)];
@@ -67,6 +72,10 @@ export function startWorker(ctx: AppContext, handlers: Record<string, JobHandler
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
+  /** Jobs of the background loop that have not finished yet. */
+  const inFlight = new Set<Promise<void>>();
+  /** Wakes the idle loop early (a slot became free). */
+  let wake: (() => void) | undefined;
   let lastSchedule = 0;
   const queueList = () => sql.join(queues.map((q) => sql`${q}`), sql`, `);
 
@@ -134,11 +143,12 @@ export function startWorker(ctx: AppContext, handlers: Record<string, JobHandler
   }
 
   async function runOnce(): Promise<number> {
-    const batch = await claim(opts.concurrency ?? 2);
+    const batch = await claim(limit);
     await Promise.all(batch.map(runJob));
     return batch.length;
   }
 
+  /** Claims as many due jobs as there are free slots and starts them without waiting for them. */
   async function tick(): Promise<number> {
     // Chain the audit entries committed since the last tick (cheap when there are none).
     await sealAudit(ctx.db);
@@ -146,10 +156,23 @@ export function startWorker(ctx: AppContext, handlers: Record<string, JobHandler
       lastSchedule = Date.now();
       await scheduleRecurring(ctx.db, recurring, queues, ctx.now());
     }
-    return runOnce();
+    const free = limit - inFlight.size;
+    if (free <= 0 || stopped) return 0;
+    const batch = await claim(free);
+    for (const job of batch) {
+      const p: Promise<void> = runJob(job)
+        .catch((e) => ctx.log.error({ jobId: job.id, queue: job.queue, err: (e as Error).message }, 'job not finished'))
+        .finally(() => {
+          inFlight.delete(p);
+          wake?.();
+        });
+      inFlight.add(p);
+    }
+    return batch.length;
   }
 
   async function loop() {
+    timer = undefined;
     if (stopped) return;
     let n = 0;
     try {
@@ -159,17 +182,33 @@ export function startWorker(ctx: AppContext, handlers: Record<string, JobHandler
     } catch (e) {
       ctx.log.error({ err: (e as Error).message }, 'job worker error');
     }
-    if (!stopped) timer = setTimeout(loop, n > 0 ? 0 : idleMs);
+    if (stopped) return;
+    // Claimed some and slots are left: more may be due. Otherwise wait until a slot frees or idleMs passed.
+    if (n > 0 && inFlight.size < limit) timer = setTimeout(loop, 0);
+    else {
+      timer = setTimeout(loop, idleMs);
+      wake = () => {
+        wake = undefined;
+        if (timer && !stopped) {
+          clearTimeout(timer);
+          timer = setTimeout(loop, 0);
+        }
+      };
+    }
   }
 
   if (opts.autostart !== false) timer = setTimeout(loop, idleMs);
   return {
     runOnce,
+    get active() {
+      return inFlight.size;
+    },
     schedule: () => scheduleRecurring(ctx.db, recurring, queues, ctx.now()),
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
       await running.catch(() => undefined);
+      await Promise.all([...inFlight]);
     },
   };
 }
