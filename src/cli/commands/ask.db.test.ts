@@ -23,7 +23,7 @@ describe('lotse ask', () => {
     const out = JSON.parse(r.stdout);
     expect(Object.keys(out).sort()).toEqual(['answer', 'confidence', 'refused', 'sources']);
     expect(out.refused).toBe(false);
-    expect(out.sources[0]).toEqual({ serviceId: 'nom-reisepass', title: 'Reisepass beantragen', url: null });
+    expect(out.sources[0]).toEqual({ serviceId: 'nom-reisepass', title: 'Reisepass beantragen', url: 'http://localhost:3000/leistungen/nom-reisepass' });
     expect(out.confidence).toBeGreaterThan(0);
     expect(out.confidence).toBeLessThanOrEqual(1);
   }, 120_000);

@@ -2,20 +2,10 @@ import type { AppContext } from '../../core/context.ts';
 import { getServiceLifeSituationSlugs, getServiceLocations, getServiceRow, listSummaries, rowToService } from './repository.ts';
 import { searchServices } from './search-services.ts';
 import type { Service, ServiceSummary } from './types.ts';
+import { withPublicUrl } from './public-url.ts';
 
-/** Absolute URL of the service's page in this portal (`<baseUrl>/leistungen/<id>`). */
-export function publicServiceUrl(ctx: Pick<AppContext, 'config'>, id: string): string {
-  return `${ctx.config.baseUrl}/leistungen/${encodeURIComponent(id)}`;
-}
+export { publicServiceUrl, withPublicUrl } from './public-url.ts';
 
-/**
- * The summary with a usable `url`: the service's own external page (e.g. Munich's DLDB link)
- * when it has one, otherwise its page in this portal – so API clients and cited sources always
- * get a link.
- */
-export function withPublicUrl<T extends ServiceSummary>(ctx: Pick<AppContext, 'config'>, s: T): T {
-  return s.url ? s : { ...s, url: publicServiceUrl(ctx, s.id) };
-}
 
 /** A published service by id, or null (drafts and unknown ids). */
 export async function getService(ctx: AppContext, id: string): Promise<Service | null> {

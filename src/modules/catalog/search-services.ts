@@ -5,6 +5,7 @@ import { getCatalogVersion, listSynonymRows, loadIndexRows } from './repository.
 import { CatalogIndex } from './search-index.ts';
 import { hybridSearch } from './embeddings.ts';
 import type { SearchHit } from './types.ts';
+import { withPublicUrl } from './public-url.ts';
 
 /** How long an instance trusts its index before asking the database for the version again. */
 const VERSION_CHECK_MS = 1000;
@@ -102,7 +103,7 @@ export async function searchServices(ctx: AppContext, query: string, opts: { lan
   return hits.map((h) => {
     const doc = index.docs.get(h.id)!;
     return {
-      service: index.summary(h.id),
+      service: withPublicUrl(ctx, index.summary(h.id)),
       score: Math.round(h.score * 1000) / 1000,
       confidence: h.confidence,
       matchedTerms: h.matchedTerms,
