@@ -3,6 +3,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { createContext } from '../src/boot.ts';
+import { cliActor } from '../src/core/auth/index.ts';
+import { loadConfig } from '../src/core/config.ts';
+import { trainModel } from '../src/modules/mailroom/triage/index.ts';
+import { syntheticRows } from '../src/modules/mailroom/triage/fixtures.ts';
 import { axeViolations, launchBrowser, loginAsFirstAdmin, screenshots, startServer, type RunningServer } from './server.ts';
 
 const INVOICES = resolve(import.meta.dirname, '../../shared/data/invoices');
@@ -109,5 +114,56 @@ describe('mailroom upload and review queue in a real browser', () => {
     await page.getByRole('button', { name: 'Abschalten (poststelle)' }).click();
     await page.waitForURL(/postfaecher$/);
     await expect(page.locator('main').innerText()).resolves.toContain('Abgeschaltet');
+  });
+});
+
+describe('review queue: both triage models and rollback in a real browser', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let page: Page;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'lotse-e2e-mr-models-'));
+    // Two versions of `default` (v2 active) and one of `mail`, trained before the server starts (one process: PGlite).
+    const ctx = await createContext({ config: loadConfig({ ...process.env, LOTSE_DATA_DIR: dataDir, LOTSE_LOG_LEVEL: 'warn' }) });
+    try {
+      await ctx.database.migrate();
+      await trainModel(ctx, cliActor, { name: 'default', rows: syntheticRows(150) });
+      await trainModel(ctx, cliActor, { name: 'default', rows: syntheticRows(120) });
+      await trainModel(ctx, cliActor, { name: 'mail', rows: syntheticRows(90) });
+    } finally {
+      await ctx.database.close();
+    }
+    server = await startServer({ LOTSE_DATA_DIR: dataDir });
+    browser = await launchBrowser();
+    page = await (await browser.newContext()).newPage();
+    await loginAsFirstAdmin(page, server);
+  }, 240_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('shows the mail and default model panels and activates an older version of default', async () => {
+    await page.goto(`${server.baseUrl}/verwaltung/posteingang/pruefen`);
+    const mail = page.locator('section[data-model="mail"]');
+    const general = page.locator('section[data-model="default"]');
+    await expect(mail.getByRole('heading').first().innerText()).resolves.toBe('E-Mail-Modell „mail“');
+    await expect(mail.innerText()).resolves.toContain('mail v1');
+    await expect(general.innerText()).resolves.toContain('default v2');
+    await expect(general.innerText()).resolves.toContain('Erwarteter Anteil automatisch zugeordnet');
+    await screenshots(page, 'mailroom-pruefen-modelle');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await axeViolations(page)).toEqual([]);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const v1 = general.getByRole('row').filter({ hasText: 'v1' });
+    await v1.getByRole('button', { name: 'Diese Version aktivieren' }).click();
+    await page.waitForURL(/aktiviert=/);
+    await expect(page.getByRole('status').first().innerText()).resolves.toContain('Modell default@1 ist jetzt aktiv.');
+    await expect(page.locator('section[data-model="default"] dl').innerText()).resolves.toContain('default v1 (');
+    expect(await axeViolations(page)).toEqual([]);
   });
 });
