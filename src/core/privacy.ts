@@ -142,8 +142,8 @@ export const CORE_PRIVACY_RECORDS: PrivacyRecord[] = [
     data: { de: 'Empfängeradresse, Betreff, Text und Anhänge der E-Mail, Zustellstatus.', en: 'Recipient address, subject, text and attachments of the e-mail, delivery status.' },
     subjects: { de: 'Empfängerinnen und Empfänger von E-Mails aus Lotse', en: 'Recipients of e-mails from Lotse' },
     legalBasis: {
-      de: 'Wie die jeweilige Verarbeitung, zu der die E-Mail gehört (siehe dort).',
-      en: 'As the processing the e-mail belongs to (see there).',
+      de: 'Wie die Verarbeitung, zu der die E-Mail gehört (siehe dort): meist Art. 6 Abs. 1 lit. e DSGVO i. V. m. § 3 NDSG, bei „Mein Northeim“ und Rückrufwünschen Ihre Einwilligung (Art. 6 Abs. 1 lit. a DSGVO).',
+      en: 'As the processing the e-mail belongs to (see there): mostly Art. 6(1)(e) GDPR in conjunction with § 3 NDSG, for “My Northeim” and callback requests your consent (Art. 6(1)(a) GDPR).',
     },
     storage: TOWN_SERVER,
     retention: {

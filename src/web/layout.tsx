@@ -117,9 +117,9 @@ export function renderPage(c: Context<AppEnv>, props: LayoutProps) {
                       </button>
                     </form>
                   ) : (
-                    <a class="kern-link" href="/anmelden">
-                      <span class="kern-icon kern-icon--account-circle" aria-hidden="true" />
-                      {t(lang, 'nav.login')}
+                    <a class="kern-link lotse-header__staff-login" href="/anmelden">
+                      {/* Staff only: citizens sign in to "Mein Northeim" on its own page. */}
+                      {lang === 'en' ? 'Staff sign-in' : 'Anmeldung für Mitarbeitende'}
                     </a>
                   )}
                 </div>

@@ -4,7 +4,9 @@ import type { AppRouter } from '../core/http/app.ts';
 import type { AppEnv } from '../core/http/env.ts';
 import { isLang, t } from '../core/i18n/index.ts';
 import type { AiSystemInfo } from '../core/module.ts';
+import { collectPrivacyRecords, resolvePrivacyRecords, type Localized, type ResolvedPrivacyRecord } from '../core/privacy.ts';
 import { getSetting } from '../core/settings/index.ts';
+import { modules } from '../modules/index.ts';
 import { renderPage } from './layout.tsx';
 
 /** Default texts for the legal pages until the town fills them in the admin settings. */
@@ -190,7 +192,15 @@ export function mountCorePages(app: AppRouter, aiSystems: AiSystemInfo[]): void 
     });
   });
 
+  app.get('/datenschutz', async (c) => {
+    const { lang, ctx } = c.var;
+    const text = await getSetting(ctx.db, 'legal.datenschutz', LEGAL_PAGES.datenschutz.placeholder);
+    const records = await resolvePrivacyRecords(ctx, collectPrivacyRecords(modules));
+    return renderPage(c, { title: lang === 'en' ? 'Privacy policy' : LEGAL_PAGES.datenschutz.title, children: <PrivacyPage c={c} text={String(text)} records={records} aiSystems={aiSystems} /> });
+  });
+
   for (const [slug, page] of Object.entries(LEGAL_PAGES)) {
+    if (slug === 'datenschutz') continue;
     app.get(`/${slug}`, async (c) => {
       const text = await getSetting(c.var.ctx.db, `legal.${slug}`, page.placeholder);
       return renderPage(c, {
@@ -216,4 +226,158 @@ export function mountCorePages(app: AppRouter, aiSystems: AiSystemInfo[]): void 
     // Only same-site relative paths, never an open redirect.
     return c.redirect(back.startsWith('/') && !back.startsWith('//') ? back : '/', 303);
   });
+}
+
+const PRIVACY_FIELDS: { key: keyof Omit<ResolvedPrivacyRecord, 'id' | 'module' | 'processing' | 'aiSystems' | 'rights'>; de: string; en: string }[] = [
+  { key: 'purpose', de: 'Zweck', en: 'Purpose' },
+  { key: 'data', de: 'Welche Daten', en: 'Which data' },
+  { key: 'subjects', de: 'Betroffene Personen', en: 'Data subjects' },
+  { key: 'legalBasis', de: 'Rechtsgrundlage', en: 'Legal basis' },
+  { key: 'storage', de: 'Speicherort', en: 'Where stored' },
+  { key: 'retention', de: 'Speicherdauer', en: 'Retention' },
+  { key: 'recipients', de: 'Empfänger', en: 'Recipients' },
+];
+
+function DlItem(props: { term: string; children: unknown }) {
+  return (
+    <div class="kern-description-list-item">
+      <dt class="kern-description-list-item__key">{props.term}</dt>
+      <dd class="kern-description-list-item__value">{props.children}</dd>
+    </div>
+  );
+}
+
+/** `/datenschutz`: the town's editable text, then the processings declared by the modules, then the rights. */
+function PrivacyPage(props: { c: Context<AppEnv>; text: string; records: ResolvedPrivacyRecord[]; aiSystems: AiSystemInfo[] }) {
+  const { lang, ctx } = props.c.var;
+  const en = lang === 'en';
+  const l = (x: Localized) => (en ? x.en : x.de);
+  const town = ctx.town;
+  const aiName = new Map(props.aiSystems.map((s) => [s.id, s.name]));
+  const paragraphs = props.text.split(/\n{2,}/);
+  return (
+    <div class="lotse-stack lotse-privacy">
+      <h1 class="kern-heading-large">{en ? 'Privacy policy' : LEGAL_PAGES.datenschutz.title}</h1>
+      {en ? <p class="kern-body">The town’s privacy statement is maintained in German:</p> : null}
+      <div lang={en ? 'de' : undefined} class="lotse-stack">
+        {paragraphs.map((p) => (
+          <p class="kern-body">{p}</p>
+        ))}
+      </div>
+
+      <section aria-labelledby="dsgvo-verarbeitungen" class="lotse-stack">
+        <h2 id="dsgvo-verarbeitungen" class="kern-heading-medium">
+          {en ? 'Processing of personal data in Lotse' : 'Verarbeitungen in Lotse'}
+        </h2>
+        <p class="kern-body">
+          {en
+            ? `Controller: ${town.name}, ${town.rathaus.address}. The following list is generated from the software itself and states the periods configured in this installation.`
+            : `Verantwortlich: ${town.name}, ${town.rathaus.address}. Die folgende Liste wird aus der Software selbst erzeugt und nennt die in dieser Installation eingestellten Fristen.`}
+        </p>
+        <nav aria-labelledby="dsgvo-inhalt">
+          <h3 id="dsgvo-inhalt" class="kern-heading-small">
+            {en ? 'Contents' : 'Inhalt'}
+          </h3>
+          <ul class="kern-list kern-list--bullet">
+            {props.records.map((r) => (
+              <li>
+                <a class="kern-link" href={`#v-${r.id}`}>
+                  {l(r.processing)}
+                </a>
+              </li>
+            ))}
+            <li>
+              <a class="kern-link" href="#dsgvo-rechte">
+                {en ? 'Your rights' : 'Ihre Rechte'}
+              </a>
+            </li>
+          </ul>
+        </nav>
+        {props.records.map((r) => (
+          <section aria-labelledby={`v-${r.id}`} class="lotse-privacy__record">
+            <h3 id={`v-${r.id}`} class="kern-heading-small">
+              {l(r.processing)}
+            </h3>
+            <dl class="kern-description-list">
+              {PRIVACY_FIELDS.map((f) => (
+                <DlItem term={en ? f.en : f.de}>{l(r[f.key])}</DlItem>
+              ))}
+              <DlItem term={en ? 'AI system involved' : 'KI-System beteiligt'}>
+                {r.aiSystems.length === 0 ? (
+                  en ? 'No' : 'Nein'
+                ) : (
+                  <>
+                    {en ? 'Yes: ' : 'Ja: '}
+                    <span lang="de">{r.aiSystems.map((id) => aiName.get(id) ?? id).join(', ')}</span>
+                    {' – '}
+                    <a class="kern-link" href="/ki">
+                      {en ? 'About the AI' : 'Über die KI'}
+                    </a>
+                  </>
+                )}
+              </DlItem>
+              {r.rights ? <DlItem term={en ? 'Your options' : 'Ihre Möglichkeiten'}>{l(r.rights)}</DlItem> : null}
+            </dl>
+          </section>
+        ))}
+      </section>
+
+      <section aria-labelledby="dsgvo-rechte" class="lotse-stack">
+        <h2 id="dsgvo-rechte" class="kern-heading-medium">
+          {en ? 'Your rights' : 'Ihre Rechte'}
+        </h2>
+        <p class="kern-body">
+          {en
+            ? 'You have the right to access your data (Art. 15 GDPR), to rectification (Art. 16), erasure (Art. 17), restriction of processing (Art. 18), data portability (Art. 20) and to object to processing based on a public task (Art. 21). You can withdraw consent at any time with effect for the future (Art. 7(3)).'
+            : 'Sie haben das Recht auf Auskunft über Ihre Daten (Art. 15 DSGVO), auf Berichtigung (Art. 16), Löschung (Art. 17), Einschränkung der Verarbeitung (Art. 18), Datenübertragbarkeit (Art. 20) und auf Widerspruch gegen eine Verarbeitung im öffentlichen Interesse (Art. 21). Eine Einwilligung können Sie jederzeit mit Wirkung für die Zukunft widerrufen (Art. 7 Abs. 3).'}
+        </p>
+        <ul class="kern-list kern-list--bullet">
+          <li>
+            {en ? 'Appointments: view, reschedule or cancel with the link in your confirmation e-mail (' : 'Termine: ansehen, umbuchen oder absagen über den Link in Ihrer Bestätigungsmail ('}
+            <a class="kern-link" href="/termine">
+              {en ? 'Book an appointment' : 'Termin buchen'}
+            </a>
+            ).
+          </li>
+          <li>
+            {en ? '“My Northeim”: download your data or delete the account immediately on the ' : '„Mein Northeim“: Daten herunterladen oder das Konto sofort löschen auf der '}
+            <a class="kern-link" href="/mein-northeim/konto">
+              {en ? 'account page' : 'Kontoseite'}
+            </a>
+            {en ? '; data kept only in your browser can be deleted on ' : '; nur im Browser gespeicherte Daten löschen Sie auf '}
+            <a class="kern-link" href="/mein-northeim">
+              {en ? '“My Northeim”' : '„Mein Northeim“'}
+            </a>
+            .
+          </li>
+          <li>
+            {en
+              ? 'Everything else (e.g. letters, e-mails, callback requests): please contact us using the details below.'
+              : 'Alles andere (z. B. Briefe, E-Mails, Rückrufwünsche): bitte wenden Sie sich an die Kontaktdaten unten.'}
+          </li>
+        </ul>
+        <p class="kern-body">
+          {en
+            ? `You also have the right to lodge a complaint with the data protection supervisory authority (in ${town.state === 'Niedersachsen' ? 'Lower Saxony: Die Landesbeauftragte für den Datenschutz Niedersachsen' : town.state + ': the state data protection authority'}, Art. 77 GDPR).`
+            : `Sie haben außerdem das Recht, sich bei der Datenschutz-Aufsichtsbehörde zu beschweren (${town.state === 'Niedersachsen' ? 'in Niedersachsen: Die Landesbeauftragte für den Datenschutz Niedersachsen' : `die Landesdatenschutzbehörde in ${town.state}`}, Art. 77 DSGVO).`}
+        </p>
+        <h3 class="kern-heading-small">{en ? 'Contact' : 'Kontakt'}</h3>
+        <dl class="kern-description-list">
+          <DlItem term={en ? 'Controller' : 'Verantwortlich'}>
+            {town.name}, {town.rathaus.address}
+          </DlItem>
+          <DlItem term="E-Mail">
+            <a class="kern-link" href={`mailto:${town.contact.email}`}>
+              {town.contact.email}
+            </a>
+            {en ? ' (subject “Datenschutz”)' : ' (Betreff „Datenschutz“)'}
+          </DlItem>
+          <DlItem term={en ? 'Phone' : 'Telefon'}>{town.contact.phone}</DlItem>
+          <DlItem term={en ? 'In person' : 'Persönlich'}>
+            {town.buergerbuero.name}, {town.buergerbuero.address}
+          </DlItem>
+        </dl>
+      </section>
+    </div>
+  );
 }

@@ -1,5 +1,5 @@
 import { getSetting } from '../../core/settings/index.ts';
-import { NO_RECIPIENTS, TOWN_SERVER, type Localized, type PrivacyRecord } from '../../core/privacy.ts';
+import { NO_RECIPIENTS, type Localized, type PrivacyRecord } from '../../core/privacy.ts';
 import { DEFAULT_RETENTION_DAYS, RETENTION_SETTING } from './intake/apply-retention.ts';
 
 function period(n: number): Localized {
