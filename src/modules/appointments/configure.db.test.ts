@@ -147,6 +147,26 @@ describe('workstations and services', () => {
     }
   });
 
+  it('a workstation with open bookings cannot be taken out of service (they would vanish from the calendar)', async () => {
+    const date = '2026-12-09';
+    const slot = (await findSlots(ctx, { serviceIds: [MB], from: date, to: date })).slots[0]!;
+    const b = await bookAppointment(ctx, { slotId: slot.id, serviceIds: [MB], name: 'Offen Termin', email: 'offen@example.org' });
+    const w = await ws(b.booking.workstationId);
+    await expect(saveWorkstation(ctx, admin, { ...w, active: false })).rejects.toMatchObject({
+      code: 'validation',
+      message: expect.stringMatching(new RegExp(`^${w.name} hat noch (einen offenen Termin|\\d+ offene Termine) \\(erster am 0[79]\\.12\\.2026\\)\\. Bitte zuerst absagen`)),
+      details: { fields: [{ field: 'active' }] },
+    });
+    expect((await ws(w.id)).active).toBe(true);
+    await saveWorkstation(ctx, admin, { ...w, online: false }); // offline is fine: the booking stays
+    await saveWorkstation(ctx, admin, { ...w, online: true });
+    const idle = await ws('schalter-5');
+    await saveWorkstation(ctx, admin, { ...idle, active: false }); // no bookings: allowed
+    expect((await ws('schalter-5')).active).toBe(false);
+    await saveWorkstation(ctx, admin, { ...idle, active: true });
+    await expect(saveWorkstation(ctx, admin, { ...idle, locationId: 'standesamt' })).rejects.toMatchObject({ code: 'validation' });
+  });
+
   it('rejects unknown locations, services and malformed ids with 422', async () => {
     const w = await ws('schalter-1');
     await expect(saveWorkstation(ctx, admin, { ...w, locationId: 'nirgendwo' })).rejects.toMatchObject({ code: 'validation', message: 'Unbekannter Standort.' });
@@ -182,7 +202,8 @@ describe('closures', () => {
   it('adding closes the day, removing opens it again; each writes audit; unknown id → 404', async () => {
     const wed = '2026-12-16';
     expect((await times([MB], wed)).length).toBeGreaterThan(0);
-    const id = await addClosure(ctx, admin, { locationId: LOC, fromDate: wed, toDate: wed, reason: 'Schulung' });
+    const { id, affected } = await addClosure(ctx, admin, { locationId: LOC, fromDate: wed, toDate: wed, reason: 'Schulung' });
+    expect(affected).toBe(0);
     expect(await times([MB], wed)).toEqual([]);
     await removeClosure(ctx, admin, id);
     expect((await times([MB], wed)).length).toBeGreaterThan(0);
@@ -190,6 +211,15 @@ describe('closures', () => {
     expect(await audits('appointments.closure.remove', id)).toHaveLength(1);
     await expect(removeClosure(ctx, admin, id)).rejects.toMatchObject({ code: 'not_found', message: 'Die Schließung wurde nicht gefunden.' });
     await expect(removeClosure(ctx, admin, 'kaputt')).rejects.toMatchObject({ code: 'not_found' });
+    // a closure over a booked day reports the bookings (they stay until the staff cancel them)
+    const fri = '2026-12-18';
+    const slot = (await findSlots(ctx, { serviceIds: [MB], from: fri, to: fri })).slots[0]!;
+    await bookAppointment(ctx, { slotId: slot.id, serviceIds: [MB], name: 'Trotz Zu', email: 'trotz@example.org' });
+    const c2 = await addClosure(ctx, admin, { locationId: LOC, fromDate: '2026-12-17', toDate: fri, reason: 'Umzug' });
+    expect(c2.affected).toBe(1);
+    expect((await audits('appointments.closure.add', c2.id))[0]!.summary).toEqual({ from: '2026-12-17', to: fri, affected: 1 });
+    await removeClosure(ctx, admin, c2.id);
+    await expect(addClosure(ctx, admin, { locationId: 'nirgendwo', fromDate: fri, toDate: fri, reason: 'Nirgends' })).rejects.toMatchObject({ code: 'validation', message: 'Unbekannter Standort.' });
     await expect(addClosure(ctx, admin, { locationId: LOC, fromDate: '2026-12-20', toDate: '2026-12-19', reason: 'Rückwärts' })).rejects.toMatchObject({ code: 'validation', message: expect.stringContaining('Ende liegt vor dem Beginn') });
   });
 });

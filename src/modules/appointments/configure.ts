@@ -7,7 +7,7 @@ import { AppError, validationError } from '../../core/errors.ts';
 import * as repo from './repository.ts';
 import { getSetup, invalidateSetup } from './rules.ts';
 import { sha256 } from './security.ts';
-import { isIsoDate } from './time.ts';
+import { addDays, isIsoDate, localDate, zonedToUtc } from './time.ts';
 import { parseOpeningHours } from './opening-hours.ts';
 
 export { formatOpeningHours, parseOpeningHours } from './opening-hours.ts';
@@ -64,6 +64,18 @@ export async function saveWorkstation(ctx: AppContext, actor: Actor, input: z.in
   if (!setup.locations.some((l) => l.id === v.data.locationId)) throw new AppError('validation', 'Unbekannter Standort.');
   const unknown = v.data.serviceIds.filter((s) => !setup.services.some((x) => x.serviceId === s));
   if (unknown.length) throw new AppError('validation', `Unbekannte Leistung: ${unknown[0]}`);
+  const cur = setup.workstations.find((w) => w.id === v.data.id);
+  if (cur && cur.locationId !== v.data.locationId) throw new AppError('validation', 'Ein Schalter kann nicht an einen anderen Standort verschoben werden.', { fields: [{ field: 'locationId', message: 'Anderer Standort.' }] });
+  if (cur?.active && !v.data.active) {
+    // Taking a counter out of service must not orphan booked visits (the calendar shows active counters only).
+    const open = (await repo.bookingsForWorkstation(ctx.db, cur.id, ctx.now())).filter((b) => b.status === 'confirmed' || b.status === 'pending');
+    if (open.length) {
+      const loc = setup.locations.find((l) => l.id === cur.locationId)!;
+      const [y, m, d] = localDate(open[0]!.startAt, loc.timeZone).split('-');
+      const msg = `${cur.name} hat noch ${open.length === 1 ? 'einen offenen Termin' : `${open.length} offene Termine`} (erster am ${d}.${m}.${y}). Bitte zuerst absagen oder umbuchen, dann außer Betrieb nehmen – oder nur „online buchbar“ abschalten.`;
+      throw new AppError('validation', msg, { fields: [{ field: 'active', message: msg }] });
+    }
+  }
   await ctx.db.transaction(async (tx) => {
     await repo.upsertWorkstation(tx, v.data);
     await writeAudit(tx, { actor, action: 'appointments.workstation.save', objectType: 'appt_workstation', objectId: v.data.id, summary: { services: v.data.serviceIds.length, online: v.data.online, active: v.data.active } });
@@ -98,18 +110,26 @@ const closureSchema = z.object({
   reason: z.string().trim().min(2, 'Bitte einen Grund angeben.').max(120),
 });
 
-export async function addClosure(ctx: AppContext, actor: Actor, input: z.input<typeof closureSchema>) {
+/**
+ * Adds a closure (days without slots). Bookings already in the period stay; their number is
+ * returned (and audited) so the staff can cancel them – the people are then told by e-mail.
+ */
+export async function addClosure(ctx: AppContext, actor: Actor, input: z.input<typeof closureSchema>): Promise<{ id: string; affected: number }> {
   assertCan(actor, 'appointments.configure');
   const v = closureSchema.safeParse(input);
   if (!v.success) throw validationError(v.error.issues);
   if (v.data.toDate < v.data.fromDate) throw new AppError('validation', 'Das Ende liegt vor dem Beginn.', { fields: [{ field: 'toDate', message: 'Das Ende liegt vor dem Beginn.' }] });
+  const setup = await getSetup(ctx);
+  const loc = setup.locations.find((l) => l.id === v.data.locationId);
+  if (!loc) throw new AppError('validation', 'Unbekannter Standort.', { fields: [{ field: 'locationId', message: 'Unbekannter Standort.' }] });
+  const booked = await repo.bookingsInRange(ctx.db, loc.id, zonedToUtc(v.data.fromDate, '00:00', loc.timeZone), zonedToUtc(addDays(v.data.toDate, 1), '00:00', loc.timeZone), ['pending', 'confirmed']);
   const id = await ctx.db.transaction(async (tx) => {
     const id = await repo.insertClosure(tx, v.data);
-    await writeAudit(tx, { actor, action: 'appointments.closure.add', objectType: 'appt_closure', objectId: id, summary: { from: v.data.fromDate, to: v.data.toDate } });
+    await writeAudit(tx, { actor, action: 'appointments.closure.add', objectType: 'appt_closure', objectId: id, summary: { from: v.data.fromDate, to: v.data.toDate, affected: booked.length } });
     return id;
   });
   invalidateSetup(ctx);
-  return id;
+  return { id, affected: booked.length };
 }
 
 export async function removeClosure(ctx: AppContext, actor: Actor, id: string) {

@@ -711,8 +711,10 @@ function mountSettings(app: AppRouter, configure: ReturnType<typeof requirePermi
     `${PATH}/schliessung`,
     configure,
     handle(async (c, b) => {
-      await addClosure(c.var.ctx, staffActor(c), { locationId: str(b.locationId), fromDate: str(b.fromDate), toDate: str(b.toDate), reason: str(b.reason) });
-      return 'Schließtag hinzugefügt.';
+      const { affected } = await addClosure(c.var.ctx, staffActor(c), { locationId: str(b.locationId), fromDate: str(b.fromDate), toDate: str(b.toDate), reason: str(b.reason) });
+      return affected
+        ? `Schließtag hinzugefügt. Achtung: ${affected === 1 ? 'ein gebuchter Termin liegt' : `${affected} gebuchte Termine liegen`} in diesem Zeitraum – bitte in der Tagesansicht absagen (die Betroffenen bekommen dann eine E-Mail).`
+        : 'Schließtag hinzugefügt.';
     }),
   );
   app.post(
