@@ -4,6 +4,7 @@ import { documentRoutes } from './documents/routes.tsx';
 import { intakeRoutes } from './routes.tsx';
 import { triageJobs } from './triage/jobs.ts';
 import { intakeJobs, intakeRecurring } from './intake/jobs.ts';
+import { imapIdleServices } from './intake/imap-idle.ts';
 import { TRIAGE_AI_SYSTEMS } from './triage/ai-systems.ts';
 import { mailroomPrivacy } from './privacy.ts';
 
@@ -17,6 +18,7 @@ export const module: LotseModule = {
   privacy: mailroomPrivacy,
   jobs: { ...documentJobs, ...triageJobs, ...intakeJobs },
   recurring: intakeRecurring,
+  services: imapIdleServices,
   routes: (app, api, ctx) => {
     documentRoutes(app, api, ctx);
     intakeRoutes(app, api, ctx);

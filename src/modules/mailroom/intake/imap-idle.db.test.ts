@@ -12,9 +12,10 @@ import type { AppContext } from '../../../core/context.ts';
 import { execRows } from '../../../core/db/index.ts';
 import { cliActor } from '../../../core/auth/index.ts';
 import { configureMailbox, listMailboxSummaries } from './configure-mailbox.ts';
-import { DEFAULT_IDLE_OPTIONS, ImapIdleService, imapIdleService } from './imap-idle.ts';
+import { DEFAULT_IDLE_OPTIONS, ImapIdleService, imapIdleService, imapIdleServices } from './imap-idle.ts';
 import { pollAllMailboxes } from './imap-poll.ts';
-import { intakeJobs } from './jobs.ts';
+import { startServices } from '../../../boot.ts';
+import { module as mailroom } from '../index.ts';
 
 const haveDovecot = (() => {
   try {
@@ -174,19 +175,25 @@ describe.skipIf(!haveDovecot)('IMAP IDLE against a real Dovecot', () => {
     }
   }, 60_000);
 
-  it('the poll job starts the watchers; closing the database stops them first', async () => {
+  it('the module service (LotseModule.services) starts the watchers and stops them, giving the lease back', async () => {
     await second.stop();
     const dir2 = mkdtempSync(join(tmpdir(), 'lotse-idle-data2-'));
     const ctx2 = await createTestContext({ LOTSE_DATA_DIR: dir2 });
     try {
       await configureMailbox(ctx2, cliActor, { name: 'poststelle', host: imap.host, port: imap.port, secure: false, username: imap.user, passwordEnv: 'LOTSE_TEST_IMAP_IDLE_PASS' });
       expect(ctx2.config.LOTSE_IMAP_IDLE).toBe('on');
-      await intakeJobs['mailroom.imap-poll']!(ctx2, {});
+      expect(imapIdleServices({ ...ctx2, config: { ...ctx2.config, LOTSE_IMAP_IDLE: 'off' } })).toEqual([]);
+      const running = await startServices(ctx2, [mailroom]); // what `lotse serve` does after starting the worker
+      expect(running.names).toEqual(['mailroom.imap-idle']);
       const service = imapIdleService(ctx2);
       await until(() => service.status()[0]?.state === 'idle', 10_000);
-      await ctx2.database.close(); // what `lotse serve` does last on SIGTERM
+      const owner = async () => (await execRows<{ lease_owner: string | null }>(ctx2.db, sql`SELECT lease_owner FROM mailroom_mailboxes`))[0]!.lease_owner;
+      expect(await owner()).toBe(service.owner);
+      await running.stop(); // what `lotse serve` does on SIGTERM, before closing the database
       expect(service.status()).toEqual([]);
+      expect(await owner()).toBeNull();
     } finally {
+      await ctx2.database.close();
       rmSync(dir2, { recursive: true, force: true });
     }
   }, 60_000);

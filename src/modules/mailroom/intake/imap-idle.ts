@@ -1,4 +1,5 @@
 import type { AppContext } from '../../../core/context.ts';
+import type { ModuleService } from '../../../core/module.ts';
 import { INSTANCE_ID, MAX_MESSAGES_PER_POLL, passwordOf, pollMailboxRecorded, type PollResult } from './imap-poll.ts';
 import { acquireMailboxLease, findMailbox, listMailboxes, releaseMailboxLease, setIdleSupported } from './repository.ts';
 import type { MailboxRow } from './schema.ts';
@@ -19,9 +20,10 @@ import type { MailboxRow } from './schema.ts';
  * - While idling, the mailbox is also read every {@link ImapIdleOptions.recheckSeconds} (a missed
  *   notification costs minutes at most) and when the connection comes up (mail that arrived while
  *   nobody listened).
- * - Stopped with {@link stopImapIdle} — also when the database is closed (`lotse serve` closes it on
- *   SIGTERM/SIGINT after the worker): the watchers finish the message they are reading, log out and
- *   give their leases back before the database goes away.
+ * - Runs as the module service `mailroom.imap-idle` ({@link imapIdleServices}, `LotseModule.services`):
+ *   `lotse serve` starts it on instances with `LOTSE_WORKER=on` and stops it on SIGTERM/SIGINT before
+ *   the database is closed — the watchers finish the message they are reading, log out and give
+ *   their leases back. The service looks for new or deactivated mailboxes every {@link IDLE_SYNC_SECONDS}.
  */
 export interface ImapIdleOptions {
   leaseSeconds: number;
@@ -264,27 +266,47 @@ export class ImapIdleService {
 
 const services = new WeakMap<AppContext, ImapIdleService>();
 
-/**
- * The IDLE service of this context, created on first use (by the `mailroom.imap-poll` job, so only
- * instances that run the job worker hold IDLE connections). It is stopped before the context's
- * database is closed.
- */
+/** Seconds between looks for new, changed or deactivated mailboxes (same as the poll). */
+export const IDLE_SYNC_SECONDS = 60;
+
+/** The IDLE service of this context, created on first use (bench and tests; `lotse serve` uses {@link imapIdleServices}). */
 export function imapIdleService(ctx: AppContext, opts?: Partial<ImapIdleOptions>): ImapIdleService {
   let s = services.get(ctx);
   if (!s) {
-    const service = new ImapIdleService(ctx, { ...DEFAULT_IDLE_OPTIONS, ...opts });
-    s = service;
-    services.set(ctx, service);
-    // No core hook for long-lived module services yet: stop the watchers when the database closes
-    // (`lotse serve` does that last on SIGTERM/SIGINT), so no read is cut off mid-way.
-    const database = ctx.database;
-    const close = database.close.bind(database);
-    database.close = async () => {
-      await service.stop();
-      await close();
-    };
+    s = new ImapIdleService(ctx, { ...DEFAULT_IDLE_OPTIONS, ...opts });
+    services.set(ctx, s);
   }
   return s;
+}
+
+/**
+ * `LotseModule.services` of the mailroom: with LOTSE_IMAP_IDLE=on one service that keeps an IDLE
+ * watcher per active mailbox (synced at start and every {@link IDLE_SYNC_SECONDS}); none when off.
+ */
+export function imapIdleServices(ctx: AppContext, syncSeconds = IDLE_SYNC_SECONDS): ModuleService[] {
+  if (ctx.config.LOTSE_IMAP_IDLE !== 'on') return [];
+  let timer: NodeJS.Timeout | undefined;
+  let syncing: Promise<void> | undefined;
+  const sync = () =>
+    (syncing ??= imapIdleService(ctx)
+      .sync()
+      .catch((e) => ctx.log.warn({ err: (e as Error).message }, 'imap idle: mailbox sync failed'))
+      .finally(() => (syncing = undefined)));
+  return [
+    {
+      name: 'mailroom.imap-idle',
+      async start() {
+        await sync();
+        timer = setInterval(sync, syncSeconds * 1000);
+        timer.unref();
+      },
+      async stop() {
+        clearInterval(timer);
+        await syncing;
+        await stopImapIdle(ctx);
+      },
+    },
+  ];
 }
 
 /** Stops the IDLE watchers of this context (if any). */

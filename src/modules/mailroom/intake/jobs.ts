@@ -1,6 +1,5 @@
 import type { JobHandler, RecurringSpec } from '../../../core/module.ts';
 import { applyRetention } from './apply-retention.ts';
-import { imapIdleService } from './imap-idle.ts';
 import { pollAllMailboxes } from './imap-poll.ts';
 import { scanInboxFolder } from './scan-folder.ts';
 
@@ -17,11 +16,10 @@ export const intakeRecurring: RecurringSpec[] = [
 
 export const intakeJobs: Record<string, JobHandler> = {
   /**
-   * No active mailbox: one cheap query. With LOTSE_IMAP_IDLE=on it first makes sure this instance
-   * runs an IDLE watcher per active mailbox (the one holding the lease reads; the poll skips those).
+   * No active mailbox: one cheap query. Mailboxes leased by an IDLE watcher (module service
+   * `mailroom.imap-idle`, see `imap-idle.ts`) are skipped: their watcher reads them.
    */
   'mailroom.imap-poll': async (ctx) => {
-    if (ctx.config.LOTSE_IMAP_IDLE === 'on') await imapIdleService(ctx).sync();
     await pollAllMailboxes(ctx);
   },
   /** Off unless LOTSE_INBOX_DIR is set. */
