@@ -112,6 +112,23 @@ export async function cancelByStaff(ctx: AppContext, actor: Actor, id: string, m
   return ctx.db.transaction((tx) => cancelInTx(ctx, setup, tx, id, actor, 'staff', meta.requestId));
 }
 
+/**
+ * Checks a reschedule link before a new time is held: the token must be valid (410 otherwise) and
+ * the appointment still open, in the future and not moved already (410 with the reason).
+ */
+export async function assertReschedulable(ctx: AppContext, token: string | undefined) {
+  checkTokenInput(undefined, token);
+  const id = verifyToken(await getSecret(ctx), 'manage', token, ctx.now());
+  const b = await repo.getBooking(ctx.db, id);
+  if (!b) throw new AppError('gone', 'Dieser Termin existiert nicht mehr.');
+  if (b.status === 'cancelled') {
+    const moved = await repo.otherReplacementConfirmed(ctx.db, b.id, '00000000-0000-0000-0000-000000000000');
+    throw new AppError('gone', moved ? 'Dieser Termin wurde bereits verlegt. Bitte nutzen Sie den Link aus der neuesten Bestätigungs-E-Mail.' : 'Dieser Termin wurde abgesagt und kann nicht mehr verlegt werden. Bitte buchen Sie neu.');
+  }
+  if (!['confirmed', 'pending'].includes(b.status) || b.startAt <= ctx.now()) throw new AppError('gone', 'Dieser Termin liegt in der Vergangenheit oder ist abgeschlossen und kann nicht mehr verlegt werden.');
+  return b;
+}
+
 /** The booking behind a manage link (for the citizen's page). */
 export async function bookingByManageToken(ctx: AppContext, token: string | undefined) {
   checkTokenInput(undefined, token);

@@ -8,7 +8,7 @@ import { Checkbox, CheckboxGroup, CsrfField, ErrorSummary, Notice, Submit, TextF
 import { renderPage } from '../../web/layout.tsx';
 import { completeHold, getHeldBooking, holdSlot } from './book-appointment.ts';
 import { closedDays, findSlots } from './find-slots.ts';
-import { bookingByManageToken, cancelByToken, confirmAppointment } from './manage-appointment.ts';
+import { assertReschedulable, bookingByManageToken, cancelByToken, confirmAppointment } from './manage-appointment.ts';
 import { icsFor } from './mails.ts';
 import type { BookingRow, LocationRow } from './repository.ts';
 import { getSetup, serviceTitle, type Setup } from './rules.ts';
@@ -294,14 +294,17 @@ function DataForm({ c, b, loc, setup, hold, values, error }: { c: Context<AppEnv
 
 /** Citizen pages: /termine … (booking flow, confirm and manage links, waitlist, waiting-room display). */
 export function mountPublicPages(app: AppRouter): void {
-  app.get('/termine', async (c) =>
-    renderBookingPage(c, { selected: c.req.queries('leistung') ?? [], week: c.req.query('ab'), replaces: c.req.query('umbuchen') || undefined }),
-  );
+  app.get('/termine', async (c) => {
+    const replaces = c.req.query('umbuchen') || undefined;
+    if (replaces) await assertReschedulable(c.var.ctx, replaces); // a dead link answers 410 at once, not after choosing a time
+    return renderBookingPage(c, { selected: c.req.queries('leistung') ?? [], week: c.req.query('ab'), replaces });
+  });
 
   app.post('/termine/halten', async (c) => {
     const body = await c.req.parseBody({ all: true });
     const selected = list(body.leistung);
     const replaces = str(body.umbuchen) || undefined;
+    if (replaces) await assertReschedulable(c.var.ctx, replaces);
     try {
       const { booking, holdToken } = await holdSlot(c.var.ctx, { slotId: str(body.slotId), serviceIds: selected, lang: c.var.lang, replaces: replaces ?? null }, { ip: clientIp(c), requestId: c.var.requestId });
       return c.redirect(`/termine/daten/${booking.id}?h=${encodeURIComponent(holdToken)}`, 303);

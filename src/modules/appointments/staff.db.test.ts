@@ -6,7 +6,7 @@ import { execRows } from '../../core/db/index.ts';
 import { createTestContext } from '../../../test/helpers/context.ts';
 import { bookAppointment, completeHold, holdSlot, staffBook } from './book-appointment.ts';
 import { findSlots } from './find-slots.ts';
-import { allowedStatusChanges, cancelByStaff, cancelByToken, confirmAppointment, setAppointmentStatus } from './manage-appointment.ts';
+import { allowedStatusChanges, assertReschedulable, cancelByStaff, cancelByToken, confirmAppointment, setAppointmentStatus } from './manage-appointment.ts';
 import * as repo from './repository.ts';
 import { getSetup, invalidateSetup } from './rules.ts';
 import { seedAppointments } from './seed.ts';
@@ -214,6 +214,7 @@ describe('rescheduling by the manage link', () => {
     // until the new time is confirmed both are held
     expect(await status(old.id)).toBe('confirmed');
     expect(await claims(old.id)).toBe(1);
+    expect((await assertReschedulable(ctx, manage)).id).toBe(old.id);
     const done = await confirmAppointment(ctx, next.confirm);
     expect(done.booking.status).toBe('confirmed');
     expect(await status(old.id)).toBe('cancelled');
@@ -227,7 +228,11 @@ describe('rescheduling by the manage link', () => {
     expect(wed.slots.some((s) => s.start === '2026-12-16T09:00:00+01:00')).toBe(true);
     // the old manage link cannot cancel any more
     await expect(cancelByToken(ctx, old.id, manage)).rejects.toMatchObject({ code: 'gone', message: expect.stringContaining('bereits abgesagt') });
-    // the same link used again for a second move: refused with 409 and that time freed again
+    // the reschedule page refuses the used link at once (410) …
+    await expect(assertReschedulable(ctx, manage)).rejects.toMatchObject({ code: 'gone', message: expect.stringContaining('bereits verlegt') });
+    const app = buildApp(ctx);
+    expect((await app.request(`/termine?leistung=${MB}&umbuchen=${encodeURIComponent(manage)}`)).status).toBe(410);
+    // … and if a second move was started before, its confirmation is refused with 409 and that time freed again
     const again = await flow(day.slots[5]!.id, [MB], manage, 'um@example.org');
     await expect(confirmAppointment(ctx, again.confirm)).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('bereits verlegt') });
     expect(await status(again.id)).toBe('cancelled');
@@ -244,9 +249,13 @@ describe('rescheduling by the manage link', () => {
     await expect(holdSlot(ctx, { slotId: day.slots[0]!.id, serviceIds: [MB], replaces: forged })).rejects.toMatchObject({ code: 'gone' });
     const expired = signToken(secret, 'manage', old.id, new Date(clock.getTime() - 1000));
     await expect(holdSlot(ctx, { slotId: day.slots[0]!.id, serviceIds: [MB], replaces: expired })).rejects.toMatchObject({ code: 'gone', message: expect.stringContaining('abgelaufen') });
+    await expect(assertReschedulable(ctx, forged)).rejects.toMatchObject({ code: 'gone' });
+    await expect(assertReschedulable(ctx, undefined)).rejects.toMatchObject({ code: 'validation' });
+    await cancelByStaff(ctx, admin, old.id);
+    await expect(assertReschedulable(ctx, signToken(secret, 'manage', old.id, new Date('2026-12-17T00:00:00Z')))).rejects.toMatchObject({ code: 'gone', message: expect.stringContaining('abgesagt') });
     const confirmToken = signToken(secret, 'confirm', old.id, new Date('2026-12-17T00:00:00Z'));
     await expect(holdSlot(ctx, { slotId: day.slots[0]!.id, serviceIds: [MB], replaces: confirmToken })).rejects.toMatchObject({ code: 'gone' });
-    expect(Number((await execRows<{ n: number }>(ctx.db, sql`SELECT count(*)::int AS n FROM appt_slot_claims`))[0]!.n)).toBe(before);
+    expect(Number((await execRows<{ n: number }>(ctx.db, sql`SELECT count(*)::int AS n FROM appt_slot_claims`))[0]!.n)).toBe(before - 1); // only the cancelled visit's unit went
   });
 });
 
