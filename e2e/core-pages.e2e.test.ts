@@ -34,6 +34,32 @@ describe('core pages in a real browser', () => {
     });
   }
 
+  it('/datenschutz lists the processings in Lotse with the rights, in German and English (axe clean)', async () => {
+    await page.goto(server.baseUrl + '/datenschutz');
+    await expect(page.getByRole('heading', { level: 2, name: 'Verarbeitungen in Lotse' }).isVisible()).resolves.toBe(true);
+    await expect(page.getByRole('heading', { level: 3, name: 'Online-Terminbuchung und Warteliste' }).isVisible()).resolves.toBe(true);
+    await expect(page.getByRole('heading', { level: 2, name: 'Ihre Rechte' }).isVisible()).resolves.toBe(true);
+    await page.getByRole('link', { name: '„Mein Northeim“ auf dem Server (Bürgerkonto)' }).click();
+    await expect(page.evaluate(() => location.hash)).resolves.toBe('#v-profile.account');
+    await page.goto(server.baseUrl + '/datenschutz?lang=en');
+    await expect(page.locator('html').getAttribute('lang')).resolves.toBe('en');
+    await expect(page.locator('h1').innerText()).resolves.toBe('Privacy policy');
+    await expect(page.getByRole('heading', { level: 2, name: 'Processing of personal data in Lotse' }).isVisible()).resolves.toBe(true);
+    await screenshots(page, 'datenschutz-en');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.goto(server.baseUrl + '/sprache/de?zurueck=/');
+  });
+
+  it('labels the header sign-in link for staff and it leads to the staff login', async () => {
+    await page.goto(server.baseUrl + '/');
+    const link = page.getByRole('link', { name: 'Anmeldung für Mitarbeitende' });
+    await expect(link.isVisible()).resolves.toBe(true);
+    await expect(page.getByRole('link', { name: 'Anmelden', exact: true }).count()).resolves.toBe(0);
+    await link.click();
+    await page.waitForURL(/\/anmelden$/);
+    await expect(page.locator('h1').innerText()).resolves.toBe('Anmelden');
+  });
+
   it('collapses the main navigation behind a keyboard-usable menu button on phones', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(server.baseUrl + '/');

@@ -7,7 +7,8 @@ import type { AppContext } from './context.ts';
 import { collectPrivacyRecords, CORE_PRIVACY_RECORDS, PRIVACY_TEXT_FIELDS, type Localized } from './privacy.ts';
 
 /** Column names that hold personal data (or point to a person) in a Drizzle schema. */
-const PERSONAL_COLUMN = /\b(?:text|varchar|jsonb|bytea)\('(?:name|email|email_domain|phone|contact|ip_hash|sender|from_address|to_address|subject|message|question|comment|actor_id|updated_by|done_by|profile|body_text|raw)'/;
+const PERSONAL_COLUMN =
+  /\b(?:text|varchar|jsonb|bytea)\('(?:name|email|email_domain|phone|contact|ip_hash|sender|from_address|to_address|subject|message|question|comment|actor_id|updated_by|done_by|profile|body_text|raw)'/;
 
 function schemaFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
@@ -51,9 +52,7 @@ describe('privacy records (GDPR Art. 13/30 transparency)', () => {
       for (const f of PRIVACY_TEXT_FIELDS) {
         const v = r[f];
         const text: Localized =
-          typeof v === 'function'
-            ? await (v as (ctx: AppContext) => Localized | Promise<Localized>)(fakeCtx)
-            : (v as Localized);
+          typeof v === 'function' ? await (v as (ctx: AppContext) => Localized | Promise<Localized>)(fakeCtx) : (v as Localized);
         expect(text.de.trim().length, `${r.id}.${f}.de`).toBeGreaterThan(0);
         expect(text.en.trim().length, `${r.id}.${f}.en`).toBeGreaterThan(0);
       }

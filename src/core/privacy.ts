@@ -139,7 +139,10 @@ export const CORE_PRIVACY_RECORDS: PrivacyRecord[] = [
       de: 'Zustellung der E-Mails, die Lotse in Ihrem Auftrag verschickt (z. B. Terminbestätigung, Anmeldelink, Antwort der Verwaltung).',
       en: 'Delivery of the e-mails Lotse sends on your behalf (e.g. appointment confirmation, sign-in link, reply from the administration).',
     },
-    data: { de: 'Empfängeradresse, Betreff, Text und Anhänge der E-Mail, Zustellstatus.', en: 'Recipient address, subject, text and attachments of the e-mail, delivery status.' },
+    data: {
+      de: 'Empfängeradresse, Betreff, Text und Anhänge der E-Mail, Zustellstatus.',
+      en: 'Recipient address, subject, text and attachments of the e-mail, delivery status.',
+    },
     subjects: { de: 'Empfängerinnen und Empfänger von E-Mails aus Lotse', en: 'Recipients of e-mails from Lotse' },
     legalBasis: {
       de: 'Wie die Verarbeitung, zu der die E-Mail gehört (siehe dort): meist Art. 6 Abs. 1 lit. e DSGVO i. V. m. § 3 NDSG, bei „Mein Northeim“ und Rückrufwünschen Ihre Einwilligung (Art. 6 Abs. 1 lit. a DSGVO).',
@@ -159,16 +162,33 @@ export const CORE_PRIVACY_RECORDS: PrivacyRecord[] = [
 ];
 
 /** Fields every record must fill (non-empty in both languages). */
-export const PRIVACY_TEXT_FIELDS = ['processing', 'purpose', 'data', 'subjects', 'legalBasis', 'storage', 'retention', 'recipients'] as const;
+export const PRIVACY_TEXT_FIELDS = [
+  'processing',
+  'purpose',
+  'data',
+  'subjects',
+  'legalBasis',
+  'storage',
+  'retention',
+  'recipients',
+] as const;
 
 /** All records: each module's in registry order, then the core's. */
 export function collectPrivacyRecords(modules: { name: string; privacy?: PrivacyRecord[] }[]): (PrivacyRecord & { module: string })[] {
-  return [...modules.flatMap((m) => (m.privacy ?? []).map((r) => ({ ...r, module: m.name }))), ...CORE_PRIVACY_RECORDS.map((r) => ({ ...r, module: 'core' }))];
+  return [
+    ...modules.flatMap((m) => (m.privacy ?? []).map((r) => ({ ...r, module: m.name }))),
+    ...CORE_PRIVACY_RECORDS.map((r) => ({ ...r, module: 'core' })),
+  ];
 }
 
 /** Resolves configurable retention periods against the running installation. */
-export async function resolvePrivacyRecords(ctx: AppContext, records: (PrivacyRecord & { module: string })[]): Promise<ResolvedPrivacyRecord[]> {
-  return Promise.all(records.map(async (r) => ({ ...r, retention: typeof r.retention === 'function' ? await r.retention(ctx) : r.retention })));
+export async function resolvePrivacyRecords(
+  ctx: AppContext,
+  records: (PrivacyRecord & { module: string })[],
+): Promise<ResolvedPrivacyRecord[]> {
+  return Promise.all(
+    records.map(async (r) => ({ ...r, retention: typeof r.retention === 'function' ? await r.retention(ctx) : r.retention })),
+  );
 }
 
 /** "1 Tag" / "30 Tage" – small helper for retention texts. */

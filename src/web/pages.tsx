@@ -87,9 +87,27 @@ export function mountCorePages(app: AppRouter, aiSystems: AiSystemInfo[]): void 
           </section>
           <div class="lotse-grid">
             {[
-              { href: '/leistungen', title: t(lang, 'nav.services'), text: lang === 'en' ? 'All services from A to Z, with fees and required documents.' : 'Alle Leistungen von A bis Z, mit Gebühren und Unterlagen.' },
-              { href: '/assistent', title: t(lang, 'nav.assistant'), text: lang === 'en' ? 'Ask in your own words. Answers come from the town’s service pages, with sources.' : 'Fragen Sie in eigenen Worten. Antworten aus den Leistungsseiten der Stadt, mit Quellen.' },
-              { href: '/termine', title: t(lang, 'nav.appointments'), text: lang === 'en' ? 'Book an appointment at the Bürgerbüro online.' : 'Termin im Bürgerbüro online buchen.' },
+              {
+                href: '/leistungen',
+                title: t(lang, 'nav.services'),
+                text:
+                  lang === 'en'
+                    ? 'All services from A to Z, with fees and required documents.'
+                    : 'Alle Leistungen von A bis Z, mit Gebühren und Unterlagen.',
+              },
+              {
+                href: '/assistent',
+                title: t(lang, 'nav.assistant'),
+                text:
+                  lang === 'en'
+                    ? 'Ask in your own words. Answers come from the town’s service pages, with sources.'
+                    : 'Fragen Sie in eigenen Worten. Antworten aus den Leistungsseiten der Stadt, mit Quellen.',
+              },
+              {
+                href: '/termine',
+                title: t(lang, 'nav.appointments'),
+                text: lang === 'en' ? 'Book an appointment at the Bürgerbüro online.' : 'Termin im Bürgerbüro online buchen.',
+              },
             ].map((card) => (
               <div class="kern-card kern-card--interactive">
                 <div class="kern-card__container">
@@ -143,14 +161,14 @@ export function mountCorePages(app: AppRouter, aiSystems: AiSystemInfo[]): void 
         <div class="lotse-stack">
           <h1 class="kern-heading-large">{t(lang, 'aboutAi.title')}</h1>
           <p class="kern-body">
-            Die {ctx.town.name} setzt in Lotse Systeme der künstlichen Intelligenz (KI) ein. Nach der europäischen KI-Verordnung (Art. 50) informieren
-            wir Sie, wenn Sie mit einem KI-System sprechen oder ein Ergebnis maschinell vorbereitet wurde. Entscheidungen über Anträge trifft eine
-            Sachbearbeiterin oder ein Sachbearbeiter – vollautomatisch nur dort, wo eine Rechtsvorschrift das erlaubt und kein Ermessen besteht
-            (§ 35a VwVfG).
+            Die {ctx.town.name} setzt in Lotse Systeme der künstlichen Intelligenz (KI) ein. Nach der europäischen KI-Verordnung (Art. 50)
+            informieren wir Sie, wenn Sie mit einem KI-System sprechen oder ein Ergebnis maschinell vorbereitet wurde. Entscheidungen über
+            Anträge trifft eine Sachbearbeiterin oder ein Sachbearbeiter – vollautomatisch nur dort, wo eine Rechtsvorschrift das erlaubt
+            und kein Ermessen besteht (§ 35a VwVfG).
           </p>
           <p class="kern-body">
-            Lotse arbeitet ohne externe KI-Dienste: Suche und Klassifikation laufen auf den Servern der Stadt. Jeder maschinelle Vorschlag wird mit
-            Regel- bzw. Modellversion und Begründung protokolliert.
+            Lotse arbeitet ohne externe KI-Dienste: Suche und Klassifikation laufen auf den Servern der Stadt. Jeder maschinelle Vorschlag
+            wird mit Regel- bzw. Modellversion und Begründung protokolliert.
           </p>
           <h2 class="kern-heading-medium">Eingesetzte Systeme</h2>
           {aiSystems.length === 0 ? (
@@ -161,16 +179,26 @@ export function mountCorePages(app: AppRouter, aiSystems: AiSystemInfo[]): void 
                 <caption class="kern-sr-only">Eingesetzte KI-Systeme</caption>
                 <thead class="kern-table__header">
                   <tr class="kern-table__row">
-                    <th scope="col" class="kern-table__header">System</th>
-                    <th scope="col" class="kern-table__header">Zweck</th>
-                    <th scope="col" class="kern-table__header">Technik</th>
-                    <th scope="col" class="kern-table__header">Menschliche Aufsicht</th>
+                    <th scope="col" class="kern-table__header">
+                      System
+                    </th>
+                    <th scope="col" class="kern-table__header">
+                      Zweck
+                    </th>
+                    <th scope="col" class="kern-table__header">
+                      Technik
+                    </th>
+                    <th scope="col" class="kern-table__header">
+                      Menschliche Aufsicht
+                    </th>
                   </tr>
                 </thead>
                 <tbody class="kern-table__body">
                   {aiSystems.map((s) => (
                     <tr class="kern-table__row">
-                      <th scope="row" class="kern-table__cell">{s.name}</th>
+                      <th scope="row" class="kern-table__cell">
+                        {s.name}
+                      </th>
                       <td class="kern-table__cell">{s.purpose}</td>
                       <td class="kern-table__cell">{s.technique}</td>
                       <td class="kern-table__cell">{s.humanOversight}</td>
@@ -196,7 +224,11 @@ export function mountCorePages(app: AppRouter, aiSystems: AiSystemInfo[]): void 
     const { lang, ctx } = c.var;
     const text = await getSetting(ctx.db, 'legal.datenschutz', LEGAL_PAGES.datenschutz.placeholder);
     const records = await resolvePrivacyRecords(ctx, collectPrivacyRecords(modules));
-    return renderPage(c, { title: lang === 'en' ? 'Privacy policy' : LEGAL_PAGES.datenschutz.title, children: <PrivacyPage c={c} text={String(text)} records={records} aiSystems={aiSystems} /> });
+    return renderPage(c, {
+      title: lang === 'en' ? 'Privacy policy' : LEGAL_PAGES.datenschutz.title,
+      head: <link rel="stylesheet" href="/static/app/privacy.css" />,
+      children: <PrivacyPage c={c} text={String(text)} records={records} aiSystems={aiSystems} />,
+    });
   });
 
   for (const [slug, page] of Object.entries(LEGAL_PAGES)) {
@@ -228,7 +260,11 @@ export function mountCorePages(app: AppRouter, aiSystems: AiSystemInfo[]): void 
   });
 }
 
-const PRIVACY_FIELDS: { key: keyof Omit<ResolvedPrivacyRecord, 'id' | 'module' | 'processing' | 'aiSystems' | 'rights'>; de: string; en: string }[] = [
+const PRIVACY_FIELDS: {
+  key: keyof Omit<ResolvedPrivacyRecord, 'id' | 'module' | 'processing' | 'aiSystems' | 'rights'>;
+  de: string;
+  en: string;
+}[] = [
   { key: 'purpose', de: 'Zweck', en: 'Purpose' },
   { key: 'data', de: 'Welche Daten', en: 'Which data' },
   { key: 'subjects', de: 'Betroffene Personen', en: 'Data subjects' },
@@ -274,7 +310,7 @@ function PrivacyPage(props: { c: Context<AppEnv>; text: string; records: Resolve
             ? `Controller: ${town.name}, ${town.rathaus.address}. The following list is generated from the software itself and states the periods configured in this installation.`
             : `Verantwortlich: ${town.name}, ${town.rathaus.address}. Die folgende Liste wird aus der Software selbst erzeugt und nennt die in dieser Installation eingestellten Fristen.`}
         </p>
-        <nav aria-labelledby="dsgvo-inhalt">
+        <nav aria-labelledby="dsgvo-inhalt" class="lotse-privacy__toc">
           <h3 id="dsgvo-inhalt" class="kern-heading-small">
             {en ? 'Contents' : 'Inhalt'}
           </h3>
@@ -304,7 +340,11 @@ function PrivacyPage(props: { c: Context<AppEnv>; text: string; records: Resolve
               ))}
               <DlItem term={en ? 'AI system involved' : 'KI-System beteiligt'}>
                 {r.aiSystems.length === 0 ? (
-                  en ? 'No' : 'Nein'
+                  en ? (
+                    'No'
+                  ) : (
+                    'Nein'
+                  )
                 ) : (
                   <>
                     {en ? 'Yes: ' : 'Ja: '}
@@ -333,14 +373,18 @@ function PrivacyPage(props: { c: Context<AppEnv>; text: string; records: Resolve
         </p>
         <ul class="kern-list kern-list--bullet">
           <li>
-            {en ? 'Appointments: view, reschedule or cancel with the link in your confirmation e-mail (' : 'Termine: ansehen, umbuchen oder absagen über den Link in Ihrer Bestätigungsmail ('}
+            {en
+              ? 'Appointments: view, reschedule or cancel with the link in your confirmation e-mail ('
+              : 'Termine: ansehen, umbuchen oder absagen über den Link in Ihrer Bestätigungsmail ('}
             <a class="kern-link" href="/termine">
               {en ? 'Book an appointment' : 'Termin buchen'}
             </a>
             ).
           </li>
           <li>
-            {en ? '“My Northeim”: download your data or delete the account immediately on the ' : '„Mein Northeim“: Daten herunterladen oder das Konto sofort löschen auf der '}
+            {en
+              ? '“My Northeim”: download your data or delete the account immediately on the '
+              : '„Mein Northeim“: Daten herunterladen oder das Konto sofort löschen auf der '}
             <a class="kern-link" href="/mein-northeim/konto">
               {en ? 'account page' : 'Kontoseite'}
             </a>

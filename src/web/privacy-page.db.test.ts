@@ -15,7 +15,9 @@ describe('/datenschutz lists the processings declared by the modules', () => {
     await setSetting(ctx.db, 'legal.datenschutz', 'Text der Stadt zum Datenschutz.', null);
     await setSetting(ctx.db, 'mailroom.retentionDays', { Sonstiges: 180, Antrag: 730, '*': 1095 }, null);
     const html = await (await buildApp(ctx).request('/datenschutz')).text();
-    const order = ['Text der Stadt zum Datenschutz.', 'Verarbeitungen in Lotse', 'Online-Terminbuchung', 'Ihre Rechte'].map((s) => html.indexOf(s));
+    const order = ['Text der Stadt zum Datenschutz.', 'Verarbeitungen in Lotse', 'Online-Terminbuchung', 'Ihre Rechte'].map((s) =>
+      html.indexOf(s),
+    );
     expect(order.every((i) => i > 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(html).toContain('21 Tage nach dem Ende des Termins');

@@ -38,7 +38,10 @@ export const assistantPrivacy: PrivacyRecord[] = [
   },
   {
     id: 'assistant.handover',
-    processing: { de: 'Rückrufwunsch und Nachricht an die Verwaltung („Mit einem Menschen sprechen“)', en: 'Callback request and message to the administration (“Talk to a person”)' },
+    processing: {
+      de: 'Rückrufwunsch und Nachricht an die Verwaltung („Mit einem Menschen sprechen“)',
+      en: 'Callback request and message to the administration (“Talk to a person”)',
+    },
     purpose: {
       de: 'Damit eine Mitarbeiterin oder ein Mitarbeiter Sie zurückruft oder Ihnen per E-Mail antwortet.',
       en: 'So that a staff member calls you back or answers you by e-mail.',

@@ -43,7 +43,10 @@ export const catalogPrivacy: PrivacyRecord[] = [
       de: 'Nachvollziehbarkeit, wer welche Fassung einer Leistungsbeschreibung veröffentlicht hat.',
       en: 'Traceability of who published which version of a service description.',
     },
-    data: { de: 'Kennung der bearbeitenden Mitarbeiterin bzw. des Mitarbeiters, Zeitpunkt, Fassung.', en: 'Identifier of the editing staff member, time, version.' },
+    data: {
+      de: 'Kennung der bearbeitenden Mitarbeiterin bzw. des Mitarbeiters, Zeitpunkt, Fassung.',
+      en: 'Identifier of the editing staff member, time, version.',
+    },
     subjects: { de: 'Beschäftigte der Stadtverwaltung', en: 'Employees of the town administration' },
     legalBasis: {
       de: 'Art. 6 Abs. 1 lit. c und e DSGVO i. V. m. § 12 NDSG.',

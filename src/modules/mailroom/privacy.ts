@@ -14,7 +14,10 @@ function period(n: number): Localized {
 export const mailroomPrivacy: PrivacyRecord[] = [
   {
     id: 'mailroom.intake',
-    processing: { de: 'Posteingang: Briefe, E-Mails und hochgeladene Dokumente', en: 'Incoming post: letters, e-mails and uploaded documents' },
+    processing: {
+      de: 'Posteingang: Briefe, E-Mails und hochgeladene Dokumente',
+      en: 'Incoming post: letters, e-mails and uploaded documents',
+    },
     purpose: {
       de: 'Annahme, Lesen (Texterkennung), Zuordnung zum zuständigen Fachbereich und Bearbeitung Ihrer Eingänge an die Stadt; Eingangsbestätigung und Antwort; Zusammenführen von Schreiben desselben Vorgangs.',
       en: 'Receiving, reading (text recognition), routing to the responsible department and handling what you send to the town; acknowledgement and reply; linking letters of the same case.',
@@ -23,7 +26,10 @@ export const mailroomPrivacy: PrivacyRecord[] = [
       de: 'Das Dokument bzw. die E-Mail mit ihrem gesamten Inhalt und allen Anhängen (also alle personenbezogenen Daten, die Sie hineinschreiben), Absender- und Empfängeradresse, Betreff, Kennungen der E-Mail, erkannter Text, Kategorie und Fachbereich (mit Regel- bzw. Modellversion), Bearbeitungsstand und bearbeitende Mitarbeitende.',
       en: 'The document or e-mail with its entire content and all attachments (so all personal data you write into it), sender and recipient address, subject, e-mail identifiers, recognised text, category and department (with rule or model version), processing status and handling staff.',
     },
-    subjects: { de: 'Absenderinnen und Absender von Schreiben an die Stadt und darin genannte Personen', en: 'Senders of letters to the town and persons named in them' },
+    subjects: {
+      de: 'Absenderinnen und Absender von Schreiben an die Stadt und darin genannte Personen',
+      en: 'Senders of letters to the town and persons named in them',
+    },
     legalBasis: {
       de: 'Art. 6 Abs. 1 lit. c und e DSGVO i. V. m. § 3 NDSG und dem jeweiligen Fachrecht des Anliegens; besondere Kategorien (Art. 9 DSGVO) nur, soweit Sie sie selbst übermitteln und das Fachrecht es erlaubt.',
       en: 'Art. 6(1)(c) and (e) GDPR in conjunction with § 3 NDSG and the specific law of the matter; special categories (Art. 9 GDPR) only as far as you send them yourself and the specific law permits.',
