@@ -4,7 +4,8 @@ import { assertCan } from '../../core/auth/guard.ts';
 import { writeAudit } from '../../core/audit/index.ts';
 import type { AppContext } from '../../core/context.ts';
 import { AppError } from '../../core/errors.ts';
-import { saveSynonym } from '../catalog/index.ts';
+import { getCatalogIndex, getEmbeddingStatus, saveSynonym } from '../catalog/index.ts';
+import { getSetting } from '../../core/settings/index.ts';
 import { WEAK_EVIDENCE_THRESHOLD, QUESTION_RETENTION_DAYS } from './ask-question.ts';
 import { listHandovers, listReviewQuestions, markHandoverDone, markQuestionsReviewed, purgeExpired, type HandoverRow, type ReviewRow } from './repository.ts';
 
@@ -41,10 +42,74 @@ export interface ReviewGroup {
   questions: ReviewRow[];
 }
 
+/** German labels of the reasons a search fell back to BM25 alone (keys of the catalog's query counters). */
+export const EMBEDDING_FALLBACK_LABELS: Record<string, string> = {
+  down: 'Endpunkt nicht erreichbar',
+  timeout: 'Zeitüberschreitung',
+  http_error: 'HTTP-Fehler des Endpunkts',
+  garbage: 'Ungültige Antwort',
+  dims: 'Vektorlänge passt nicht (Modell gewechselt?)',
+  no_vectors: 'Noch keine Leistungsvektoren berechnet',
+};
+
+/** State of the optional embeddings endpoint for the staff view (counts only, never query texts). */
+export interface EmbeddingsOverview {
+  configured: boolean;
+  model: string;
+  published: number;
+  /** Published services with a vector of the configured model. */
+  embedded: number;
+  /** Published services without a vector of the configured model (missing or from another model). */
+  missing: number;
+  /** The catalog changed after the last complete run of `catalog.embed`: vectors of changed services may be stale until the next run. */
+  catalogChanged: boolean;
+  /** Counters of this instance since its start. */
+  queries: number;
+  used: number;
+  cached: number;
+  /** Searches that skipped the endpoint for a while after repeated failures. */
+  skipped: number;
+  fallbacks: { reason: string; label: string; count: number }[];
+  lastFallbackAt: Date | null;
+}
+
 export interface ReviewOverview {
   groups: ReviewGroup[];
   handovers: HandoverRow[];
   llmFallbacks: number;
+  embeddings: EmbeddingsOverview;
+}
+
+/** Setting the catalog's embedding job writes after a complete run (read-only here). */
+const EMBED_STATE_KEY = 'catalog.embeddings.state';
+
+/** The embeddings status (catalog) in the shape the review page shows. */
+export async function getEmbeddingsOverview(ctx: AppContext): Promise<EmbeddingsOverview> {
+  const s = await getEmbeddingStatus(ctx);
+  let catalogChanged = false;
+  if (s.configured) {
+    const state = await getSetting<{ catalogVersion?: number; model?: string } | null>(ctx.db, EMBED_STATE_KEY, null);
+    const version = (await getCatalogIndex(ctx)).version;
+    catalogChanged = !state || state.model !== s.model || (state.catalogVersion ?? -1) < version;
+  }
+  const fallbacks = Object.entries(s.query.fallbacks)
+    .filter(([, n]) => n > 0)
+    .map(([reason, count]) => ({ reason, label: EMBEDDING_FALLBACK_LABELS[reason] ?? reason, count }))
+    .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
+  return {
+    configured: s.configured,
+    model: s.model,
+    published: s.published,
+    embedded: s.embedded,
+    missing: Math.max(0, s.published - s.embedded),
+    catalogChanged,
+    queries: s.query.queries,
+    used: s.query.used,
+    cached: s.query.cached,
+    skipped: s.query.skipped,
+    fallbacks,
+    lastFallbackAt: s.query.lastFallbackAt ? new Date(s.query.lastFallbackAt) : null,
+  };
 }
 
 /** Questions to look at, grouped by topic (largest group first), plus the open handover queue. */
@@ -66,6 +131,7 @@ export async function getReviewOverview(ctx: AppContext, actor: Actor): Promise<
     groups: [...groups.values()].sort((a, b) => b.questions.length - a.questions.length),
     handovers: await listHandovers(ctx.db, 'open'),
     llmFallbacks: rows.filter((r) => r.llmStatus?.startsWith('fallback')).length,
+    embeddings: await getEmbeddingsOverview(ctx),
   };
 }
 

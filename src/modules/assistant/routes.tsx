@@ -16,7 +16,7 @@ import { MAX_QUESTION_CHARS } from './classify.ts';
 import { recordFeedback } from './record-feedback.ts';
 import { listConversationTurns, type QuestionRow } from './repository.ts';
 import { HANDOVER_RETENTION_DAYS, requestHandover } from './request-handover.ts';
-import { addSynonymFromReview, completeHandover, getReviewOverview, markReviewed, REVIEW_WEAK_BELOW } from './review-questions.ts';
+import { addSynonymFromReview, completeHandover, getReviewOverview, markReviewed, REVIEW_WEAK_BELOW, type EmbeddingsOverview } from './review-questions.ts';
 
 /** Requests per IP and minute for the public ask endpoints. */
 const ASK_LIMIT = 30;
@@ -491,6 +491,78 @@ export function mountAssistantRoutes(app: AppRouter, api: AppRouter, _ctx: AppCo
     );
   });
 
+/** Staff review: state of the optional embeddings endpoint (semantic search) – counts only, no query texts. */
+const EmbeddingsPanel = ({ e, timeZone }: { e: EmbeddingsOverview; timeZone: string }) => {
+  const n = (x: number) => x.toLocaleString('de-DE');
+  const fallbackTotal = e.fallbacks.reduce((a, f) => a + f.count, 0);
+  return (
+    <section aria-labelledby="emb-title" class="lotse-stack" data-embeddings={e.configured ? 'on' : 'off'}>
+      <h2 id="emb-title" class="kern-heading-medium">
+        Bedeutungssuche (Embeddings)
+      </h2>
+      {!e.configured ? (
+        <p class="kern-body">
+          Nicht eingerichtet: Die Suche und der Assistent arbeiten nur mit der Stichwortsuche (BM25). Einrichten mit <code>LOTSE_EMBEDDINGS_BASE_URL</code> (eigenes
+          Embedding-Modell der Stadt).
+        </p>
+      ) : (
+        <>
+          <dl class="lotse-emb-dl">
+            <dt>Status</dt>
+            <dd>Eingerichtet</dd>
+            <dt>Modell</dt>
+            <dd>
+              <code>{e.model}</code>
+            </dd>
+            <dt>Leistungen mit Vektor</dt>
+            <dd>
+              {n(e.embedded)} von {n(e.published)} veröffentlichten Leistungen
+            </dd>
+            <dt>Ohne aktuellen Vektor</dt>
+            <dd>
+              {n(e.missing)}
+              {e.catalogChanged ? ' – der Katalog wurde seit der letzten Berechnung geändert; geänderte Leistungen werden beim nächsten Lauf (höchstens eine Minute) neu berechnet.' : ''}
+            </dd>
+            <dt>Suchanfragen seit dem Start dieser Instanz</dt>
+            <dd>
+              {n(e.queries)}, davon {n(e.used)} mit Bedeutungssuche ({n(e.cached)} aus dem Zwischenspeicher)
+            </dd>
+            <dt>Rückfälle auf die Stichwortsuche</dt>
+            <dd>
+              {fallbackTotal === 0 && e.skipped === 0
+                ? 'keine'
+                : `${n(fallbackTotal + e.skipped)}${e.lastFallbackAt ? `, zuletzt ${e.lastFallbackAt.toLocaleString('de-DE', { timeZone })}` : ''}`}
+            </dd>
+          </dl>
+          {fallbackTotal + e.skipped > 0 ? (
+            <div class="lotse-table-wrap">
+              <table class="kern-table kern-table--small">
+                <caption class="kern-sr-only">Rückfälle auf die Stichwortsuche nach Grund</caption>
+                <TableHead columns={['Grund', 'Anzahl']} />
+                <tbody class="kern-table__body">
+                  {e.fallbacks.map((f) => (
+                    <tr class="kern-table__row">
+                      <td class="kern-table__cell">{f.label}</td>
+                      <td class="kern-table__cell">{n(f.count)}</td>
+                    </tr>
+                  ))}
+                  {e.skipped > 0 ? (
+                    <tr class="kern-table__row">
+                      <td class="kern-table__cell">Endpunkt nach wiederholten Fehlern kurz übersprungen</td>
+                      <td class="kern-table__cell">{n(e.skipped)}</td>
+                    </tr>
+                  ) : null}
+                </tbody>
+              </table>
+            </div>
+          ) : null}
+          <p class="kern-body kern-body--small">Gezählt werden nur Anzahlen je Grund, keine Suchtexte. Die Zähler beginnen bei jedem Neustart bei null.</p>
+        </>
+      )}
+    </section>
+  );
+};
+
   // ------------------------------------------------------------------------ staff
   app.get('/verwaltung/assistent', requirePermission('assistant.review'), async (c) => {
     const { ctx, user, csrfToken } = c.var;
@@ -544,6 +616,7 @@ export function mountAssistantRoutes(app: AppRouter, api: AppRouter, _ctx: AppCo
               </div>
             )}
           </section>
+          <EmbeddingsPanel e={o.embeddings} timeZone={ctx.town.timeZone} />
           <section aria-labelledby="q-title" class="lotse-stack">
             <h2 id="q-title" class="kern-heading-medium">
               Fragen zur Durchsicht
