@@ -231,7 +231,9 @@ describe('rescheduling by the manage link', () => {
     // the reschedule page refuses the used link at once (410) …
     await expect(assertReschedulable(ctx, manage)).rejects.toMatchObject({ code: 'gone', message: expect.stringContaining('bereits verlegt') });
     const app = buildApp(ctx);
-    expect((await app.request(`/termine?leistung=${MB}&umbuchen=${encodeURIComponent(manage)}`)).status).toBe(410);
+    const page = await app.request(`/termine?leistung=${MB}&umbuchen=${encodeURIComponent(manage)}`);
+    expect(page.status).toBe(410);
+    expect(await page.text()).toContain('bereits verlegt');
     // … and if a second move was started before, its confirmation is refused with 409 and that time freed again
     const again = await flow(day.slots[5]!.id, [MB], manage, 'um@example.org');
     await expect(confirmAppointment(ctx, again.confirm)).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('bereits verlegt') });
