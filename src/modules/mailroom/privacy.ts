@@ -46,8 +46,8 @@ export const mailroomPrivacy: PrivacyRecord[] = [
         .sort(([a], [b]) => a.localeCompare(b, 'de'));
       const list = (lang: 'de' | 'en') => own.map(([k, v]) => `${k}: ${period(v)[lang]}`).join('; ');
       return {
-        de: `Nach Kategorie des Eingangs, gerechnet ab Eingang, danach automatisch gelöscht (Datensatz und Originaldatei): ${list('de')}; alle anderen Kategorien: ${other.de}. Rechnungen: 10 Jahre (haushaltsrechtliche Aufbewahrung). Abgeschlossene Vorgänge können zusätzlich in die Akte der Stadt übernommen werden; dort gelten deren Fristen.`,
-        en: `By category, counted from receipt, then deleted automatically (record and original file): ${list('en')}; all other categories: ${other.en}. Invoices: 10 years (public budget law). Closed cases may also be taken into the town’s files, where their periods apply.`,
+        de: `Nach Kategorie des Eingangs, gerechnet ab Eingang, danach automatisch gelöscht (Datensatz und Originaldatei): ${list('de')}; alle anderen Kategorien: ${other.de}. Rechnungen: 10 Jahre (haushaltsrechtliche Aufbewahrung).`,
+        en: `By category, counted from receipt, then deleted automatically (record and original file): ${list('en')}; all other categories: ${other.en}. Invoices: 10 years (public budget law).`,
       };
     },
     recipients: {
