@@ -241,7 +241,13 @@ export async function processDocument(ctx: AppContext, actor: Actor, id: number,
     }
     if (status === 'routed') ack = await planAcknowledgement(ctx, { id, createdAt: row.createdAt }, reading.mail, { department, relatedIds: related.map((r) => r.documentId) });
   } else {
-    fields = { identifiers: reading.identifiers ?? {}, subject: reading.subject };
+    // A letter quoting the town's Aktenzeichen or a Vorgangsnummer attaches to that case too.
+    const list = (k: string): string[] => {
+      const v = reading.identifiers?.[k];
+      return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+    };
+    const related = await findRelatedDocuments(ctx, { messageIds: [], tickets: list('ticket'), aktenzeichen: list('aktenzeichen') }, id);
+    fields = { identifiers: reading.identifiers ?? {}, subject: reading.subject, ...(related.length ? { relatedDocuments: related } : {}) };
     if (reading.text.trim().length < 20) {
       status = 'review';
       reason = 'Kein lesbarer Text gefunden.';

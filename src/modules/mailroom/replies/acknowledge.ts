@@ -5,6 +5,7 @@
  * that records the document's result; audited without personal data.
  */
 import { createHash } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppContext } from '../../../core/context.ts';
 import type { DbOrTx } from '../../../core/db/index.ts';
@@ -141,8 +142,11 @@ export function ackText(townName: string, plan: Pick<AckPlan, 'departmentName' |
   ].join('\n');
 }
 
-/** Queues the acknowledgement inside the caller's transaction (the one recording the document's result). */
-export async function acknowledgeInTx(ctx: AppContext, tx: DbOrTx, actor: Actor, plan: AckPlan): Promise<string> {
+/** Queues the acknowledgement inside the caller's transaction (the one recording the document's result); null when one was sent meanwhile. */
+export async function acknowledgeInTx(ctx: AppContext, tx: DbOrTx, actor: Actor, plan: AckPlan): Promise<string | null> {
+  // Serialise per recipient and look again: two mails of one sender processed at the same time get one acknowledgement.
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`mailroom-ack:${plan.recipientHash}`}))`);
+  if ((await countRecentAcks(tx, { recipientHash: plan.recipientHash, documentIds: [plan.document.id], since: new Date(ctx.now().getTime() - ACK_WINDOW_MS) })) > 0) return null;
   const caseNumber = await issueCaseNumber(tx, plan.document);
   const base = (plan.subject || 'Ihre Nachricht').replace(/\s+/g, ' ').slice(0, 120);
   const outboxId = await queueMail(tx, {

@@ -196,6 +196,24 @@ describe(`mailroom replies, acknowledgements and case linking (${testDbKind()})`
     expect(ticketHtml).toContain(`Vorgangsnummer ${draft.caseNumber}`);
   });
 
+  it('a letter quoting the Aktenzeichen or Vorgangsnummer of an earlier document attaches to it', async () => {
+    const first = await ingestDocument(ctx, cliActor, { buffer: Buffer.from('Bescheid über Hundesteuer\nAz. 22-555/2026\nSehr geehrte Damen und Herren, hiermit wird die Hundesteuer festgesetzt.\n'), filename: 'bescheid.txt', source: 'upload' });
+    const answer = await ingestDocument(ctx, cliActor, { buffer: Buffer.from('Widerspruch\nIhr Zeichen: Az. 22-555/2026\nGegen den Bescheid lege ich Widerspruch ein, der Hund ist verstorben.\n'), filename: 'widerspruch.txt', source: 'upload' });
+    const row = (await findDocument(ctx.db, answer.documentId))!;
+    expect((row.fields as { relatedDocuments?: unknown }).relatedDocuments).toEqual([{ documentId: first.documentId, via: 'aktenzeichen', aktenzeichen: '22-555/2026' }]);
+    const html = await (await app.request(`/verwaltung/posteingang/${answer.documentId}`, { headers: { cookie: clerk.cookie } })).text();
+    expect(html).toContain('Bezug zu Vorgang 22-555/2026');
+  });
+
+  it('two mails of one sender processed at the same time get one acknowledgement', async () => {
+    const before = await countRows(ctx, 'outbox');
+    await Promise.all([
+      ingest(mail('zwei@example.org', 'Reisepass beantragen', 'Ich brauche einen Reisepass.')),
+      ingest(mail('zwei@example.org', 'Personalausweis beantragen', 'Ich brauche einen Personalausweis.')),
+    ]);
+    expect(await countRows(ctx, 'outbox')).toBe(before + 1);
+  });
+
   it('a routed letter gets the department of its category (same mapping as e-mails)', async () => {
     await trainModel(ctx, cliActor, { name: 'default', rows: syntheticRows(150) });
     await setSetting(ctx.db, MAIL_DEPARTMENTS_SETTING, { abfall: 'technik', parken: 'ordnung', laerm: 'ordnung' }, null);
