@@ -75,8 +75,8 @@ export const CORE_PRIVACY_RECORDS: PrivacyRecord[] = [
     },
     storage: TOWN_SERVER,
     retention: {
-      de: 'Solange das Konto besteht; deaktivierte Konten löscht die Verwaltung. Sitzungen enden nach 8 Stunden Inaktivität, spätestens nach 12 Stunden; Zähler für Fehlversuche nach einem Tag.',
-      en: 'As long as the account exists; deactivated accounts are deleted by the administration. Sessions end after 8 hours of inactivity, at the latest after 12 hours; failed-attempt counters after one day.',
+      de: 'Solange das Konto besteht (ein deaktiviertes Konto kann sich nicht mehr anmelden). Sitzungen enden nach 8 Stunden Inaktivität, spätestens nach 12 Stunden; Zähler für Fehlversuche nach einem Tag.',
+      en: 'As long as the account exists (a deactivated account can no longer sign in). Sessions end after 8 hours of inactivity, at the latest after 12 hours; failed-attempt counters after one day.',
     },
     recipients: NO_RECIPIENTS,
     aiSystems: [],
