@@ -2,7 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { axeViolations, launchBrowser, screenshots, startServer, type RunningServer } from './server.ts';
+import { startEmbedStub, type EmbedStub } from '../test/embeddings-stub/server.ts';
+import { axeViolations, launchBrowser, loginAsFirstAdmin, screenshots, startServer, type RunningServer } from './server.ts';
 
 describe('assistant in a real browser', () => {
   let server: RunningServer;
@@ -124,6 +125,9 @@ describe('assistant in a real browser', () => {
     expect(main).toContain('Abgelehnt: Wetter');
     expect(main).toContain('Ich brauche Hilfe beim Antrag auf Wohngeld.');
     expect(main).not.toContain('Max Beispiel');
+    // No embeddings endpoint in this server: the status says so.
+    expect(main).toContain('Bedeutungssuche (Embeddings)');
+    expect(main).toContain('Nicht eingerichtet');
     await screenshots(staff, 'assistent-verwaltung');
     expect(await axeViolations(staff)).toEqual([]);
     await staff.getByRole('button', { name: 'Erledigt' }).first().click();
@@ -156,5 +160,41 @@ describe('assistant in a real browser', () => {
     await expect.poll(() => open.getAttribute('aria-expanded')).toBe('false');
     await expect.poll(() => p.evaluate(() => document.activeElement?.getAttribute('data-lotse-widget'))).toBe('');
     expect(errors).toEqual([]);
+  });
+});
+
+describe('assistant staff review with an embeddings endpoint that fails', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let stub: EmbedStub;
+
+  beforeAll(async () => {
+    // The stub answers HTTP 500: the vector job cannot run, every search falls back to BM25.
+    stub = await startEmbedStub('http_error');
+    server = await startServer({ LOTSE_EMBEDDINGS_BASE_URL: stub.baseUrl, LOTSE_EMBEDDINGS_MODEL: 'stub-bow-1' });
+    browser = await launchBrowser();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    await stub?.close();
+  });
+
+  it('shows model, services without vector and fallbacks by reason, without the search texts', async () => {
+    const page = await (await browser.newContext()).newPage();
+    for (const q of ['Hund anmelden', 'Personalausweis beantragen']) await page.goto(`${server.baseUrl}/leistungen?q=${encodeURIComponent(q)}`);
+    await loginAsFirstAdmin(page, server);
+    await page.goto(`${server.baseUrl}/verwaltung/assistent`);
+    const panel = page.locator('section[data-embeddings="on"]');
+    const text = await panel.innerText();
+    expect(text).toContain('stub-bow-1');
+    expect(text).toMatch(/0 von \d+ veröffentlichten Leistungen/);
+    expect(text).toContain('Noch keine Leistungsvektoren berechnet');
+    expect(text).not.toContain('Personalausweis');
+    await expect(panel.getByRole('table').getByRole('columnheader', { name: 'Grund' }).isVisible()).resolves.toBe(true);
+    await screenshots(page, 'assistent-verwaltung-embeddings');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await axeViolations(page)).toEqual([]);
   });
 });
