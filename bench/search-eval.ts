@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { readCatalogFile } from '../src/modules/catalog/index.ts';
 import { CatalogIndex, type IndexDoc } from '../src/modules/catalog/search-index.ts';
+import { LEARNED_MODEL } from '../src/modules/catalog/learned-rank-weights.ts';
 import { firstRelevantRank, hitRateAt, meanReciprocalRank } from '../src/ml/rank-metrics.ts';
 
 export function indexDocsFromFile(file: string): IndexDoc[] {
@@ -60,7 +61,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
   const services = args[0] ?? '../shared/data/services/services_de.json';
   const qfile = args[1] ?? '../shared/data/questions/dev.jsonl';
-  const index = new CatalogIndex(indexDocsFromFile(services), {}, 0);
+  // --learned: with the optional learned re-ranking stage (learned-rank.ts; off in production).
+  const index = new CatalogIndex(indexDocsFromFile(services), {}, 0, process.argv.includes('--learned') ? { learned: LEARNED_MODEL } : {});
   const qs = readFileSync(qfile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Question);
   const r = evaluate(index, qs);
   console.log(`MRR ${r.mrr.toFixed(3)}  top1 ${r.top1.toFixed(3)}  top3 ${r.top3.toFixed(3)}  (n=${r.n}, build ${Math.round(index.buildMs)} ms)`);

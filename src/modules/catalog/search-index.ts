@@ -2,6 +2,7 @@ import { Bm25fIndex, type QueryTerm } from '../../ml/bm25.ts';
 import { analyze, analyzeFieldForIndex, builtinGazetteer, builtinBridge, compileSynonyms, ENGLISH_BRIDGE, GERMAN_SYNONYMS, Lexicon, WORD_FAMILIES, tokenize, builtinThesaurus, type Thesaurus, type AnalyzedTerm, type SynonymIndex, type SynonymList } from '../../text/index.ts';
 import type { ServiceSummary } from './types.ts';
 import { analyzeTitle, queryCredit, RERANK, titleCover, type TitleWord } from './rerank.ts';
+import { N_FEATURES, scoreFeatures, type LearnedModel } from './learned-rank.ts';
 
 /** Field weights and length normalisation of the BM25F ranking (see docs/modules/catalog.md). */
 export const FIELDS = {
@@ -57,15 +58,21 @@ export class CatalogIndex {
   private readonly proximity: number;
   readonly builtAt = Date.now();
   buildMs = 0;
+  /** Optional learned re-ranking stage (off unless given). */
+  readonly learned: LearnedModel | undefined;
+  /** Per service and field the set of index terms (kept only for the learned stage / training). */
+  private readonly fieldSets = new Map<string, Set<string>[]>();
 
   constructor(
     docs: IndexDoc[],
     townSynonyms: SynonymList,
     readonly version: number,
     /** Switches for comparisons (bench): thesaurus expansion, gazetteer, proximity bonus – all on by default. */
-    opts: { thesaurus?: boolean; gazetteer?: boolean; proximity?: boolean } = {},
+    opts: { thesaurus?: boolean; gazetteer?: boolean; proximity?: boolean; learned?: LearnedModel; features?: boolean } = {},
   ) {
     const t0 = performance.now();
+    this.learned = opts.learned;
+    const keepFields = !!opts.learned || !!opts.features;
     this.thesaurus = opts.thesaurus === false ? undefined : builtinThesaurus();
     this.proximity = opts.proximity === false ? 0 : PASSAGE_BETA;
     this.synonyms = compileSynonyms(WORD_FAMILIES, GERMAN_SYNONYMS, townSynonyms);
@@ -90,17 +97,15 @@ export class CatalogIndex {
       const t = texts[i]!;
       this.docs.set(d.id, d);
       this.titles.set(d.id, analyzeTitle(d.title, this.lexicon));
-      this.bm25.add(
-        d.id,
-        {
-          title: { ...analyzeFieldForIndex(t.title, this.lexicon), extraWeight: PART_WEIGHT },
-          keywords: { ...analyzeFieldForIndex(t.keywords, this.lexicon), extraWeight: PART_WEIGHT },
-          context: { ...analyzeFieldForIndex(t.context, this.lexicon), extraWeight: PART_WEIGHT },
-          description: { ...analyzeFieldForIndex(t.description, this.lexicon), extraWeight: PART_WEIGHT },
-          fees: { ...analyzeFieldForIndex(t.fees, this.lexicon), extraWeight: PART_WEIGHT },
-        },
-        d.internal ? 0.5 : 1,
-      );
+      const f = {
+        title: { ...analyzeFieldForIndex(t.title, this.lexicon), extraWeight: PART_WEIGHT },
+        keywords: { ...analyzeFieldForIndex(t.keywords, this.lexicon), extraWeight: PART_WEIGHT },
+        context: { ...analyzeFieldForIndex(t.context, this.lexicon), extraWeight: PART_WEIGHT },
+        description: { ...analyzeFieldForIndex(t.description, this.lexicon), extraWeight: PART_WEIGHT },
+        fees: { ...analyzeFieldForIndex(t.fees, this.lexicon), extraWeight: PART_WEIGHT },
+      };
+      this.bm25.add(d.id, f, d.internal ? 0.5 : 1);
+      if (keepFields) this.fieldSets.set(d.id, [f.title, f.keywords, f.context, f.description, f.fees].map((x) => new Set([...x.terms, ...(x.extra ?? [])])));
     });
     // Small catalogs get their proximity units at once (a few ms per hundred services), so the
     // first questions are as fast as later ones; large ones compute them on first use.
@@ -147,10 +152,23 @@ export class CatalogIndex {
    *   margin   = (top − second) / top,
    *   confidence = min(1, coverage) ^ 0.6 × (0.8 + 0.2 × margin), for the k-th hit scaled by score_k / top.
    */
-  search(query: string, opts: { lang?: 'de' | 'en'; limit?: number } = {}) {
-    const terms = this.analyzeQuery(query, opts.lang);
-    const q: QueryTerm[] = terms.map((t) => ({ term: t.term, weight: t.weight }));
+  search(query: string, opts: { lang?: 'de' | 'en'; limit?: number; learned?: boolean } = {}) {
     const limit = Math.max(1, Math.min(opts.limit ?? 10, 100));
+    const r = this.rank(query, opts.lang, limit, opts.learned !== false && !!this.learned);
+    return { terms: r.terms, hits: r.hits.slice(0, limit).map(({ id, score, matchedTerms, confidence }) => ({ id, score, matchedTerms, confidence })) };
+  }
+
+  /**
+   * The hand-ranked candidates with the learned stage's feature rows (top `k`), for training
+   * and evaluation of the learned ranker (learned-rank-train.ts).
+   */
+  candidates(query: string, lang: 'de' | 'en' | undefined, k: number) {
+    return this.rank(query, lang, k, false, k).hits;
+  }
+
+  private rank(query: string, lang: 'de' | 'en' | undefined, limit: number, useLearned: boolean, featuresFor = 0) {
+    const terms = this.analyzeQuery(query, lang);
+    const q: QueryTerm[] = terms.map((t) => ({ term: t.term, weight: t.weight }));
     // Coordination: a service that covers more of the question's words (weighted by how
     // specific they are) beats one that matches a single word very often.
     const groupOf = new Map<string, string>();
@@ -187,9 +205,64 @@ export class CatalogIndex {
           }
           near /= totalGroup;
         }
-        return { ...h, base, score: base * (1 + RERANK.TITLE_ALPHA * cover) * (1 + this.proximity * near) };
+        return { ...h, raw: h.score, coord, cover, near, base, score: base * (1 + RERANK.TITLE_ALPHA * cover) * (1 + this.proximity * near) };
       })
       .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
+    // Learned stage (optional): feature rows for the best K, re-ordered by the linear model.
+    const K = useLearned ? this.learned!.k : featuresFor;
+    let rows: Float64Array[] = [];
+    if (K > 0 && hits.length > 0 && totalGroup > 0) {
+      const top = hits.slice(0, K);
+      const kindRank: Record<string, number> = { word: 3, typo: 3, bridge: 2, synonym: 2, part: 1, related: 0 };
+      const termKind = new Map<string, number>();
+      for (const t of terms) termKind.set(t.term, Math.max(termKind.get(t.term) ?? 0, kindRank[t.kind] ?? 0));
+      const h0 = top[0]!;
+      rows = top.map((h, i) => {
+        const x = new Float64Array(N_FEATURES);
+        x[0] = h0.score > 0 ? h.score / h0.score : 0;
+        x[1] = h0.base > 0 ? h.base / Math.max(...top.map((o) => o.base)) : 0;
+        x[2] = h.raw / Math.max(...top.map((o) => o.raw));
+        x[3] = h.coord;
+        x[4] = h.cover;
+        x[5] = h.near;
+        x[6] = 1 / (i + 1);
+        const sets = this.fieldSets.get(h.id);
+        const best = new Map<string, number>();
+        const inField = [new Set<string>(), new Set<string>(), new Set<string>(), new Set<string>(), new Set<string>()];
+        for (const t of h.matched) {
+          const g = groupOf.get(t);
+          if (!g) continue;
+          best.set(g, Math.max(best.get(g) ?? 0, termKind.get(t) ?? 0));
+          if (sets) for (let f = 0; f < 5; f++) if (sets[f]!.has(t)) inField[f]!.add(g);
+        }
+        for (let f = 0; f < 5; f++) {
+          let m = 0;
+          for (const g of inField[f]!) m += groupIdf.get(g) ?? 0;
+          x[7 + f] = m / totalGroup;
+        }
+        let rel = 0, part = 0, syn = 0;
+        for (const [g, k] of best) {
+          const w = (groupIdf.get(g) ?? 0) / totalGroup;
+          if (k === 0) rel += w;
+          else if (k === 1) part += w;
+          else if (k === 2) syn += w;
+        }
+        x[12] = rel;
+        x[13] = part;
+        x[14] = syn;
+        x[15] = this.docs.get(h.id)?.internal ? 1 : 0;
+        x[16] = 1 / Math.max(1, this.titles.get(h.id)?.length ?? 1);
+        return x;
+      });
+    }
+    const ranked = hits.map((h, i) => ({ ...h, features: rows[i] }));
+    let learnedOrder = ranked;
+    if (useLearned && rows.length > 1) {
+      const m = this.learned!;
+      const head = ranked.slice(0, rows.length).map((h, i) => ({ h, s: scoreFeatures(m, rows[i]!), i }));
+      head.sort((a, b) => b.s - a.s || a.i - b.i);
+      learnedOrder = [...head.map((x) => x.h), ...ranked.slice(rows.length)];
+    }
     const k1 = this.bm25.k1;
     const sat = (tf: number) => (tf * (k1 + 1)) / (tf + k1);
     const titleTf = FIELDS.title.weight;
@@ -216,13 +289,17 @@ export class CatalogIndex {
     const coverage = mass > 0 ? Math.min(1, (hits[0]?.base ?? 0) / mass) : 0;
     const margin = top > 0 ? (top - second) / top : 0;
     const topConf = Math.pow(coverage, 0.6) * (0.8 + 0.2 * margin);
+    // The confidence stays on the hand-ranked (BM25) evidence: the learned stage only re-orders.
+    // Its first hit gets the top confidence, the others their hand score share (capped by it).
+    const reordered = learnedOrder !== ranked;
     return {
       terms,
-      hits: hits.slice(0, limit).map((h) => ({
+      hits: learnedOrder.slice(0, Math.max(limit, featuresFor)).map((h, i) => ({
         id: h.id,
         score: h.score,
         matchedTerms: h.matched,
-        confidence: top > 0 ? Math.round(topConf * (h.score / top) * 1000) / 1000 : 0,
+        features: h.features,
+        confidence: top > 0 ? Math.round(topConf * (reordered && i === 0 ? 1 : Math.min(1, h.score / top)) * 1000) / 1000 : 0,
       })),
     };
   }
