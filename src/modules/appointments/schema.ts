@@ -28,6 +28,8 @@ export const apptLocations = pgTable('appt_locations', {
   /** How long a pending (unconfirmed) booking keeps its slot. */
   pendingMinutes: integer('pending_minutes').notNull().default(60),
   maxOpenPerEmail: integer('max_open_per_email').notNull().default(3),
+  /** Open bookings per normalised phone number (digits, +49/0049 → 0), when a phone is given. */
+  maxOpenPerPhone: integer('max_open_per_phone').notNull().default(3),
   reminderHours: integer('reminder_hours').notNull().default(24),
   demo: boolean('demo').notNull().default(false),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -91,6 +93,8 @@ export const apptBookings = pgTable(
     email: text('email'),
     emailDomain: text('email_domain'),
     phone: text('phone'),
+    /** Normalised phone (digits only, +49/0049 → 0) for the open-bookings limit and pattern view. */
+    phoneKey: text('phone_key'),
     lang: text('lang').notNull().default('de'),
     source: text('source').notNull().default('online'),
     /** Salted SHA-256 of the client IP (pattern detection without storing the IP). */
@@ -107,6 +111,7 @@ export const apptBookings = pgTable(
   (t) => [
     index('appt_bookings_loc_start_idx').on(t.locationId, t.startAt),
     index('appt_bookings_email_idx').on(t.email),
+    index('appt_bookings_phone_key_idx').on(t.phoneKey),
     index('appt_bookings_status_exp_idx').on(t.status, t.expiresAt),
   ],
 );
