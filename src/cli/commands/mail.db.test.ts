@@ -39,6 +39,27 @@ describe.skipIf(testDbKind() === 'postgres' || !existsSync(MAIL_DIR))('lotse mai
     expect(lines.find((l) => l.file === '06.eml')).toMatchObject({ category: 'Rechnungseingang', department: 'finanzen' });
   }, 300_000);
 
+  it('asks only the mail model by default; --model mail,default adds the intake fallback to the general model', () => {
+    // A general model trained on other categories (as after `lotse triage train` on letters or reports).
+    const vocab: Record<string, string[]> = { abfall: ['Sperrmüll an der Ecke', 'Matratze abgestellt'], parken: ['Falschparker auf dem Gehweg', 'Einfahrt zugeparkt'], laerm: ['laute Musik nachts', 'Lärm aus der Gaststätte'] };
+    const rows = Array.from({ length: 60 }, (_, i) => {
+      const c = Object.keys(vocab)[i % 3]!;
+      return JSON.stringify({ id: `s${i}`, subject: null, text: `${vocab[c]![i % 2]}, seit ${(i % 6) + 1} Tagen`, category: c });
+    });
+    writeFileSync(join(dir, 'allgemein.jsonl'), rows.join('\n') + '\n');
+    expect(lotse('triage', 'train', join(dir, 'allgemein.jsonl'), '--model', 'default').status).toBe(0);
+    const mail = join(MAIL_DIR, '01.eml');
+    const plain = lotse('mail', 'triage', mail, '--json');
+    expect(plain.status, plain.stderr).toBe(0);
+    expect(JSON.parse(plain.stdout).category).toBe('Bürgerbüro'); // keywords, `default` not asked
+    const intake = lotse('mail', 'triage', mail, '--json', '--model', 'mail,default');
+    expect(intake.status, intake.stderr).toBe(0);
+    expect(['abfall', 'parken', 'laerm', null]).toContain(JSON.parse(intake.stdout).category);
+    const bad = lotse('mail', 'triage', mail, '--model', 'Mail;drop');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--model: ungültiger Modellname');
+  }, 300_000);
+
   it('reports an unreadable file, still handles the others and exits 2', () => {
     const r = lotse('mail', 'triage', '--offline', join(dir, 'leer.eml'), join(dir, 'fehlt.eml'), join(MAIL_DIR, '08.eml'), '--json');
     expect(r.status).toBe(2);

@@ -2,10 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { toMailTriageJson, triageMail, type MailTriageResult } from '../../modules/mailroom/index.ts';
-import { EXIT, printJson, withContext } from '../run.ts';
+import { modelNameSchema } from '../../modules/mailroom/triage/index.ts';
+import { CliError, EXIT, printJson, withContext } from '../run.ts';
 
 /**
- * `lotse mail triage FILE.eml... [--json] [--model NAME] [--offline]`: parses each message,
+ * `lotse mail triage FILE.eml... [--json] [--model NAME[,NAME…]] [--offline]`: parses each message,
  * detects replies/auto-replies/bounces and references, assigns a category and department
  * or abstains. One JSON object per line (interfaces.md). Unreadable files are reported on
  * stderr and do not stop the others (exit 2 at the end).
@@ -17,9 +18,18 @@ export function register(program: Command): void {
     .description('E-Mails (.eml) einordnen: Kategorie, Fachbereich, Bezüge, Antwort/Abwesenheit/Unzustellbar')
     .argument('<files...>', 'eine oder mehrere .eml-Dateien')
     .option('--json', 'JSON Lines auf stdout (Schnittstelle siehe interfaces.md)')
-    .option('--model <name>', 'trainiertes Modell aus der Registry statt der Stichwortliste', 'mail')
+    .option(
+      '--model <names>',
+      'trainierte Modelle aus der Registry vor der Stichwortliste, durch Komma getrennt in Reihenfolge (Standard: mail; wie der Posteingang: mail,default)',
+      'mail',
+    )
     .option('--offline', 'ohne Datenbank (nur Regeln, Stichwortliste, Standard-Zuordnung der Fachbereiche)')
     .action(async (files: string[], opts: { json?: boolean; model: string; offline?: boolean }) => {
+      // Default `mail` only (not the intake's `mail,default`): `default` may be trained on letter or report
+      // categories that are no mail categories (docs/modules/mailroom-intake.md, "Known limits").
+      const models = opts.model.split(',').map((m) => m.trim()).filter(Boolean);
+      const bad = models.find((m) => !modelNameSchema.safeParse(m).success);
+      if (bad !== undefined || !models.length) throw new CliError(`--model: ungültiger Modellname "${bad ?? opts.model}" (Kleinbuchstaben, Ziffern, - und _; mehrere durch Komma).`, EXIT.usage);
       let failed = 0;
       const run = async (ctx: Parameters<typeof triageMail>[0]) => {
         for (const file of files) {
@@ -33,7 +43,7 @@ export function register(program: Command): void {
           }
           let r: MailTriageResult;
           try {
-            r = await triageMail(ctx, raw, { modelName: opts.model });
+            r = await triageMail(ctx, raw, { modelName: models });
           } catch (e) {
             failed++;
             process.stderr.write(`${file}: ${(e as Error).message}\n`);
