@@ -225,6 +225,7 @@ ${northeimRows.map((a) => `| ${a.name} | ${f(a.mrr)} | ${f(a.top1)} | ${f(a.top3
 | | hand ranking (current) | + learned stage |
 |---|---|---|
 | pseudo-queries, held-out half of the services (trained on the other half), MRR | ${f(learnedPseudo.heldOutHandMrr)} | ${f(learnedPseudo.heldOutLearnedMrr)} |
+| pseudo-queries, second fold (halves swapped), MRR | ${f(learnedPseudo.fold2HandMrr)} | ${f(learnedPseudo.fold2LearnedMrr)} |
 | dev all, MRR · top-1 · top-3 (final measurement only) | ${f(handDev.all.mrr)} · ${f(handDev.all.top1)} · ${f(handDev.all.top3)} | ${f(learnedDev.all.mrr)} · ${f(learnedDev.all.top1)} · ${f(learnedDev.all.top3)} |
 | dev odd / even half, MRR | ${f(handDev.odd.mrr)} / ${f(handDev.even.mrr)} | ${f(learnedDev.odd.mrr)} / ${f(learnedDev.even.mrr)} |
 | Northeim regression set, MRR · top-1 | ${f(northeimRows[2].mrr)} · ${f(northeimRows[2].top1)} | ${f(learnedNortheim.mrr)} · ${f(learnedNortheim.top1)} |

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LEARNED_FEATURES, N_FEATURES, trainPairwise, type LearnedModel, type RankGroup } from './learned-rank.ts';
+import { LEARNED_FEATURES, N_FEATURES, trainListwise, trainPairwise, type LearnedModel, type RankGroup } from './learned-rank.ts';
 import { inTrainHalf, pseudoQuerySets } from './learned-rank-train.ts';
 import { LEARNED_MODEL } from './learned-rank-weights.ts';
 import { CatalogIndex, type IndexDoc } from './search-index.ts';
@@ -44,6 +44,8 @@ describe('learned re-ranking stage', () => {
     expect(w[4]).toBeGreaterThan(0.5);
     expect(w[4]!).toBeGreaterThan(Math.abs(w[0]!));
     expect(trainPairwise(groups)).toEqual(w);
+    const l = trainListwise(groups);
+    expect(l[4]!).toBeGreaterThan(Math.abs(l[0]!));
   });
 
   it('is off by default; with a model it re-orders the head and keeps the top confidence on the BM25 evidence', () => {

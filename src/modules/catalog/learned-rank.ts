@@ -54,6 +54,38 @@ export interface RankGroup {
 }
 
 /**
+ * Listwise alternative (ListNet top-1 / softmax cross-entropy over the K candidates of a query).
+ * Same deterministic full-batch gradient descent.
+ */
+export function trainListwise(groups: RankGroup[], opts: { iterations?: number; learningRate?: number; l2?: number } = {}): number[] {
+  const iters = opts.iterations ?? 400;
+  const lr = opts.learningRate ?? 0.5;
+  const l2 = opts.l2 ?? 1e-3;
+  const use = groups.filter((g) => g.rows.length > 1);
+  const w = new Float64Array(N_FEATURES);
+  const grad = new Float64Array(N_FEATURES);
+  for (let it = 0; it < iters; it++) {
+    grad.fill(0);
+    for (const g of use) {
+      const z = g.rows.map((r) => {
+        let s = 0;
+        for (let i = 0; i < N_FEATURES; i++) s += w[i]! * r[i]!;
+        return s;
+      });
+      const mx = Math.max(...z);
+      const e = z.map((v) => Math.exp(v - mx));
+      const sum = e.reduce((a, b) => a + b, 0);
+      g.rows.forEach((r, j) => {
+        const c = e[j]! / sum - (j === g.positive ? 1 : 0);
+        for (let i = 0; i < N_FEATURES; i++) grad[i]! += c * r[i]!;
+      });
+    }
+    for (let i = 0; i < N_FEATURES; i++) w[i]! -= lr * (grad[i]! / (use.length || 1) + l2 * w[i]!);
+  }
+  return [...w].map((x) => Math.round(x * 10000) / 10000);
+}
+
+/**
  * Pairwise logistic regression. Each group contributes its pairs with total weight 1
  * (so long candidate lists do not dominate). L2 penalty `l2` on the weights.
  */
