@@ -56,6 +56,8 @@ export class CatalogIndex {
   readonly thesaurus: Thesaurus | undefined;
   /** Weight of the proximity bonus (PASSAGE_BETA, or 0 when switched off). */
   private readonly proximity: number;
+  /** Share of the score kept without coordination (COORD_FLOOR unless given, for experiments). */
+  private readonly coordFloor: number;
   readonly builtAt = Date.now();
   buildMs = 0;
   /** Optional learned re-ranking stage (off unless given). */
@@ -68,13 +70,14 @@ export class CatalogIndex {
     townSynonyms: SynonymList,
     readonly version: number,
     /** Switches for comparisons (bench): thesaurus expansion, gazetteer, proximity bonus – all on by default. */
-    opts: { thesaurus?: boolean; gazetteer?: boolean; proximity?: boolean; learned?: LearnedModel; features?: boolean } = {},
+    opts: { thesaurus?: boolean; gazetteer?: boolean; proximity?: boolean; learned?: LearnedModel; features?: boolean; proximityWeight?: number; coordFloor?: number } = {},
   ) {
     const t0 = performance.now();
     this.learned = opts.learned;
     const keepFields = !!opts.learned || !!opts.features;
     this.thesaurus = opts.thesaurus === false ? undefined : builtinThesaurus();
-    this.proximity = opts.proximity === false ? 0 : PASSAGE_BETA;
+    this.proximity = opts.proximity === false ? 0 : (opts.proximityWeight ?? PASSAGE_BETA);
+    this.coordFloor = opts.coordFloor ?? COORD_FLOOR;
     this.synonyms = compileSynonyms(WORD_FAMILIES, GERMAN_SYNONYMS, townSynonyms);
     this.gazetteer = opts.gazetteer === false ? undefined : builtinGazetteer();
     this.bridge = Object.keys(townSynonyms).length ? compileSynonyms(ENGLISH_BRIDGE) : builtinBridge();
@@ -188,7 +191,7 @@ export class CatalogIndex {
         for (const g of covered) mass += groupIdf.get(g) ?? 0;
         const coord = totalGroup > 0 ? mass / totalGroup : 0;
         const cover = titleCover(this.titles.get(h.id) ?? [], credit);
-        const base = h.score * (COORD_FLOOR + (1 - COORD_FLOOR) * coord);
+        const base = h.score * (this.coordFloor + (1 - this.coordFloor) * coord);
         let near = 0;
         if (this.proximity > 0 && totalGroup > 0 && covered.size > 1) {
           for (const unit of this.passageUnits(h.id)) {
