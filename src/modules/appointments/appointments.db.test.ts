@@ -12,6 +12,7 @@ import { expireHolds, notifyWaitlist, sendReminders } from './jobs.ts';
 import { cancelByToken, confirmAppointment } from './manage-appointment.ts';
 import { invalidateSetup } from './rules.ts';
 import { seedAppointments } from './seed.ts';
+import { bookingPatternRows, phoneKey } from './repository.ts';
 import { getSecret, signToken } from './security.ts';
 import { joinWaitlist } from './waitlist.ts';
 import { exportDayCsv, exportDayPdf, statistics } from './staff.ts';
@@ -29,6 +30,13 @@ async function outbox(kind?: string) {
     ctx.db,
     kind ? sql`SELECT * FROM outbox WHERE kind = ${kind} ORDER BY created_at` : sql`SELECT * FROM outbox ORDER BY created_at`,
   );
+}
+/** Holds expire by the database clock: let `minutes` pass for them by moving their expiry back. */
+async function ageHolds(ids: string[], minutes: number) {
+  for (const id of ids) {
+    await ctx.db.execute(sql`UPDATE appt_slot_claims SET expires_at = expires_at - make_interval(mins => ${minutes}::int) WHERE booking_id = ${id}::uuid`);
+    await ctx.db.execute(sql`UPDATE appt_bookings SET expires_at = expires_at - make_interval(mins => ${minutes}::int) WHERE id = ${id}::uuid`);
+  }
 }
 const claimCount = async (bookingId?: string) =>
   Number((await execRows<{ n: number }>(ctx.db, bookingId ? sql`SELECT count(*)::int AS n FROM appt_slot_claims WHERE booking_id = ${bookingId}::uuid` : sql`SELECT count(*)::int AS n FROM appt_slot_claims`))[0]!.n);
@@ -96,8 +104,8 @@ describe('booking', () => {
     const parallel = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => bookAppointment(ctx, { slotId: slot.id, serviceIds: [MB], ...person(310 + i) })));
     expect(parallel.filter((x) => x.status === 'fulfilled').length).toBe(2); // 4 online, 2 already taken
     await expect(bookAppointment(ctx, { slotId: slot.id, serviceIds: [MB], ...person(320) })).rejects.toMatchObject({ code: 'conflict' });
-    // The hold expires: its unit is free again (the function clears the expired claim).
-    clock = new Date(clock.getTime() + 11 * 60_000);
+    // The hold expires (database clock): its unit is free again (the function clears the expired claim).
+    await ageHolds([hold.booking.id], 11);
     const late = await bookAppointment(ctx, { slotId: slot.id, serviceIds: [MB], ...person(321) });
     expect(late.booking.workstationId).toBe(hold.booking.workstationId);
     const dup = await execRows(ctx.db, sql`SELECT workstation_id, slot_start FROM appt_slot_claims GROUP BY 1, 2 HAVING count(*) > 1`);
@@ -167,13 +175,69 @@ describe('booking', () => {
     await expect(bookAppointment(ctx, { slotId: r.slots[20]!.id, serviceIds: [MB], ...mail })).rejects.toMatchObject({ code: 'validation', message: expect.stringContaining('offene Termine') });
   });
 
+  it('limits open bookings per phone number (normalised: +49 / 0049 / (0) / separators), on the API and the web flow; patterns count phones', async () => {
+    expect(phoneKey('+49 (0)5551 12345')).toBe('0555112345');
+    expect(phoneKey('0049 5551/12345')).toBe('0555112345');
+    expect(phoneKey('05551-123 45')).toBe('0555112345');
+    expect(phoneKey('+43 1 234567')).toBe('00431234567');
+    expect(phoneKey('12')).toBeNull();
+    expect(phoneKey(null)).toBeNull();
+    const r = await findSlots(ctx, { serviceIds: [MB], from: '2026-12-15', to: '2026-12-15' });
+    const phones = ['+49 5551 12345', '0049 (0)5551/12345', '05551-123 45'];
+    for (let i = 0; i < 3; i++) await bookAppointment(ctx, { slotId: r.slots[i * 5]!.id, serviceIds: [MB], name: 'Tele Fon', email: `tel${i}@example.org`, phone: phones[i] });
+    const err = await bookAppointment(ctx, { slotId: r.slots[20]!.id, serviceIds: [MB], name: 'Tele Fon', email: 'tel9@example.org', phone: '(05551) 12345' }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'validation', message: expect.stringContaining('Telefonnummer sind bereits 3 offene Termine'), details: { fields: [{ field: 'phone' }] } });
+    // another number and no number are not affected
+    await bookAppointment(ctx, { slotId: r.slots[20]!.id, serviceIds: [MB], name: 'Tele Fon', email: 'tel10@example.org', phone: '05551 99999' });
+    await bookAppointment(ctx, { slotId: r.slots[25]!.id, serviceIds: [MB], name: 'Tele Fon', email: 'tel11@example.org' });
+    // web flow: the hold gets the same number → 422 on the phone field
+    const h = await holdSlot(ctx, { slotId: r.slots[30]!.id, serviceIds: [MB] });
+    await expect(completeHold(ctx, h.booking.id, h.holdToken, { name: 'Tele Fon', email: 'tel12@example.org', phone: '+4955511 2345', consent: true })).rejects.toMatchObject({
+      code: 'validation',
+      details: { fields: [{ field: 'phone' }] },
+    });
+    // the limit is a setting per location; mass-booking patterns count the number
+    await ctx.db.execute(sql`UPDATE appt_locations SET max_open_per_phone = 10`);
+    invalidateSetup(ctx);
+    for (let i = 0; i < 2; i++) await bookAppointment(ctx, { slotId: r.slots[1 + i]!.id, serviceIds: [MB], name: 'Tele Fon', email: `tel2${i}@example.org`, phone: '05551 12345' });
+    const patterns = await bookingPatternRows(ctx.db, new Date(clock.getTime() - 24 * 3600_000), 5, []);
+    expect(patterns).toContainEqual(expect.objectContaining({ kind: 'phone', key: '0555112345', n: 5 }));
+    await ctx.db.execute(sql`UPDATE appt_locations SET max_open_per_phone = 3`);
+  });
+
+  it('clock skew: holds expire by the database clock, so an instance whose clock runs 11 minutes ahead frees no valid hold', async () => {
+    const ahead: AppContext = { ...ctx, now: () => new Date(clock.getTime() + 11 * 60_000) };
+    const r = await findSlots(ctx, { serviceIds: [MB], from: '2026-12-16', to: '2026-12-16' });
+    const slot = r.slots[0]!;
+    const hold = await holdSlot(ctx, { slotId: slot.id, serviceIds: [MB] }); // instance A, 10-minute hold
+    expect(hold.booking.expiresAt!.getTime() - Date.now()).toBeGreaterThan(9 * 60_000); // stamped by the database, not by A's (test) clock
+    for (let i = 0; i < 3; i++) await bookAppointment(ctx, { slotId: slot.id, serviceIds: [MB], ...person(400 + i) }); // the other 3 online counters
+    // instance B (clock ahead): the slot is not offered, booking it is a clean 409, its expiry job leaves the hold alone
+    expect((await findSlots(ahead, { serviceIds: [MB], from: '2026-12-16', to: '2026-12-16' })).slots.some((s) => s.id === slot.id)).toBe(false);
+    await expect(bookAppointment(ahead, { slotId: slot.id, serviceIds: [MB], ...person(410) })).rejects.toMatchObject({ code: 'conflict' });
+    await expect(holdSlot(ahead, { slotId: slot.id, serviceIds: [MB] })).rejects.toMatchObject({ code: 'conflict' });
+    await expireHolds(ahead);
+    expect(await claimCount(hold.booking.id)).toBe(1);
+    // the citizen on A completes the hold in time
+    const done = await completeHold(ahead, hold.booking.id, hold.holdToken, { name: 'Pünktlich Person', email: 'puenktlich@example.org', consent: true });
+    expect(done.booking.status).toBe('pending');
+    // a second hold really expires (database clock) → B may take it
+    const r2 = await findSlots(ctx, { serviceIds: [MB], from: '2026-12-17', to: '2026-12-17' });
+    const h2 = await holdSlot(ctx, { slotId: r2.slots[0]!.id, serviceIds: [MB] });
+    for (let i = 0; i < 3; i++) await bookAppointment(ctx, { slotId: r2.slots[0]!.id, serviceIds: [MB], ...person(420 + i) });
+    await expect(bookAppointment(ahead, { slotId: r2.slots[0]!.id, serviceIds: [MB], ...person(430) })).rejects.toMatchObject({ code: 'conflict' });
+    await ageHolds([h2.booking.id], 10);
+    const late = await bookAppointment(ahead, { slotId: r2.slots[0]!.id, serviceIds: [MB], ...person(431) });
+    expect(late.booking.workstationId).toBe(h2.booking.workstationId);
+  });
+
   it('holds expire; a stale hold never blocks (lazy) and the job frees it', async () => {
     const r = await findSlots(ctx, { serviceIds: [MB], from: '2026-12-09', to: '2026-12-09' });
     const slot = r.slots[0]!;
     const holds = [];
     for (let i = 0; i < 4; i++) holds.push(await holdSlot(ctx, { slotId: slot.id, serviceIds: [MB] }));
     await expect(holdSlot(ctx, { slotId: slot.id, serviceIds: [MB] })).rejects.toMatchObject({ code: 'conflict' });
-    clock = new Date(clock.getTime() + 11 * 60_000);
+    await ageHolds(holds.map((h) => h.booking.id), 11);
     // lazy: the expired claim is removed at claim time
     const again = await holdSlot(ctx, { slotId: slot.id, serviceIds: [MB] });
     expect(again.booking.status).toBe('held');

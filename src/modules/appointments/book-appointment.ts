@@ -93,17 +93,34 @@ function emailLimitError(max: number) {
   });
 }
 
-/** Serialises bookings of one address so the open-bookings limit cannot be raced (same key as `appt_place_booking`). */
+function phoneLimitError(max: number) {
+  return new AppError('validation', `Mit dieser Telefonnummer sind bereits ${max} offene Termine gebucht. Bitte sagen Sie einen ab, bevor Sie einen neuen buchen.`, {
+    fields: [{ field: 'phone', message: 'Zu viele offene Termine für diese Telefonnummer.' }],
+  });
+}
+
+const phoneMax = (loc: repo.LocationRow) => loc.maxOpenPerPhone ?? 3;
+
+/** Serialises bookings of one address (then one phone) so the open-bookings limits cannot be raced (same keys and order as `appt_place_booking`). */
 async function lockEmail(tx: Tx, mail: string) {
   await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`appt:${mail}`}))`);
 }
+async function lockPhone(tx: Tx, key: string) {
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`appt:tel:${key}`}))`);
+}
 
-type BookingFields = Omit<repo.NewBooking, 'locationId' | 'workstationId' | 'startAt' | 'endAt' | 'units' | 'serviceIds' | 'now'>;
+type BookingFields = Omit<repo.NewBooking, 'locationId' | 'workstationId' | 'startAt' | 'endAt' | 'units' | 'serviceIds' | 'now'> & { expireMinutes?: number };
 
-/** Everything `appt_place_booking` needs; the booking id is made here, so mail and audit can be built before the statement. */
+/**
+ * Everything `appt_place_booking` needs; the booking id is made here, so mail and audit can be built
+ * before the statement. `limitEmail` switches on the open-bookings limits (e-mail, and phone when given).
+ */
 function placing(ctx: AppContext, p: Placement, b: BookingFields, limitEmail: string | null): repo.Placing {
+  const key = repo.phoneKey(b.phone);
   return {
     ...b,
+    phoneKey: key,
+    expireMinutes: b.expireMinutes ?? null,
     id: randomUUID(),
     locationId: p.loc.id,
     startAt: p.start,
@@ -113,29 +130,36 @@ function placing(ctx: AppContext, p: Placement, b: BookingFields, limitEmail: st
     now: ctx.now(),
     candidates: p.candidates,
     starts: p.starts,
-    limit: limitEmail ? { email: limitEmail, max: p.loc.maxOpenPerEmail } : null,
+    limit: limitEmail ? { email: limitEmail, max: p.loc.maxOpenPerEmail, phone: key, phoneMax: phoneMax(p.loc) } : null,
   };
 }
 
 /**
- * Runs `statement` (which starts with `appt_place_booking`, see `repo.placeBookingSql`) and maps
- * its outcome: the workstation, 409 when no candidate was free, 422 when the e-mail limit is reached.
+ * Runs `statement` (which starts with `appt_place_booking`, see `repo.placeBookingSql`, and returns
+ * its `w` and `t`) and maps its outcome: the workstation, 409 when no candidate was free, 422 when the
+ * e-mail or phone limit is reached. A hold's expiry is the database time `t` + `expireMinutes`.
  * The claims' primary key decides races (`INSERT … ON CONFLICT DO NOTHING` in the function waits for
  * a concurrent uncommitted claim of the same unit), on PGlite, PostgreSQL and across instances.
  */
 async function runPlacement(ctx: AppContext, db: DbOrTx | 'own', pl: repo.Placing, statement: SQL = repo.placeBookingSql(pl)): Promise<repo.BookingRow> {
-  let w: string | null | undefined;
+  let row: Placed | undefined;
   try {
-    const rows = db === 'own' ? await runOwn(ctx, statement) : await execRows<{ w: string | null }>(db, statement);
-    w = rows[0]?.w;
+    const rows = db === 'own' ? await runOwn(ctx, statement) : await execRows<Placed>(db, statement);
+    row = rows[0];
   } catch (e) {
-    if (repo.isEmailLimitError(e)) throw emailLimitError(pl.limit?.max ?? 0);
+    const kind = repo.limitErrorKind(e);
+    if (kind === 'email') throw emailLimitError(pl.limit?.max ?? 0);
+    if (kind === 'phone') throw phoneLimitError(pl.limit?.phoneMax ?? 0);
     throw e;
   }
-  if (!w) throw SLOT_GONE_ERROR();
+  if (!row?.w) throw SLOT_GONE_ERROR();
   invalidateSearches(ctx);
-  return repo.placedRow(pl, w);
+  const placed = repo.placedRow(pl, row.w);
+  if (pl.expireMinutes !== null) placed.expiresAt = new Date(repo.toDate(row.t).getTime() + pl.expireMinutes * 60_000);
+  return placed;
 }
+
+type Placed = { w: string | null; t: unknown };
 
 const dialect = new PgDialect();
 const statementNames = new Map<string, string>();
@@ -145,21 +169,25 @@ const statementNames = new Map<string, string>();
  * statement on PostgreSQL: its text depends only on the statement's shape (arrays go in as one
  * parameter), so each pooled connection parses and plans it once.
  */
-async function runOwn(ctx: AppContext, statement: SQL): Promise<{ w: string | null }[]> {
+async function runOwn(ctx: AppContext, statement: SQL): Promise<Placed[]> {
   const q = dialect.sqlToQuery(statement);
   let name = statementNames.get(q.sql);
   if (!name) {
     name = `appt_${createHash('sha1').update(q.sql).digest('hex').slice(0, 24)}`;
     if (statementNames.size < 100) statementNames.set(q.sql, name);
   }
-  return ctx.database.query<{ w: string | null }>(q.sql, q.params, { name });
+  return ctx.database.query<Placed>(q.sql, q.params, { name });
 }
 
-async function checkEmailLimit(ctx: AppContext, tx: Tx, loc: repo.LocationRow, mail: string, exceptId?: string) {
+/** Limits when a hold gets its address; a reschedule hold may count one less (the old booking goes on confirmation). */
+async function checkLimits(ctx: AppContext, tx: Tx, loc: repo.LocationRow, mail: string, phone: string | null, replacing: boolean) {
+  const mine = replacing ? 1 : 0;
   await lockEmail(tx, mail);
-  const open = await repo.countOpenByEmail(tx, mail, ctx.now());
-  const mine = exceptId ? 1 : 0;
-  if (open - mine >= loc.maxOpenPerEmail) throw emailLimitError(loc.maxOpenPerEmail);
+  if ((await repo.countOpenByEmail(tx, mail, ctx.now())) - mine >= loc.maxOpenPerEmail) throw emailLimitError(loc.maxOpenPerEmail);
+  const key = repo.phoneKey(phone);
+  if (!key) return;
+  await lockPhone(tx, key);
+  if ((await repo.countOpenByPhone(tx, key, ctx.now())) - mine >= phoneMax(loc)) throw phoneLimitError(phoneMax(loc));
 }
 
 const auditSummary = (b: repo.BookingRow) => ({ start: b.startAt.toISOString(), units: b.units, services: b.serviceIds, workstation: b.workstationId, status: b.status, source: b.source });
@@ -203,12 +231,16 @@ export async function bookAppointment(ctx: AppContext, input: BookInput, meta: {
     ctx,
     'own',
     pl,
-    sql`WITH p AS (${repo.placeBookingSql(pl)})${m ? sql`, m AS (${m.outbox}), j AS (${m.job})` : sql``}, a AS (${audit}) SELECT p.w FROM p`,
+    sql`WITH p AS (${repo.placeBookingSql(pl)})${m ? sql`, m AS (${m.outbox}), j AS (${m.job})` : sql``}, a AS (${audit}) SELECT p.w, p.t FROM p`,
   );
   return { booking, location: p.loc };
 }
 
-/** Step 1 of the web flow: hold a slot for `holdMinutes` while the citizen fills in the form. */
+/**
+ * Step 1 of the web flow: hold a slot for `holdMinutes` while the citizen fills in the form. The
+ * hold's expiry is stamped and judged by the database clock (`now()`), so app instances with
+ * different clocks agree on it.
+ */
 export async function holdSlot(ctx: AppContext, input: { slotId: string; serviceIds: string[]; lang?: string; replaces?: string | null }, meta: { ip?: string | null; requestId?: string } = {}) {
   const slotId = z.string().min(1).max(120).safeParse(input.slotId);
   if (!slotId.success) throw new AppError('validation', 'Bitte eine Zeit wählen.', { fields: [{ field: 'slotId', message: 'Bitte eine Zeit wählen.' }] });
@@ -217,14 +249,14 @@ export async function holdSlot(ctx: AppContext, input: { slotId: string; service
   let replacesId: string | null = null;
   if (input.replaces) replacesId = verifyToken(await getSecret(ctx), 'manage', input.replaces, ctx.now());
   const ip = await ipHash(ctx, meta.ip);
-  const expiresAt = new Date(ctx.now().getTime() + p.loc.holdMinutes * 60_000);
   // One statement, its own transaction (a hold has no mail and no audit entry).
   const booking = await runPlacement(
     ctx,
     'own',
-    placing(ctx, p, { status: 'held', name: null, email: null, phone: null, lang: input.lang === 'en' ? 'en' : 'de', source: 'online', ipHash: ip, expiresAt, replacesId }, null),
+    placing(ctx, p, { status: 'held', name: null, email: null, phone: null, lang: input.lang === 'en' ? 'en' : 'de', source: 'online', ipHash: ip, expiresAt: null, expireMinutes: p.loc.holdMinutes, replacesId }, null),
   );
-  const holdToken = signToken(await getSecret(ctx), 'hold', booking.id, new Date(expiresAt.getTime() + 3600_000));
+  // The link outlives the hold by an hour (app clock, generous); the hold itself is judged by the database.
+  const holdToken = signToken(await getSecret(ctx), 'hold', booking.id, new Date(ctx.now().getTime() + (p.loc.holdMinutes + 60) * 60_000));
   return { booking, holdToken, location: p.loc };
 }
 
@@ -252,13 +284,13 @@ export async function completeHold(ctx: AppContext, bookingId: string, holdToken
     const loc = setup.locations.find((l) => l.id === b.locationId)!;
     if (b.status !== 'held') throw new AppError('gone', 'Diese Reservierung wurde bereits abgeschlossen oder ist abgelaufen.');
     const now = ctx.now();
-    if (!b.expiresAt || b.expiresAt <= now) {
-      // Commit the expiry (slot returns), then answer 410.
+    if (!b.expiresAt || b.expiresAt <= (await repo.dbNow(tx))) {
+      // Expired by the database clock: commit the expiry (slot returns), then answer 410.
       await repo.updateBooking(tx, b.id, { status: 'expired', now });
       await repo.releaseClaims(tx, b.id);
       return { expired: loc.holdMinutes } as const;
     }
-    await checkEmailLimit(ctx, tx, loc, v.email, b.id);
+    await checkLimits(ctx, tx, loc, v.email, v.phone, b.replacesId !== null);
     const expiresAt = new Date(now.getTime() + loc.pendingMinutes * 60_000);
     if ((await repo.setClaimsExpiry(tx, b.id, expiresAt)) !== b.units) throw new AppError('gone', 'Die Reservierung ist abgelaufen. Bitte wählen Sie die Zeit erneut.');
     await repo.updateBooking(tx, b.id, { status: 'pending', name: v.name, email: v.email, phone: v.phone, lang: v.lang, expiresAt, now });
@@ -308,6 +340,6 @@ export async function getHeldBooking(ctx: AppContext, id: string, holdToken: str
     if (b.status === 'pending' || b.status === 'confirmed') throw new AppError('gone', 'Diese Reservierung ist bereits abgeschickt. Bitte sehen Sie in Ihre E-Mails.');
     throw new AppError('gone', 'Diese Reservierung ist abgelaufen. Bitte wählen Sie eine Zeit neu.');
   }
-  if (!b.expiresAt || b.expiresAt <= ctx.now()) throw new AppError('gone', `Die Reservierung ist abgelaufen (nach ${loc.holdMinutes} Minuten). Bitte wählen Sie die Zeit erneut.`);
+  if (!b.expiresAt || b.expiresAt <= (await repo.dbNow(ctx.db))) throw new AppError('gone', `Die Reservierung ist abgelaufen (nach ${loc.holdMinutes} Minuten). Bitte wählen Sie die Zeit erneut.`);
   return { booking: b, location: loc, setup };
 }

@@ -155,7 +155,7 @@ async function computeSlots(ctx: AppContext, q: z.output<typeof findSlotsSchema>
     // One indexed range query on the claims; taken units become one bitmap per workstation.
     const rangeStart = zonedToUtc(windowFrom, '00:00', loc.timeZone).getTime();
     const rangeEnd = zonedToUtc(addDays(windowTo, 1), '00:00', loc.timeZone).getTime();
-    const taken = await repo.takenEpochs(ctx.db, ws.map((w) => w.id), new Date(rangeStart), new Date(rangeEnd), now);
+    const taken = await repo.takenEpochs(ctx.db, ws.map((w) => w.id), new Date(rangeStart), new Date(rangeEnd));
     // Index = minutes since the range start (claims and grid starts are whole minutes).
     const size = Math.ceil((rangeEnd - rangeStart) / 60_000) + 1;
     const wsIndex = new Map(ws.map((w, i) => [w.id, i]));

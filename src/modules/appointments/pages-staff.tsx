@@ -131,6 +131,7 @@ export function mountStaffPages(app: AppRouter): void {
                   {p.n} Buchungen von {
                     {
                       email: `der E-Mail-Adresse ${p.key}`,
+                      phone: `der Telefonnummer ${p.key}`,
                       domain: `der E-Mail-Domain ${p.key}`,
                       ip: `einem Anschluss (IP-Kennung ${p.key.slice(-8)})`,
                       network: `einem Netz mehrerer Anschlüsse (Netz-Kennung ${p.key.slice(0, 8)})`,

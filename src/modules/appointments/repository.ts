@@ -33,6 +33,8 @@ export interface LocationRow {
   holdMinutes: number;
   pendingMinutes: number;
   maxOpenPerEmail: number;
+  /** Open bookings per normalised phone number (column default 3; optional so older callers keep the stored value). */
+  maxOpenPerPhone?: number;
   reminderHours: number;
   demo: boolean;
 }
@@ -66,7 +68,7 @@ export async function listLocations(db: DbOrTx): Promise<LocationRow[]> {
   const rows = await execRows<Record<string, unknown>>(
     db,
     sql`SELECT id, name, address, time_zone, opening_hours, holiday_country, holiday_state, slot_minutes, window_min_days, window_max_days,
-      lead_minutes, hold_minutes, pending_minutes, max_open_per_email, reminder_hours, demo FROM appt_locations ORDER BY created_at, id`,
+      lead_minutes, hold_minutes, pending_minutes, max_open_per_email, max_open_per_phone, reminder_hours, demo FROM appt_locations ORDER BY created_at, id`,
   );
   return rows.map((r) => ({
     id: String(r.id),
@@ -83,6 +85,7 @@ export async function listLocations(db: DbOrTx): Promise<LocationRow[]> {
     holdMinutes: Number(r.hold_minutes),
     pendingMinutes: Number(r.pending_minutes),
     maxOpenPerEmail: Number(r.max_open_per_email),
+    maxOpenPerPhone: Number(r.max_open_per_phone),
     reminderHours: Number(r.reminder_hours),
     demo: Boolean(r.demo),
   }));
@@ -118,13 +121,15 @@ export async function listServiceSettings(db: DbOrTx): Promise<ServiceSettingRow
 export async function upsertLocation(db: DbOrTx, l: LocationRow): Promise<void> {
   await db.execute(sql`
     INSERT INTO appt_locations (id, name, address, time_zone, opening_hours, holiday_country, holiday_state, slot_minutes, window_min_days, window_max_days,
-      lead_minutes, hold_minutes, pending_minutes, max_open_per_email, reminder_hours, demo)
+      lead_minutes, hold_minutes, pending_minutes, max_open_per_email, max_open_per_phone, reminder_hours, demo)
     VALUES (${l.id}, ${l.name}, ${l.address}, ${l.timeZone}, ${JSON.stringify(l.openingHours)}::jsonb, ${l.holidayCountry}, ${l.holidayState}, ${l.slotMinutes},
-      ${l.windowMinDays}, ${l.windowMaxDays}, ${l.leadMinutes}, ${l.holdMinutes}, ${l.pendingMinutes}, ${l.maxOpenPerEmail}, ${l.reminderHours}, ${l.demo})
+      ${l.windowMinDays}, ${l.windowMaxDays}, ${l.leadMinutes}, ${l.holdMinutes}, ${l.pendingMinutes}, ${l.maxOpenPerEmail}, coalesce(${l.maxOpenPerPhone ?? null}::int, 3),
+      ${l.reminderHours}, ${l.demo})
     ON CONFLICT (id) DO UPDATE SET name = excluded.name, address = excluded.address, time_zone = excluded.time_zone, opening_hours = excluded.opening_hours,
       holiday_country = excluded.holiday_country, holiday_state = excluded.holiday_state, slot_minutes = excluded.slot_minutes,
       window_min_days = excluded.window_min_days, window_max_days = excluded.window_max_days, lead_minutes = excluded.lead_minutes,
       hold_minutes = excluded.hold_minutes, pending_minutes = excluded.pending_minutes, max_open_per_email = excluded.max_open_per_email,
+      max_open_per_phone = ${l.maxOpenPerPhone === undefined ? sql`appt_locations.max_open_per_phone` : sql`excluded.max_open_per_phone`},
       reminder_hours = excluded.reminder_hours`);
 }
 
@@ -164,14 +169,17 @@ export async function upsertServiceSetting(db: DbOrTx, s: ServiceSettingRow, onl
 
 // ---------- claims ----------
 
-/** Taken (not expired) slot units of some workstations in [from, to), as epoch milliseconds (no date parsing; for the slot search). */
-export async function takenEpochs(db: DbOrTx, workstationIds: readonly string[], from: Date, to: Date, now: Date): Promise<{ w: string; t: number }[]> {
+/**
+ * Taken (not expired) slot units of some workstations in [from, to), as epoch milliseconds (no date
+ * parsing; for the slot search). Expiry is judged by the database clock, like the booking function.
+ */
+export async function takenEpochs(db: DbOrTx, workstationIds: readonly string[], from: Date, to: Date): Promise<{ w: string; t: number }[]> {
   if (!workstationIds.length) return [];
   const rows = await execRows<{ w: string; t: string | number }>(
     db,
     sql`SELECT workstation_id AS w, (extract(epoch FROM slot_start) * 1000)::float8 AS t FROM appt_slot_claims
         WHERE workstation_id IN (${sql.join(workstationIds.map((w) => sql`${w}`), sql`, `)})
-          AND slot_start >= ${ts(from)} AND slot_start < ${ts(to)} AND (expires_at IS NULL OR expires_at > ${ts(now)})`,
+          AND slot_start >= ${ts(from)} AND slot_start < ${ts(to)} AND (expires_at IS NULL OR expires_at > now())`,
   );
   return rows.map((r) => ({ w: r.w, t: Number(r.t) }));
 }
@@ -269,23 +277,41 @@ export interface Placing extends Omit<NewBooking, 'workstationId'> {
   candidates: readonly string[];
   /** Start of every slot unit the booking occupies. */
   starts: readonly Date[];
-  /** Open-bookings limit per e-mail (the function takes the address's advisory lock first). */
-  limit: { email: string; max: number } | null;
+  /** Normalised phone (`phoneKey`), stored with the booking. */
+  phoneKey: string | null;
+  /** Set for holds: expires_at = database now() + minutes (then `expiresAt` is ignored). */
+  expireMinutes: number | null;
+  /**
+   * Open-bookings limits per e-mail and, when given, per normalised phone (the function takes the
+   * advisory lock of the address, then of the phone, and counts by the database clock).
+   */
+  limit: { email: string; max: number; phone: string | null; phoneMax: number } | null;
+}
+
+/** Phone number for the limit: digits only, +49 / 0049 (also `+49 (0)…`) → leading 0; null when fewer than 6 digits. */
+export function phoneKey(phone: string | null | undefined): string | null {
+  if (!phone) return null;
+  let d = phone.trim().replace(/^\+/, '00').replace(/\D/g, '');
+  if (d.startsWith('0049')) d = '0' + d.slice(4).replace(/^0/, '');
+  return d.length >= 6 ? d : null;
 }
 
 /**
- * `SELECT appt_place_booking(…) AS w` (migrations 0014, 0015, 0018): per-e-mail lock + limit, booking row and
- * all claims on the first free candidate, in ONE statement. `w` is the workstation, or NULL when
- * no candidate was free (nothing left behind); SQLSTATE LT422 when the e-mail limit is reached.
- * Usable alone (its own transaction) or as the first CTE of a bigger statement.
+ * `SELECT appt_place_booking(…) AS w, now() AS t` (migrations 0014, 0015, 0018, 0021): per-e-mail and
+ * per-phone lock + limit, booking row and all claims on the first free candidate, in ONE statement.
+ * `w` is the workstation, or NULL when no candidate was free (nothing left behind); `t` is the
+ * database's transaction time (a hold expires at t + expireMinutes). SQLSTATE LT422 when the e-mail
+ * limit is reached, LT423 for the phone limit. Usable alone (its own transaction) or as the first CTE
+ * of a bigger statement.
  */
 export function placeBookingSql(b: Placing): SQL {
   const domain = b.email ? b.email.split('@')[1]!.toLowerCase() : null;
   return sql`SELECT appt_place_booking(${b.id}::uuid, ${b.locationId}::text, ${pgArrayLiteral(b.candidates)}::text[],
     ${pgArrayLiteral(b.starts.map((d) => d.toISOString()))}::timestamptz[], ${b.startAt.toISOString()}::timestamptz, ${b.endAt.toISOString()}::timestamptz,
     ${b.units}::int, ${pgArrayLiteral(b.serviceIds)}::text[], ${b.status}::text, ${b.name}::text, ${b.email}::text, ${domain}::text, ${b.phone}::text,
-    ${b.lang}::text, ${b.source}::text, ${b.ipHash}::text, ${b.expiresAt ? b.expiresAt.toISOString() : null}::timestamptz, ${b.replacesId}::uuid,
-    ${b.now.toISOString()}::timestamptz, ${b.limit ? b.limit.email : null}::text, ${b.limit ? b.limit.max : null}::int) AS w`;
+    ${b.phoneKey}::text, ${b.lang}::text, ${b.source}::text, ${b.ipHash}::text, ${b.expiresAt ? b.expiresAt.toISOString() : null}::timestamptz,
+    ${b.expireMinutes}::int, ${b.replacesId}::uuid, ${b.now.toISOString()}::timestamptz, ${b.limit ? b.limit.email : null}::text,
+    ${b.limit ? b.limit.max : null}::int, ${b.limit ? b.limit.phone : null}::text, ${b.limit ? b.limit.phoneMax : null}::int) AS w, now() AS t`;
 }
 
 /** The booking row `placeBookingSql` writes (no re-read needed). */
@@ -315,10 +341,17 @@ export function placedRow(b: Placing, workstationId: string): BookingRow {
   };
 }
 
-/** True for the error `appt_place_booking` raises when the open-bookings limit per e-mail is reached. */
-export function isEmailLimitError(e: unknown): boolean {
+/** Which open-bookings limit `appt_place_booking` reported (SQLSTATE LT422 e-mail, LT423 phone), or null. */
+export function limitErrorKind(e: unknown): 'email' | 'phone' | null {
   const x = e as { code?: string; cause?: { code?: string } } | null;
-  return x?.code === 'LT422' || x?.cause?.code === 'LT422';
+  const code = x?.code ?? x?.cause?.code;
+  return code === 'LT422' ? 'email' : code === 'LT423' ? 'phone' : null;
+}
+
+/** The database's clock (transaction time): the one clock every instance uses for hold expiry. */
+export async function dbNow(db: DbOrTx): Promise<Date> {
+  const [r] = await execRows<{ t: unknown }>(db, sql`SELECT now() AS t`);
+  return toDate(r!.t);
 }
 
 export async function getBooking(db: DbOrTx, id: string, forUpdate = false): Promise<BookingRow | null> {
@@ -336,7 +369,7 @@ export async function updateBooking(
   if (patch.status !== undefined) sets.push(sql`status = ${patch.status}`);
   if (patch.name !== undefined) sets.push(sql`name = ${patch.name}`);
   if (patch.email !== undefined) sets.push(sql`email = ${patch.email}, email_domain = ${patch.email ? patch.email.split('@')[1]!.toLowerCase() : null}`);
-  if (patch.phone !== undefined) sets.push(sql`phone = ${patch.phone}`);
+  if (patch.phone !== undefined) sets.push(sql`phone = ${patch.phone}, phone_key = ${phoneKey(patch.phone)}`);
   if (patch.lang !== undefined) sets.push(sql`lang = ${patch.lang}`);
   if (patch.expiresAt !== undefined) sets.push(sql`expires_at = ${patch.expiresAt ? ts(patch.expiresAt) : sql`NULL`}`);
   if (patch.confirmedAt) sets.push(sql`confirmed_at = ${ts(patch.confirmedAt)}`);
@@ -345,22 +378,32 @@ export async function updateBooking(
   await tx.execute(sql`UPDATE appt_bookings SET ${sql.join(sets, sql`, `)} WHERE id = ${id}::uuid`);
 }
 
-/** Open (held, pending, confirmed, future) bookings of one e-mail address. */
+/** Open (held, pending, confirmed, future) bookings of one e-mail address (hold expiry by the database clock). */
 export async function countOpenByEmail(db: DbOrTx, email: string, now: Date): Promise<number> {
   const [r] = await execRows<{ n: number }>(
     db,
     sql`SELECT count(*)::int AS n FROM appt_bookings WHERE email = ${email} AND end_at > ${ts(now)}
-        AND (status = 'confirmed' OR (status IN ('held','pending') AND expires_at > ${ts(now)}))`,
+        AND (status = 'confirmed' OR (status IN ('held','pending') AND expires_at > now()))`,
   );
   return Number(r?.n ?? 0);
 }
 
-/** Held/pending bookings whose time is up: marks them expired, frees their claims, returns them. */
+/** Open bookings of one normalised phone number (see `phoneKey`). */
+export async function countOpenByPhone(db: DbOrTx, key: string, now: Date): Promise<number> {
+  const [r] = await execRows<{ n: number }>(
+    db,
+    sql`SELECT count(*)::int AS n FROM appt_bookings WHERE phone_key = ${key} AND end_at > ${ts(now)}
+        AND (status = 'confirmed' OR (status IN ('held','pending') AND expires_at > now()))`,
+  );
+  return Number(r?.n ?? 0);
+}
+
+/** Held/pending bookings whose time is up by the database clock: marks them expired, frees their claims, returns them. */
 export async function expireDue(db: DbOrTx, now: Date, limit = 500): Promise<BookingRow[]> {
   const rows = await execRows<Record<string, unknown>>(
     db,
     sql`UPDATE appt_bookings SET status = 'expired', status_at = ${ts(now)}
-        WHERE id IN (SELECT id FROM appt_bookings WHERE status IN ('held','pending') AND expires_at <= ${ts(now)} ORDER BY expires_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+        WHERE id IN (SELECT id FROM appt_bookings WHERE status IN ('held','pending') AND expires_at <= now() ORDER BY expires_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)
         RETURNING ${BOOKING_COLS}`,
   );
   if (rows.length) await db.execute(sql`DELETE FROM appt_slot_claims WHERE booking_id IN (${sql.join(rows.map((r) => sql`${String(r.id)}::uuid`), sql`, `)})`);
@@ -486,7 +529,7 @@ export async function markWaitlistNotified(tx: DbOrTx, id: string, now: Date): P
 export async function anonymiseEndedBefore(tx: DbOrTx, cutoff: Date): Promise<number> {
   const r = await execRows(
     tx,
-    sql`UPDATE appt_bookings SET name = NULL, email = NULL, email_domain = NULL, phone = NULL, ip_hash = NULL
+    sql`UPDATE appt_bookings SET name = NULL, email = NULL, email_domain = NULL, phone = NULL, phone_key = NULL, ip_hash = NULL
         WHERE end_at < ${ts(cutoff)} AND (name IS NOT NULL OR email IS NOT NULL OR email_domain IS NOT NULL OR phone IS NOT NULL OR ip_hash IS NOT NULL)
         RETURNING 1 AS x`,
   );
@@ -597,7 +640,7 @@ export async function lockLocationForTickets(tx: DbOrTx, locationId: string): Pr
 }
 
 export interface PatternRow {
-  kind: 'email' | 'domain' | 'ip' | 'network';
+  kind: 'email' | 'phone' | 'domain' | 'ip' | 'network';
   key: string;
   n: number;
   first: Date;
@@ -605,14 +648,16 @@ export interface PatternRow {
 }
 /**
  * Mass-booking patterns since a time (online bookings of every status, so cancel-and-rebook
- * cycles and expired holds count): one address, one non-freemail domain, one IP (hash) or one
+ * cycles and expired holds count): one address, one phone number (normalised), one non-freemail domain, one IP (hash) or one
  * network (/24, /64; the part of `ip_hash` before the dot) with at least `threshold` bookings.
  */
 export async function bookingPatternRows(db: DbOrTx, since: Date, threshold: number, freemail: readonly string[]): Promise<PatternRow[]> {
   const rows = await execRows<{ kind: PatternRow['kind']; key: string; n: number; first: unknown; last: unknown }>(
     db,
-    sql`WITH b AS (SELECT lower(email) AS email, email_domain, ip_hash, created_at FROM appt_bookings WHERE created_at >= ${ts(since)} AND source = 'online')
+    sql`WITH b AS (SELECT lower(email) AS email, phone_key, email_domain, ip_hash, created_at FROM appt_bookings WHERE created_at >= ${ts(since)} AND source = 'online')
         SELECT 'email' AS kind, email AS key, count(*)::int AS n, min(created_at) AS first, max(created_at) AS last FROM b WHERE email IS NOT NULL GROUP BY email HAVING count(*) >= ${threshold}
+        UNION ALL
+        SELECT 'phone', phone_key, count(*)::int, min(created_at), max(created_at) FROM b WHERE phone_key IS NOT NULL GROUP BY phone_key HAVING count(*) >= ${threshold}
         UNION ALL
         SELECT 'domain', email_domain, count(*)::int, min(created_at), max(created_at) FROM b
           WHERE email_domain IS NOT NULL AND NOT (email_domain = ANY(${pgArrayLiteral(freemail)}::text[])) GROUP BY email_domain HAVING count(*) >= ${threshold}
