@@ -72,6 +72,8 @@ const cancelRoute = createRoute({
   responses: {
     200: { description: 'Abgesagt', content: { 'application/json': { schema: z.object({ id: z.string(), status: z.literal('cancelled') }) } } },
     410: problem('Token gefälscht, abgelaufen oder Termin schon abgesagt'),
+    422: problem('Token fehlt oder ist unvollständig, oder die Terminnummer ist ungültig'),
+    429: problem('Zu viele Anfragen'),
   },
 });
 
