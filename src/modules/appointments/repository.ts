@@ -439,53 +439,6 @@ export async function bookingsForWorkstation(db: DbOrTx, workstationId: string, 
   return rows.map(mapBooking);
 }
 
-/** Mass-booking patterns: e-mail domains or IP hashes with many bookings in a short time. */
-export async function suspiciousPatterns(db: DbOrTx, since: Date, threshold: number): Promise<{ kind: 'domain' | 'ip'; key: string; n: number; first: Date; last: Date }[]> {
-  const rows = await execRows<{ kind: 'domain' | 'ip'; key: string; n: number; first: unknown; last: unknown }>(
-    db,
-    sql`SELECT 'domain' AS kind, email_domain AS key, count(*)::int AS n, min(created_at) AS first, max(created_at) AS last FROM appt_bookings
-          WHERE created_at >= ${ts(since)} AND email_domain IS NOT NULL AND source = 'online'
-          AND email_domain NOT IN ('gmail.com','web.de','gmx.de','gmx.net','t-online.de','outlook.com','hotmail.com','yahoo.com','yahoo.de','icloud.com','freenet.de','posteo.de','mailbox.org')
-          GROUP BY email_domain HAVING count(*) >= ${threshold}
-        UNION ALL
-        SELECT 'ip' AS kind, ip_hash AS key, count(*)::int AS n, min(created_at), max(created_at) FROM appt_bookings
-          WHERE created_at >= ${ts(since)} AND ip_hash IS NOT NULL GROUP BY ip_hash HAVING count(*) >= ${threshold}
-        ORDER BY n DESC LIMIT 20`,
-  );
-  return rows.map((r) => ({ ...r, n: Number(r.n), first: toDate(r.first), last: toDate(r.last) }));
-}
-
-export interface StatRow {
-  serviceId: string;
-  weekday: number;
-  total: number;
-  noshow: number;
-  done: number;
-  cancelled: number;
-  avgLeadHours: number;
-}
-/** Bookings per first service and local weekday (0 = Sunday) in a range. */
-export async function bookingStats(db: DbOrTx, locationId: string, tz: string, from: Date, to: Date): Promise<StatRow[]> {
-  const rows = await execRows<Record<string, unknown>>(
-    db,
-    sql`SELECT service_ids[1] AS service_id, extract(dow FROM start_at AT TIME ZONE ${tz})::int AS weekday, count(*)::int AS total,
-          count(*) FILTER (WHERE status = 'noshow')::int AS noshow, count(*) FILTER (WHERE status = 'done')::int AS done,
-          count(*) FILTER (WHERE status = 'cancelled')::int AS cancelled,
-          coalesce(avg(extract(epoch FROM start_at - created_at) / 3600.0), 0)::float8 AS lead
-        FROM appt_bookings WHERE location_id = ${locationId} AND start_at >= ${ts(from)} AND start_at < ${ts(to)} AND status NOT IN ('held','expired')
-        GROUP BY 1, 2 ORDER BY 1, 2`,
-  );
-  return rows.map((r) => ({
-    serviceId: String(r.service_id),
-    weekday: Number(r.weekday),
-    total: Number(r.total),
-    noshow: Number(r.noshow),
-    done: Number(r.done),
-    cancelled: Number(r.cancelled),
-    avgLeadHours: Number(r.lead),
-  }));
-}
-
 export async function claimedUnitCount(db: DbOrTx, workstationIds: readonly string[], from: Date, to: Date): Promise<number> {
   if (!workstationIds.length) return 0;
   const [r] = await execRows<{ n: number }>(
