@@ -35,6 +35,7 @@ async function form(over: Record<string, string> = {}) {
     holdMinutes: String(l.holdMinutes),
     pendingMinutes: String(l.pendingMinutes),
     maxOpenPerEmail: String(l.maxOpenPerEmail),
+    maxOpenPerPhone: String(l.maxOpenPerPhone),
     reminderHours: String(l.reminderHours),
     ...over,
   } as Parameters<typeof updateLocation>[3];
@@ -104,6 +105,41 @@ describe('saving the location (opening hours)', () => {
     await expect(updateLocation(ctx, admin, 'gibt-es-nicht', f)).rejects.toMatchObject({ code: 'not_found' });
     expect((await location()).openingHours).toEqual(before);
     expect((await audits('appointments.location.update')).length).toBe(n);
+  });
+});
+
+describe('saving the location (open bookings per phone number)', () => {
+  it('the limit is saved (audit names the field), enforced at once; invalid values → 422 in German, nothing saved', async () => {
+    expect((await form()).maxOpenPerPhone).toBe('3');
+    const n = (await audits('appointments.location.update')).length;
+    for (const bad of ['0', '51', '2.5', 'drei', '']) {
+      await expect(updateLocation(ctx, admin, LOC, await form({ maxOpenPerPhone: bad }))).rejects.toMatchObject({
+        code: 'validation',
+        details: { fields: [{ field: 'maxOpenPerPhone', message: 'Offene Termine je Telefonnummer: bitte eine ganze Zahl von 1 bis 50 angeben.' }] },
+      });
+    }
+    expect((await audits('appointments.location.update')).length).toBe(n);
+    expect((await location()).maxOpenPerPhone).toBe(3);
+
+    await updateLocation(ctx, admin, LOC, await form({ maxOpenPerPhone: '1' }));
+    expect((await location()).maxOpenPerPhone).toBe(1);
+    const [a] = (await audits('appointments.location.update', LOC)).slice(-1);
+    expect(a).toMatchObject({ actor_id: admin.id, summary: { changed: ['maxOpenPerPhone'] } });
+    // a caller that leaves the field out keeps the stored value
+    const { maxOpenPerPhone: _omit, ...rest } = await form();
+    await updateLocation(ctx, admin, LOC, rest);
+    expect((await location()).maxOpenPerPhone).toBe(1);
+
+    const date = '2026-12-15';
+    const slots = (await findSlots(ctx, { serviceIds: [MB], from: date, to: date })).slots;
+    await bookAppointment(ctx, { slotId: slots[0]!.id, serviceIds: [MB], name: 'Tele Fon', email: 'limit1@example.org', phone: '05551 777 888' });
+    await expect(bookAppointment(ctx, { slotId: slots[3]!.id, serviceIds: [MB], name: 'Tele Fon', email: 'limit2@example.org', phone: '+49 5551 777888' })).rejects.toMatchObject({
+      code: 'validation',
+      message: expect.stringContaining('Telefonnummer'),
+      details: { fields: [{ field: 'phone' }] },
+    });
+    await updateLocation(ctx, admin, LOC, await form({ maxOpenPerPhone: '3' }));
+    await bookAppointment(ctx, { slotId: slots[3]!.id, serviceIds: [MB], name: 'Tele Fon', email: 'limit2@example.org', phone: '+49 5551 777888' });
   });
 });
 

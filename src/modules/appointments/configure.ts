@@ -8,9 +8,11 @@ import * as repo from './repository.ts';
 import { getSetup, invalidateSetup } from './rules.ts';
 import { sha256 } from './security.ts';
 import { addDays, isIsoDate, localDate, zonedToUtc } from './time.ts';
-import { parseOpeningHours } from './opening-hours.ts';
+import { formatOpeningHours, parseOpeningHours } from './opening-hours.ts';
 
 export { formatOpeningHours, parseOpeningHours } from './opening-hours.ts';
+
+const PHONE_LIMIT_MSG = 'Offene Termine je Telefonnummer: bitte eine ganze Zahl von 1 bis 50 angeben.';
 
 const locationSchema = z.object({
   name: z.string().trim().min(2).max(120),
@@ -23,6 +25,13 @@ const locationSchema = z.object({
   holdMinutes: z.coerce.number().int().min(2).max(60),
   pendingMinutes: z.coerce.number().int().min(5).max(1440),
   maxOpenPerEmail: z.coerce.number().int().min(1).max(50),
+  // Optional for older callers (absent = keep the stored value); the settings form always sends it.
+  maxOpenPerPhone: z.coerce
+    .number({ error: PHONE_LIMIT_MSG })
+    .int(PHONE_LIMIT_MSG)
+    .min(1, PHONE_LIMIT_MSG)
+    .max(50, PHONE_LIMIT_MSG)
+    .optional(),
   reminderHours: z.coerce.number().int().min(1).max(168),
 });
 
@@ -40,7 +49,10 @@ export async function updateLocation(ctx: AppContext, actor: Actor, id: string, 
   const next = { ...cur, ...v.data, openingHours: oh.windows };
   await ctx.db.transaction(async (tx) => {
     await repo.upsertLocation(tx, next);
-    const changed = Object.keys(v.data).filter((k) => JSON.stringify((cur as never)[k]) !== JSON.stringify((next as never)[k]));
+    // Opening hours are compared in their canonical text form (same windows in another order = unchanged).
+    const same = (k: string) =>
+      k === 'openingHours' ? formatOpeningHours(cur.openingHours) === formatOpeningHours(next.openingHours) : JSON.stringify((cur as never)[k]) === JSON.stringify((next as never)[k]);
+    const changed = Object.keys(v.data).filter((k) => !same(k));
     await writeAudit(tx, { actor, action: 'appointments.location.update', objectType: 'appt_location', objectId: id, summary: { changed } });
   });
   invalidateSetup(ctx);

@@ -563,6 +563,16 @@ function mountSettings(app: AppRouter, configure: ReturnType<typeof requirePermi
                   {num('holdMinutes', 'Reservierung beim Ausfüllen (Minuten)', l.holdMinutes)}
                   {num('pendingMinutes', 'Frist für die Bestätigung per E-Mail (Minuten)', l.pendingMinutes)}
                   {num('maxOpenPerEmail', 'Offene Termine je E-Mail-Adresse', l.maxOpenPerEmail)}
+                  <TextField
+                    id="maxOpenPerPhone"
+                    name="maxOpenPerPhone"
+                    type="number"
+                    min={1}
+                    max={50}
+                    label="Offene Termine je Telefonnummer"
+                    hint="Gilt für Online-Buchungen mit Telefonnummer (Schreibweise egal, z. B. +49 5551 … = 05551 …)."
+                    value={l.maxOpenPerPhone ?? 3}
+                  />
                   {num('reminderHours', 'Erinnerung (Stunden vorher)', l.reminderHours)}
                 </div>
                 <TextArea
@@ -679,6 +689,7 @@ function mountSettings(app: AppRouter, configure: ReturnType<typeof requirePermi
         holdMinutes: str(b.holdMinutes) as never,
         pendingMinutes: str(b.pendingMinutes) as never,
         maxOpenPerEmail: str(b.maxOpenPerEmail) as never,
+        maxOpenPerPhone: str(b.maxOpenPerPhone) as never,
         reminderHours: str(b.reminderHours) as never,
       });
       return 'Standort gespeichert.';
