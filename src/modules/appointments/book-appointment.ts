@@ -12,7 +12,7 @@ import { dayGrid, invalidateSearches, unitsFor } from './find-slots.ts';
 import { confirmRequestMail, queueConfirmed, queueConfirmRequest } from './mails.ts';
 import * as repo from './repository.ts';
 import { closedReason, getSetup, slotRules, type Setup } from './rules.ts';
-import { checkCaptcha, getSecret, ipHash, rateLimit, signToken, verifyToken } from './security.ts';
+import { checkCaptcha, checkTokenInput, getSecret, ipHash, rateLimit, signToken, verifyToken } from './security.ts';
 import { decodeSlotId, eligibleWorkstations, unitStarts } from './slots.ts';
 import { addDays, localDate } from './time.ts';
 
@@ -237,6 +237,23 @@ export async function bookAppointment(ctx: AppContext, input: BookInput, meta: {
 }
 
 /**
+ * Checks a reschedule link before a new time is held: the token must be valid (410 otherwise) and
+ * the appointment still open, in the future and not moved already (410 with the reason).
+ */
+export async function assertReschedulable(ctx: AppContext, token: string | undefined) {
+  checkTokenInput(undefined, token);
+  const id = verifyToken(await getSecret(ctx), 'manage', token, ctx.now());
+  const b = await repo.getBooking(ctx.db, id);
+  if (!b) throw new AppError('gone', 'Dieser Termin existiert nicht mehr.');
+  if (b.status === 'cancelled') {
+    const moved = await repo.otherReplacementConfirmed(ctx.db, b.id, '00000000-0000-0000-0000-000000000000');
+    throw new AppError('gone', moved ? 'Dieser Termin wurde bereits verlegt. Bitte nutzen Sie den Link aus der neuesten Bestätigungs-E-Mail.' : 'Dieser Termin wurde abgesagt und kann nicht mehr verlegt werden. Bitte buchen Sie neu.');
+  }
+  if (!['confirmed', 'pending'].includes(b.status) || b.startAt <= ctx.now()) throw new AppError('gone', 'Dieser Termin liegt in der Vergangenheit oder ist abgeschlossen und kann nicht mehr verlegt werden.');
+  return b;
+}
+
+/**
  * Step 1 of the web flow: hold a slot for `holdMinutes` while the citizen fills in the form. The
  * hold's expiry is stamped and judged by the database clock (`now()`), so app instances with
  * different clocks agree on it.
@@ -245,9 +262,9 @@ export async function holdSlot(ctx: AppContext, input: { slotId: string; service
   const slotId = z.string().min(1).max(120).safeParse(input.slotId);
   if (!slotId.success) throw new AppError('validation', 'Bitte eine Zeit wählen.', { fields: [{ field: 'slotId', message: 'Bitte eine Zeit wählen.' }] });
   await rateLimit(ctx, 'hold-ip', meta.ip ?? '-', 30, 600);
+  // A reschedule link must still belong to an open, future appointment (410 otherwise, 422 when malformed).
+  const replacesId = input.replaces ? (await assertReschedulable(ctx, input.replaces)).id : null;
   const p = await resolveSlot(ctx, slotId.data, input.serviceIds, false);
-  let replacesId: string | null = null;
-  if (input.replaces) replacesId = verifyToken(await getSecret(ctx), 'manage', input.replaces, ctx.now());
   const ip = await ipHash(ctx, meta.ip);
   // One statement, its own transaction (a hold has no mail and no audit entry).
   const booking = await runPlacement(

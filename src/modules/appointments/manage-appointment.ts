@@ -9,7 +9,7 @@ import { invalidateSearches } from './find-slots.ts';
 import { queueCancelled, queueConfirmed } from './mails.ts';
 import * as repo from './repository.ts';
 import { getSetup, type Setup } from './rules.ts';
-import { getSecret, verifyToken } from './security.ts';
+import { checkTokenInput, getSecret, verifyToken } from './security.ts';
 
 const FINAL = new Set(['confirmed', 'arrived', 'done', 'noshow']);
 
@@ -75,25 +75,6 @@ async function cancelInTx(ctx: AppContext, setup: Setup, tx: DbOrTx, id: string,
   return b;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/**
- * Shape of a link token: `<id>.<purpose>.<expiry seconds>.<mac>` – four parts, numeric expiry.
- * A token of this shape with a wrong id or signature is forged (410), not malformed.
- */
-const TOKEN_SHAPE = /^[^.\s]{1,64}\.[^.\s]{1,8}\.\d{1,12}\.[A-Za-z0-9_-]{1,128}$/;
-
-/**
- * Missing or malformed input is the caller's error (422); only a well-formed token that is
- * forged, foreign, expired or replayed answers 410.
- */
-function checkTokenInput(id: string | undefined, token: string | undefined | null): void {
-  const fields: { field: string; message: string }[] = [];
-  if (id !== undefined && !UUID.test(id)) fields.push({ field: 'id', message: 'Die Terminnummer ist ungültig.' });
-  if (!token) fields.push({ field: 'token', message: 'Der Link-Schlüssel (token) fehlt. Bitte nutzen Sie den vollständigen Link aus Ihrer E-Mail.' });
-  else if (!TOKEN_SHAPE.test(token)) fields.push({ field: 'token', message: 'Der Link-Schlüssel ist unvollständig oder beschädigt. Bitte nutzen Sie den vollständigen Link aus Ihrer E-Mail.' });
-  if (fields.length) throw new AppError('validation', fields[0]!.message, { fields });
-}
-
 /**
  * Cancels by the signed link (no login). A replayed, forged or expired token answers 410
  * with a German explanation; the calendar is untouched in that case.
@@ -110,23 +91,6 @@ export async function cancelByStaff(ctx: AppContext, actor: Actor, id: string, m
   await getSecret(ctx);
   const setup = await getSetup(ctx);
   return ctx.db.transaction((tx) => cancelInTx(ctx, setup, tx, id, actor, 'staff', meta.requestId));
-}
-
-/**
- * Checks a reschedule link before a new time is held: the token must be valid (410 otherwise) and
- * the appointment still open, in the future and not moved already (410 with the reason).
- */
-export async function assertReschedulable(ctx: AppContext, token: string | undefined) {
-  checkTokenInput(undefined, token);
-  const id = verifyToken(await getSecret(ctx), 'manage', token, ctx.now());
-  const b = await repo.getBooking(ctx.db, id);
-  if (!b) throw new AppError('gone', 'Dieser Termin existiert nicht mehr.');
-  if (b.status === 'cancelled') {
-    const moved = await repo.otherReplacementConfirmed(ctx.db, b.id, '00000000-0000-0000-0000-000000000000');
-    throw new AppError('gone', moved ? 'Dieser Termin wurde bereits verlegt. Bitte nutzen Sie den Link aus der neuesten Bestätigungs-E-Mail.' : 'Dieser Termin wurde abgesagt und kann nicht mehr verlegt werden. Bitte buchen Sie neu.');
-  }
-  if (!['confirmed', 'pending'].includes(b.status) || b.startAt <= ctx.now()) throw new AppError('gone', 'Dieser Termin liegt in der Vergangenheit oder ist abgeschlossen und kann nicht mehr verlegt werden.');
-  return b;
 }
 
 /** The booking behind a manage link (for the citizen's page). */

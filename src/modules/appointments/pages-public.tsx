@@ -6,9 +6,9 @@ import { AppError, isAppError, type FieldError } from '../../core/errors.ts';
 import type { Lang } from '../../core/i18n/index.ts';
 import { Checkbox, CheckboxGroup, CsrfField, ErrorSummary, Notice, Submit, TextField } from '../../web/components.tsx';
 import { renderPage } from '../../web/layout.tsx';
-import { completeHold, getHeldBooking, holdSlot } from './book-appointment.ts';
+import { assertReschedulable, completeHold, getHeldBooking, holdSlot } from './book-appointment.ts';
 import { closedDays, findSlots } from './find-slots.ts';
-import { assertReschedulable, bookingByManageToken, cancelByToken, confirmAppointment } from './manage-appointment.ts';
+import { bookingByManageToken, cancelByToken, confirmAppointment } from './manage-appointment.ts';
 import { icsFor } from './mails.ts';
 import type { BookingRow, LocationRow } from './repository.ts';
 import { getSetup, serviceTitle, type Setup } from './rules.ts';
@@ -304,7 +304,6 @@ export function mountPublicPages(app: AppRouter): void {
     const body = await c.req.parseBody({ all: true });
     const selected = list(body.leistung);
     const replaces = str(body.umbuchen) || undefined;
-    if (replaces) await assertReschedulable(c.var.ctx, replaces);
     try {
       const { booking, holdToken } = await holdSlot(c.var.ctx, { slotId: str(body.slotId), serviceIds: selected, lang: c.var.lang, replaces: replaces ?? null }, { ip: clientIp(c), requestId: c.var.requestId });
       return c.redirect(`/termine/daten/${booking.id}?h=${encodeURIComponent(holdToken)}`, 303);

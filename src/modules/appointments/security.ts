@@ -132,3 +132,22 @@ export async function rateLimit(ctx: AppContext, prefix: string, value: string, 
     throw new AppError('rate_limited', `Zu viele Anfragen. Bitte versuchen Sie es in ${r.retryAfterSeconds} Sekunden erneut.`, { retryAfter: r.retryAfterSeconds });
   }
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/**
+ * Shape of a link token: `<id>.<purpose>.<expiry seconds>.<mac>` – four parts, numeric expiry.
+ * A token of this shape with a wrong id or signature is forged (410), not malformed.
+ */
+const TOKEN_SHAPE = /^[^.\s]{1,64}\.[^.\s]{1,8}\.\d{1,12}\.[A-Za-z0-9_-]{1,128}$/;
+
+/**
+ * Missing or malformed input is the caller's error (422); only a well-formed token that is
+ * forged, foreign, expired or replayed answers 410.
+ */
+export function checkTokenInput(id: string | undefined, token: string | undefined | null): void {
+  const fields: { field: string; message: string }[] = [];
+  if (id !== undefined && !UUID.test(id)) fields.push({ field: 'id', message: 'Die Terminnummer ist ungültig.' });
+  if (!token) fields.push({ field: 'token', message: 'Der Link-Schlüssel (token) fehlt. Bitte nutzen Sie den vollständigen Link aus Ihrer E-Mail.' });
+  else if (!TOKEN_SHAPE.test(token)) fields.push({ field: 'token', message: 'Der Link-Schlüssel ist unvollständig oder beschädigt. Bitte nutzen Sie den vollständigen Link aus Ihrer E-Mail.' });
+  if (fields.length) throw new AppError('validation', fields[0]!.message, { fields });
+}

@@ -4,9 +4,10 @@ import { buildApp } from '../../boot.ts';
 import type { AppContext } from '../../core/context.ts';
 import { execRows } from '../../core/db/index.ts';
 import { createTestContext } from '../../../test/helpers/context.ts';
-import { bookAppointment, completeHold, holdSlot, staffBook } from './book-appointment.ts';
+import { csrfHeaders } from '../../../test/helpers/auth.ts';
+import { assertReschedulable, bookAppointment, completeHold, holdSlot, staffBook } from './book-appointment.ts';
 import { findSlots } from './find-slots.ts';
-import { allowedStatusChanges, assertReschedulable, cancelByStaff, cancelByToken, confirmAppointment, setAppointmentStatus } from './manage-appointment.ts';
+import { allowedStatusChanges, cancelByStaff, cancelByToken, confirmAppointment, setAppointmentStatus } from './manage-appointment.ts';
 import * as repo from './repository.ts';
 import { getSetup, invalidateSetup } from './rules.ts';
 import { seedAppointments } from './seed.ts';
@@ -211,6 +212,8 @@ describe('rescheduling by the manage link', () => {
     const manage = signToken(secret, 'manage', old.id, new Date('2026-12-17T00:00:00Z'));
     const day = await findSlots(ctx, { serviceIds: [MB], from: '2026-12-17', to: '2026-12-17' });
     const next = await flow(day.slots[0]!.id, [MB], manage, 'um@example.org');
+    // a second move started with the same link before the first is confirmed (two tabs)
+    const again = await flow(day.slots[5]!.id, [MB], manage, 'um@example.org');
     // until the new time is confirmed both are held
     expect(await status(old.id)).toBe('confirmed');
     expect(await claims(old.id)).toBe(1);
@@ -234,8 +237,9 @@ describe('rescheduling by the manage link', () => {
     const page = await app.request(`/termine?leistung=${MB}&umbuchen=${encodeURIComponent(manage)}`);
     expect(page.status).toBe(410);
     expect(await page.text()).toContain('bereits verlegt');
-    // … and if a second move was started before, its confirmation is refused with 409 and that time freed again
-    const again = await flow(day.slots[5]!.id, [MB], manage, 'um@example.org');
+    // … so does holding a new time with it (the use case checks, not only the page) …
+    await expect(holdSlot(ctx, { slotId: day.slots[8]!.id, serviceIds: [MB], replaces: manage })).rejects.toMatchObject({ code: 'gone', message: expect.stringContaining('bereits verlegt') });
+    // … and the second move started before is refused at confirmation with 409 and that time freed again
     await expect(confirmAppointment(ctx, again.confirm)).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('bereits verlegt') });
     expect(await status(again.id)).toBe('cancelled');
     expect(await claims(again.id)).toBe(0);
@@ -258,6 +262,44 @@ describe('rescheduling by the manage link', () => {
     const confirmToken = signToken(secret, 'confirm', old.id, new Date('2026-12-17T00:00:00Z'));
     await expect(holdSlot(ctx, { slotId: day.slots[0]!.id, serviceIds: [MB], replaces: confirmToken })).rejects.toMatchObject({ code: 'gone' });
     expect(Number((await execRows<{ n: number }>(ctx.db, sql`SELECT count(*)::int AS n FROM appt_slot_claims`))[0]!.n)).toBe(before - 1); // only the cancelled visit's unit went
+  });
+});
+
+describe('holding a new time with a dead manage link (use case, without the page check)', () => {
+  it('cancelled, past or finished appointment → 410 in German; malformed link → 422; nothing is held', async () => {
+    const secret = await getSecret(ctx);
+    const day = await findSlots(ctx, { serviceIds: [MB], from: '2026-12-18', to: '2026-12-18' });
+    const hold = (manage: string) => holdSlot(ctx, { slotId: day.slots[3]!.id, serviceIds: [MB], replaces: manage });
+    const held = async () => Number((await execRows<{ n: number }>(ctx.db, sql`SELECT count(*)::int AS n FROM appt_bookings WHERE status = 'held'`))[0]!.n);
+    const before = await held();
+
+    const cancelled = await book('20261216T0830Z', [MB], 'Ab Gesagt', 'abgesagt@example.org');
+    const cancelledLink = signToken(secret, 'manage', cancelled.id, new Date('2026-12-17T00:00:00Z'));
+    await cancelByToken(ctx, cancelled.id, cancelledLink);
+    await expect(hold(cancelledLink)).rejects.toMatchObject({ code: 'gone', message: 'Dieser Termin wurde abgesagt und kann nicht mehr verlegt werden. Bitte buchen Sie neu.' });
+
+    const past = await book('20261216T0840Z', [MB], 'Ver Gangen', 'vergangen@example.org');
+    const pastLink = signToken(secret, 'manage', past.id, new Date('2026-12-20T00:00:00Z'));
+    const saved = clock;
+    clock = new Date('2026-12-16T09:00:00Z'); // after the visit began (link itself still valid)
+    try {
+      await expect(hold(pastLink)).rejects.toMatchObject({ code: 'gone', message: expect.stringContaining('in der Vergangenheit') });
+    } finally {
+      clock = saved;
+    }
+    const finished = await book('20261216T0850Z', [MB], 'Er Ledigt', 'erledigt@example.org');
+    await setAppointmentStatus(ctx, admin, finished.id, 'done');
+    await expect(hold(signToken(secret, 'manage', finished.id, new Date('2026-12-20T00:00:00Z')))).rejects.toMatchObject({ code: 'gone', message: expect.stringContaining('abgeschlossen') });
+
+    await expect(hold('kaputt')).rejects.toMatchObject({ code: 'validation', details: { fields: [{ field: 'token', message: expect.stringContaining('unvollständig') }] } });
+    expect(await held()).toBe(before);
+    // the page answers the same through the use case (POST without a prior GET)
+    const app = buildApp(ctx);
+    const { headers, csrf } = await csrfHeaders(app, '/termine');
+    const res = await app.request('/termine/halten', { method: 'POST', headers, body: new URLSearchParams({ _csrf: csrf, slotId: day.slots[3]!.id, leistung: MB, umbuchen: cancelledLink }) });
+    expect(res.status).toBe(410);
+    expect(await res.text()).toContain('abgesagt und kann nicht mehr verlegt werden');
+    expect(await held()).toBe(before);
   });
 });
 
