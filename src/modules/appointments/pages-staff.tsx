@@ -570,7 +570,6 @@ function mountSettings(app: AppRouter, configure: ReturnType<typeof requirePermi
                     min={1}
                     max={50}
                     label="Offene Termine je Telefonnummer"
-                    hint="Gilt für Online-Buchungen mit Telefonnummer (Schreibweise egal, z. B. +49 5551 … = 05551 …)."
                     value={l.maxOpenPerPhone ?? 3}
                   />
                   {num('reminderHours', 'Erinnerung (Stunden vorher)', l.reminderHours)}
