@@ -126,7 +126,14 @@ describe.skipIf(!haveDovecot)('IMAP IDLE against a real Dovecot', () => {
     await c.logout();
     await until(async () => (await imapDocs()) === 4, 20_000);
     const done = async () => Number((await execRows<{ n: number }>(ctx.db, sql`SELECT count(*)::int AS n FROM mailroom_imap_messages WHERE state = 'done'`))[0]!.n);
-    await until(async () => (await done()) === 4, 20_000);
+    try {
+      await until(async () => (await done()) === 4, 20_000);
+    } catch (e) {
+      const rows = await execRows(ctx.db, sql`SELECT message_key, state FROM mailroom_imap_messages ORDER BY id`);
+      const mb = await execRows(ctx.db, sql`SELECT last_error, lease_owner FROM mailroom_mailboxes`);
+      console.error('DEBUG', JSON.stringify({ rows, mb, status: second.status() }));
+      throw e;
+    }
   }, 60_000);
 
   it('a server without IDLE: the watcher gives up, records it, and the poll reads the mailbox', async () => {

@@ -35,7 +35,13 @@ export interface ImapIdleOptions {
   leaseRetryMs: number;
 }
 
-export const DEFAULT_IDLE_OPTIONS: ImapIdleOptions = { leaseSeconds: 90, recheckSeconds: 300, backoffMs: 2000, maxBackoffMs: 300_000, leaseRetryMs: 15_000 };
+export const DEFAULT_IDLE_OPTIONS: ImapIdleOptions = {
+  leaseSeconds: 90,
+  recheckSeconds: 300,
+  backoffMs: 2000,
+  maxBackoffMs: 300_000,
+  leaseRetryMs: 15_000,
+};
 
 export interface WatcherStatus {
   mailboxId: number;
@@ -55,6 +61,7 @@ class Watcher {
   private closeConnection: (() => void) | null = null;
   private reading: Promise<void> = Promise.resolve();
   private again = false;
+  private retryTimer: NodeJS.Timeout | null = null;
   private busy = false;
   done: Promise<void> = Promise.resolve();
   readonly startedAt = Date.now();
@@ -70,11 +77,14 @@ class Watcher {
   }
 
   start(): void {
-    this.done = this.loop().catch((e) => this.ctx.log.error({ mailboxId: this.mailboxId, err: (e as Error).message }, 'imap idle watcher ended'));
+    this.done = this.loop().catch((e) =>
+      this.ctx.log.error({ mailboxId: this.mailboxId, err: (e as Error).message }, 'imap idle watcher ended'),
+    );
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     this.closeConnection?.();
     this.wake?.();
     await this.done;
@@ -171,17 +181,20 @@ class Watcher {
       this.status.state = 'idle';
       this.trigger(mb); // what arrived while nobody listened
       timers.push(
-        setInterval(() => {
-          acquireMailboxLease(this.ctx.db, this.mailboxId, this.owner, this.opts.leaseSeconds).then(
-            (ok) => {
-              if (!ok) {
-                this.ctx.log.warn({ mailbox: mb.name }, 'imap idle: lease lost, closing the connection');
-                client.close();
-              }
-            },
-            () => client.close(),
-          );
-        }, (this.opts.leaseSeconds * 1000) / 3),
+        setInterval(
+          () => {
+            acquireMailboxLease(this.ctx.db, this.mailboxId, this.owner, this.opts.leaseSeconds).then(
+              (ok) => {
+                if (!ok) {
+                  this.ctx.log.warn({ mailbox: mb.name }, 'imap idle: lease lost, closing the connection');
+                  client.close();
+                }
+              },
+              () => client.close(),
+            );
+          },
+          (this.opts.leaseSeconds * 1000) / 3,
+        ),
         setInterval(() => this.trigger(mb), this.opts.recheckSeconds * 1000),
       );
       return await closed;
@@ -210,6 +223,14 @@ class Watcher {
           this.status.lastResult = r;
           // A full batch: more are waiting.
           if (r.fetched >= MAX_MESSAGES_PER_POLL) this.again = true;
+          // A failed read (e.g. the read connection was dropped after the commit, before the move):
+          // try again soon rather than waiting for the next notification or the 60-s poll.
+          if (r.error && !this.stopped)
+            this.retryTimer ??= setTimeout(() => {
+              this.retryTimer = null;
+              // Only while this watcher still listens (and so holds the lease).
+              if (this.status.state === 'idle') this.trigger(mb);
+            }, READ_RETRY_MS);
         } while (this.again && !this.stopped);
       } catch (e) {
         this.ctx.log.warn({ mailbox: mb.name, err: (e as Error).message }, 'imap idle read failed');
@@ -268,6 +289,9 @@ const services = new WeakMap<AppContext, ImapIdleService>();
 
 /** Seconds between looks for new, changed or deactivated mailboxes (same as the poll). */
 export const IDLE_SYNC_SECONDS = 60;
+
+/** Delay before a failed read of a listened-to mailbox is tried again. */
+const READ_RETRY_MS = 5_000;
 
 /** The IDLE service of this context, created on first use (bench and tests; `lotse serve` uses {@link imapIdleServices}). */
 export function imapIdleService(ctx: AppContext, opts?: Partial<ImapIdleOptions>): ImapIdleService {

@@ -116,6 +116,37 @@ describe.skipIf(!haveDovecot)('IMAP intake against a real Dovecot', () => {
     expect(await folderCount(PROCESSED)).toBe(4);
   }, 60_000);
 
+  it('a message flagged \\Seen but not moved (connection lost in between) is still moved by the next read', async () => {
+    await client.append('INBOX', plain('q4', 'Parkausweis', 'Wie bekomme ich einen Bewohnerparkausweis?'));
+    const before = (await docs()).length;
+    const [mb] = await execRows<{ id: number }>(ctx.db, sql`SELECT id FROM mailroom_mailboxes WHERE name = 'poststelle'`);
+    const { findMailbox } = await import('./repository.ts');
+    const row = (await findMailbox(ctx.db, Number(mb!.id)))!;
+    await expect(
+      pollMailbox(ctx, row, {
+        afterCommit: async (uid) => {
+          // what the read did before the connection dropped: the flag is set, the move never happened
+          const lock = await client.getMailboxLock('INBOX');
+          try {
+            await client.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
+          } finally {
+            lock.release();
+          }
+          throw new Error('connection lost');
+        },
+      }),
+    ).rejects.toThrow('connection lost');
+    expect(await folderCount('INBOX', true)).toBe(1); // seen, still in the inbox
+    expect(await folderCount('INBOX', false)).toBe(0); // so an "unseen" search alone would never find it again
+
+    const [again] = await pollAllMailboxes(ctx);
+    expect(again).toMatchObject({ fetched: 1, stored: 0, alreadyKnown: 1, moved: 1 });
+    expect((await docs()).length).toBe(before + 1);
+    expect(await folderCount('INBOX')).toBe(0);
+    const states = await execRows<{ state: string }>(ctx.db, sql`SELECT state FROM mailroom_imap_messages WHERE message_key = '<q4@example.org>'`);
+    expect(states.map((r) => r.state)).toEqual(['done']);
+  }, 60_000);
+
   it('records a connection error on the mailbox without throwing', async () => {
     await upsertMailbox(ctx.db, { name: 'kaputt', host: '127.0.0.1', port: 1, secure: false, username: 'x', password: 'y' });
     const res = await pollAllMailboxes(ctx);

@@ -4,7 +4,17 @@ import type { AppContext } from '../../../core/context.ts';
 import { writeAudit } from '../../../core/audit/index.ts';
 import { systemActor, type Actor } from '../../../core/auth/index.ts';
 import { ingestDocument } from '../documents/ingest-document.ts';
-import { acquireMailboxLease, findImapMessage, insertImapMessage, listMailboxes, markImapMessageDone, releaseMailboxLease, updateMailboxState } from './repository.ts';
+import {
+  acquireMailboxLease,
+  findImapMessage,
+  insertImapMessage,
+  listMailboxes,
+  listPendingImapUids,
+  markImapMessageDone,
+  markPendingImapUidDone,
+  releaseMailboxLease,
+  updateMailboxState,
+} from './repository.ts';
 import type { MailboxRow } from './schema.ts';
 
 /** At most this many messages per mailbox and poll (the next poll takes the rest). */
@@ -80,12 +90,21 @@ export async function pollMailbox(ctx: AppContext, mb: MailboxRow, hooks: PollHo
     try {
       const status = client.mailbox;
       const uidValidity = status ? Number(status.uidValidity) : null;
-      const uids = ((await client.search({ seen: false }, { uid: true })) || []).sort((a, b) => a - b).slice(0, MAX_MESSAGES_PER_POLL);
+      const unseen = (await client.search({ seen: false }, { uid: true })) || [];
+      // Messages taken earlier but not yet moved (flagged \Seen, then the connection dropped) – only
+      // while the folder's UIDs are still the ones recorded.
+      const pending = mb.uidValidity === uidValidity ? await listPendingImapUids(ctx.db, mb.id) : [];
+      const uids = [...new Set([...unseen, ...pending])].sort((a, b) => a - b).slice(0, MAX_MESSAGES_PER_POLL);
+      const pendingSet = new Set(pending);
       let lastUid = mb.uidValidity === uidValidity ? mb.lastUid : 0;
       for (const uid of uids) {
         if (hooks.stopRequested?.()) break;
         const msg = await client.fetchOne(String(uid), { source: true, uid: true }, { uid: true });
-        if (!msg || !msg.source) continue;
+        if (!msg || !msg.source) {
+          // A pending message no longer in the folder was moved (or removed) already: its document is committed.
+          if (pendingSet.has(uid)) await markPendingImapUidDone(ctx.db, mb.id, uid, ctx.now());
+          continue;
+        }
         result.fetched++;
         const raw = msg.source;
         const sha256 = createHash('sha256').update(raw).digest('hex');

@@ -39,6 +39,28 @@ export async function insertImapMessage(db: DbOrTx, v: typeof mailroomImapMessag
   return r ?? (await findImapMessage(db, v.messageKey))!;
 }
 
+/**
+ * UIDs of messages of a mailbox whose document is committed but that were not yet flagged and
+ * moved (state `stored`): e.g. the connection dropped after \\Seen was set but before the move.
+ * The next read handles them even though they are no longer unseen.
+ */
+export async function listPendingImapUids(db: DbOrTx, mailboxId: number, limit = 100): Promise<number[]> {
+  const rows = await db
+    .select({ uid: mailroomImapMessages.uid })
+    .from(mailroomImapMessages)
+    .where(and(eq(mailroomImapMessages.mailboxId, mailboxId), eq(mailroomImapMessages.state, 'stored')))
+    .limit(limit);
+  return rows.map((r) => r.uid);
+}
+
+/** Marks a pending (state `stored`) message of a mailbox as done by its UID. */
+export async function markPendingImapUidDone(db: DbOrTx, mailboxId: number, uid: number, now: Date): Promise<void> {
+  await db
+    .update(mailroomImapMessages)
+    .set({ state: 'done', finishedAt: now })
+    .where(and(eq(mailroomImapMessages.mailboxId, mailboxId), eq(mailroomImapMessages.uid, uid), eq(mailroomImapMessages.state, 'stored')));
+}
+
 export async function markImapMessageDone(db: DbOrTx, id: number, now: Date): Promise<void> {
   await db
     .update(mailroomImapMessages)
