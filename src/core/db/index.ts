@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, parse as pgliteParse, protocol as pgliteProtocol } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
@@ -27,7 +27,7 @@ export interface Database {
   /**
    * Runs raw SQL with positional parameters ($1…) and returns the rows. `name` (PostgreSQL):
    * a named prepared statement, parsed and planned once per connection – the same name must
-   * always carry the same text. PGlite ignores it.
+   * always carry the same text. PGlite: the same, on its one connection (`pgliteNamedQuery`).
    */
   query<T = Record<string, unknown>>(text: string, params?: unknown[], opts?: { name?: string }): Promise<T[]>;
   /**
@@ -118,6 +118,51 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   return openPglite(opts);
 }
 
+/**
+ * Named prepared statements on PGlite (its `query` parses, describes and plans every statement anew,
+ * in six protocol round trips): the first call parses `text` as statement `name` and learns its
+ * parameter types; every call then binds, describes, executes and syncs in ONE round trip. Runs under
+ * PGlite's transaction and query locks like `query`, so it never lands inside another caller's
+ * transaction. Prepared statements survive rollbacks; PostgreSQL re-plans them after schema changes.
+ */
+function pgliteNamedQuery(client: PGlite) {
+  const types = new Map<string, number[]>();
+  const { serialize } = pgliteProtocol;
+  const concat = (parts: Uint8Array[]) => {
+    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
+  };
+  return async (name: string, text: string, params: unknown[]): Promise<unknown[]> => {
+    await client._checkReady();
+    return client._runExclusiveTransaction(() =>
+      client._runExclusiveQuery(async () => {
+        let ptypes = types.get(name);
+        if (!ptypes) {
+          const r = await client.execProtocol(concat([serialize.parse({ name, text }), serialize.describe({ type: 'S', name }), serialize.sync()]), { syncToFs: false });
+          ptypes = pgliteParse.parseDescribeStatementResults(r.messages);
+          types.set(name, ptypes);
+        }
+        const values = params.map((v, i) => {
+          if (v === null || v === undefined) return null;
+          const ser = client.serializers[ptypes[i]!];
+          return ser ? ser(v) : String(v as string);
+        });
+        const r = await client.execProtocol(
+          concat([serialize.bind({ statement: name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]),
+          { syncToFs: false },
+        );
+        await client.syncToFs();
+        return pgliteParse.parseResults(r.messages, client.parsers)[0]?.rows ?? [];
+      }),
+    );
+  };
+}
+
 async function openPglite(opts: OpenOptions): Promise<Database> {
   let lock: DataDirLock | undefined;
   let client: PGlite;
@@ -137,7 +182,9 @@ async function openPglite(opts: OpenOptions): Promise<Database> {
     }
   }
   const db = drizzlePglite({ client }) as unknown as Db;
-  const query: Database['query'] = async (text, params) => (await client.query(text, params)).rows as never;
+  const named = pgliteNamedQuery(client);
+  const query: Database['query'] = async (text, params, qopts) =>
+    (qopts?.name ? await named(qopts.name, text, params ?? []) : (await client.query(text, params)).rows) as never;
   return {
     kind: 'pglite',
     db,
