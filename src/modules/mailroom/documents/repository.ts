@@ -40,16 +40,19 @@ export async function findInvoiceTwin(db: DbOrTx, invoiceKey: string, exceptId: 
   return row ?? null;
 }
 
-/** Ids of earlier documents (id < `beforeId`) whose identifiers or mail references contain this Aktenzeichen. */
-export async function findDocumentsByAktenzeichen(db: DbOrTx, aktenzeichen: string, beforeId: number): Promise<number[]> {
-  const needle = JSON.stringify([aktenzeichen]);
+/**
+ * Ids of earlier documents (id < `beforeId`) whose extracted identifiers or mail references
+ * contain this Aktenzeichen or ticket number.
+ */
+export async function findDocumentsByReference(db: DbOrTx, kind: 'aktenzeichen' | 'ticket', value: string, beforeId: number): Promise<number[]> {
+  const needle = JSON.stringify([value]);
   const rows = await db
     .select({ id: documents.id })
     .from(documents)
     .where(
       and(
         sql`${documents.id} < ${beforeId}`,
-        sql`(${documents.fields} -> 'identifiers' -> 'aktenzeichen' @> ${needle}::jsonb OR ${documents.fields} -> 'mail' -> 'references' -> 'aktenzeichen' @> ${needle}::jsonb)`,
+        sql`(${documents.fields} -> 'identifiers' -> ${kind}::text @> ${needle}::jsonb OR ${documents.fields} -> 'mail' -> 'references' -> ${kind}::text @> ${needle}::jsonb)`,
       ),
     )
     .orderBy(documents.id)

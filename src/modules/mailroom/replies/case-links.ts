@@ -7,8 +7,8 @@
  */
 import type { AppContext } from '../../../core/context.ts';
 import type { DbOrTx } from '../../../core/db/index.ts';
-import { findDocumentsByAktenzeichen } from '../documents/repository.ts';
-import { findCaseKeys, findDocumentsByTicket, findTicketOf, recordCaseKey } from './repository.ts';
+import { findDocumentsByReference } from '../documents/repository.ts';
+import { findCaseKeys, findTicketOf, recordCaseKey } from './repository.ts';
 
 export type LinkVia = 'message-id' | 'ticket' | 'aktenzeichen';
 
@@ -51,7 +51,7 @@ export async function findRelatedDocuments(
   for (const k of await findCaseKeys(ctx.db, msgKeys, id)) add({ documentId: k.documentId, via: 'message-id', ...(k.kind === 'in' ? {} : { townMail: true as const }) });
   const tickets = refs.tickets.slice(0, 5);
   for (const k of await findCaseKeys(ctx.db, tickets.map(ticketKey), id)) add({ documentId: k.documentId, via: 'ticket', ticket: k.key.slice('ticket:'.length) });
-  for (const t of tickets) for (const d of await findDocumentsByTicket(ctx.db, t, id)) add({ documentId: d, via: 'ticket', ticket: t });
-  for (const az of refs.aktenzeichen.slice(0, 5)) for (const d of await findDocumentsByAktenzeichen(ctx.db, az, id)) add({ documentId: d, via: 'aktenzeichen', aktenzeichen: az });
+  for (const t of tickets) for (const d of await findDocumentsByReference(ctx.db, 'ticket', t, id)) add({ documentId: d, via: 'ticket', ticket: t });
+  for (const az of refs.aktenzeichen.slice(0, 5)) for (const d of await findDocumentsByReference(ctx.db, 'aktenzeichen', az, id)) add({ documentId: d, via: 'aktenzeichen', aktenzeichen: az });
   return out.slice(0, 10);
 }

@@ -1,6 +1,5 @@
 import { and, eq, gte, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../core/db/index.ts';
-import { documents } from '../documents/schema.ts';
 import { mailroomCaseKeys } from './schema.ts';
 
 export type CaseKeyKind = 'in' | 'reply' | 'ack' | 'ticket';
@@ -43,21 +42,4 @@ export async function countRecentAcks(db: DbOrTx, v: { recipientHash: string; do
     .from(mailroomCaseKeys)
     .where(and(eq(mailroomCaseKeys.kind, 'ack'), gte(mailroomCaseKeys.createdAt, v.since), who));
   return Number(r?.n ?? 0);
-}
-
-/** Ids of earlier documents (id < `beforeId`) whose extracted identifiers or mail references contain this ticket number. */
-export async function findDocumentsByTicket(db: DbOrTx, ticket: string, beforeId: number): Promise<number[]> {
-  const needle = JSON.stringify([ticket]);
-  const rows = await db
-    .select({ id: documents.id })
-    .from(documents)
-    .where(
-      and(
-        sql`${documents.id} < ${beforeId}`,
-        sql`(${documents.fields} -> 'identifiers' -> 'ticket' @> ${needle}::jsonb OR ${documents.fields} -> 'mail' -> 'references' -> 'ticket' @> ${needle}::jsonb)`,
-      ),
-    )
-    .orderBy(documents.id)
-    .limit(10);
-  return rows.map((r) => r.id);
 }
