@@ -1,6 +1,6 @@
 import type { AppContext } from '../../../core/context.ts';
 import type { ModuleService } from '../../../core/module.ts';
-import { INSTANCE_ID, MAX_MESSAGES_PER_POLL, passwordOf, pollMailboxRecorded, type PollResult } from './imap-poll.ts';
+import { INSTANCE_ID, MAX_MESSAGES_PER_POLL, imapClient, pollMailboxRecorded, type PollResult } from './imap-poll.ts';
 import { acquireMailboxLease, findMailbox, listMailboxes, releaseMailboxLease, setIdleSupported } from './repository.ts';
 import type { MailboxRow } from './schema.ts';
 
@@ -146,15 +146,7 @@ class Watcher {
   private async session(): Promise<'closed' | 'unsupported' | 'inactive' | 'failed'> {
     const mb = await findMailbox(this.ctx.db, this.mailboxId);
     if (!mb || !mb.active) return 'inactive';
-    const { ImapFlow } = await import('imapflow');
-    const client = new ImapFlow({
-      host: mb.host,
-      port: mb.port,
-      secure: mb.secure,
-      auth: { user: mb.username, pass: passwordOf(mb) },
-      logger: false,
-      connectionTimeout: 15_000,
-      greetingTimeout: 10_000,
+    const client = await imapClient(mb, {
       autoIdleDelay: 200,
       // Restart IDLE well within the 29 minutes of RFC 2177 (and of NAT timeouts).
       maxIdleTime: 4 * 60_000,

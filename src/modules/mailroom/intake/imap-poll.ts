@@ -16,6 +16,7 @@ import {
   updateMailboxState,
 } from './repository.ts';
 import type { MailboxRow } from './schema.ts';
+import type { ImapFlow, ImapFlowOptions } from 'imapflow';
 
 /** At most this many messages per mailbox and poll (the next poll takes the rest). */
 export const MAX_MESSAGES_PER_POLL = 50;
@@ -60,15 +61,12 @@ const messageIdOf = (raw: Buffer): string | null => {
 };
 
 /**
- * Reads the unseen messages of one mailbox: each raw message is stored as a document (source `imap`,
- * attachments become documents of their own) and recorded by Message-ID; only after that commit is the
- * message flagged \Seen and moved to the processed folder (created if missing). A crash between commit
- * and flag leaves the message unseen; the next poll finds its key and only flags and moves it.
+ * An (unconnected) IMAP client for a configured mailbox; `extra` adds options of the caller
+ * (read timeout for a poll, IDLE timing for a watcher). imapflow is loaded on first use, not at start-up.
  */
-export async function pollMailbox(ctx: AppContext, mb: MailboxRow, hooks: PollHooks = {}, actor: Actor = systemActor('mailroom-imap')): Promise<PollResult> {
-  const result: PollResult = { mailbox: mb.name, fetched: 0, stored: 0, alreadyKnown: 0, moved: 0 };
-  const { ImapFlow } = await import('imapflow'); // loaded on first poll, not at start-up
-  const client = new ImapFlow({
+export async function imapClient(mb: MailboxRow, extra: Partial<ImapFlowOptions>): Promise<ImapFlow> {
+  const { ImapFlow } = await import('imapflow');
+  return new ImapFlow({
     host: mb.host,
     port: mb.port,
     secure: mb.secure,
@@ -76,8 +74,19 @@ export async function pollMailbox(ctx: AppContext, mb: MailboxRow, hooks: PollHo
     logger: false,
     connectionTimeout: 15_000,
     greetingTimeout: 10_000,
-    socketTimeout: 60_000,
+    ...extra,
   });
+}
+
+/**
+ * Reads the unseen messages of one mailbox: each raw message is stored as a document (source `imap`,
+ * attachments become documents of their own) and recorded by Message-ID; only after that commit is the
+ * message flagged \Seen and moved to the processed folder (created if missing). A crash between commit
+ * and flag leaves the message unseen; the next poll finds its key and only flags and moves it.
+ */
+export async function pollMailbox(ctx: AppContext, mb: MailboxRow, hooks: PollHooks = {}, actor: Actor = systemActor('mailroom-imap')): Promise<PollResult> {
+  const result: PollResult = { mailbox: mb.name, fetched: 0, stored: 0, alreadyKnown: 0, moved: 0 };
+  const client = await imapClient(mb, { socketTimeout: 60_000 });
   client.on('error', (err: Error) => ctx.log.warn({ mailbox: mb.name, err: err.message }, 'imap connection error'));
   await client.connect();
   try {
