@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import type { FC } from 'hono/jsx';
+import type { Child, FC } from 'hono/jsx';
 import { clientIp, cookieSecure, CSRF_COOKIE, CSRF_MESSAGE } from '../../core/auth/index.ts';
 import { randomToken, safeEqual } from '../../core/auth/tokens.ts';
 import { AppError, isAppError, type FieldError } from '../../core/errors.ts';
@@ -87,17 +87,30 @@ const BackLink: FC<{ lang: Lang }> = ({ lang }) => (
   </p>
 );
 
+/**
+ * A page of the citizen account: never cached, the profile stylesheet, the page heading; with
+ * `session` the sync script runs and learns whether a citizen session exists.
+ */
+function profilePage(c: Context<AppEnv>, title: string, session: 'on' | 'off' | undefined, children: Child) {
+  noStore(c);
+  return renderPage(c, {
+    title,
+    head: CSS,
+    ...(session ? { scripts: [PROFILE_SYNC_SCRIPT] } : {}),
+    children: (
+      <div class="lotse-stack profile-page" data-profile-session={session}>
+        <h1 class="kern-heading-large">{title}</h1>
+        {children}
+      </div>
+    ),
+  });
+}
+
 function signInPage(c: Context<AppEnv>, o: { email?: string; errors?: FieldError[]; error?: string; sent?: boolean; notice?: string }) {
   const { lang, ctx } = c.var;
   const t = TX[lang];
-  noStore(c);
-  return renderPage(c, {
-    title: t.signInTitle,
-    head: CSS,
-    scripts: [PROFILE_SYNC_SCRIPT],
-    children: (
-      <div class="lotse-stack profile-page" data-profile-session="off">
-        <h1 class="kern-heading-large">{t.signInTitle}</h1>
+  return profilePage(c, t.signInTitle, 'off', (
+      <>
         {o.notice ? <Notice kind="success" title={o.notice} /> : null}
         {o.sent ? (
           <Notice kind="success" title={t.sentTitle}>
@@ -134,21 +147,15 @@ function signInPage(c: Context<AppEnv>, o: { email?: string; errors?: FieldError
         </form>
         <ConsentInfo lang={lang} months={ctx.config.LOTSE_PROFILE_INACTIVE_MONTHS} />
         <BackLink lang={lang} />
-      </div>
-    ),
-  });
+      </>
+    ));
 }
 
 function linkPage(c: Context<AppEnv>, token: string, info: SignInLinkInfo, consentError?: string) {
   const { lang, ctx } = c.var;
   const t = TX[lang];
-  noStore(c);
-  return renderPage(c, {
-    title: t.linkTitle,
-    head: CSS,
-    children: (
-      <div class="lotse-stack profile-page">
-        <h1 class="kern-heading-large">{t.linkTitle}</h1>
+  return profilePage(c, t.linkTitle, undefined, (
+      <>
         {consentError ? (
           <Notice kind="danger" title={t.errorTitle} id="fehler">
             <p class="kern-body">{consentError}</p>
@@ -170,9 +177,8 @@ function linkPage(c: Context<AppEnv>, token: string, info: SignInLinkInfo, conse
           </div>
         </form>
         <BackLink lang={lang} />
-      </div>
-    ),
-  });
+      </>
+    ));
 }
 
 const LINK_MESSAGES_EN: Record<LinkProblem, string> = {
@@ -186,14 +192,9 @@ function linkProblemPage(c: Context<AppEnv>, e: AppError) {
   const t = TX[lang];
   const reason = (e.details?.['reason'] as LinkProblem | undefined) ?? 'invalid';
   const msg = lang === 'en' ? LINK_MESSAGES_EN[reason] : (LINK_MESSAGES[reason] ?? e.message);
-  noStore(c);
   c.status(410);
-  return renderPage(c, {
-    title: t.linkProblemTitle,
-    head: CSS,
-    children: (
-      <div class="lotse-stack profile-page">
-        <h1 class="kern-heading-large">{t.linkProblemTitle}</h1>
+  return profilePage(c, t.linkProblemTitle, undefined, (
+      <>
         <Notice kind="danger" title={t.linkProblemAlert}>
           <p class="kern-body" data-reason={reason}>
             {msg}
@@ -205,9 +206,8 @@ function linkProblemPage(c: Context<AppEnv>, e: AppError) {
           </a>
         </p>
         <BackLink lang={lang} />
-      </div>
-    ),
-  });
+      </>
+    ));
 }
 
 const prefsOf = (a: AccountRow, lang: Lang): string => {
@@ -223,14 +223,8 @@ function accountPage(c: Context<AppEnv>, s: CitizenSession, o: { notice?: string
   const t = TX[lang];
   const a = s.account;
   const consentCurrent = a.consentVersion === CONSENT_VERSION;
-  noStore(c);
-  return renderPage(c, {
-    title: t.accountTitle,
-    head: CSS,
-    scripts: [PROFILE_SYNC_SCRIPT],
-    children: (
-      <div class="lotse-stack profile-page" data-profile-session="on">
-        <h1 class="kern-heading-large">{t.accountTitle}</h1>
+  return profilePage(c, t.accountTitle, 'on', (
+      <>
         {o.notice ? <Notice kind="success" title={o.notice} /> : null}
         {o.deleteError || o.consentError ? (
           <Notice kind="danger" title={t.errorTitle} id="fehler">
@@ -336,29 +330,21 @@ function accountPage(c: Context<AppEnv>, s: CitizenSession, o: { notice?: string
             </div>
           </form>
         </section>
-      </div>
-    ),
-  });
+      </>
+    ));
 }
 
 function deletedPage(c: Context<AppEnv>) {
   const { lang } = c.var;
   const t = TX[lang];
-  noStore(c);
-  return renderPage(c, {
-    title: t.deletedTitle,
-    head: CSS,
-    scripts: [PROFILE_SYNC_SCRIPT],
-    children: (
-      <div class="lotse-stack profile-page" data-profile-session="off">
-        <h1 class="kern-heading-large">{t.deletedTitle}</h1>
+  return profilePage(c, t.deletedTitle, 'off', (
+      <>
         <Notice kind="success" title={t.deletedAlert}>
           <p class="kern-body">{t.deletedBody}</p>
         </Notice>
         <BackLink lang={lang} />
-      </div>
-    ),
-  });
+      </>
+    ));
 }
 
 const fieldsOf = (e: AppError): FieldError[] => e.details?.fields ?? [];
