@@ -1,32 +1,13 @@
 // Quality harness for the catalog search (used by bench/search.mjs; also runnable alone):
 //   node --import tsx bench/search-eval.ts [services.json] [questions.jsonl] [--show]
 import { readFileSync } from 'node:fs';
-import { readCatalogFile } from '../src/modules/catalog/index.ts';
-import { CatalogIndex, type IndexDoc } from '../src/modules/catalog/search-index.ts';
+import { catalogDocs } from '../src/modules/catalog/learned-rank-train.ts';
+import { CatalogIndex } from '../src/modules/catalog/search-index.ts';
 import { LEARNED_MODEL } from '../src/modules/catalog/learned-rank-weights.ts';
 import { firstRelevantRank, hitRateAt, meanReciprocalRank } from '../src/ml/rank-metrics.ts';
 
-export function indexDocsFromFile(file: string): IndexDoc[] {
-  const cat = readCatalogFile(file);
-  return cat.services
-    .filter((s) => s.row.status !== 'draft')
-    .map((s) => ({
-      id: s.row.id,
-      title: s.row.title,
-      leika: s.row.leika ?? null,
-      url: s.row.url ?? null,
-      description: s.row.description ?? '',
-      documents: s.row.documents ?? [],
-      fees: s.row.fees ?? null,
-      processingTime: s.row.processingTime ?? null,
-      legalBasis: s.row.legalBasis ?? null,
-      department: s.row.department ?? null,
-      keywords: s.row.keywords ?? [],
-      internal: s.row.internal ?? false,
-      lifeSituationTitles: [],
-      linkTitles: Array.isArray(s.row.extra?.['links']) ? (s.row.extra['links'] as string[]) : [],
-    }));
-}
+/** The published services of a catalog file as search-index documents (the same mapping the ranker's training uses). */
+export const indexDocsFromFile = catalogDocs;
 
 export interface Question {
   id: string;
