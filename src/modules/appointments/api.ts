@@ -7,7 +7,7 @@ import { cancelByToken } from './manage-appointment.ts';
 import { feedIcs } from './feed.ts';
 import { createCaptcha, rateLimit } from './security.ts';
 import { isoWithOffset } from './time.ts';
-import { clientIp } from './http-util.ts';
+import { clientIp } from './routes-http.ts';
 
 const Problem = z.object({ type: z.string(), title: z.string(), status: z.number(), code: z.string(), fields: z.array(z.object({ field: z.string(), message: z.string() })).optional() }).openapi('Problem');
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: Problem } } });

@@ -16,7 +16,8 @@ import { waitingRoom } from './staff.ts';
 import { addDays, localDate, localTime, mondayOf, weekdayOf } from './time.ts';
 import { dayLabel, tx } from './texts.ts';
 import { joinWaitlist } from './waitlist.ts';
-import { clientIp, list, str } from './http-util.ts';
+import { list, str } from '../../web/form-values.ts';
+import { clientIp } from './routes-http.ts';
 
 const CSS = <link rel="stylesheet" href="/static/app/appointments.css" />;
 const POW = '/static/app/appointments-pow.js';

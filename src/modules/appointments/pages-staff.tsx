@@ -15,7 +15,8 @@ import { bookingPatterns, calendarRange, drawTicket, exportDayCsv, exportDayPdf,
 import { addDays, isIsoDate, localDate, localTime, mondayOf, weekdayOf } from './time.ts';
 import { dayLabel } from './texts.ts';
 import { ErrorBox } from './pages-public.tsx';
-import { list, staffActor, str } from './http-util.ts';
+import { list, str } from '../../web/form-values.ts';
+import { staffActor } from './routes-http.ts';
 
 const CSS = <link rel="stylesheet" href="/static/app/appointments.css" />;
 const BASE = '/verwaltung/termine';

@@ -10,6 +10,7 @@ import { ERROR_MAP } from '../../core/http/error-map.ts';
 import type { Lang } from '../../core/i18n/index.ts';
 import { renderPage } from '../../web/layout.tsx';
 import { Checkbox, CsrfField, ErrorSummary, Notice, TextField } from '../../web/components.tsx';
+import { str } from '../../web/form-values.ts';
 import { endCitizenSession, resolveCitizenSession, type CitizenSession } from './citizen-session.ts';
 import { completeSignIn, inspectSignInLink, type SignInLinkInfo } from './complete-sign-in.ts';
 import { deleteAccount } from './delete-account.ts';
@@ -54,7 +55,6 @@ function checkBoundCsrf(c: Context<AppEnv>, s: CitizenSession): void {
   if (!safeEqual(c.var.csrfToken, s.csrfToken)) throw new AppError('forbidden', CSRF_MESSAGE, { reason: 'csrf' });
 }
 
-const str = (v: unknown): string => (typeof v === 'string' ? v : Array.isArray(v) ? str(v[0]) : '');
 const noStore = (c: Context<AppEnv>) => c.header('cache-control', 'no-store');
 const CSS = <link rel="stylesheet" href="/static/app/profile.css" />;
 

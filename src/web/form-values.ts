@@ -1,0 +1,16 @@
+/**
+ * Form values from `c.req.parseBody({ all: true })` (string, File, or an array of them when a
+ * field repeats). Pure and Hono-free, so pages of every module share one reading of a form.
+ */
+
+/** Form value as string: the first one when repeated, '' when missing or a file. */
+export function str(v: unknown): string {
+  if (Array.isArray(v)) return str(v[0]);
+  return typeof v === 'string' ? v : '';
+}
+
+/** All non-empty string values of a (possibly repeated) field; files are left out. */
+export function list(v: unknown): string[] {
+  if (v === undefined || v === null || v === '') return [];
+  return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string' && x !== '');
+}
