@@ -22,6 +22,10 @@ export const outbox = pgTable(
     sentAt: timestamp('sent_at', { withTimezone: true }),
     /** How it left: `smtp` (LOTSE_SMTP_URL) or `file` (.eml in LOTSE_DATA_DIR/outbox, no SMTP configured). */
     transport: text('transport'),
+    /** Threading of a reply (RFC 5322 3.6.4): Message-ID of the mail answered, without angle brackets. */
+    inReplyTo: text('in_reply_to'),
+    /** Message-IDs (without brackets) for the `References` header, oldest first. */
+    referenceIds: jsonb('reference_ids').notNull().default([]),
   },
   (t) => [index('outbox_status_idx').on(t.status, t.createdAt)],
 );
