@@ -7,6 +7,7 @@ import { execRows } from '../db/index.ts';
 import { PermanentJobError } from '../jobs/index.ts';
 import { backoffMs, type JobRunInfo } from '../jobs/worker.ts';
 import { maskEmailsInText } from './mask.ts';
+import { cleanMessageId, cleanReferences } from './threading.ts';
 
 /**
  * The Message-ID (without angle brackets) an outbox mail is sent with: derived from its id and the
@@ -24,6 +25,8 @@ interface OutboxRow {
   text_body: string;
   html_body: string | null;
   attachments: { filename: string; contentType: string; contentBase64: string }[] | string;
+  in_reply_to: string | null;
+  reference_ids: string[] | string | null;
   status: string;
   created_at: Date | string;
 }
@@ -79,11 +82,14 @@ export type DeliveryResult = 'sent' | 'already-sent' | 'missing';
 export async function deliverOutboxMail(ctx: AppContext, outboxId: string, job?: JobRunInfo): Promise<DeliveryResult> {
   const [row] = await execRows<OutboxRow>(
     ctx.db,
-    sql`SELECT id, to_address, subject, text_body, html_body, attachments, status, created_at FROM outbox WHERE id = ${outboxId}`,
+    sql`SELECT id, to_address, subject, text_body, html_body, attachments, in_reply_to, reference_ids, status, created_at FROM outbox WHERE id = ${outboxId}`,
   );
   if (!row) return 'missing';
   if (row.status === 'sent') return 'already-sent';
   const attachments = (typeof row.attachments === 'string' ? JSON.parse(row.attachments) : row.attachments) as Exclude<OutboxRow['attachments'], string>;
+  // Stored already cleaned (queueMail); cleaned again so a hand-edited row cannot inject a header.
+  const inReplyTo = cleanMessageId(row.in_reply_to);
+  const references = cleanReferences((typeof row.reference_ids === 'string' ? JSON.parse(row.reference_ids) : row.reference_ids) ?? []);
   const message = {
     from: ctx.config.LOTSE_MAIL_FROM,
     to: row.to_address,
@@ -92,6 +98,8 @@ export async function deliverOutboxMail(ctx: AppContext, outboxId: string, job?:
     ...(row.html_body ? { html: row.html_body } : {}),
     messageId: `<${outboxMessageId(ctx.config.LOTSE_MAIL_FROM, row.id)}>`,
     date: new Date(row.created_at),
+    ...(inReplyTo ? { inReplyTo: `<${inReplyTo}>` } : {}),
+    ...(references.length ? { references: references.map((r) => `<${r}>`) } : {}),
     attachments: attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: Buffer.from(a.contentBase64, 'base64') })),
   };
   const url = ctx.config.LOTSE_SMTP_URL;

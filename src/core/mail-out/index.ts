@@ -3,11 +3,13 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/index.ts';
 import { enqueueSql } from '../jobs/index.ts';
 import { outbox } from './schema.ts';
+import { cleanMessageId, cleanReferences } from './threading.ts';
 
 export { outbox };
 export { deliverOutboxMail, outboxMessageId, type DeliveryResult } from './deliver.ts';
 export { listOutbox, outboxCounts, purgeOutbox, retryMail, OUTBOX_RETENTION, OUTBOX_STATUSES, type OutboxListItem, type OutboxStatus } from './admin.ts';
 export { maskEmail, maskEmailsInText } from './mask.ts';
+export { cleanMessageId, cleanReferences, replySubject, replyThread, MAX_REFERENCES, type ReplyThread } from './threading.ts';
 
 export interface OutgoingMail {
   to: string;
@@ -17,6 +19,10 @@ export interface OutgoingMail {
   attachments?: { filename: string; contentType: string; contentBase64: string }[];
   /** Label for statistics, e.g. `appointment-confirmation`. */
   kind?: string;
+  /** A reply: Message-ID of the mail answered (with or without brackets), sent as `In-Reply-To`. */
+  inReplyTo?: string;
+  /** A reply: Message-IDs for `References`, oldest first (see `replyThread`). Invalid IDs are dropped. */
+  references?: string[];
 }
 
 /** Delivery attempts per mail (the last failure makes it a dead letter). With the job backoff: 5 s, 25 s, 2 min, 10 min, 52 min. */
@@ -42,10 +48,12 @@ export async function queueMail(tx: DbOrTx, mail: OutgoingMail): Promise<string>
 export function queueMailSql(mail: OutgoingMail, opts: { from?: SQL } = {}): { id: string; outbox: SQL; job: SQL } {
   const id = randomUUID();
   const from = opts.from ? sql` FROM ${opts.from}` : sql``;
+  // Always the same columns (the statement text stays the same for prepared statements).
   return {
     id,
-    outbox: sql`INSERT INTO outbox (id, to_address, subject, text_body, html_body, attachments, kind)
-      SELECT ${id}::uuid, ${mail.to}::text, ${mail.subject}::text, ${mail.text}::text, ${mail.html ?? null}::text, ${JSON.stringify(mail.attachments ?? [])}::jsonb, ${mail.kind ?? 'generic'}::text${from}`,
+    outbox: sql`INSERT INTO outbox (id, to_address, subject, text_body, html_body, attachments, kind, in_reply_to, reference_ids)
+      SELECT ${id}::uuid, ${mail.to}::text, ${mail.subject}::text, ${mail.text}::text, ${mail.html ?? null}::text, ${JSON.stringify(mail.attachments ?? [])}::jsonb, ${mail.kind ?? 'generic'}::text,
+        ${cleanMessageId(mail.inReplyTo)}::text, ${JSON.stringify(cleanReferences(mail.references ?? []))}::jsonb${from}`,
     job: enqueueSql('mail.send', { outboxId: id }, { maxAttempts: MAIL_MAX_ATTEMPTS, ...(opts.from ? { from: opts.from } : {}) }),
   };
 }

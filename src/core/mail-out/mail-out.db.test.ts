@@ -1,12 +1,11 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import { simpleParser } from 'mailparser';
 import { createTestContext, testDbKind } from '../../../test/helpers/context.ts';
+import { rawHeader, startSmtpPeer } from '../../../test/helpers/smtp.ts';
 import type { AppContext } from '../context.ts';
 import { execRows } from '../db/index.ts';
 import { systemActor } from '../auth/actor.ts';
@@ -15,43 +14,13 @@ import { coreJobs, runDailyMaintenance } from '../core-jobs.ts';
 import { startWorker } from '../jobs/worker.ts';
 import { listOutbox, MAIL_MAX_ATTEMPTS, outboxCounts, queueMail, retryMail } from './index.ts';
 
-/** A real SMTP server on a random loopback port; `reject` makes it answer RCPT TO with that code. */
-async function startSmtp() {
-  const received: ParsedMail[] = [];
-  const state = { reject: 0 };
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onRcptTo(address, _session, cb) {
-      if (state.reject) {
-        const err = new Error(`<${address.address}>: Mailbox vorübergehend nicht verfügbar`) as Error & { responseCode: number };
-        err.responseCode = state.reject;
-        return cb(err);
-      }
-      cb();
-    },
-    onData(stream, _session, cb) {
-      simpleParser(stream)
-        .then((m) => {
-          received.push(m);
-          cb();
-        })
-        .catch(cb);
-    },
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.server.address() as AddressInfo).port;
-  return { received, state, url: `smtp://127.0.0.1:${port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
-
 let base: AppContext;
-let smtp: Awaited<ReturnType<typeof startSmtp>>;
+let smtp: Awaited<ReturnType<typeof startSmtpPeer>>;
 let dataDir: string;
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'lotse-mail-'));
   base = await createTestContext({ LOTSE_DATA_DIR: dataDir, LOTSE_MAIL_FROM: 'Stadt Northeim <no-reply@northeim.example>' });
-  smtp = await startSmtp();
+  smtp = await startSmtpPeer();
 });
 afterAll(async () => {
   await smtp?.close();
@@ -61,8 +30,7 @@ afterAll(async () => {
 beforeEach(async () => {
   await base.database.query('DELETE FROM outbox');
   await base.database.query('DELETE FROM jobs');
-  smtp.received.length = 0;
-  smtp.state.reject = 0;
+  smtp.reset();
 });
 
 const withSmtp = (url: string | undefined): AppContext => ({ ...base, config: { ...base.config, LOTSE_SMTP_URL: url } });
@@ -102,6 +70,31 @@ describe(`e-mail outbox (${testDbKind()})`, () => {
     await base.database.query(`UPDATE jobs SET status = 'queued', run_at = now() - interval '1 second'`);
     await worker(ctx).runOnce();
     expect(smtp.received).toHaveLength(1);
+  });
+
+  it('a reply carries In-Reply-To and References; a forged Message-ID never reaches a header', async () => {
+    const id = await base.db.transaction((tx) =>
+      queueMail(tx, {
+        to: 'maria.muster@example.org',
+        subject: 'AW: Frage',
+        text: 'Antwort',
+        kind: 'mailroom-reply',
+        inReplyTo: '<frage-2@example.org>',
+        references: ['<root@example.org>', 'frage-2@example.org', 'evil@x\r\nBcc: dieb@example.com', 'frage-2@example.org'],
+      }),
+    );
+    expect(await outboxRow(id)).toMatchObject({ in_reply_to: 'frage-2@example.org', reference_ids: ['root@example.org', 'frage-2@example.org'] });
+    const plain = await base.db.transaction((tx) => queueMail(tx, { to: 'maria.muster@example.org', subject: 'Ohne Bezug', text: 'Text' }));
+    const ctx = withSmtp(smtp.url);
+    expect(await worker(ctx).runOnce()).toBe(2);
+    const raw = smtp.raw.find((r) => rawHeader(r, 'Subject') === 'AW: Frage')!;
+    expect(rawHeader(raw, 'In-Reply-To')).toBe('<frage-2@example.org>');
+    expect(rawHeader(raw, 'References')).toBe('<root@example.org> <frage-2@example.org>');
+    expect(raw).not.toMatch(/^Bcc:/im);
+    const other = smtp.raw.find((r) => rawHeader(r, 'Subject') === 'Ohne Bezug')!;
+    expect(rawHeader(other, 'In-Reply-To')).toBeNull();
+    expect(rawHeader(other, 'References')).toBeNull();
+    expect(await outboxRow(plain)).toMatchObject({ in_reply_to: null, reference_ids: [] });
   });
 
   it('a temporary rejection (451) is retried with backoff and ends as a dead letter', async () => {

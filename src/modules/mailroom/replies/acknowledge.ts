@@ -12,7 +12,7 @@ import type { DbOrTx } from '../../../core/db/index.ts';
 import { writeAudit } from '../../../core/audit/index.ts';
 import { assertCan, type Actor } from '../../../core/auth/index.ts';
 import { validationError } from '../../../core/errors.ts';
-import { outboxMessageId, queueMail } from '../../../core/mail-out/index.ts';
+import { outboxMessageId, queueMail, replySubject, replyThread, type ReplyThread } from '../../../core/mail-out/index.ts';
 import { getSetting, setSetting } from '../../../core/settings/index.ts';
 import type { ParsedMessage } from '../mail/parse-mail.ts';
 import { issueCaseNumber, messageIdKey } from './case-links.ts';
@@ -78,6 +78,8 @@ export interface AckPlan {
   departmentName: string | null;
   aktenzeichen: string | null;
   receivedAt: Date;
+  /** `In-Reply-To`/`References` of the acknowledgement: it is a reply to the citizen's mail. */
+  thread: ReplyThread;
 }
 
 const hashAddress = (a: string) => createHash('sha256').update(a.trim().toLowerCase()).digest('hex');
@@ -116,6 +118,7 @@ export async function planAcknowledgement(
     departmentName: ctx.town.departments.find((d) => d.key === opts.department)?.name ?? null,
     aktenzeichen: mail.identifiers.aktenzeichen[0] ?? null,
     receivedAt: mail.date ? new Date(mail.date) : document.createdAt,
+    thread: replyThread(mail),
   };
 }
 
@@ -142,18 +145,23 @@ export function ackText(townName: string, plan: Pick<AckPlan, 'departmentName' |
   ].join('\n');
 }
 
+/** Subject of the acknowledgement (pure): a reply (`AW: ` unless already prefixed) that says what it is and carries the Vorgangsnummer. */
+export function ackSubject(subject: string, caseNumber: string): string {
+  return `${replySubject(subject.replace(/\s+/g, ' ').trim().slice(0, 120))} – Eingangsbestätigung [#${caseNumber}]`;
+}
+
 /** Queues the acknowledgement inside the caller's transaction (the one recording the document's result); null when one was sent meanwhile. */
 export async function acknowledgeInTx(ctx: AppContext, tx: DbOrTx, actor: Actor, plan: AckPlan): Promise<string | null> {
   // Serialise per recipient and look again: two mails of one sender processed at the same time get one acknowledgement.
   await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`mailroom-ack:${plan.recipientHash}`}))`);
   if ((await countRecentAcks(tx, { recipientHash: plan.recipientHash, documentIds: [plan.document.id], since: new Date(ctx.now().getTime() - ACK_WINDOW_MS) })) > 0) return null;
   const caseNumber = await issueCaseNumber(tx, plan.document);
-  const base = (plan.subject || 'Ihre Nachricht').replace(/\s+/g, ' ').slice(0, 120);
   const outboxId = await queueMail(tx, {
     to: plan.to,
-    subject: `Eingangsbestätigung: ${base} [#${caseNumber}]`,
+    subject: ackSubject(plan.subject, caseNumber),
     text: ackText(ctx.town.name, plan, caseNumber),
     kind: 'mailroom-acknowledgement',
+    ...plan.thread,
   });
   await recordCaseKey(tx, { key: messageIdKey(outboxMessageId(ctx.config.LOTSE_MAIL_FROM, outboxId)), documentId: plan.document.id, kind: 'ack', outboxId, recipientHash: plan.recipientHash, at: ctx.now() });
   await writeAudit(tx, {

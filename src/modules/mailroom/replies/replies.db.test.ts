@@ -8,10 +8,11 @@ import type { AppContext } from '../../../core/context.ts';
 import { cliActor } from '../../../core/auth/actor.ts';
 import { execRows } from '../../../core/db/index.ts';
 import type { AppRouter } from '../../../core/http/app.ts';
-import { outboxMessageId } from '../../../core/mail-out/index.ts';
+import { deliverOutboxMail, outboxMessageId } from '../../../core/mail-out/index.ts';
 import { setSetting } from '../../../core/settings/index.ts';
 import { createTestContext, testDbKind } from '../../../../test/helpers/context.ts';
 import { loginAs, type TestLogin } from '../../../../test/helpers/auth.ts';
+import { rawHeader, startSmtpPeer } from '../../../../test/helpers/smtp.ts';
 import { DEMO_CATALOG_FILE, importCatalog } from '../../catalog/index.ts';
 import { ingestDocument } from '../documents/ingest-document.ts';
 import { findDocument } from '../documents/repository.ts';
@@ -19,7 +20,7 @@ import { MAIL_DEPARTMENTS_SETTING } from '../mail/triage-mail.ts';
 import { trainModel } from '../triage/index.ts';
 import { syntheticRows } from '../triage/fixtures.ts';
 import { AI_DISCLOSURE, draftReply, mailToQuestion, sendReply } from '../review/reply.ts';
-import { ACK_DISCLOSURE, ackBlocker, getAckSettings, setAckSettings } from './acknowledge.ts';
+import { ACK_DISCLOSURE, ackBlocker, ackSubject, getAckSettings, setAckSettings } from './acknowledge.ts';
 import { parseMail } from '../mail/index.ts';
 
 const INVOICES = resolve(import.meta.dirname, '../../../../../shared/data/invoices');
@@ -108,7 +109,7 @@ describe(`mailroom replies, acknowledgements and case linking (${testDbKind()})`
     expect(acks).toHaveLength(1);
     const ack = acks[0]!;
     expect(ack.to_address).toBe('paul@example.org');
-    expect(ack.subject).toMatch(/^Eingangsbestätigung: Reisepass beantragen \[#\d{10}\]$/);
+    expect(ack.subject).toMatch(/^AW: Reisepass beantragen – Eingangsbestätigung \[#\d{10}\]$/);
     expect(ack.text_body).toContain('ist bei der Stadt Northeim eingegangen');
     expect(ack.text_body).toMatch(/Vorgangsnummer: \d{10}/);
     expect(ack.text_body).toContain('Aktenzeichen: 32-777/2026');
@@ -148,6 +149,50 @@ describe(`mailroom replies, acknowledgements and case linking (${testDbKind()})`
     expect((await getAckSettings(ctx)).enabled).toBe(true);
     const audit = await execRows<{ n: number }>(ctx.db, sql`SELECT count(*)::int AS n FROM audit_log WHERE action = 'settings.update' AND object_id = 'mailroom.acknowledgements'`);
     expect(audit[0]!.n).toBe(3);
+  });
+
+  it('acknowledgement and clerk reply go out over SMTP as replies in the citizen\'s thread (In-Reply-To, References, AW: once)', async () => {
+    const smtp = await startSmtpPeer();
+    try {
+      const viaSmtp: AppContext = { ...ctx, config: { ...ctx.config, LOTSE_SMTP_URL: smtp.url } };
+      await setAckSettings(ctx, cliActor, { enabled: true });
+      const thread = 'References: <t-0@example.org>\r\n <t-1@example.org>\r\nIn-Reply-To: <t-1@example.org>\r\nMessage-ID: <t-2@example.org>\r\n';
+      const r = await ingest(mail('Jonas Faden <jonas.faden@example.org>', 'AW: Reisepass beantragen', 'Guten Tag, ich brauche einen Reisepass für eine Reise.', thread));
+      expect(r.status).toBe('routed');
+      const [ack] = await execRows<{ id: string }>(ctx.db, sql`SELECT id FROM outbox WHERE kind = 'mailroom-acknowledgement' AND to_address = 'jonas.faden@example.org'`);
+      expect(await deliverOutboxMail(viaSmtp, ack!.id)).toBe('sent');
+
+      const draft = await draftReply(ctx, cliActor, r.documentId);
+      expect(draft.subject).toBe(`AW: Reisepass beantragen [#${draft.caseNumber}]`);
+      const { outboxId } = await sendReply(ctx, cliActor, { documentId: r.documentId, subject: draft.subject, text: draft.text });
+      expect(await deliverOutboxMail(viaSmtp, outboxId)).toBe('sent');
+
+      expect(smtp.raw).toHaveLength(2);
+      for (const raw of smtp.raw) {
+        expect(rawHeader(raw, 'In-Reply-To')).toBe('<t-2@example.org>');
+        expect(rawHeader(raw, 'References')).toBe('<t-0@example.org> <t-1@example.org> <t-2@example.org>');
+      }
+      expect(smtp.received.map((m) => m.subject)).toEqual([`AW: Reisepass beantragen – Eingangsbestätigung [#${draft.caseNumber}]`, draft.subject]);
+      expect(smtp.received.map((m) => m.inReplyTo)).toEqual(['<t-2@example.org>', '<t-2@example.org>']);
+      expect(rawHeader(smtp.raw[1]!, 'Message-ID')).toBe(`<${outboxMessageId(ctx.config.LOTSE_MAIL_FROM, outboxId)}>`);
+
+      // A mail without References: the chain starts with its own Message-ID.
+      const single = await ingest(mail('mia.single@example.org', 'Personalausweis beantragen', 'Ich brauche einen neuen Personalausweis.', 'Message-ID: <solo-1@example.org>\r\n'));
+      const d2 = await draftReply(ctx, cliActor, single.documentId);
+      const sent2 = await sendReply(ctx, cliActor, { documentId: single.documentId, subject: d2.subject, text: d2.text });
+      expect(await deliverOutboxMail(viaSmtp, sent2.outboxId)).toBe('sent');
+      const last = smtp.raw.at(-1)!;
+      expect(rawHeader(last, 'In-Reply-To')).toBe('<solo-1@example.org>');
+      expect(rawHeader(last, 'References')).toBe('<solo-1@example.org>');
+    } finally {
+      await smtp.close();
+    }
+  });
+
+  it('the acknowledgement subject is a reply that says what it is', () => {
+    expect(ackSubject('Reisepass', '2026000001')).toBe('AW: Reisepass – Eingangsbestätigung [#2026000001]');
+    expect(ackSubject('Re:  Reisepass', '2026000001')).toBe('Re: Reisepass – Eingangsbestätigung [#2026000001]');
+    expect(ackSubject('', '2026000001')).toBe('AW: Ihre Nachricht – Eingangsbestätigung [#2026000001]');
   });
 
   it('ackBlocker names why a mail gets no acknowledgement', async () => {

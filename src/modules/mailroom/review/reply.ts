@@ -3,7 +3,7 @@ import type { AppContext } from '../../../core/context.ts';
 import { writeAudit } from '../../../core/audit/index.ts';
 import { assertCan, type Actor } from '../../../core/auth/index.ts';
 import { AppError, validationError } from '../../../core/errors.ts';
-import { outboxMessageId, queueMail } from '../../../core/mail-out/index.ts';
+import { outboxMessageId, queueMail, replySubject, replyThread } from '../../../core/mail-out/index.ts';
 import { askQuestion, MAX_QUESTION_CHARS, type RefusalReason } from '../../assistant/index.ts';
 import { findDocument } from '../documents/repository.ts';
 import { readOriginal } from '../documents/storage.ts';
@@ -103,7 +103,7 @@ export async function draftReply(ctx: AppContext, actor: Actor, documentId: numb
   }
   lines.push('Mit freundlichen Grüßen', ctx.town.name, '', AI_DISCLOSURE);
   const caseNumber = caseNumberOf(row);
-  const base = /^(re|aw):/i.test(mail.subject) ? mail.subject : `AW: ${mail.subject || 'Ihre Nachricht'}`;
+  const base = replySubject(mail.subject);
   const subject = base.includes(`[#${caseNumber}]`) ? base : `${base} [#${caseNumber}]`;
   const top = answered ? sources[0]! : null;
   return {
@@ -127,7 +127,8 @@ const sendSchema = z.object({
 });
 
 /**
- * Sends the edited reply via the outbox (to the sender of the stored e-mail, never to a typed address);
+ * Sends the edited reply via the outbox (to the sender of the stored e-mail, never to a typed address)
+ * as a reply in the citizen's thread (`In-Reply-To`/`References` of the stored mail);
  * the AI disclosure is appended if the clerk removed it. The reply's Message-ID and the Vorgangsnummer
  * are recorded, so the citizen's answer attaches to this document. Audited without content.
  */
@@ -136,11 +137,12 @@ export async function sendReply(ctx: AppContext, actor: Actor, input: z.input<ty
   const parsed = sendSchema.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error.issues);
   const draft = await draftReply(ctx, actor, parsed.data.documentId);
-  const { row } = await loadMail(ctx, parsed.data.documentId);
+  const { row, mail } = await loadMail(ctx, parsed.data.documentId);
   const text = parsed.data.text.includes(AI_DISCLOSURE) ? parsed.data.text : `${parsed.data.text}\n\n${AI_DISCLOSURE}`;
   return ctx.db.transaction(async (tx) => {
     const caseNumber = await issueCaseNumber(tx, row);
-    const outboxId = await queueMail(tx, { to: draft.to, subject: parsed.data.subject, text, kind: 'mailroom-reply' });
+    // In-Reply-To/References of the citizen's mail: the reply shows in the same conversation.
+    const outboxId = await queueMail(tx, { to: draft.to, subject: parsed.data.subject, text, kind: 'mailroom-reply', ...replyThread(mail) });
     await recordCaseKey(tx, { key: messageIdKey(outboxMessageId(ctx.config.LOTSE_MAIL_FROM, outboxId)), documentId: draft.documentId, kind: 'reply', outboxId, at: ctx.now() });
     await writeAudit(tx, {
       actor,
