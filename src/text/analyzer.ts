@@ -36,6 +36,15 @@ export interface AnalyzeOptions {
    * does not know (so "Hauptstadt von Frankreich" stays low-confidence). Off when omitted.
    */
   gazetteer?: SynonymIndex;
+  /**
+   * General English → German glossary (see `builtinGlossary`), used for English questions only,
+   * for words the hand-written bridge does not cover: each German noun is added as a 'related'
+   * term with weight 0.7 / √(number of translations), so it helps ranking but never "explains"
+   * a word for the confidence. Off when omitted.
+   */
+  glossary?: SynonymIndex;
+  /** Factor on the glossary weight (experiments). */
+  glossaryWeight?: number;
 }
 
 /**
@@ -112,6 +121,34 @@ export function analyzeFieldForIndex(text: string | string[], lexicon?: Lexicon)
   return { terms, extra };
 }
 
+let familyMap: Map<string, string[]> | null = null;
+/**
+ * Word-family partners of a stem ("verlor" → ["verlust"], "austret" → ["austritt"]): only one-word
+ * links of `WORD_FAMILIES`. Used for the title words in the title cover, so a service titled
+ * "Verlorenes Fahrrad …" counts as named by a question that says "Verlust" or "geklaut" (→ Verlust)
+ * – the query side already maps the other way.
+ */
+export function familyStems(s: string): string[] {
+  if (!familyMap) {
+    familyMap = new Map();
+    for (const [key, values] of Object.entries(WORD_FAMILIES)) {
+      const k = tokenize(key);
+      if (k.length !== 1) continue;
+      const ks = stem(k[0]!);
+      for (const v of values) {
+        const toks = tokenize(v);
+        if (toks.length !== 1) continue;
+        const vs = stem(toks[0]!);
+        if (vs === ks) continue;
+        const l = familyMap.get(ks) ?? [];
+        if (!l.includes(vs)) l.push(vs);
+        familyMap.set(ks, l);
+      }
+    }
+  }
+  return familyMap.get(s) ?? [];
+}
+
 /** Weight of a lower-case word in a German text that capitalises its nouns. */
 const LOWER_CASE_FACTOR = 0.6;
 
@@ -172,6 +209,12 @@ export function analyze(text: string, opts: AnalyzeOptions = {}): AnalyzedTerm[]
       for (let i = hit.start; i < hit.end; i++) bridged.add(i);
       for (const w of hit.tokens) pushWord(w, 'bridge', tokens[hit.start]!);
     }
+  }
+  if (english && opts.glossary) {
+    const hits = findSynonyms(tokens, opts.glossary).filter((h) => !bridged.has(h.start));
+    const perStart = new Map<number, number>();
+    for (const h of hits) perStart.set(h.start, (perStart.get(h.start) ?? 0) + 1);
+    for (const h of hits) for (const w of h.tokens) push(w, 'related', tokens[h.start]!, (opts.glossaryWeight ?? 1) / Math.sqrt(perStart.get(h.start)!));
   }
   const syn = opts.synonyms ?? builtinSynonyms();
   const synHits = [...findSynonyms(tokens, syn), ...findSynonyms(corrected, syn)];

@@ -12,10 +12,10 @@ export { stem } from './stem.ts';
 export { STOP_WORDS, isStopWord, englishShare } from './stopwords.ts';
 export { editDistance } from './edit-distance.ts';
 export { Lexicon } from './lexicon.ts';
-export { Thesaurus, builtinThesaurus } from './thesaurus.ts';
+export { Thesaurus, builtinThesaurus, builtinGlossary, builtinNounParts } from './thesaurus.ts';
 export { compileSynonyms, findSynonyms, GERMAN_SYNONYMS, ENGLISH_BRIDGE, WORD_FAMILIES, type SynonymList, type SynonymIndex } from './synonyms.ts';
 export { GAZETTEER } from './gazetteer.ts';
-export { analyze, analyzeForIndex, analyzeFieldForIndex, verbBase, builtinBridge, builtinGazetteer, builtinSynonyms, TERM_WEIGHTS, type AnalyzedTerm, type AnalyzeOptions, type TermKind } from './analyzer.ts';
+export { analyze, analyzeForIndex, analyzeFieldForIndex, familyStems, verbBase, builtinBridge, builtinGazetteer, builtinSynonyms, TERM_WEIGHTS, type AnalyzedTerm, type AnalyzeOptions, type TermKind } from './analyzer.ts';
 
 /**
  * Splits a folded word into known compound parts using the given lexicon, or returns

@@ -29,6 +29,8 @@ export class Lexicon {
   private readonly splitCache = new Map<string, string[] | null>();
   private readonly correctCache = new Map<string, string | null>();
   private readonly headCache = new Map<string, string[] | null>();
+  /** Extra known compound parts (e.g. a general noun list) – only for splitting, not for `has` or typo correction. */
+  private readonly parts = new Set<string>();
 
   constructor(withBase = true) {
     if (withBase) for (const w of BASE_WORDS) this.add(w, 1);
@@ -51,6 +53,13 @@ export class Lexicon {
     this.byLength = null;
     this.splitCache.clear();
     this.correctCache.clear();
+    this.headCache.clear();
+  }
+
+  /** Adds words that may be compound parts (folded, at least 5 letters), e.g. from a general noun list. */
+  addParts(words: Iterable<string>): void {
+    for (const w of words) if (w.length >= 5) this.parts.add(w);
+    this.splitCache.clear();
     this.headCache.clear();
   }
 
@@ -81,7 +90,7 @@ export class Lexicon {
   private headUncached(word: string): string[] | null {
     for (let i = 4; i <= word.length - 5; i++) {
       const h = word.slice(i);
-      if (this.freq.has(h) || this.stems.has(h)) return [word.slice(0, i), h];
+      if (this.freq.has(h) || this.stems.has(h) || this.parts.has(h)) return [word.slice(0, i), h];
     }
     // No known head: the longest known modifier (a real word of at least 5 letters, then an
     // optional linking element) before an unknown head of at least 4 letters
@@ -108,7 +117,7 @@ export class Lexicon {
   private isPart(p: string): boolean {
     if (p.length < 3) return false;
     if (p.length === 3) return SHORT_PARTS.has(p);
-    return this.freq.has(p) || this.stems.has(p);
+    return this.freq.has(p) || this.stems.has(p) || this.parts.has(p);
   }
 
   /**

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { stem } from './stem.ts';
+import { compileSynonyms, type SynonymIndex, type SynonymList } from './synonyms.ts';
 
 /**
  * A general German thesaurus (synsets of single, folded words) for weighted query expansion.
@@ -65,4 +66,38 @@ export function builtinThesaurus(): Thesaurus {
     builtin = Thesaurus.fromLines(text.split('\n'));
   }
   return builtin;
+}
+
+let glossary: SynonymIndex | null = null;
+/**
+ * The built-in English → German glossary (loaded once): an extract of the Ding dictionary
+ * (Debian package `trans-de-en`, GPL-2.0-or-later, see `resources/DING-LICENSE.md`) – German
+ * nouns a service catalog uses, with their English equivalents of one or two words.
+ */
+export function builtinGlossary(): SynonymIndex {
+  if (!glossary) {
+    const text = gunzipSync(readFileSync(join(import.meta.dirname, 'resources', 'ding-en-de.txt.gz'))).toString('utf8');
+    const list: SynonymList = {};
+    for (const line of text.split('\n')) {
+      if (!line || line.startsWith('#')) continue;
+      const [key, ...values] = line.split(';');
+      if (key && values.length) list[key] = values;
+    }
+    glossary = compileSynonyms(list);
+  }
+  return glossary;
+}
+
+let nounParts: string[] | null = null;
+/**
+ * German nouns that occur inside longer catalog words (e.g. "kirche" in "Kirchenaustritt"), for
+ * splitting compounds whose parts the catalog never uses alone: an extract of the word list of the
+ * Debian package `wngerman` (GPL-2.0-or-later, see `resources/WORDLIST-LICENSE.md`). Loaded once.
+ */
+export function builtinNounParts(): string[] {
+  if (!nounParts) {
+    const text = gunzipSync(readFileSync(join(import.meta.dirname, 'resources', 'noun-parts-de.txt.gz'))).toString('utf8');
+    nounParts = text.split('\n').filter((l) => l && !l.startsWith('#'));
+  }
+  return nounParts;
 }

@@ -13,9 +13,9 @@
  * TITLE_ALPHA was chosen by leave-one-out cross-validation on the dev questions (see
  * docs/modules/catalog.md, "Retrieval"); it is the only parameter chosen looking at dev.
  */
-import { isStopWord, stem, tokenize, verbBase, type Lexicon } from '../../text/index.ts';
+import { familyStems, isStopWord, stem, tokenize, verbBase, type Lexicon } from '../../text/index.ts';
 
-export const RERANK_VERSION = 'title-cover-2';
+export const RERANK_VERSION = 'title-cover-3';
 export const RERANK = { TITLE_ALPHA: 1.5, PART_CREDIT: 1, BASE_CREDIT: 0.5 };
 
 export interface TitleWord {
@@ -23,16 +23,18 @@ export interface TitleWord {
   parts: string[];
   /** Stem without a separable verb prefix ("anmeld" → "meld"), also of the last part; counts BASE_CREDIT. */
   bases: string[];
+  /** Word-family partners of the stem ("verlor" → "verlust"), full credit; empty unless asked for. */
+  alts?: string[];
 }
 
 /** Title words of a service, analysed once at index time. */
-export function analyzeTitle(title: string, lexicon: Lexicon): TitleWord[] {
+export function analyzeTitle(title: string, lexicon: Lexicon, families = false): TitleWord[] {
   const out: TitleWord[] = [];
   for (const tok of tokenize(title)) {
     if (isStopWord(tok) || tok.length < 2) continue;
     const parts = [...new Set((lexicon.split(tok) ?? lexicon.head(tok) ?? []).filter((p) => !isStopWord(p)).map((p) => stem(p)))];
     const bases = [stem(tok), ...parts].map((x) => verbBase(x)).filter((b): b is string => !!b);
-    out.push({ stem: stem(tok), parts, bases });
+    out.push({ stem: stem(tok), parts, bases, ...(families ? { alts: familyStems(stem(tok)) } : {}) });
   }
   return out;
 }
@@ -42,7 +44,8 @@ export function titleCover(title: TitleWord[], credit: Map<string, number>): num
   if (title.length === 0) return 0;
   let sum = 0;
   for (const w of title) {
-    const whole = credit.get(w.stem) ?? 0;
+    let whole = credit.get(w.stem) ?? 0;
+    for (const a of w.alts ?? []) whole = Math.max(whole, credit.get(a) ?? 0);
     let part = 0;
     if (w.parts.length > 0) {
       let s = 0;

@@ -1,7 +1,8 @@
 import { Bm25fIndex, type QueryTerm } from '../../ml/bm25.ts';
-import { analyze, analyzeFieldForIndex, builtinGazetteer, builtinBridge, compileSynonyms, ENGLISH_BRIDGE, GERMAN_SYNONYMS, Lexicon, WORD_FAMILIES, tokenize, builtinThesaurus, type Thesaurus, type AnalyzedTerm, type SynonymIndex, type SynonymList } from '../../text/index.ts';
+import { analyze, analyzeFieldForIndex, builtinGazetteer, builtinBridge, compileSynonyms, ENGLISH_BRIDGE, GERMAN_SYNONYMS, Lexicon, WORD_FAMILIES, tokenize, builtinThesaurus, builtinGlossary, builtinNounParts, type Thesaurus, type AnalyzedTerm, type SynonymIndex, type SynonymList } from '../../text/index.ts';
 import type { ServiceSummary } from './types.ts';
 import { analyzeTitle, queryCredit, RERANK, titleCover, type TitleWord } from './rerank.ts';
+import { LatentSpace, SEMANTIC_DEFAULTS } from './semantic.ts';
 import { N_FEATURES, scoreFeatures, type LearnedModel } from './learned-rank.ts';
 
 /** Field weights and length normalisation of the BM25F ranking (see docs/modules/catalog.md). */
@@ -22,7 +23,45 @@ const EAGER_PASSAGES_MAX = 1000;
 /** How much a compound part counts in the index relative to a whole word. */
 const PART_WEIGHT = 0.5;
 
-export const SEARCH_VERSION = 'catalog-search-3 (bm25f-1, de-analyser-3, gazetteer-1, openthesaurus-nouns-2, title-cover-2, proximity-1)';
+/** Pseudo-relevance feedback (experiment): how many services vote, how many terms join, their top weight, which fields. */
+export interface PrfOptions {
+  docs: number;
+  terms: number;
+  weight: number;
+  fields: (keyof typeof FIELDS)[];
+}
+export const PRF: PrfOptions = { docs: 3, terms: 10, weight: 0.3, fields: ['title', 'keywords', 'description'] };
+
+export const SEARCH_VERSION = 'catalog-search-4 (bm25f-1, de-analyser-3, gazetteer-1, openthesaurus-nouns-2, ding-glossary-1, title-cover-3, proximity-1)';
+
+/**
+ * Switches for comparisons (bench, experiments). Defaults are the production ranking; the
+ * experiments of retrieval round 5 (prf, sibling, semantic, nounParts) are off unless given.
+ */
+export interface CatalogIndexOptions {
+  thesaurus?: boolean;
+  gazetteer?: boolean;
+  proximity?: boolean;
+  /** Word families (verloren ↔ Verlust) also for the title words in the title cover (default on). */
+  families?: boolean;
+  /** English → German glossary for English questions (default on); a number scales its weight. */
+  glossary?: boolean | number;
+  /** The hand-written English bridge (default on). */
+  bridge?: boolean;
+  learned?: LearnedModel;
+  features?: boolean;
+  proximityWeight?: number;
+  coordFloor?: number;
+  /** Experiment: RM3-style pseudo-relevance feedback. */
+  prf?: Partial<PrfOptions> | false;
+  /** Experiment: score penalty per distinguishing title modifier the question does not support. */
+  sibling?: number;
+  /** Experiment: weight of the latent-semantic (LSA) re-ranking bonus; `semanticK` its dimensions. */
+  semantic?: number;
+  semanticK?: number;
+  /** Experiment: general German nouns (wngerman extract) as compound parts. */
+  nounParts?: boolean;
+}
 
 export interface IndexDoc {
   id: string;
@@ -54,6 +93,9 @@ export class CatalogIndex {
   readonly gazetteer: SynonymIndex | undefined;
   /** General thesaurus for weak query expansion (built-in OpenThesaurus extract unless switched off). */
   readonly thesaurus: Thesaurus | undefined;
+  /** English → German glossary for English questions (Ding extract), unless switched off. */
+  readonly glossary: SynonymIndex | undefined;
+  private readonly glossaryWeight: number;
   /** Weight of the proximity bonus (PASSAGE_BETA, or 0 when switched off). */
   private readonly proximity: number;
   /** Share of the score kept without coordination (COORD_FLOOR unless given, for experiments). */
@@ -62,6 +104,17 @@ export class CatalogIndex {
   buildMs = 0;
   /** Optional learned re-ranking stage (off unless given). */
   readonly learned: LearnedModel | undefined;
+  /** Experiment: weight of the latent-semantic re-ranking bonus (0 = off). */
+  private readonly semanticWeight: number;
+  private latent: LatentSpace | null = null;
+  /** Experiment: penalty per distinguishing title modifier the question does not support (0 = off). */
+  private readonly sibling: number;
+  /** Per service: title stems that distinguish it from a sibling whose title has all its other words. */
+  private readonly modifiers = new Map<string, string[]>();
+  /** Pseudo-relevance feedback settings (null = off). */
+  private readonly prf: PrfOptions | null;
+  /** Per service its index terms with field-weighted frequencies (kept only for feedback). */
+  private readonly termVectors = new Map<string, Map<string, number>>();
   /** Per service and field the set of index terms (kept only for the learned stage / training). */
   private readonly fieldSets = new Map<string, Set<string>[]>();
 
@@ -70,9 +123,14 @@ export class CatalogIndex {
     townSynonyms: SynonymList,
     readonly version: number,
     /** Switches for comparisons (bench): thesaurus expansion, gazetteer, proximity bonus – all on by default. */
-    opts: { thesaurus?: boolean; gazetteer?: boolean; proximity?: boolean; learned?: LearnedModel; features?: boolean; proximityWeight?: number; coordFloor?: number } = {},
+    opts: CatalogIndexOptions = {},
   ) {
     const t0 = performance.now();
+    this.prf = opts.prf ? { ...PRF, ...opts.prf } : null;
+    this.sibling = opts.sibling ?? 0;
+    this.semanticWeight = opts.semantic ?? 0;
+    const semDocs: { id: string; tf: Map<string, number> }[] = [];
+    const families = opts.families !== false;
     this.learned = opts.learned;
     const keepFields = !!opts.learned || !!opts.features;
     this.thesaurus = opts.thesaurus === false ? undefined : builtinThesaurus();
@@ -80,7 +138,9 @@ export class CatalogIndex {
     this.coordFloor = opts.coordFloor ?? COORD_FLOOR;
     this.synonyms = compileSynonyms(WORD_FAMILIES, GERMAN_SYNONYMS, townSynonyms);
     this.gazetteer = opts.gazetteer === false ? undefined : builtinGazetteer();
-    this.bridge = Object.keys(townSynonyms).length ? compileSynonyms(ENGLISH_BRIDGE) : builtinBridge();
+    this.glossary = opts.glossary === false ? undefined : builtinGlossary();
+    this.glossaryWeight = typeof opts.glossary === 'number' ? opts.glossary : 1;
+    this.bridge = opts.bridge === false ? compileSynonyms({}) : Object.keys(townSynonyms).length ? compileSynonyms(ENGLISH_BRIDGE) : builtinBridge();
     // Pass 1: the vocabulary (for decompounding and typo correction).
     // Each field is tokenised once and reused for the vocabulary and the index.
     const texts = docs.map((d) => ({
@@ -90,6 +150,7 @@ export class CatalogIndex {
       description: tokenize(d.description),
       fees: tokenize(d.fees ?? ''),
     }));
+    if (opts.nounParts) this.lexicon.addParts(builtinNounParts());
     for (const t of texts) {
       this.lexicon.addText(t.title);
       this.lexicon.addText(t.keywords);
@@ -99,7 +160,7 @@ export class CatalogIndex {
     docs.forEach((d, i) => {
       const t = texts[i]!;
       this.docs.set(d.id, d);
-      this.titles.set(d.id, analyzeTitle(d.title, this.lexicon));
+      this.titles.set(d.id, analyzeTitle(d.title, this.lexicon, families));
       const f = {
         title: { ...analyzeFieldForIndex(t.title, this.lexicon), extraWeight: PART_WEIGHT },
         keywords: { ...analyzeFieldForIndex(t.keywords, this.lexicon), extraWeight: PART_WEIGHT },
@@ -108,8 +169,40 @@ export class CatalogIndex {
         fees: { ...analyzeFieldForIndex(t.fees, this.lexicon), extraWeight: PART_WEIGHT },
       };
       this.bm25.add(d.id, f, d.internal ? 0.5 : 1);
+      if (this.semanticWeight > 0) {
+        const tf = new Map<string, number>();
+        const add = (ts: string[], w: number) => {
+          for (const x of ts) tf.set(x, (tf.get(x) ?? 0) + w);
+        };
+        add(f.title.terms, 2);
+        add(f.keywords.terms, 1);
+        add(f.description.terms, 1);
+        add(f.context.terms, 1);
+        semDocs.push({ id: d.id, tf });
+      }
+      if (this.prf) {
+        const v = new Map<string, number>();
+        for (const [name, ft] of Object.entries(f) as [keyof typeof FIELDS, { terms: string[]; extra: string[] }][]) {
+          if (!this.prf.fields.includes(name)) continue;
+          for (const term of ft.terms) v.set(term, (v.get(term) ?? 0) + FIELDS[name].weight);
+        }
+        this.termVectors.set(d.id, v);
+      }
       if (keepFields) this.fieldSets.set(d.id, [f.title, f.keywords, f.context, f.description, f.fees].map((x) => new Set([...x.terms, ...(x.extra ?? [])])));
     });
+    if (this.semanticWeight > 0) this.latent = new LatentSpace(semDocs, (t) => this.bm25.idf(t), { ...SEMANTIC_DEFAULTS, ...(opts.semanticK ? { k: opts.semanticK } : {}) });
+    if (this.sibling > 0) {
+      const stemSets = docs.map((d) => ({ id: d.id, set: new Set((this.titles.get(d.id) ?? []).map((w) => w.stem)) }));
+      for (const a of stemSets) {
+        if (a.set.size < 2) continue;
+        const mods: string[] = [];
+        for (const w of a.set) {
+          const rest = [...a.set].filter((x) => x !== w);
+          if (stemSets.some((b) => b.id !== a.id && !b.set.has(w) && rest.every((x) => b.set.has(x)))) mods.push(w);
+        }
+        if (mods.length) this.modifiers.set(a.id, mods);
+      }
+    }
     // Small catalogs get their proximity units at once (a few ms per hundred services), so the
     // first questions are as fast as later ones; large ones compute them on first use.
     if (this.proximity > 0 && docs.length <= EAGER_PASSAGES_MAX) for (const d of docs) this.passageUnits(d.id);
@@ -137,8 +230,32 @@ export class CatalogIndex {
     return units;
   }
 
+  /**
+   * RM3-style feedback terms: the best `docs` first-pass services (weighted by score share) vote
+   * for their terms (field-weighted frequency share × idf); the best `terms` not in the query join
+   * it with at most `weight`.
+   */
+  private feedbackTerms(first: { id: string; score: number }[], q: QueryTerm[]): QueryTerm[] {
+    const o = this.prf!;
+    const top = first.slice(0, o.docs);
+    const sum = top.reduce((a, h) => a + h.score, 0);
+    if (top.length === 0 || sum <= 0) return [];
+    const inQuery = new Set(q.map((t) => t.term));
+    const votes = new Map<string, number>();
+    for (const h of top) {
+      const v = this.termVectors.get(h.id);
+      if (!v) continue;
+      let len = 0;
+      for (const x of v.values()) len += x;
+      for (const [t, x] of v) if (!inQuery.has(t) && t.length > 2) votes.set(t, (votes.get(t) ?? 0) + (h.score / sum) * (x / len) * this.bm25.idf(t));
+    }
+    const best = [...votes].sort((a, b) => b[1] - a[1]).slice(0, o.terms);
+    const max = best[0]?.[1] ?? 0;
+    return max > 0 ? best.map(([term, v]) => ({ term, weight: (o.weight * v) / max })) : [];
+  }
+
   analyzeQuery(query: string, lang?: 'de' | 'en'): AnalyzedTerm[] {
-    return analyze(query, { lang, lexicon: this.lexicon, synonyms: this.synonyms, bridge: this.bridge, ...(this.thesaurus ? { thesaurus: this.thesaurus } : {}), ...(this.gazetteer ? { gazetteer: this.gazetteer } : {}) });
+    return analyze(query, { lang, lexicon: this.lexicon, synonyms: this.synonyms, bridge: this.bridge, ...(this.thesaurus ? { thesaurus: this.thesaurus } : {}), ...(this.gazetteer ? { gazetteer: this.gazetteer } : {}), ...(this.glossary ? { glossary: this.glossary, glossaryWeight: this.glossaryWeight } : {}) });
   }
 
   summary(id: string): ServiceSummary {
@@ -183,14 +300,23 @@ export class CatalogIndex {
     }
     const totalGroup = [...groupIdf.values()].reduce((a, b) => a + b, 0);
     const credit = queryCredit(terms);
-    const hits = this.bm25
-      .search(q, Math.max(limit, 50))
+    const stage = (query: QueryTerm[]) => this.bm25
+      .search(query, Math.max(limit, 50))
       .map((h) => {
         const covered = new Set(h.matched.map((m) => groupOf.get(m)).filter((g): g is string => !!g));
         let mass = 0;
         for (const g of covered) mass += groupIdf.get(g) ?? 0;
         const coord = totalGroup > 0 ? mass / totalGroup : 0;
         const cover = titleCover(this.titles.get(h.id) ?? [], credit);
+        let penalty = 1;
+        if (this.sibling > 0) {
+          const tw = this.titles.get(h.id) ?? [];
+          for (const m of this.modifiers.get(h.id) ?? []) {
+            const w = tw.find((x) => x.stem === m);
+            const supported = (credit.get(m) ?? 0) > 0 || (w?.parts.some((p) => (credit.get(p) ?? 0) > 0) ?? false) || (w?.alts?.some((a) => (credit.get(a) ?? 0) > 0) ?? false);
+            if (!supported) penalty *= 1 - this.sibling;
+          }
+        }
         const base = h.score * (this.coordFloor + (1 - this.coordFloor) * coord);
         let near = 0;
         if (this.proximity > 0 && totalGroup > 0 && covered.size > 1) {
@@ -208,9 +334,25 @@ export class CatalogIndex {
           }
           near /= totalGroup;
         }
-        return { ...h, raw: h.score, coord, cover, near, base, score: base * (1 + RERANK.TITLE_ALPHA * cover) * (1 + this.proximity * near) };
+        return { ...h, raw: h.score, coord, cover, near, base, score: penalty * base * (1 + RERANK.TITLE_ALPHA * cover) * (1 + this.proximity * near) };
       })
       .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
+    const semantic = (hs: ReturnType<typeof stage>) => {
+      if (!this.latent?.ready || hs.length < 3) return hs;
+      const sims = this.latent.similarity(q, (t) => this.bm25.idf(t), hs.map((h) => h.id));
+      const vals = [...sims.values()].sort((a, b) => a - b);
+      const med = vals[Math.floor(vals.length / 2)]!;
+      const max = vals[vals.length - 1]!;
+      if (!(max > med)) return hs;
+      return hs
+        .map((h) => ({ ...h, score: h.score * (1 + this.semanticWeight * Math.max(0, ((sims.get(h.id) ?? med) - med) / (max - med))) }))
+        .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
+    };
+    const first = this.semanticWeight > 0 ? semantic(stage(q)) : stage(q);
+    // Pseudo-relevance feedback (optional): terms typical of the best few services join the query
+    // weakly and the ranking runs again; confidence stays on the first pass.
+    const expansion = this.prf ? this.feedbackTerms(first, q) : [];
+    const hits = expansion.length ? stage([...q, ...expansion]) : first;
     // Learned stage (optional): feature rows for the best K, re-ordered by the linear model.
     const K = useLearned ? this.learned!.k : featuresFor;
     let rows: Float64Array[] = [];
@@ -285,16 +427,17 @@ export class CatalogIndex {
     if (mass === 0) {
       for (const t of terms) if (this.bm25.hasTerm(t.term)) mass += t.weight * this.bm25.idf(t.term) * sat(titleTf);
     }
-    const top = hits[0]?.score ?? 0;
-    const second = hits[1]?.score ?? 0;
+    const top = first[0]?.score ?? 0;
+    const second = first[1]?.score ?? 0;
     // Coverage uses the first-stage score of the top hit, so the title re-ranking changes the
     // order but not the confidence scale.
-    const coverage = mass > 0 ? Math.min(1, (hits[0]?.base ?? 0) / mass) : 0;
+    const coverage = mass > 0 ? Math.min(1, (first[0]?.base ?? 0) / mass) : 0;
     const margin = top > 0 ? (top - second) / top : 0;
     const topConf = Math.pow(coverage, 0.6) * (0.8 + 0.2 * margin);
     // The confidence stays on the hand-ranked (BM25) evidence: the learned stage only re-orders.
     // Its first hit gets the top confidence, the others their hand score share (capped by it).
-    const reordered = learnedOrder !== ranked;
+    const reordered = learnedOrder !== ranked || hits !== first;
+    const topNow = hits[0]?.score ?? 0;
     return {
       terms,
       hits: learnedOrder.slice(0, Math.max(limit, featuresFor)).map((h, i) => ({
@@ -302,7 +445,7 @@ export class CatalogIndex {
         score: h.score,
         matchedTerms: h.matched,
         features: h.features,
-        confidence: top > 0 ? Math.round(topConf * (reordered && i === 0 ? 1 : Math.min(1, h.score / top)) * 1000) / 1000 : 0,
+        confidence: top > 0 && topNow > 0 ? Math.round(topConf * (reordered && i === 0 ? 1 : Math.min(1, h.score / topNow)) * 1000) / 1000 : 0,
       })),
     };
   }
