@@ -22,6 +22,20 @@ import { clientIp } from './routes-http.ts';
 const CSS = <link rel="stylesheet" href="/static/app/appointments.css" />;
 const POW = '/static/app/appointments-pow.js';
 
+/** A result page of the booking flow: the title is the page's heading, with the appointments stylesheet. */
+function flowPage(c: Context<AppEnv>, title: string, children: Child) {
+  return renderPage(c, {
+    title,
+    head: CSS,
+    children: (
+      <div class="lotse-stack">
+        <h1 class="kern-heading-large">{title}</h1>
+        {children}
+      </div>
+    ),
+  });
+}
+
 const Steps = ({ lang, current }: { lang: Lang; current: 1 | 2 | 3 | 4 }) => (
   <ol class="appt-steps" aria-label={lang === 'en' ? 'Steps' : 'Schritte'}>
     {(['step1', 'step2', 'step3', 'step4'] as const).map((k, i) => (
@@ -346,17 +360,14 @@ export function mountPublicPages(app: AppRouter): void {
   app.get('/termine/gesendet', (c) => {
     const lang = c.var.lang;
     const until = (c.req.query('bis') ?? '').replace(/[^0-9:]/g, '').slice(0, 5);
-    return renderPage(c, {
-      title: tx(lang, 'sentTitle'),
-      head: CSS,
-      children: (
-        <div class="lotse-stack">
-          <h1 class="kern-heading-large">{tx(lang, 'sentTitle')}</h1>
-          <Steps lang={lang} current={4} />
-          <Notice kind="info" title={tx(lang, 'sentText', { time: until })} />
-        </div>
-      ),
-    });
+    return flowPage(
+      c,
+      tx(lang, 'sentTitle'),
+      <>
+        <Steps lang={lang} current={4} />
+        <Notice kind="info" title={tx(lang, 'sentText', { time: until })} />
+      </>,
+    );
   });
 
   app.get('/termine/bestaetigen', async (c) => {
@@ -366,25 +377,22 @@ export function mountPublicPages(app: AppRouter): void {
     const setup = await getSetup(c.var.ctx);
     const { manageLink } = await import('./mails.ts');
     const manage = await manageLink(c.var.ctx, booking);
-    return renderPage(c, {
-      title: tx(lang, 'confirmedTitle'),
-      head: CSS,
-      children: (
-        <div class="lotse-stack">
-          <h1 class="kern-heading-large">{tx(lang, 'confirmedTitle')}</h1>
-          <Notice kind="success" title={tx(lang, 'confirmedText')} />
-          <Summary lang={lang} b={booking} loc={location} setup={setup} />
-          <p class="lotse-actions">
-            <a class="kern-link" href={`/termine/kalender.ics?t=${encodeURIComponent(new URL(manage).searchParams.get('t')!)}`}>
-              {tx(lang, 'addToCalendar')}
-            </a>
-            <a class="kern-link" href={new URL(manage).pathname + new URL(manage).search}>
-              {tx(lang, 'cancel')} / {tx(lang, 'reschedule')}
-            </a>
-          </p>
-        </div>
-      ),
-    });
+    return flowPage(
+      c,
+      tx(lang, 'confirmedTitle'),
+      <>
+        <Notice kind="success" title={tx(lang, 'confirmedText')} />
+        <Summary lang={lang} b={booking} loc={location} setup={setup} />
+        <p class="lotse-actions">
+          <a class="kern-link" href={`/termine/kalender.ics?t=${encodeURIComponent(new URL(manage).searchParams.get('t')!)}`}>
+            {tx(lang, 'addToCalendar')}
+          </a>
+          <a class="kern-link" href={new URL(manage).pathname + new URL(manage).search}>
+            {tx(lang, 'cancel')} / {tx(lang, 'reschedule')}
+          </a>
+        </p>
+      </>,
+    );
   });
 
   app.get('/termine/verwalten', async (c) => {
@@ -392,32 +400,29 @@ export function mountPublicPages(app: AppRouter): void {
     const t = c.req.query('t') ?? '';
     const { booking, location, setup } = await bookingByManageToken(c.var.ctx, t);
     const active = ['confirmed', 'pending'].includes(booking.status) && booking.startAt > c.var.ctx.now();
-    return renderPage(c, {
-      title: tx(lang, 'manageTitle'),
-      head: CSS,
-      children: (
-        <div class="lotse-stack">
-          <h1 class="kern-heading-large">{tx(lang, 'manageTitle')}</h1>
-          <Summary lang={lang} b={booking} loc={location} setup={setup} />
-          {booking.status === 'cancelled' ? <Notice kind="info" title={tx(lang, 'cancelled')} /> : null}
-          {active ? (
-            <div class="lotse-actions">
-              <form method="post" action="/termine/verwalten" class="lotse-inline-form">
-                <CsrfField token={c.var.csrfToken} />
-                <input type="hidden" name="t" value={t} />
-                <Submit label={tx(lang, 'cancel')} kind="secondary" />
-              </form>
-              <a class="kern-btn kern-btn--tertiary" href={`/termine?${booking.serviceIds.map((s) => `leistung=${encodeURIComponent(s)}`).join('&')}&umbuchen=${encodeURIComponent(t)}`}>
-                <span class="kern-label">{tx(lang, 'reschedule')}</span>
-              </a>
-              <a class="kern-link" href={`/termine/kalender.ics?t=${encodeURIComponent(t)}`}>
-                {tx(lang, 'addToCalendar')}
-              </a>
-            </div>
-          ) : null}
-        </div>
-      ),
-    });
+    return flowPage(
+      c,
+      tx(lang, 'manageTitle'),
+      <>
+        <Summary lang={lang} b={booking} loc={location} setup={setup} />
+        {booking.status === 'cancelled' ? <Notice kind="info" title={tx(lang, 'cancelled')} /> : null}
+        {active ? (
+          <div class="lotse-actions">
+            <form method="post" action="/termine/verwalten" class="lotse-inline-form">
+              <CsrfField token={c.var.csrfToken} />
+              <input type="hidden" name="t" value={t} />
+              <Submit label={tx(lang, 'cancel')} kind="secondary" />
+            </form>
+            <a class="kern-btn kern-btn--tertiary" href={`/termine?${booking.serviceIds.map((s) => `leistung=${encodeURIComponent(s)}`).join('&')}&umbuchen=${encodeURIComponent(t)}`}>
+              <span class="kern-label">{tx(lang, 'reschedule')}</span>
+            </a>
+            <a class="kern-link" href={`/termine/kalender.ics?t=${encodeURIComponent(t)}`}>
+              {tx(lang, 'addToCalendar')}
+            </a>
+          </div>
+        ) : null}
+      </>,
+    );
   });
 
   app.post('/termine/verwalten', async (c) => {
@@ -426,21 +431,18 @@ export function mountPublicPages(app: AppRouter): void {
     const t = str(body.t);
     const id = t.split('.')[0] ?? '';
     await cancelByToken(c.var.ctx, id, t, { requestId: c.var.requestId });
-    return renderPage(c, {
-      title: tx(lang, 'manageTitle'),
-      head: CSS,
-      children: (
-        <div class="lotse-stack">
-          <h1 class="kern-heading-large">{tx(lang, 'manageTitle')}</h1>
-          <Notice kind="success" title={tx(lang, 'cancelled')} />
-          <p>
-            <a class="kern-link" href="/termine">
-              {tx(lang, 'back')}
-            </a>
-          </p>
-        </div>
-      ),
-    });
+    return flowPage(
+      c,
+      tx(lang, 'manageTitle'),
+      <>
+        <Notice kind="success" title={tx(lang, 'cancelled')} />
+        <p>
+          <a class="kern-link" href="/termine">
+            {tx(lang, 'back')}
+          </a>
+        </p>
+      </>,
+    );
   });
 
   app.get('/termine/kalender.ics', async (c) => {

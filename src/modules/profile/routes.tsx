@@ -9,7 +9,7 @@ import type { AppEnv } from '../../core/http/env.ts';
 import { ERROR_MAP } from '../../core/http/error-map.ts';
 import type { Lang } from '../../core/i18n/index.ts';
 import { renderPage } from '../../web/layout.tsx';
-import { Checkbox, CsrfField, ErrorSummary, Notice, TextField } from '../../web/components.tsx';
+import { Checkbox, CsrfField, ErrorSummary, Notice, Submit, TextField } from '../../web/components.tsx';
 import { str } from '../../web/form-values.ts';
 import { endCitizenSession, resolveCitizenSession, type CitizenSession } from './citizen-session.ts';
 import { completeSignIn, inspectSignInLink, type SignInLinkInfo } from './complete-sign-in.ts';
@@ -140,9 +140,7 @@ function signInPage(c: Context<AppEnv>, o: { email?: string; errors?: FieldError
             error={o.errors?.find((e) => e.field === 'email')?.message}
           />
           <div class="lotse-actions">
-            <button class="kern-btn kern-btn--primary" type="submit">
-              <span class="kern-label">{t.sendLink}</span>
-            </button>
+            <Submit label={t.sendLink} />
           </div>
         </form>
         <ConsentInfo lang={lang} months={ctx.config.LOTSE_PROFILE_INACTIVE_MONTHS} />
@@ -171,9 +169,7 @@ function linkPage(c: Context<AppEnv>, token: string, info: SignInLinkInfo, conse
           <input type="hidden" name="t" value={token} />
           {info.needsConsent ? <Checkbox name="consent" value="ja" required label={CONSENT[lang].checkbox} error={consentError} /> : null}
           <div class="lotse-actions">
-            <button class="kern-btn kern-btn--primary" type="submit">
-              <span class="kern-label">{info.needsConsent ? (info.isNew ? t.createAndSignIn : t.renewAndSignIn) : t.signIn}</span>
-            </button>
+            <Submit label={info.needsConsent ? (info.isNew ? t.createAndSignIn : t.renewAndSignIn) : t.signIn} />
           </div>
         </form>
         <BackLink lang={lang} />
@@ -282,9 +278,7 @@ function accountPage(c: Context<AppEnv>, s: CitizenSession, o: { notice?: string
                 <CsrfField token={c.var.csrfToken} />
                 <Checkbox name="consent" value="ja" required label={CONSENT[lang].checkbox} error={o.consentError} />
                 <div class="lotse-actions">
-                  <button class="kern-btn kern-btn--primary" type="submit">
-                    <span class="kern-label">{t.renew}</span>
-                  </button>
+                  <Submit label={t.renew} />
                 </div>
               </form>
             </>
@@ -308,9 +302,7 @@ function accountPage(c: Context<AppEnv>, s: CitizenSession, o: { notice?: string
             </a>
             <form method="post" action={`${BASE}/abmelden`} class="profile-inline-form">
               <CsrfField token={c.var.csrfToken} />
-              <button class="kern-btn kern-btn--tertiary" type="submit">
-                <span class="kern-label">{t.signOut}</span>
-              </button>
+              <Submit label={t.signOut} kind="tertiary" />
             </form>
           </div>
         </section>
