@@ -122,12 +122,15 @@ for (let r = 0; r < 5; r++) for (const q of questions) {
 // Stages that cannot be switched off (umlaut fix, modifier splitting, noun cue) are documented
 // with their measured effect in docs/modules/catalog.md.
 const savedAlpha = RERANK.TITLE_ALPHA;
+const R5_OFF = { families: false, glossary: false };
 const STAGES = [
-  ['BM25F + German analyser (no thesaurus, no re-ranking, no gazetteer, no proximity)', { thesaurus: false, gazetteer: false, proximity: false }, 0],
-  ['+ OpenThesaurus expansion', { gazetteer: false, proximity: false }, 0],
-  ['+ title-cover re-ranking', { gazetteer: false, proximity: false }, savedAlpha],
-  ['+ gazetteer (countries → Ausland, months → Monat)', { proximity: false }, savedAlpha],
-  ['+ proximity bonus (= current)', {}, savedAlpha],
+  ['BM25F + German analyser (no thesaurus, no re-ranking, no gazetteer, no proximity)', { thesaurus: false, gazetteer: false, proximity: false, ...R5_OFF }, 0],
+  ['+ OpenThesaurus expansion', { gazetteer: false, proximity: false, ...R5_OFF }, 0],
+  ['+ title-cover re-ranking', { gazetteer: false, proximity: false, ...R5_OFF }, savedAlpha],
+  ['+ gazetteer (countries → Ausland, months → Monat)', { proximity: false, ...R5_OFF }, savedAlpha],
+  ['+ proximity bonus (= catalog-search-3)', { ...R5_OFF }, savedAlpha],
+  ['+ word families in the title cover (round 5)', { glossary: false }, savedAlpha],
+  ['+ English → German glossary (round 5, = current)', {}, savedAlpha],
 ];
 const ablation = [];
 for (const [name, opts, alpha] of STAGES) {
@@ -142,7 +145,7 @@ RERANK.TITLE_ALPHA = savedAlpha;
 const northeimDocs = indexDocsFromFile(join(import.meta.dirname, '..', 'src/modules/catalog/seed/northeim-services.json'));
 const regression = readFileSync(join(import.meta.dirname, '..', 'src/modules/assistant/regression.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
 const northeimRows = [];
-for (const [name, opts, alpha] of [STAGES[0], STAGES[2], STAGES[4]]) {
+for (const [name, opts, alpha] of [STAGES[0], STAGES[2], STAGES[4], STAGES[6]]) {
   RERANK.TITLE_ALPHA = alpha;
   northeimRows.push({ name, ...evaluate(new CatalogIndex(northeimDocs, {}, 4, opts), regression) });
 }
@@ -156,7 +159,7 @@ for (const d of base287) for (const k of new Set(d.keywords.map((x) => x.trim().
 const pseudo = base287.flatMap((d) => [...new Set(d.keywords.map((x) => x.trim()))].filter((k) => k.length > 2 && kwCount.get(k.toLowerCase()) === 1).map((k) => ({ question: k, lang: 'de', expected: [d.id], refuse: false })));
 const noKw = base287.map((d) => ({ ...d, keywords: [] }));
 const pseudoRows = [];
-for (const [name, opts, alpha] of [STAGES[0], STAGES[1], STAGES[2], STAGES[4]]) {
+for (const [name, opts, alpha] of [STAGES[0], STAGES[1], STAGES[2], STAGES[4], STAGES[6]]) {
   RERANK.TITLE_ALPHA = alpha;
   pseudoRows.push({ name, ...evaluate(new CatalogIndex(noKw, {}, 3, opts), pseudo) });
 }
@@ -185,13 +188,43 @@ for (let r = 0; r < 5; r++) for (const q of questions) {
   latHand.push(performance.now() - s);
 }
 
+// 7. Round 5: English probes (bench/search-en-probe.jsonl, written for round 5 from the Munich
+// catalog titles, not from dev, on purpose with words the hand-written bridge lacks) and the
+// experiments of the round (all off in production), each on the three measures.
+const probes = readFileSync(join(import.meta.dirname, 'search-en-probe.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const VARIANTS = [
+  ['catalog-search-3 (before round 5)', R5_OFF],
+  ['+ word families in the title cover', { glossary: false }],
+  ['+ English glossary (= current)', {}],
+  ['current + pseudo-relevance feedback (RM3: 3 services, 10 terms, weight 0.3)', { prf: {} }],
+  ['current + RM3 weight 0.15', { prf: { weight: 0.15 } }],
+  ['current + sibling penalty 0.2 (unsupported distinguishing title modifier)', { sibling: 0.2 }],
+  ['current + LSA smoothing (k = 60, weight 0.3)', { semantic: 0.3 }],
+  ['current + LSA smoothing (k = 15, weight 0.15)', { semantic: 0.15, semanticK: 15 }],
+  ['current + general noun parts for compound splitting (wngerman)', { nounParts: true }],
+  ['current without the hand-written English bridge (glossary alone)', { bridge: false }],
+  ['catalog-search-3 without the hand-written English bridge', { bridge: false, ...R5_OFF }],
+];
+const variantRows = VARIANTS.map(([name, opts]) => {
+  const ix = new CatalogIndex(base287, {}, 6, opts);
+  return {
+    name,
+    all: evaluate(ix, questions),
+    odd: evaluate(ix, halves.odd),
+    even: evaluate(ix, halves.even),
+    pseudo: evaluate(new CatalogIndex(noKw, {}, 6, opts), pseudo),
+    northeim: evaluate(new CatalogIndex(northeimDocs, {}, 6, opts), regression),
+    probe: evaluate(ix, probes),
+  };
+});
+
 const f = (x) => x.toFixed(3);
 const ms = (x) => `${x.toFixed(1)} ms`;
 const md = `## Catalog search (\`npm run bench:search\`)
 
 ${machineLine()} · load average at the end ${loadavg().map((x) => x.toFixed(1)).join(' / ')} (shared machine: timings are noisy) · ${SEARCH_VERSION}
 
-**Quality – DEV figures** on \`${QUESTIONS.replace(SHARED, '../shared')}\` (${ours.answerable ?? 50} answerable questions; the analyser was developed looking at this set, so these are not test figures – the acceptance uses a hidden set). Catalog: Munich DLDB export (${imported.imported} services, imported with \`lotse catalog import\`). Ranking only (top 5 sources, no refusal here; refusal is the assistant's job). To limit over-fitting, the set is split by id parity: changes of this round were developed on the **odd** half and kept only if the **even** half did not get worse (it was looked at too, so it is no clean test either).
+**Quality – DEV figures** on \`${QUESTIONS.replace(SHARED, '../shared')}\` (${ours.answerable ?? 50} answerable questions; the analyser was developed looking at this set, so these are not test figures – the acceptance uses a hidden set). Catalog: Munich DLDB export (${imported.imported} services, imported with \`lotse catalog import\`). Ranking only (top 5 sources, no refusal here; refusal is the assistant's job). To limit over-fitting, the set is split by id parity: changes were developed on the **odd** half and kept only if the **even** half did not get worse (it was looked at too, so it is no clean test either; the round-5 word-family change was prompted by an even-half miss).
 
 | | MRR | top-1 | top-3 | goal |
 |---|---|---|---|---|
@@ -200,7 +233,7 @@ ${machineLine()} · load average at the end ${loadavg().map((x) => x.toFixed(1))
 | Lotse search – even half (check) | ${f(oursHalf.even.mrr)} | ${f(oursHalf.even.top1)} | ${f(oursHalf.even.top3)} | |
 | keyword baseline (\`shared/tools/baseline_ask.mjs\`), all dev | ${f(base.mrr)} | ${f(base.top1)} | ${f(base.top3)} | |
 
-Ablation (index search; all dev / odd half / even half, MRR · top-1 · top-3). Every row uses the analyser of this round (umlaut fix, modifier splitting, noun cue – not switchable; their measured effect is in docs/modules/catalog.md, "Retrieval, Runde 3"). The thesaurus weight and the re-ranking weight were chosen in session 1 by leave-one-out cross-validation on all of dev (LOO MRR 0.822); the proximity weight 0.5 in this round on the odd half – see docs/modules/catalog.md, "Retrieval":
+Ablation (index search; all dev / odd half / even half, MRR · top-1 · top-3). Every row uses the analyser of this round (umlaut fix, modifier splitting, noun cue – not switchable; their measured effect is in docs/modules/catalog.md, "Retrieval, Runde 3"). The thesaurus weight and the re-ranking weight were chosen in session 1 by leave-one-out cross-validation on all of dev (LOO MRR 0.822); the proximity weight 0.5 in round 3 on the odd half; round 5 added word families in the title cover and the English glossary, both with a-priori weights – see docs/modules/catalog.md, "Retrieval":
 
 | stage | all dev | odd half | even half |
 |---|---|---|---|
@@ -228,10 +261,16 @@ ${northeimRows.map((a) => `| ${a.name} | ${f(a.mrr)} | ${f(a.top1)} | ${f(a.top3
 | pseudo-queries, second fold (halves swapped), MRR | ${f(learnedPseudo.fold2HandMrr)} | ${f(learnedPseudo.fold2LearnedMrr)} |
 | dev all, MRR · top-1 · top-3 (final measurement only) | ${f(handDev.all.mrr)} · ${f(handDev.all.top1)} · ${f(handDev.all.top3)} | ${f(learnedDev.all.mrr)} · ${f(learnedDev.all.top1)} · ${f(learnedDev.all.top3)} |
 | dev odd / even half, MRR | ${f(handDev.odd.mrr)} / ${f(handDev.even.mrr)} | ${f(learnedDev.odd.mrr)} / ${f(learnedDev.even.mrr)} |
-| Northeim regression set, MRR · top-1 | ${f(northeimRows[2].mrr)} · ${f(northeimRows[2].top1)} | ${f(learnedNortheim.mrr)} · ${f(learnedNortheim.top1)} |
+| Northeim regression set, MRR · top-1 | ${f(northeimRows[3].mrr)} · ${f(northeimRows[3].top1)} | ${f(learnedNortheim.mrr)} · ${f(learnedNortheim.top1)} |
 | index search p95, 287 services | ${ms(percentile(latHand, 95))} | ${ms(percentile(latLearned, 95))} |
 
-${ours.mrr >= 0.9 && ours.top1 >= 0.85 && ours.top3 >= 0.95 ? 'Goals met on dev.' : '**Goals not met on dev** (and the hidden test set will likely be lower): the remaining misses need world knowledge or paraphrase ("Nachweis über meine Wohnadresse" → Meldebescheinigung, "Bürgschaft für das Visum" → Verpflichtungserklärung, "Kharkiv" → Ukraine) or must choose between sibling services (vorläufiger vs. normaler Reisepass, EU vs. bundesweiter Parkausweis). Closing the gap needs semantic matching (the optional embeddings endpoint) or richer keywords per service – not per-question synonyms.'}
+- **Round 5 variants** (MRR; dev halves, the two dev-free checks above, and ${probes.length} English probe questions written for this round from the Munich catalog titles – not from dev –, on purpose with words the hand-written bridge lacks, \`bench/search-en-probe.jsonl\`; the glossary was kept with its a-priori weight, not tuned on them). Experiments are off in production; see docs/modules/catalog.md, "Retrieval, Runde 5":
+
+| variant | dev all | odd (development) | even (check) | pseudo-queries | Northeim | English probes |
+|---|---|---|---|---|---|---|
+${variantRows.map((r) => `| ${r.name} | ${f(r.all.mrr)} | ${f(r.odd.mrr)} | ${f(r.even.mrr)} | ${f(r.pseudo.mrr)} | ${f(r.northeim.mrr)} | ${f(r.probe.mrr)} (top-1 ${f(r.probe.top1)}) |`).join('\n')}
+
+${ours.mrr >= 0.9 && ours.top1 >= 0.85 && ours.top3 >= 0.95 ? 'Goals met on dev.' : '**Goals not met on dev** (and the hidden test set will likely be lower): the remaining misses need world knowledge or paraphrase ("Nachweis über meine Wohnadresse" → Meldebescheinigung, "Bürgschaft für das Visum" → Verpflichtungserklärung, "Kharkiv" → Ukraine) or must choose between sibling services (vorläufiger vs. normaler Reisepass, EU vs. bundesweiter Parkausweis, "USA" → internationaler Führerschein). Round 5 tried the general IR methods on the catalog alone (pseudo-relevance feedback, sibling penalty, LSA, a general noun list for splitting): none improved the development half – the missing links are not in the catalog texts. Closing the gap needs semantic matching (the optional embeddings endpoint) or richer keywords per service – not per-question synonyms.'}
 
 **Speed**
 

@@ -28,4 +28,14 @@ describe('title-cover re-ranking', () => {
     expect(title[0]!.bases).toContain('meld');
     expect(titleCover(title, queryCredit([{ term: 'meld', weight: 1 }]))).toBeCloseTo(0.5);
   });
+  it('counts a title word as named through its word family ("Verlorenes" ← Verlust), only when asked for', () => {
+    const l = new Lexicon();
+    l.addText(tokenize('Verlorenes Fahrrad abholen'));
+    const credit = queryCredit([{ term: 'verlust', weight: 0.7 }, { term: 'fahrrad', weight: 1 }]);
+    const withFamilies = titleCover(analyzeTitle('Verlorenes Fahrrad', l, true), credit);
+    const without = titleCover(analyzeTitle('Verlorenes Fahrrad', l), credit);
+    expect(analyzeTitle('Verlorenes Fahrrad', l, true)[0]!.alts).toContain('verlust');
+    expect(withFamilies).toBe(1);
+    expect(without).toBeCloseTo(0.5);
+  });
 });

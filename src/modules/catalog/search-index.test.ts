@@ -61,4 +61,49 @@ describe('catalog index ranking', () => {
     expect(hit.id).toBe('a');
     expect(hit.matchedTerms).toContain('export');
   });
+
+  it('finds a German service for an English word the hand-written bridge lacks (glossary), weakly', () => {
+    const docs = [
+      doc('pfand', 'Pfandleihergewerbe – Erlaubnis beantragen', 'Wer ein Pfandleihgeschäft betreiben will, braucht eine Erlaubnis.'),
+      doc('bau', 'Bauantrag', 'Für ein Gebäude brauchen Sie eine Baugenehmigung.'),
+    ];
+    const on = new CatalogIndex(docs, {}, 1, { thesaurus: false });
+    const off = new CatalogIndex(docs, {}, 1, { thesaurus: false, glossary: false });
+    expect(on.search('I want to open a pawnshop', { lang: 'en' }).hits[0]?.id).toBe('pfand');
+    expect(off.search('I want to open a pawnshop', { lang: 'en' }).hits.map((h) => h.id)).not.toContain('pfand');
+    // German questions are untouched
+    expect(on.analyzeQuery('Pfandleihe eröffnen', 'de')).toEqual(off.analyzeQuery('Pfandleihe eröffnen', 'de'));
+  });
+
+  it('counts a title word named through its word family ("Verlorenes" ← geklaut → Verlust)', () => {
+    const docs = [
+      doc('fund', 'Fundsache abholen', 'Im Fundbüro können Sie verlorene Sachen abholen, auch ein Fahrrad.'),
+      doc('rad', 'Verlorenes Fahrrad besichtigen und abholen', 'Gefundene Fahrräder werden gesammelt. Ein Verlust kann gemeldet werden.'),
+    ];
+    const q = 'Fahrrad geklaut, wo kann ich nachschauen';
+    const score = (ix: CatalogIndex, id: string) => ix.search(q).hits.find((h) => h.id === id)!.score;
+    const on = new CatalogIndex(docs, {}, 1, { thesaurus: false });
+    const off = new CatalogIndex(docs, {}, 1, { thesaurus: false, families: false });
+    expect(score(on, 'rad') / score(on, 'fund')).toBeGreaterThan(score(off, 'rad') / score(off, 'fund'));
+  });
+
+  it('experiments: feedback keeps the first-pass confidence; the sibling penalty lowers an unsupported modifier', () => {
+    const docs = [
+      doc('pass', 'Reisepass', 'Den Reisepass beantragen Sie im Bürgerbüro. Er gilt zehn Jahre.'),
+      doc('vorl', 'Vorläufiger Reisepass', 'Ein vorläufiger Reisepass wird sofort ausgestellt und gilt ein Jahr.'),
+      doc('perso', 'Personalausweis', 'Den Personalausweis beantragen Sie im Bürgerbüro.'),
+    ];
+    const plain = new CatalogIndex(docs, {}, 1, { thesaurus: false });
+    const prf = new CatalogIndex(docs, {}, 1, { thesaurus: false, prf: { weight: 0.5 } });
+    const a = plain.search('Reisepass beantragen Bürgerbüro');
+    const b = prf.search('Reisepass beantragen Bürgerbüro');
+    expect(b.hits[0]!.confidence).toBe(a.hits[0]!.confidence);
+    expect(b.hits.map((h) => h.score)).not.toEqual(a.hits.map((h) => h.score));
+    const sib = new CatalogIndex(docs, {}, 1, { thesaurus: false, sibling: 0.5 });
+    const ratio = (ix: CatalogIndex) => {
+      const h = ix.search('Reisepass beantragen').hits;
+      return h.find((x) => x.id === 'vorl')!.score / h.find((x) => x.id === 'pass')!.score;
+    };
+    expect(ratio(sib)).toBeCloseTo(ratio(plain) * 0.5);
+  });
 });
