@@ -42,7 +42,7 @@ export interface AnalyzeOptions {
    * term with weight 0.7 / √(number of translations), so it helps ranking but never "explains"
    * a word for the confidence. Off when omitted.
    */
-  glossary?: SynonymIndex;
+  glossary?: SynonymIndex | (() => SynonymIndex);
   /** Factor on the glossary weight (experiments). */
   glossaryWeight?: number;
 }
@@ -211,7 +211,9 @@ export function analyze(text: string, opts: AnalyzeOptions = {}): AnalyzedTerm[]
     }
   }
   if (english && opts.glossary) {
-    const hits = findSynonyms(tokens, opts.glossary).filter((h) => !bridged.has(h.start));
+    // (A function is called only here, so a German-only workload never loads the glossary.)
+    const glossary = typeof opts.glossary === 'function' ? opts.glossary() : opts.glossary;
+    const hits = findSynonyms(tokens, glossary).filter((h) => !bridged.has(h.start));
     const perStart = new Map<number, number>();
     for (const h of hits) perStart.set(h.start, (perStart.get(h.start) ?? 0) + 1);
     for (const h of hits) for (const w of h.tokens) push(w, 'related', tokens[h.start]!, (opts.glossaryWeight ?? 1) / Math.sqrt(perStart.get(h.start)!));

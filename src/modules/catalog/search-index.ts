@@ -93,8 +93,8 @@ export class CatalogIndex {
   readonly gazetteer: SynonymIndex | undefined;
   /** General thesaurus for weak query expansion (built-in OpenThesaurus extract unless switched off). */
   readonly thesaurus: Thesaurus | undefined;
-  /** English → German glossary for English questions (Ding extract), unless switched off. */
-  readonly glossary: SynonymIndex | undefined;
+  /** English → German glossary for English questions (Ding extract, loaded on the first English question), unless switched off. */
+  private readonly glossary: (() => SynonymIndex) | undefined;
   private readonly glossaryWeight: number;
   /** Weight of the proximity bonus (PASSAGE_BETA, or 0 when switched off). */
   private readonly proximity: number;
@@ -138,7 +138,7 @@ export class CatalogIndex {
     this.coordFloor = opts.coordFloor ?? COORD_FLOOR;
     this.synonyms = compileSynonyms(WORD_FAMILIES, GERMAN_SYNONYMS, townSynonyms);
     this.gazetteer = opts.gazetteer === false ? undefined : builtinGazetteer();
-    this.glossary = opts.glossary === false ? undefined : builtinGlossary();
+    this.glossary = opts.glossary === false ? undefined : builtinGlossary;
     this.glossaryWeight = typeof opts.glossary === 'number' ? opts.glossary : 1;
     this.bridge = opts.bridge === false ? compileSynonyms({}) : Object.keys(townSynonyms).length ? compileSynonyms(ENGLISH_BRIDGE) : builtinBridge();
     // Pass 1: the vocabulary (for decompounding and typo correction).
