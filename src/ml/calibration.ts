@@ -5,21 +5,10 @@
  */
 import { softmax } from './logistic.ts';
 
-/**
- * Mean negative log-likelihood of the true classes at temperature `t`. With `groupOf`, the
- * logits are over fine classes and `ys` are groups: a group's probability is the sum over its
- * fine classes (`groupOf[f]` = group of fine class f).
- */
-export function nllAt(logitRows: ArrayLike<number>[], ys: number[], t: number, groupOf?: ArrayLike<number>): number {
+/** Mean negative log-likelihood of the true classes at temperature `t`. */
+export function nllAt(logitRows: ArrayLike<number>[], ys: number[], t: number): number {
   let s = 0;
-  for (let i = 0; i < logitRows.length; i++) {
-    const p = softmax(logitRows[i]!, t);
-    let py = 0;
-    if (groupOf) {
-      for (let f = 0; f < p.length; f++) if (groupOf[f] === ys[i]) py += p[f]!;
-    } else py = p[ys[i]!]!;
-    s -= Math.log(Math.max(py, 1e-12));
-  }
+  for (let i = 0; i < logitRows.length; i++) s -= Math.log(Math.max(softmax(logitRows[i]!, t)[ys[i]!]!, 1e-12));
   return s / Math.max(1, logitRows.length);
 }
 
@@ -27,28 +16,28 @@ export function nllAt(logitRows: ArrayLike<number>[], ys: number[], t: number, g
  * Fits the temperature (0.05 … 20) that minimises held-out NLL (golden-section search on log t).
  * @example fitTemperature(heldOutLogits, heldOutLabels) // e.g. 1.7 for an over-confident model
  */
-export function fitTemperature(logitRows: ArrayLike<number>[], ys: number[], groupOf?: ArrayLike<number>): number {
+export function fitTemperature(logitRows: ArrayLike<number>[], ys: number[]): number {
   if (logitRows.length === 0) return 1;
   let a = Math.log(0.05);
   let b = Math.log(20);
   const g = (Math.sqrt(5) - 1) / 2;
   let c = b - g * (b - a);
   let d = a + g * (b - a);
-  let fc = nllAt(logitRows, ys, Math.exp(c), groupOf);
-  let fd = nllAt(logitRows, ys, Math.exp(d), groupOf);
+  let fc = nllAt(logitRows, ys, Math.exp(c));
+  let fd = nllAt(logitRows, ys, Math.exp(d));
   for (let it = 0; it < 40; it++) {
     if (fc < fd) {
       b = d;
       d = c;
       fd = fc;
       c = b - g * (b - a);
-      fc = nllAt(logitRows, ys, Math.exp(c), groupOf);
+      fc = nllAt(logitRows, ys, Math.exp(c));
     } else {
       a = c;
       c = d;
       fc = fd;
       d = a + g * (b - a);
-      fd = nllAt(logitRows, ys, Math.exp(d), groupOf);
+      fd = nllAt(logitRows, ys, Math.exp(d));
     }
   }
   return Math.exp((a + b) / 2);

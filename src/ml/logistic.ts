@@ -67,18 +67,8 @@ export function softmax(z: ArrayLike<number>, temperature = 1): Float64Array {
   return p;
 }
 
-/**
- * Trains on vectors `xs` with class indices `ys` (0 … classes-1). `classWeights` overrides the
- * weights from `balance` (e.g. fine classes weighted by the size of their category).
- */
-export function trainLogistic(
-  xs: SparseVector[],
-  ys: number[],
-  dims: number,
-  classes: number,
-  opts: Partial<LogisticOptions> = {},
-  classWeights?: ArrayLike<number>,
-): LogisticModel {
+/** Trains on vectors `xs` with class indices `ys` (0 … classes-1). */
+export function trainLogistic(xs: SparseVector[], ys: number[], dims: number, classes: number, opts: Partial<LogisticOptions> = {}): LogisticModel {
   const o = { ...DEFAULT_LOGISTIC, ...opts };
   const K = classes;
   const W = new Float32Array(dims * K);
@@ -87,7 +77,7 @@ export function trainLogistic(
   const Gb = new Float32Array(K);
   const counts = new Array<number>(K).fill(0);
   for (const y of ys) counts[y]!++;
-  const cw = classWeights ? Array.from(classWeights) : counts.map((n) => (n ? Math.pow(ys.length / (K * n), o.balance) : 0));
+  const cw = counts.map((n) => (n ? Math.pow(ys.length / (K * n), o.balance) : 0));
   const order = xs.map((_, i) => i);
   const rnd = seededRandom(o.seed);
   const m: LogisticModel = { dims, classes: K, weights: W, bias: b };

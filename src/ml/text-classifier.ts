@@ -29,8 +29,8 @@ export interface TrainingRow {
   district?: string | null;
   /**
    * Optional finer label inside `category` (e.g. the portal subject a citizen picked, "Lärm -
-   * Gaststätte"). Only a training target with `fineLabels` – never a feature, never read when
-   * classifying.
+   * Gaststätte"). Only used for the supervised term weights (`termWeightFine`) – never a
+   * feature, never read when classifying.
    */
   detail?: string | null;
 }
@@ -76,9 +76,17 @@ export interface TrainOptions {
   nbWeights: number[];
   /** Additive smoothing of the complement naive Bayes. */
   nbAlpha: number;
-  /** β of the supervised term weight multiplied into the idf (`classConcentration`; 0 = plain idf). */
+  /**
+   * β of the supervised term weight multiplied into the idf (`classConcentration`: features
+   * whose documents concentrate in few classes weigh up to 1 + β; 0 = plain idf). Stored in the
+   * model's idf vector – same size and speed.
+   */
   termWeight: number;
-  /** Supervised term weight from fine labels with at least this many rows (false = from the categories). */
+  /**
+   * The classes of the term weight: fine labels (`detail`) with at least this many fitting rows,
+   * the rest (and rows without a detail) by their category; without any detail in the rows this
+   * equals the categories. false = always the categories.
+   */
   termWeightFine: number | false;
   /** Shrinks the term weight of rare features: factor df / (df + shrink) (0 = none). */
   termWeightShrink: number;
@@ -94,17 +102,6 @@ export interface TrainOptions {
    * always compares the probability.
    */
   precisionConfidence: number | false;
-  /**
-   * Train on fine labels: every `detail` occurring in at least this many fitting rows becomes a
-   * class of its own (the rest, and rows without a detail, stay in a class per category); the
-   * category's probability is the sum over its fine classes. Calibration, thresholds and figures
-   * work on the categories. false = one class per category.
-   */
-  fineLabels: number | false;
-  /** With fine labels: class weights from the size of the category (true) or of the fine class. */
-  fineGroupWeights: boolean;
-  /** With fine labels: only categories with at most this share of the rows are split. */
-  fineMaxShare: number;
 }
 
 export const DEFAULT_TRAIN: TrainOptions = {
@@ -125,18 +122,22 @@ export const DEFAULT_TRAIN: TrainOptions = {
   ensembleNB: true,
   nbWeights: [0, 0.1, 0.2, 0.3],
   nbAlpha: 0.3,
-  termWeight: 0,
-  termWeightFine: false,
+  // Supervised term weights (β = 3, from fine labels with ≥ 10 rows when the rows carry them) –
+  // chosen on the rolling development splits (docs/modules/triage.md, session 4).
+  termWeight: 3,
+  termWeightFine: 10,
   termWeightShrink: 0,
   bags: 1,
   thresholdZ: 0,
   precisionConfidence: false,
-  fineLabels: false,
-  fineGroupWeights: true,
-  fineMaxShare: 1,
 };
 
+/** Version of the training recipe (features, weights, model, calibration); stored with every model's figures. */
+export const TRAINING_RECIPE = 'triage-recipe-4 (lr+cnb, tfidf x term-weight 3 over fine labels >= 10, recency 3)';
+
 export interface HeldOutFigures {
+  /** {@link TRAINING_RECIPE} of the run (absent in models trained before session 4). */
+  recipe?: string;
   trainRows: number;
   heldOutRows: number;
   accuracy: number;
@@ -173,11 +174,9 @@ export interface TextClassifier {
   targetPrecision: number;
   /** With `precisionConfidence`: maps from probability to estimated precision (absent = confidence is the probability). */
   precision?: PrecisionMaps;
-  /** With fine labels: the model's classes and the category index of each (absent = one class per category). */
-  fine?: FineLabels;
 }
 
-/** Fine classes of a model: label (category, or category + U+0000 + detail) and category index per class. */
+/** Fine classes: label (category, or category + U+0000 + detail) and category index per class. */
 export interface FineLabels {
   labels: string[];
   group: number[];
@@ -189,12 +188,9 @@ const normDetail = (d: string | null | undefined) => (d ?? '').trim().replace(/\
  * The fine classes for `rows`: every (category, detail) with ≥ `min` rows, plus one class per
  * category for the remaining rows (only categories that have such rows). Sorted, deterministic.
  */
-export function fineLabelSet(rows: TrainingRow[], categories: string[], min: number, maxShare = 1): FineLabels {
+export function fineLabelSet(rows: TrainingRow[], categories: string[], min: number): FineLabels {
   const count = new Map<string, number>();
-  const size = new Map<string, number>();
-  for (const r of rows) size.set(r.category, (size.get(r.category) ?? 0) + 1);
   for (const r of rows) {
-    if (size.get(r.category)! > maxShare * rows.length) continue;
     const d = normDetail(r.detail);
     if (d) count.set(`${r.category}\u0000${d}`, (count.get(`${r.category}\u0000${d}`) ?? 0) + 1);
   }
@@ -211,15 +207,6 @@ export function fineLabelSet(rows: TrainingRow[], categories: string[], min: num
 /** Class index of a row under fine labels (its fine class, else its category's class). */
 function fineIndex(index: Map<string, number>, r: TrainingRow): number {
   return index.get(`${r.category}\u0000${normDetail(r.detail)}`) ?? index.get(r.category)!;
-}
-
-/** Category probabilities: softmax over the classes, summed per category with fine labels. */
-function categoryProbs(z: ArrayLike<number>, temperature: number, K: number, fine?: FineLabels | null): Float64Array {
-  const p = softmax(z, temperature);
-  if (!fine) return p;
-  const g = new Float64Array(K);
-  for (let f = 0; f < p.length; f++) g[fine.group[f]!]! += p[f]!;
-  return g;
 }
 
 /** Held-out precision of the predicted category as a function of its probability. */
@@ -242,15 +229,13 @@ interface Fitted {
   idf?: Float32Array;
   model: LogisticModel;
   nb: LogisticModel | null;
-  fine: FineLabels | null;
 }
 
 function fit(docs: string[][], rows: TrainingRow[], categories: string[], opts: TrainOptions): Fitted {
   const vocab = buildVocabulary(docs, opts.minDf);
   let idf = opts.features.idf ? inverseDocumentFrequency(docs, vocab) : undefined;
-  const fine = opts.fineLabels !== false ? fineLabelSet(rows, categories, opts.fineLabels, opts.fineMaxShare) : null;
-  const index = new Map((fine ? fine.labels : categories).map((c, i) => [c, i]));
-  const ys = rows.map((r) => (fine ? fineIndex(index, r) : index.get(r.category)!));
+  const index = new Map(categories.map((c, i) => [c, i]));
+  const ys = rows.map((r) => index.get(r.category)!);
   if (idf && opts.termWeight > 0) {
     // Concentration over the categories, or over fine labels (`termWeightFine` = their minimal count).
     const tf = opts.termWeightFine !== false ? fineLabelSet(rows, categories, opts.termWeightFine) : null;
@@ -260,28 +245,19 @@ function fit(docs: string[][], rows: TrainingRow[], categories: string[], opts: 
     idf = idf.map((v, j) => v * tw[j]!);
   }
   const xs = docs.map((d) => vectorize(d, vocab, opts.features.extraWeight, idf));
-  const K = fine ? fine.labels.length : categories.length;
-  // With fine labels, class weights follow the size of the category, not of the fine class.
-  let cw: number[] | undefined;
-  if (fine && opts.fineGroupWeights) {
-    const n = new Array<number>(categories.length).fill(0);
-    for (const y of ys) n[fine.group[y]!]!++;
-    const balance = opts.logistic.balance ?? 0.5;
-    cw = fine.group.map((g) => (n[g] ? Math.pow(ys.length / (categories.length * n[g]!), balance) : 0));
-  }
+  const K = categories.length;
   return {
     vocab,
     ...(idf ? { idf } : {}),
-    model: trainBagged(xs, ys, vocab.size, K, opts, cw),
+    model: trainBagged(xs, ys, vocab.size, K, opts),
     nb: opts.ensembleNB ? trainComplementNB(xs, ys, vocab.size, K, opts.nbAlpha) : null,
-    fine,
   };
 }
 
-function trainBagged(xs: SparseVector[], ys: number[], dims: number, K: number, opts: TrainOptions, cw?: number[]): LogisticModel {
-  let m = trainLogistic(xs, ys, dims, K, opts.logistic, cw);
+function trainBagged(xs: SparseVector[], ys: number[], dims: number, K: number, opts: TrainOptions): LogisticModel {
+  let m = trainLogistic(xs, ys, dims, K, opts.logistic);
   for (let b = 1; b < opts.bags; b++) {
-    const other = trainLogistic(xs, ys, dims, K, { ...opts.logistic, seed: (opts.logistic.seed ?? 1) + b }, cw);
+    const other = trainLogistic(xs, ys, dims, K, { ...opts.logistic, seed: (opts.logistic.seed ?? 1) + b });
     m = blendLinear(m, b / (b + 1), other, 1 / (b + 1));
   }
   return m;
@@ -298,15 +274,14 @@ function chooseBlend(f: Fitted, heldX: SparseVector[], ys: number[], weights: nu
   if (!f.nb) return { lr: 1, nb: 0, weight: 0 };
   const zl = heldX.map((x) => logits(f.model, x));
   const zn = heldX.map((x) => logits(f.nb!, x));
-  const groupOf = f.fine?.group;
-  const tl = fitTemperature(zl, ys, groupOf);
-  const tn = fitTemperature(zn, ys, groupOf);
+  const tl = fitTemperature(zl, ys);
+  const tn = fitTemperature(zn, ys);
   let best: Blend = { lr: 1, nb: 0, weight: 0 };
   let bestNll = Infinity;
   for (const w of weights) {
     // Averaging calibrated log-probabilities = adding scaled logits (the normaliser is a per-row constant).
     const z = zl.map((a, i) => a.map((v, k) => ((1 - w) * v) / tl + (w * zn[i]![k]!) / tn));
-    const nll = nllAt(z, ys, 1, groupOf);
+    const nll = nllAt(z, ys, 1);
     if (nll < bestNll - 1e-9) {
       bestNll = nll;
       best = { lr: (1 - w) / tl, nb: w / tn, weight: w };
@@ -328,7 +303,6 @@ export function trainTextClassifier(rows: TrainingRow[], options: Partial<TrainO
   const seeds = opts.seedRows;
   const categories = [...new Set([...rows, ...seeds].map((r) => r.category))].sort();
   if (categories.length < 2) throw new RangeError('At least two categories are needed to train.');
-  if (opts.fineLabels !== false && opts.logitAdjust) throw new RangeError('Fine labels and logit adjustment cannot be combined.');
   // Features are extracted once and shared by the first fit, the held-out scoring and the refit.
   const docs = rows.map((r) => extractFeatures(r.subject, r.text, opts.features, metaOf(r)));
   const split = timeSplit(rows.map((_, i) => i), 1 - opts.heldOutShare);
@@ -351,10 +325,10 @@ export function trainTextClassifier(rows: TrainingRow[], options: Partial<TrainO
       : opts.logitAdjust
         ? fitPriorAdjustment(rawHeld, heldYs, priors).offsets
         : new Float64Array(categories.length);
-  const heldLogits = first.fine ? rawHeld : rawHeld.map((z) => z.map((v, k) => v + offsets[k]!));
-  const temperature = fitTemperature(heldLogits, heldYs, first.fine?.group);
+  const heldLogits = rawHeld.map((z) => z.map((v, k) => v + offsets[k]!));
+  const temperature = fitTemperature(heldLogits, heldYs);
   const scored: ScoredPrediction[] = test.map((r, i) => {
-    const p = categoryProbs(heldLogits[i]!, temperature, categories.length, first.fine);
+    const p = softmax(heldLogits[i]!, temperature);
     const ranking = categories.map((c, k) => ({ c, s: p[k]! })).sort((a, b) => b.s - a.s);
     return { gold: r.category, predicted: ranking[0]!.c, confidence: ranking[0]!.s, ranking: ranking.map((x) => x.c) };
   });
@@ -368,6 +342,7 @@ export function trainTextClassifier(rows: TrainingRow[], options: Partial<TrainO
   const precision = opts.precisionConfidence !== false ? fitPrecisionMaps(scored, categories, opts.precisionConfidence) : undefined;
   const pc = perClass(scored);
   const figures: HeldOutFigures = {
+    recipe: TRAINING_RECIPE,
     trainRows: train.length,
     heldOutRows: test.length,
     accuracy: accuracy(scored),
@@ -399,7 +374,6 @@ export function trainTextClassifier(rows: TrainingRow[], options: Partial<TrainO
       globalThreshold: choice.global,
       targetPrecision: opts.targetPrecision,
       ...(precision ? { precision } : {}),
-      ...(final.fine ? { fine: final.fine } : {}),
     },
     figures,
   };
@@ -457,8 +431,8 @@ export function estimatedPrecision(maps: PrecisionMaps, category: string, p: num
 /** Classifies one message; abstains (category null) below the category's threshold unless `abstain: false`. */
 export function classifyWith(m: TextClassifier, input: ClassifyInput, opts: ClassifyWithOptions = {}): Prediction {
   const z = logits(m.model, vectorOf(m, input));
-  if (m.offsets && !m.fine) for (let k = 0; k < z.length; k++) z[k]! += m.offsets[k] ?? 0;
-  const p = categoryProbs(z, m.temperature, m.categories.length, m.fine);
+  if (m.offsets) for (let k = 0; k < z.length; k++) z[k]! += m.offsets[k] ?? 0;
+  const p = softmax(z, m.temperature);
   const top = m.categories.map((c, k) => ({ category: c, score: p[k]! })).sort((a, b) => b.score - a.score || a.category.localeCompare(b.category));
   const best = top[0]!;
   const confidence = m.precision ? estimatedPrecision(m.precision, best.category, best.score) : best.score;
@@ -498,21 +472,13 @@ export function explainWith(m: TextClassifier, input: ClassifyInput, opts: { cat
   const sources: FeatureSource[] = [];
   const feats = extractFeatures(input.subject, input.text ?? '', m.features, metaOf(input), sources);
   const x = vectorize(feats, m.vocab, m.features.extraWeight, m.idf);
-  const K = m.model.classes;
-  let cat = opts.category !== undefined ? m.categories.indexOf(opts.category) : -1;
-  if (cat < 0) {
+  const K = m.categories.length;
+  let c = opts.category !== undefined ? m.categories.indexOf(opts.category) : -1;
+  if (c < 0) {
     const z = logits(m.model, x);
-    if (m.offsets && !m.fine) for (let j = 0; j < K; j++) z[j]! += m.offsets[j] ?? 0;
-    const p = categoryProbs(z, m.temperature, m.categories.length, m.fine);
-    cat = 0;
-    for (let j = 1; j < p.length; j++) if (p[j]! > p[cat]! || (p[j] === p[cat] && m.categories[j]!.localeCompare(m.categories[cat]!) < 0)) cat = j;
-  }
-  // With fine labels the category's best fine class (highest logit) is explained.
-  let c = cat;
-  if (m.fine) {
-    const z = logits(m.model, x);
-    c = -1;
-    for (let f = 0; f < K; f++) if (m.fine.group[f] === cat && (c < 0 || z[f]! > z[c]!)) c = f;
+    if (m.offsets) for (let j = 0; j < K; j++) z[j]! += m.offsets[j] ?? 0;
+    c = 0;
+    for (let j = 1; j < K; j++) if (z[j]! > z[c]! || (z[j] === z[c] && m.categories[j]!.localeCompare(m.categories[c]!) < 0)) c = j;
   }
   const contrib = new Map<number, number>();
   const W = m.model.weights;
@@ -537,7 +503,7 @@ export function explainWith(m: TextClassifier, input: ClassifyInput, opts: { cat
   });
   const all = [...byLabel.values()].map((e) => ({ ...e, weight: Math.round(e.weight * 1000) / 1000 }));
   return {
-    category: m.categories[cat]!,
+    category: m.categories[c]!,
     features: all.filter((e) => e.weight > 0).sort((a, b) => b.weight - a.weight || a.feature.localeCompare(b.feature)).slice(0, k),
     against: all.filter((e) => e.weight < 0).sort((a, b) => a.weight - b.weight || a.feature.localeCompare(b.feature)).slice(0, Math.min(3, k)),
   };
@@ -559,7 +525,6 @@ export interface SerializedClassifier {
   globalThreshold: number;
   targetPrecision: number;
   precision?: PrecisionMaps;
-  fine?: FineLabels;
 }
 
 const f32ToBase64 = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
@@ -588,7 +553,6 @@ export function serializeClassifier(m: TextClassifier): SerializedClassifier {
     globalThreshold: m.globalThreshold,
     targetPrecision: m.targetPrecision,
     ...(m.precision ? { precision: m.precision } : {}),
-    ...(m.fine ? { fine: m.fine } : {}),
   };
 }
 
@@ -601,14 +565,13 @@ export function deserializeClassifier(s: SerializedClassifier): TextClassifier {
     features: s.features,
     vocab: new Map(s.vocab.map((f, j) => [f, j])),
     ...(s.idf ? { idf: base64ToF32(s.idf) } : {}),
-    model: { dims: s.dims, classes: s.fine ? s.fine.labels.length : s.categories.length, weights, bias: Float32Array.from(s.bias) },
+    model: { dims: s.dims, classes: s.categories.length, weights, bias: Float32Array.from(s.bias) },
     temperature: s.temperature,
     ...(s.offsets ? { offsets: s.offsets } : {}),
     thresholds: Object.fromEntries(Object.entries(s.thresholds).map(([k, v]) => [k, v ?? NEVER])),
     globalThreshold: s.globalThreshold,
     targetPrecision: s.targetPrecision,
     ...(s.precision ? { precision: s.precision } : {}),
-    ...(s.fine ? { fine: s.fine } : {}),
   };
 }
 

@@ -9,6 +9,11 @@ export const trainingLineSchema = z.object({
   category: z.string().trim().min(1),
   /** Optional intake metadata (e.g. the district of a portal report); used as a model feature when present. */
   district: z.string().nullable().optional(),
+  /**
+   * Optional finer label inside `category` (e.g. the portal subject the citizen picked). Only
+   * shapes the model's term weights during training; never a feature, never read when classifying.
+   */
+  detail: z.string().nullable().optional(),
 });
 
 /** A seed example (`--seeds`): id optional. */

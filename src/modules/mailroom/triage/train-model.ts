@@ -11,7 +11,17 @@ export const modelNameSchema = z.string().trim().regex(/^[a-z0-9][a-z0-9_-]{0,62
 const inputSchema = z.object({
   name: modelNameSchema.default('default'),
   rows: z
-    .array(z.object({ id: z.string().optional(), subject: z.string().nullable(), text: z.string(), category: z.string().min(1), district: z.string().nullable().optional() }))
+    .array(
+      z.object({
+        id: z.string().optional(),
+        subject: z.string().nullable(),
+        text: z.string(),
+        category: z.string().min(1),
+        district: z.string().nullable().optional(),
+        /** Optional finer label (training only: term weights), see docs/modules/triage.md. */
+        detail: z.string().nullable().optional(),
+      }),
+    )
     .min(10, 'mindestens 10 Beispiele'),
   targetPrecision: z.number().gt(0.5).lt(1).default(0.95),
   refit: z.boolean().default(true),

@@ -6,6 +6,8 @@ import { createTestContext } from '../../../../test/helpers/context.ts';
 import { activateModel, classifyBatch, classifyText, exportTrainingData, listTriageModels, recordCorrection, trainModel } from './index.ts';
 import { syntheticRows } from './fixtures.ts';
 import { retrainJob } from './jobs.ts';
+import { parseJsonLines, trainingLineSchema } from './rows.ts';
+import { TRAINING_RECIPE } from '../../../ml/text-classifier.ts';
 
 describe('triage model registry', () => {
   let ctx: AppContext;
@@ -66,6 +68,22 @@ describe('triage model registry', () => {
     const exported = await exportTrainingData(ctx, cliActor, 'mail');
     const corr = exported.find((e) => e.source === 'correction')!;
     expect(corr.text).toBe('Herr [NAME] parkt vor [ADRESSE] im Halteverbot');
+  });
+
+  it('accepts an optional fine label per training line and uses it only for training', async () => {
+    const lines = syntheticRows().map((r, i) => JSON.stringify({ ...r, detail: r.category === 'abfall' ? (i % 2 ? 'Sperrmüll' : 'Hausmüll') : null }));
+    const rows = parseJsonLines(lines.join('\n'), trainingLineSchema, 'train.jsonl');
+    expect(rows[0]).toHaveProperty('detail');
+    const fine = await trainModel(ctx, cliActor, { name: 'fine', rows });
+    const plain = await trainModel(ctx, cliActor, { name: 'plain', rows: rows.map(({ detail: _d, ...r }) => r) });
+    expect(fine.figures.recipe).toBe(TRAINING_RECIPE);
+    const [a] = await classifyBatch(ctx, [{ subject: null, text: 'Sperrmüll an der Ecke' }], 'fine');
+    const [b] = await classifyBatch(ctx, [{ subject: null, text: 'Sperrmüll an der Ecke' }], 'plain');
+    expect(a!.top[0]!.category).toBe('abfall');
+    expect(b!.top[0]!.category).toBe('abfall');
+    // The fine labels changed the term weights, hence the scores.
+    expect(a!.confidence).not.toBe(b!.confidence);
+    expect(plain.figures.recipe).toBe(TRAINING_RECIPE);
   });
 
   it('explains a classification on request and uses the optional district', async () => {
