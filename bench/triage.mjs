@@ -67,15 +67,15 @@ const cpuSeconds = (since) => {
 // ---- train (the same code path as `lotse triage train`, without the database)
 let t0 = performance.now();
 let c0 = process.cpuUsage();
-const { model, figures } = trainTextClassifier(
-  train.map((r) => ({ id: r.id, subject: r.subject, text: r.text, category: r.category, district: r.district })),
-  { seedRows },
-);
+// Training lines carry the optional fine label `detail` (the portal subject of the TRAINING rows,
+// used only for the term weights); the lines classified below never do.
+const trainingLine = (r) => ({ id: r.id, subject: r.subject, text: r.text, category: r.category, district: r.district, detail: r.detail });
+const { model, figures } = trainTextClassifier(train.map(trainingLine), { seedRows });
 const trainSeconds = (performance.now() - t0) / 1000;
 const trainCpu = cpuSeconds(c0);
 
 // ---- the real CLI (same training code, stored model, JSON contract of interfaces.md)
-writeFileSync(f('train-cli.jsonl'), train.map((r) => JSON.stringify({ id: r.id, subject: r.subject, text: r.text, category: r.category, district: r.district })).join('\n') + '\n');
+writeFileSync(f('train-cli.jsonl'), train.map((r) => JSON.stringify(trainingLine(r))).join('\n') + '\n');
 writeFileSync(f('seeds.jsonl'), seedRows.map((r) => JSON.stringify(r)).join('\n') + '\n');
 const lotse = (...args) => {
   const out = execFileSync(process.execPath, [join(ROOT, 'bin', 'lotse.mjs'), ...args], {
@@ -115,7 +115,7 @@ const explainPerCpuSecond = test.length / cpuSeconds(c0);
 // ---- training time on 5,000 messages (rows cycled from train.jsonl; timing only)
 const big = Array.from({ length: 5000 }, (_, i) => {
   const r = rows[i % rows.length];
-  return { id: String(i), subject: r.subject, text: r.text, category: r.category, district: r.district };
+  return { ...trainingLine(r), id: String(i) };
 });
 t0 = performance.now();
 c0 = process.cpuUsage();
@@ -145,11 +145,11 @@ Entwicklungs-Zeitschnitt: älteste 80 % (${train.length} Meldungen) trainieren, 
 Das Modell teilt seine Trainingsdaten selbst noch einmal zeitlich (älteste ${figures.trainRows} anpassen, neueste ${figures.heldOutRows} für Temperatur und Schwellen) und wird danach auf allen ${train.length} neu trainiert.
 Bewertet mit \`node ../shared/tools/score_triage.mjs\`. Maschine: ${machineLine()}.
 
-Modell: multinomiale logistische Regression (AdaGrad, L2 3·10⁻⁴, Klassengewichte, Zeitgewicht: die neueste Trainingszeile zählt 4-mal so viel wie die älteste), Merkmale: Snowball-Wortstämme (Uni- und Bigramme) + Zeichen-3–5-Gramme der gefalteten Wörter (Analyse aus \`src/text/\`), tf·idf, dazu der **Bezirk** der Meldung (nur im Training; die Eingabe von \`--batch\` hat laut interfaces.md keinen) und die Textform (führendes Leerzeichen, mehrere Zeilen, Längenband) als Merkmale mit festem Gewicht 0,2; gemischt mit einem Complement-Naive-Bayes auf denselben Merkmalen (NB-Gewicht ${figures.nbWeight} aus {0; 0,1; 0,2; 0,3} nach kleinster Log-Loss auf den internen Held-out-Daten; die Mischung ist wieder ein lineares Modell), Temperatur-Kalibrierung (T = ${figures.temperature.toFixed(2)}), Schwellen je Kategorie für Präzision ≥ 0,95.
+Modell (Rezept \`${figures.recipe}\`): multinomiale logistische Regression (AdaGrad, L2 3·10⁻⁴, Klassengewichte, Zeitgewicht: die neueste Trainingszeile zählt 4-mal so viel wie die älteste), Merkmale: Snowball-Wortstämme (Uni- und Bigramme) + Zeichen-3–5-Gramme der gefalteten Wörter (Analyse aus \`src/text/\`), tf·idf mal **überwachtem Termgewicht** (1 + 3·(1 − H/ln K): Merkmale, deren Meldungen sich auf wenige Klassen konzentrieren, zählen bis zu 4-mal; Klassen = die Portal-Betreffs der **Trainingszeilen** mit ≥ 10 Meldungen, übrige nach Gruppe – optionales Feld \`detail\` der Trainingszeilen, nur im Training), dazu der **Bezirk** der Meldung (nur im Training; die Eingabe von \`--batch\` hat laut interfaces.md keinen) und die Textform (führendes Leerzeichen, mehrere Zeilen, Längenband) als Merkmale mit festem Gewicht 0,2; gemischt mit einem Complement-Naive-Bayes auf denselben Merkmalen (NB-Gewicht ${figures.nbWeight} aus {0; 0,1; 0,2; 0,3} nach kleinster Log-Loss auf den internen Held-out-Daten; die Mischung ist wieder ein lineares Modell), Temperatur-Kalibrierung (T = ${figures.temperature.toFixed(2)}), Schwellen je Kategorie für Präzision ≥ 0,95.
 Saat-Beispiele (immer trainiert, nie zurückgehalten, wie \`lotse triage train --seeds\`): ${descriptionSeeds.length} aus \`categories.json\` (Gruppenname, Stichworte der Beschreibung) und ${subjectSeeds.length} Betreffs der Portal-Auswahlliste, soweit sie in den **Trainingszeilen** vorkommen (z. B. „Lärm - Gaststätte“ → laerm; nur Betreffs, deren Präfix mindestens zweimal vorkommt). Der Betreff einer zu klassifizierenden Meldung wird nie gelesen.
-Alle Modellentscheidungen (zuletzt: Zeitgewicht 3, Bezirk nur als Trainingsmerkmal behalten, Präzisions-Konfidenz verworfen) wurden nur auf drei rollierenden Entwicklungsschnitten **innerhalb der ältesten 80 %** getroffen (siehe \`docs/modules/triage.md\`), nie auf den hier bewerteten 20 %. Vorige Fassung auf diesem Zeitschnitt, ebenfalls ohne Bezirk in der Eingabe und alles zugeordnet: Genauigkeit 79,9 %, Makro-F1 59,9 %, Abdeckung bei ≥ 0,95 Präzision 54,1 %, mit den vorab gewählten Schwellen 47,7 % bei 95,0 %.
+Alle Modellentscheidungen (zuletzt, Sitzung 4: überwachte Termgewichte über Feinlabels gewählt; Training auf Feinlabels, kNN-Mischung, Logit-Offsets aus mehreren Zeitfalten verworfen) wurden nur auf drei rollierenden Entwicklungsschnitten **innerhalb der ältesten 80 %** getroffen (\`node --import tsx bench/triage-dev.mjs\`, siehe \`docs/modules/triage.md\`), nie auf den hier bewerteten 20 %. Vorige Fassung (Sitzung 3) auf diesem Zeitschnitt, mit der echten CLI, ohne Bezirk in der Eingabe und alles zugeordnet: Genauigkeit 80,2 %, Makro-F1 59,8 %, Abdeckung bei ≥ 0,95 Präzision 53,0 %, mit den vorab gewählten Schwellen 46,3 % bei 95,4 %.
 
-Die Hauptspalte ist, was \`lotse triage --batch FILE --json\` (Standard) tatsächlich ausgibt – gemessen mit der echten CLI (\`lotse triage train … --seeds …\`, dann \`--batch\` auf Zeilen \`{id, subject, text}\` wie in interfaces.md, frische PGlite-Datenbank)${sameAsCli ? '; dieselben Vorhersagen wie das Modell im Prozess (geprüft)' : ' — **Achtung: weicht vom Modell im Prozess ab**'}. Standard: jede Meldung bekommt ihre beste Kategorie mit der kalibrierten Konfidenz (\`abstained: false\`; nur Meldungen ohne Text enthalten sich); \`--abstain\` wendet die Schwellen je Kategorie an wie die Mailroom-Weiterleitung.
+Die Hauptspalte ist, was \`lotse triage --batch FILE --json\` (Standard) tatsächlich ausgibt – gemessen mit der echten CLI (\`lotse triage train … --seeds …\` auf Trainingszeilen mit den optionalen Feldern \`district\` und \`detail\`, dann \`--batch\` auf Zeilen \`{id, subject, text}\` wie in interfaces.md, frische PGlite-Datenbank)${sameAsCli ? '; dieselben Vorhersagen wie das Modell im Prozess (geprüft)' : ' — **Achtung: weicht vom Modell im Prozess ab**'}. Standard: jede Meldung bekommt ihre beste Kategorie mit der kalibrierten Konfidenz (\`abstained: false\`; nur Meldungen ohne Text enthalten sich); \`--abstain\` wendet die Schwellen je Kategorie an wie die Mailroom-Weiterleitung.
 
 | Kennzahl | Naive Bayes (Baseline) | **\`lotse triage --batch\`** (Standard) | \`lotse triage --batch --abstain\` | mit Bezirk in der Eingabe (über interfaces.md hinaus): Standard / --abstain | Ziel |
 |---|---:|---:|---:|---:|---|
