@@ -8,7 +8,7 @@ const PAGES = [
   { path: '/impressum', name: 'impressum', heading: /Impressum/ },
   { path: '/datenschutz', name: 'datenschutz', heading: /Datenschutz/ },
   { path: '/barrierefreiheit', name: 'barrierefreiheit', heading: /Barrierefreiheit/ },
-  { path: '/gibt-es-nicht', name: 'fehler-404', heading: /Fehler/ },
+  { path: '/gibt-es-nicht', name: 'fehler-404', heading: /Seite nicht gefunden/ },
 ];
 
 describe('core pages in a real browser', () => {

@@ -27,11 +27,15 @@ export const LEGAL_PAGES = {
 export function renderErrorPage(c: Context<AppEnv>, status: number, title: string, detail: string | null) {
   const lang = c.var.lang ?? 'de';
   c.status(status as 500);
+  const heading = status === 404 ? (lang === 'en' ? 'Page not found' : 'Seite nicht gefunden') : t(lang, 'error.title');
+  // Signed-in staff keep the staff navigation on errors inside the staff area.
+  const staff = !!c.var.user && c.req.path.startsWith('/verwaltung');
   return renderPage(c, {
-    title: t(lang, 'error.title'),
+    title: heading,
+    area: staff ? 'staff' : 'public',
     children: (
       <div class="lotse-stack">
-        <h1 class="kern-heading-large">{t(lang, 'error.title')}</h1>
+        <h1 class="kern-heading-large">{heading}</h1>
         <div class="kern-alert kern-alert--danger" role="alert">
           <div class="kern-alert__header">
             <span class="kern-icon kern-icon--danger" aria-hidden="true" />
@@ -46,10 +50,15 @@ export function renderErrorPage(c: Context<AppEnv>, status: number, title: strin
         <p class="kern-body kern-body--small">
           {t(lang, 'error.requestId')}: <code>{c.var.requestId}</code>
         </p>
-        <p>
-          <a class="kern-link" href="/">
-            {t(lang, 'error.back')}
+        <p class="lotse-actions">
+          <a class="kern-link" href={staff ? '/verwaltung' : '/'}>
+            {staff ? (lang === 'en' ? 'Back to the staff overview' : 'Zur Übersicht der Verwaltung') : t(lang, 'error.back')}
           </a>
+          {status === 404 && !staff ? (
+            <a class="kern-link" href="/leistungen">
+              {lang === 'en' ? 'Services A–Z' : 'Leistungen A–Z'}
+            </a>
+          ) : null}
         </p>
       </div>
     ),
@@ -175,7 +184,7 @@ export function mountCorePages(app: AppRouter, aiSystems: AiSystemInfo[]): void 
             <p class="kern-body">Derzeit ist kein KI-System in Betrieb.</p>
           ) : (
             <div class="lotse-table-wrap">
-              <table class="kern-table">
+              <table class="kern-table lotse-table--stack">
                 <caption class="kern-sr-only">Eingesetzte KI-Systeme</caption>
                 <thead class="kern-table__header">
                   <tr class="kern-table__row">
@@ -199,9 +208,15 @@ export function mountCorePages(app: AppRouter, aiSystems: AiSystemInfo[]): void 
                       <th scope="row" class="kern-table__cell">
                         {s.name}
                       </th>
-                      <td class="kern-table__cell">{s.purpose}</td>
-                      <td class="kern-table__cell">{s.technique}</td>
-                      <td class="kern-table__cell">{s.humanOversight}</td>
+                      <td class="kern-table__cell" data-label="Zweck">
+                        {s.purpose}
+                      </td>
+                      <td class="kern-table__cell" data-label="Technik">
+                        {s.technique}
+                      </td>
+                      <td class="kern-table__cell" data-label="Menschliche Aufsicht">
+                        {s.humanOversight}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
