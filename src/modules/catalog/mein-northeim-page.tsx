@@ -19,7 +19,7 @@ const T = {
     save: 'Speichern',
     saved: 'Gespeichert – nur in diesem Browser.',
     mine: 'Meine Leistungen',
-    empty: 'Wählen Sie oben Lebenslagen aus, dann erscheinen hier Ihre Leistungen.',
+    empty: 'Wählen Sie unten Ihre Lebenslagen aus, dann erscheinen hier Ihre Leistungen.',
     export: 'Meine Daten herunterladen (JSON)',
     del: 'Alles löschen',
     deleted: 'Ihre Angaben wurden aus diesem Browser gelöscht.',
@@ -39,7 +39,7 @@ const T = {
     save: 'Save',
     saved: 'Saved – in this browser only.',
     mine: 'My services',
-    empty: 'Choose life situations above and your services will appear here.',
+    empty: 'Choose your life situations below and your services will appear here.',
     export: 'Download my data (JSON)',
     del: 'Delete everything',
     deleted: 'Your choices were deleted from this browser.',
@@ -86,7 +86,7 @@ export function mountMeinNortheim(app: AppRouter): void {
               <div class="kern-fieldset__body mn-options">
                 {data.situations.map((l) => (
                   <div class="kern-form-check">
-                    <input class="kern-form-check__input" type="checkbox" id={`mn-ls-${l.slug}`} name="situations" value={l.slug} />
+                    <input class="kern-form-check__checkbox" type="checkbox" id={`mn-ls-${l.slug}`} name="situations" value={l.slug} />
                     <label class="kern-label" for={`mn-ls-${l.slug}`}>
                       {l.title}
                     </label>
@@ -98,19 +98,19 @@ export function mountMeinNortheim(app: AppRouter): void {
               <legend class="kern-label">{t.prefs}</legend>
               <div class="kern-fieldset__body">
                 <div class="kern-form-check">
-                  <input class="kern-form-check__input" type="checkbox" id="mn-easy" name="easy" />
+                  <input class="kern-form-check__checkbox" type="checkbox" id="mn-easy" name="easy" />
                   <label class="kern-label" for="mn-easy">
                     {t.easy}
                   </label>
                 </div>
                 <div class="kern-form-check">
-                  <input class="kern-form-check__input" type="checkbox" id="mn-large" name="large" />
+                  <input class="kern-form-check__checkbox" type="checkbox" id="mn-large" name="large" />
                   <label class="kern-label" for="mn-large">
                     {t.large}
                   </label>
                 </div>
                 <div class="kern-form-check">
-                  <input class="kern-form-check__input" type="checkbox" id="mn-english" name="english" />
+                  <input class="kern-form-check__checkbox" type="checkbox" id="mn-english" name="english" />
                   <label class="kern-label" for="mn-english">
                     {t.english}
                   </label>

@@ -255,7 +255,7 @@ async function renderServicePage(c: Context<AppEnv>, s: Service) {
             <h2 id="h-loc" class="kern-heading-medium">
               {L(lang, 'locations')}
             </h2>
-            <div class="lotse-grid">
+            <div class="lotse-grid catalog-locations">
               {s.locations.map((l) => (
                 <div class="kern-card">
                   <div class="kern-card__container">
@@ -419,7 +419,11 @@ export function mountPortalPages(app: AppRouter): void {
             ) : (
               <div class="kern-alert kern-alert--info" role="status">
                 <div class="kern-alert__header">
-                  <span class="kern-title">{L(lang, 'noResults', { q })}</span>
+                  <span class="kern-icon kern-icon--info" aria-hidden="true" />
+                  <span class="kern-title">{lang === 'en' ? 'No matching service' : 'Keine passende Leistung'}</span>
+                </div>
+                <div class="kern-alert__body">
+                  <p class="kern-body">{L(lang, 'noResults', { q })}</p>
                 </div>
               </div>
             )}

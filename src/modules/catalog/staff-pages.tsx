@@ -37,6 +37,7 @@ function Field(props: { name: keyof EditableService; label: string; value: strin
   return multiline ? <TextArea {...field} rows={rows ?? 4} class="" /> : <TextField {...field} />;
 }
 
+const ACTOR_LABEL: Record<string, string> = { user: 'Benutzer', system: 'System', cli: 'Kommandozeile', citizen: 'Bürger/in' };
 const ACTION_LABEL: Record<string, string> = { import: 'Import', seed: 'Demo-Daten geladen', draft: 'Entwurf gespeichert', publish: 'Veröffentlicht', discard: 'Entwurf verworfen', create: 'Angelegt' };
 
 async function editPage(c: Context<AppEnv>, id: string, msg?: { kind: 'success' | 'danger' | 'info'; text: string; fields?: FieldError[] }, posted?: Record<string, unknown>) {
@@ -134,8 +135,13 @@ async function editPage(c: Context<AppEnv>, id: string, msg?: { kind: 'success' 
                     <td class="kern-table__cell">{ACTION_LABEL[h.action] ?? h.action}</td>
                     <td class="kern-table__cell">{h.version}</td>
                     <td class="kern-table__cell">
-                      {h.actorType}
-                      {h.actorId ? ` ${h.actorId.slice(0, 12)}` : ''}
+                      {ACTOR_LABEL[h.actorType] ?? h.actorType}
+                      {h.actorId ? (
+                        <>
+                          {' '}
+                          <code>{h.actorId.slice(0, 12)}</code>
+                        </>
+                      ) : null}
                     </td>
                   </tr>
                 ))}

@@ -72,6 +72,7 @@
       if (d === null) return;
       var box = el('div', { class: 'kern-alert ' + (d < 90 ? 'kern-alert--warning' : 'kern-alert--info') });
       var head = el('div', { class: 'kern-alert__header' });
+      head.appendChild(el('span', { class: 'kern-icon ' + (d < 90 ? 'kern-icon--warning' : 'kern-icon--info'), 'aria-hidden': 'true' }));
       head.appendChild(el('span', { class: 'kern-title' }, r[1] + ': ' + (d < 0 ? t.expired : t.expires.replace('{d}', String(d)))));
       box.appendChild(head);
       if (d < 120) {
@@ -107,7 +108,7 @@
       s.services.forEach(function (x) {
         var li = el('li');
         var id = 'mn-done-' + s.slug + '-' + x.id;
-        var cb = el('input', { type: 'checkbox', id: id, class: 'kern-form-check__input', 'data-service': x.id });
+        var cb = el('input', { type: 'checkbox', id: id, class: 'kern-form-check__checkbox', 'data-service': x.id });
         cb.checked = p.done.indexOf(x.id) >= 0;
         cb.addEventListener('change', function () {
           var q = load();
