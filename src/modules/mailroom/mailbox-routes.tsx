@@ -107,7 +107,7 @@ async function mailboxesPage(c: C, state: FormState = { values: {}, errors: {}, 
           errors={errorList.map(([k, m]) => ({ message: `${FIELDS.find((f) => f.name === k)?.label ?? k}: ${m.replace(/^[^:]{1,30}: /, '')}`, href: `#mb-${k}` }))}
         />
       ) : null}
-      <form method="post" action="/verwaltung/posteingang/postfaecher" class="lotse-stack" aria-labelledby="mb-add-h">
+      <form method="post" action="/verwaltung/posteingang/postfaecher" class="lotse-form" aria-labelledby="mb-add-h">
         <CsrfField token={c.var.csrfToken} />
         {FIELDS.map((f) => (
           <TextField

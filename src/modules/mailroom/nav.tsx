@@ -19,7 +19,7 @@ export const MailroomNav: FC<{ here: MailroomArea; canConfigure?: boolean }> = (
     <ul class="lotse-ops-filter">
       {LINKS.filter((l) => !l.configure || canConfigure).map((l) => (
         <li>
-          <a class="kern-link" href={l.href} aria-current={here === l.area ? 'page' : undefined}>
+          <a class="lotse-ops-filter__link" href={l.href} aria-current={here === l.area ? 'page' : undefined}>
             {l.label}
           </a>
         </li>

@@ -33,7 +33,7 @@ function uploadPage(c: C, results: UploadedFileResult[] | null, error: string | 
         PDF, XRechnung/ZUGFeRD, Bilder (PNG, JPEG, TIFF) oder E-Mails (.eml), bis zu {MAX_UPLOAD_FILES} Dateien auf einmal. Jede Datei bekommt einen Status und einen Grund; die Originaldatei wird immer aufbewahrt.
       </p>
       {error ? <Notice kind="danger" title={error} /> : null}
-      {results ? <UploadResults results={results} /> : null}
+      {results ? <UploadResults results={results} departments={c.var.ctx.town.departments} /> : null}
       <form method="post" action="/verwaltung/posteingang/hochladen" enctype="multipart/form-data" class="lotse-stack" data-mailroom-upload>
         <CsrfField token={c.var.csrfToken} />
         <TextField
@@ -54,7 +54,7 @@ function uploadPage(c: C, results: UploadedFileResult[] | null, error: string | 
   );
 }
 
-const UploadResults = ({ results }: { results: UploadedFileResult[] }) => (
+const UploadResults = ({ results, departments }: { results: UploadedFileResult[]; departments: readonly { key: string; name: string }[] }) => (
   <section aria-labelledby="mr-results-h" class="lotse-stack">
     <h2 class="kern-heading-medium" id="mr-results-h">
       Ergebnis ({results.length} {results.length === 1 ? 'Datei' : 'Dateien'})
@@ -78,7 +78,7 @@ const UploadResults = ({ results }: { results: UploadedFileResult[] }) => (
                 <DocumentStatusBadge status={r.status} />
               </td>
               <td class="kern-table__cell">{r.category ?? '–'}</td>
-              <td class="kern-table__cell">{r.department ?? '–'}</td>
+              <td class="kern-table__cell">{r.department ? (departments.find((d) => d.key === r.department)?.name ?? r.department) : '–'}</td>
               <td class="kern-table__cell">{r.reason ?? '–'}</td>
             </tr>
           ))}
@@ -137,7 +137,7 @@ const ModelPanel = ({ c, name, title, active, versions, configure }: { c: C; nam
             {versions.length
               ? 'Keine Version aktiv.'
               : name === MAIL_REVIEW_MODEL
-                ? 'Noch kein E-Mail-Modell trainiert: E-Mails ordnen „default“ und die Stichwortliste zu.'
+                ? 'Noch kein E-Mail-Modell trainiert: E-Mails ordnen das allgemeine Modell und die Stichwortliste zu.'
                 : 'Noch kein Modell trainiert: Alle Dokumente ohne Regelzuordnung kommen in diese Warteschlange.'}
           </p>
         )}
@@ -204,7 +204,7 @@ async function reviewPage(c: C) {
         <h2 class="kern-heading-medium" id="mr-models-h">
           Klassifikationsmodelle
         </h2>
-        <p class="kern-body">E-Mails ordnet zuerst das Modell „mail“ zu, dann „default“, dann die Stichwortliste. Briefe, Scans und hochgeladene Dateien ordnet „default“ zu.</p>
+        <p class="kern-body">E-Mails ordnet zuerst das E-Mail-Modell zu, dann das allgemeine Modell, dann die Stichwortliste. Briefe, Scans und hochgeladene Dateien ordnet das allgemeine Modell zu.</p>
         {MODEL_PANELS.map((p) => (
           <ModelPanel c={c} name={p.name} title={p.title} active={p.name === MAIL_REVIEW_MODEL ? mailModel : model} versions={versions[p.name] ?? []} configure={configure} />
         ))}

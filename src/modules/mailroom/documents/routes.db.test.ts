@@ -56,7 +56,7 @@ describe.skipIf(!existsSync(DIR))(`inbox pages (${testDbKind()})`, () => {
     expect(html).toContain('04011000-12345-34 – Prüfziffer falsch (erwartet 03)');
     expect(html).toContain('Trennblätter A4');
     expect(html).toMatch(/529,87\s*€/);
-    expect(html).toContain('Prüfung nicht bestanden: 1 Regel(n) verletzt.');
+    expect(html).toContain('Prüfung nicht bestanden: 1 Regel verletzt.');
     expect(html).toContain('<th scope="col" class="kern-table__header">Bezeichnung</th>');
   });
 

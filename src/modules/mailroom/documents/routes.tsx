@@ -28,6 +28,7 @@ export const STATUS_LABELS: Record<string, string> = {
   duplicate: 'Doppelt',
   automatic: 'Automatische Nachricht',
 };
+const SOURCE_LABELS: Record<string, string> = { upload: 'Hochgeladen', imap: 'E-Mail-Postfach (IMAP)', folder: 'Scanner-Ordner', 'email-attachment': 'Anhang einer E-Mail' };
 const STATUS_BADGE: Record<string, string> = { received: 'info', processing: 'info', routed: 'success', review: 'warning', rejected: 'danger', duplicate: 'warning', automatic: 'info' };
 export const KIND_LABELS: Record<string, string> = {
   'xrechnung-ubl': 'XRechnung (UBL)',
@@ -74,7 +75,7 @@ async function inboxPage(c: C) {
         <ul class="lotse-ops-filter">
           {[{ key: undefined as string | undefined, n: total }, ...DOCUMENT_STATUSES.map((k) => ({ key: k as string | undefined, n: counts[k] ?? 0 }))].map((i) => (
             <li>
-              <a class="kern-link" href={i.key ? `/verwaltung/posteingang?status=${i.key}` : '/verwaltung/posteingang'} aria-current={status === i.key ? 'page' : undefined}>
+              <a class="lotse-ops-filter__link" href={i.key ? `/verwaltung/posteingang?status=${i.key}` : '/verwaltung/posteingang'} aria-current={status === i.key ? 'page' : undefined}>
                 {i.key ? STATUS_LABELS[i.key] : 'Alle'} ({i.n})
               </a>
             </li>
@@ -82,29 +83,32 @@ async function inboxPage(c: C) {
         </ul>
       </nav>
       {rows.length === 0 ? (
-        <p class="kern-body">Keine Dokumente{status ? ` mit Status „${STATUS_LABELS[status] ?? status}“` : ''}.</p>
+        <p class="kern-body">
+          Keine Dokumente{status ? ` mit Status „${STATUS_LABELS[status] ?? status}“` : ''}.
+          {total === 0 ? ' Dokumente kommen hier an, sobald jemand Dateien hochlädt, ein IMAP-Postfach abgerufen wird oder der Scanner-Ordner (LOTSE_INBOX_DIR) neue Dateien enthält.' : ''}
+        </p>
       ) : (
         <div class="kern-table-responsive" tabindex={0} role="region" aria-label="Dokumente">
-          <table class="kern-table kern-table--small">
+          <table class="kern-table kern-table--small lotse-table--stack">
             <caption class="kern-sr-only">Eingegangene Dokumente, neueste zuerst</caption>
             <TableHead columns={['Nr.', 'Eingang', 'Datei', 'Art', 'Status', 'Kategorie', { label: 'Sicherheit', numeric: true }, 'Grund']} />
             <tbody class="kern-table__body">
               {rows.map((r) => (
                 <tr class="kern-table__row">
-                  <td class="kern-table__cell">
+                  <td class="kern-table__cell" data-label="Nr.">
                     <a class="kern-link" href={`/verwaltung/posteingang/${r.id}`}>
                       {r.id}
                     </a>
                   </td>
-                  <td class="kern-table__cell">{berlin.format(r.createdAt)}</td>
-                  <td class="kern-table__cell">{r.originalFilename}</td>
-                  <td class="kern-table__cell">{KIND_LABELS[r.kind] ?? r.kind}</td>
-                  <td class="kern-table__cell">
+                  <td class="kern-table__cell" data-label="Eingang">{berlin.format(r.createdAt)}</td>
+                  <td class="kern-table__cell" data-label="Datei">{r.originalFilename}</td>
+                  <td class="kern-table__cell" data-label="Art">{KIND_LABELS[r.kind] ?? r.kind}</td>
+                  <td class="kern-table__cell" data-label="Status">
                     <DocumentStatusBadge status={r.status} />
                   </td>
-                  <td class="kern-table__cell">{r.category ?? '–'}</td>
-                  <td class="kern-table__cell kern-table__cell--numeric">{r.confidence === null ? '–' : `${Math.round(r.confidence * 100)} %`}</td>
-                  <td class="kern-table__cell">{r.reason ?? '–'}</td>
+                  <td class="kern-table__cell" data-label="Kategorie">{r.category ?? '–'}</td>
+                  <td class="kern-table__cell kern-table__cell--numeric" data-label="Sicherheit">{r.confidence === null ? '–' : `${Math.round(r.confidence * 100)} %`}</td>
+                  <td class="kern-table__cell" data-label="Grund">{r.reason ?? '–'}</td>
                 </tr>
               ))}
             </tbody>
@@ -141,11 +145,12 @@ async function detailPage(c: C) {
   const dl: [string, string][] = [
     ['Datei', row.originalFilename],
     ['Eingang', `${berlin.format(row.createdAt)} Uhr`],
-    ['Quelle', row.source],
+    ['Quelle', SOURCE_LABELS[row.source] ?? row.source],
     ['Art', KIND_LABELS[row.kind] ?? row.kind],
+    ...(typeof (row.fields as { subject?: unknown })?.subject === 'string' && (row.fields as { subject: string }).subject.trim() ? ([['Betreff', (row.fields as { subject: string }).subject]] as [string, string][]) : []),
     ['Erkannter Dateityp', row.mime],
     ['Größe', `${new Intl.NumberFormat('de-DE').format(row.size)} Byte`],
-    ['Seiten', String(row.pages)],
+    ['Seiten', row.pages ? String(row.pages) : '–'],
     ['Texterkennung (OCR)', row.ocr ? 'ja' : 'nein'],
     ['Kategorie', row.category ?? '–'],
     ['Fachbereich', c.var.ctx.town.departments.find((d) => d.key === row.department)?.name ?? row.department ?? '–'],

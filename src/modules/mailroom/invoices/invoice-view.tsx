@@ -37,6 +37,19 @@ const Row: FC<{ label: string; value: string | null | undefined; lang?: string }
  * never by colour alone.
  * @example <InvoiceView model={model} json={json} />
  */
+/** UNTDID 5305 VAT category codes (EN 16931 BT-118) in words. */
+const TAX_CATEGORY: Record<string, string> = {
+  S: 'Regelsatz',
+  Z: 'Nullsatz',
+  E: 'steuerbefreit',
+  AE: 'Steuerschuld des Leistungsempfängers (Reverse Charge)',
+  K: 'innergemeinschaftliche Lieferung',
+  G: 'Ausfuhr außerhalb der EU',
+  O: 'nicht steuerbar',
+  L: 'Kanarische Inseln (IGIC)',
+  M: 'Ceuta und Melilla (IPSI)',
+};
+
 export const InvoiceView: FC<{ model: InvoiceModel; json?: InvoiceJson; headingLevel?: 2 | 3 }> = ({ model, json, headingLevel = 2 }) => {
   const validation = json?.validation ?? validateInvoice(model, { ocr: model.format === 'ocr' });
   const H = headingLevel === 2 ? 'h2' : 'h3';
@@ -53,7 +66,7 @@ export const InvoiceView: FC<{ model: InvoiceModel; json?: InvoiceJson; headingL
       <div class={`kern-alert kern-alert--${validation.valid ? 'success' : 'danger'}`} role="status">
         <div class="kern-alert__header">
           <span class={`kern-icon kern-icon--${validation.valid ? 'success' : 'danger'}`} aria-hidden="true" />
-          <span class="kern-title">{validation.valid ? 'Prüfung bestanden: keine Regel verletzt.' : `Prüfung nicht bestanden: ${validation.errors.length} Regel(n) verletzt.`}</span>
+          <span class="kern-title">{validation.valid ? 'Prüfung bestanden: keine Regel verletzt.' : `Prüfung nicht bestanden: ${validation.errors.length} ${validation.errors.length === 1 ? 'Regel' : 'Regeln'} verletzt.`}</span>
         </div>
         {validation.errors.length ? (
           <div class="kern-alert__body">
@@ -135,7 +148,7 @@ export const InvoiceView: FC<{ model: InvoiceModel; json?: InvoiceJson; headingL
             <tbody class="kern-table__body">
               {model.taxes.map((x) => (
                 <tr class="kern-table__row">
-                  <td class="kern-table__cell">{x.category ?? '–'}</td>
+                  <td class="kern-table__cell">{x.category ? (TAX_CATEGORY[x.category] ? `${x.category} – ${TAX_CATEGORY[x.category]}` : x.category) : '–'}</td>
                   <td class="kern-table__cell kern-table__cell--numeric">{x.rate === null ? '–' : `${num(x.rate)} %`}</td>
                   <td class="kern-table__cell kern-table__cell--numeric">{money(x.basis, cur)}</td>
                   <td class="kern-table__cell kern-table__cell--numeric">{money(x.amount, cur)}</td>
