@@ -383,7 +383,7 @@ export function mountAssistantRoutes(app: AppRouter, api: AppRouter, _ctx: AppCo
             .
           </p>
           {Object.keys(errors).length ? <Notice kind="danger" title="Bitte prüfen Sie Ihre Angaben." /> : null}
-          <form method="post" action="/assistent/kontakt" class="lotse-stack" novalidate>
+          <form method="post" action="/assistent/kontakt" class="lotse-form" novalidate>
             <CsrfField token={csrfToken} />
             <input type="hidden" name="c" value={values.c ?? ''} />
             <RadioGroup

@@ -92,7 +92,7 @@ async function evaluationPage(c: Context<AppEnv>) {
             <p class="kern-body">Noch kein Leistungspaar wurde mindestens {MIN_COUNT}-mal gemeinsam genutzt.</p>
           )}
         </section>
-        <section aria-labelledby="h-datenschutz">
+        <section aria-labelledby="h-datenschutz" class="lotse-stack">
           <h2 id="h-datenschutz" class="kern-heading-medium">
             So entstehen die Zahlen (Datenschutz)
           </h2>

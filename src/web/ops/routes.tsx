@@ -32,6 +32,18 @@ export const formatTime = (d: Date | null): string => (d ? berlin.format(d) : '�
 const JOB_STATUS_LABELS: Record<JobStatus, string> = { queued: 'Wartend', running: 'Läuft', done: 'Erledigt', dead: 'Endgültig fehlgeschlagen' };
 const OUTBOX_STATUS_LABELS: Record<OutboxStatus, string> = { queued: 'Wartet auf Versand', sent: 'Versendet', dead: 'Endgültig fehlgeschlagen' };
 const BADGE: Record<string, string> = { queued: 'info', running: 'info', done: 'success', sent: 'success', dead: 'danger' };
+/** Kinds of outgoing mail in words (unknown kinds are shown as their code). */
+const MAIL_KIND_LABELS: Record<string, string> = {
+  'appointment-confirm-request': 'Termin: bitte bestätigen',
+  'appointment-confirmed': 'Termin: Bestätigung',
+  'appointment-reminder': 'Termin: Erinnerung',
+  'appointment-cancelled': 'Termin: Absage',
+  'appointment-waitlist': 'Termin: Warteliste',
+  'profile-signin': 'Mein Northeim: Anmeldelink',
+  'profile-notice': 'Mein Northeim: Löschhinweis',
+  'mailroom-reply': 'Posteingang: Antwort',
+  'mailroom-acknowledgement': 'Posteingang: Eingangsbestätigung',
+};
 const ACTOR_LABELS: Record<string, string> = { user: 'Benutzer', system: 'System', citizen: 'Bürger/in', cli: 'Kommandozeile' };
 
 /** Status as text in a KERN badge (the colour is never the only information). */
@@ -270,9 +282,7 @@ async function outboxPage(c: C, error?: AppError) {
                         {m.subject}
                         {m.attachmentCount ? <span class="lotse-muted"> ({m.attachmentCount} Anhang{m.attachmentCount > 1 ? 'e' : ''})</span> : null}
                       </th>
-                      <td class="kern-table__cell">
-                        <code>{m.kind}</code>
-                      </td>
+                      <td class="kern-table__cell">{MAIL_KIND_LABELS[m.kind] ?? <code>{m.kind}</code>}</td>
                       <td class="kern-table__cell">{m.recipient}</td>
                       <td class="kern-table__cell">
                         <StatusBadge status={m.status} label={OUTBOX_STATUS_LABELS[m.status]} />
@@ -330,9 +340,15 @@ const VerifyResult: FC<{ result: AuditVerifyResult }> = ({ result }) =>
     </Notice>
   );
 
+/** The change as "key: value · key: value" (nested values as compact JSON), at most 200 characters. */
 const summaryText = (s: unknown): string => {
   if (!s || (typeof s === 'object' && Object.keys(s).length === 0)) return '–';
-  const text = JSON.stringify(s);
+  const text =
+    typeof s === 'object' && !Array.isArray(s)
+      ? Object.entries(s as Record<string, unknown>)
+          .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
+          .join(' · ')
+      : JSON.stringify(s);
   return text.length > 200 ? `${text.slice(0, 199)}…` : text;
 };
 
