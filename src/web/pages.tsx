@@ -164,57 +164,78 @@ export function mountCorePages(app: AppRouter, aiSystems: AiSystemInfo[]): void 
 
   app.get('/ki', (c) => {
     const { lang, ctx } = c.var;
+    const en = lang === 'en';
+    const de = en ? 'de' : undefined;
+    const col = en
+      ? { purpose: 'Purpose', technique: 'Technique', oversight: 'Human oversight' }
+      : { purpose: 'Zweck', technique: 'Technik', oversight: 'Menschliche Aufsicht' };
     return renderPage(c, {
       title: t(lang, 'aboutAi.title'),
       children: (
         <div class="lotse-stack">
           <h1 class="kern-heading-large">{t(lang, 'aboutAi.title')}</h1>
-          <p class="kern-body">
-            Die {ctx.town.name} setzt in Lotse Systeme der künstlichen Intelligenz (KI) ein. Nach der europäischen KI-Verordnung (Art. 50)
-            informieren wir Sie, wenn Sie mit einem KI-System sprechen oder ein Ergebnis maschinell vorbereitet wurde. Entscheidungen über
-            Anträge trifft eine Sachbearbeiterin oder ein Sachbearbeiter – vollautomatisch nur dort, wo eine Rechtsvorschrift das erlaubt
-            und kein Ermessen besteht (§ 35a VwVfG).
-          </p>
-          <p class="kern-body">
-            Lotse arbeitet ohne externe KI-Dienste: Suche und Klassifikation laufen auf den Servern der Stadt. Jeder maschinelle Vorschlag
-            wird mit Regel- bzw. Modellversion und Begründung protokolliert.
-          </p>
-          <h2 class="kern-heading-medium">Eingesetzte Systeme</h2>
+          {en ? (
+            <>
+              <p class="kern-body">
+                {ctx.town.name} uses artificial intelligence (AI) systems in Lotse. As required by the European AI Act (Art. 50), we tell
+                you when you are talking to an AI system or when a result was prepared by a machine. Decisions on applications are taken by
+                a member of staff – fully automated only where a legal provision allows it and there is no discretion (§ 35a VwVfG).
+              </p>
+              <p class="kern-body">
+                Lotse works without external AI services: search and classification run on the town’s servers. Every machine suggestion is
+                recorded with its rule or model version and the reason. The descriptions of the systems below are available in German only.
+              </p>
+            </>
+          ) : (
+            <>
+              <p class="kern-body">
+                Die {ctx.town.name} setzt in Lotse Systeme der künstlichen Intelligenz (KI) ein. Nach der europäischen KI-Verordnung (Art.
+                50) informieren wir Sie, wenn Sie mit einem KI-System sprechen oder ein Ergebnis maschinell vorbereitet wurde.
+                Entscheidungen über Anträge trifft eine Sachbearbeiterin oder ein Sachbearbeiter – vollautomatisch nur dort, wo eine
+                Rechtsvorschrift das erlaubt und kein Ermessen besteht (§ 35a VwVfG).
+              </p>
+              <p class="kern-body">
+                Lotse arbeitet ohne externe KI-Dienste: Suche und Klassifikation laufen auf den Servern der Stadt. Jeder maschinelle
+                Vorschlag wird mit Regel- bzw. Modellversion und Begründung protokolliert.
+              </p>
+            </>
+          )}
+          <h2 class="kern-heading-medium">{en ? 'Systems in use' : 'Eingesetzte Systeme'}</h2>
           {aiSystems.length === 0 ? (
-            <p class="kern-body">Derzeit ist kein KI-System in Betrieb.</p>
+            <p class="kern-body">{en ? 'No AI system is in operation at the moment.' : 'Derzeit ist kein KI-System in Betrieb.'}</p>
           ) : (
             <div class="lotse-table-wrap">
               <table class="kern-table lotse-table--stack">
-                <caption class="kern-sr-only">Eingesetzte KI-Systeme</caption>
+                <caption class="kern-sr-only">{en ? 'AI systems in use' : 'Eingesetzte KI-Systeme'}</caption>
                 <thead class="kern-table__header">
                   <tr class="kern-table__row">
                     <th scope="col" class="kern-table__header">
                       System
                     </th>
                     <th scope="col" class="kern-table__header">
-                      Zweck
+                      {col.purpose}
                     </th>
                     <th scope="col" class="kern-table__header">
-                      Technik
+                      {col.technique}
                     </th>
                     <th scope="col" class="kern-table__header">
-                      Menschliche Aufsicht
+                      {col.oversight}
                     </th>
                   </tr>
                 </thead>
                 <tbody class="kern-table__body">
                   {aiSystems.map((s) => (
                     <tr class="kern-table__row">
-                      <th scope="row" class="kern-table__cell">
+                      <th scope="row" class="kern-table__cell" lang={de}>
                         {s.name}
                       </th>
-                      <td class="kern-table__cell" data-label="Zweck">
+                      <td class="kern-table__cell" data-label={col.purpose} lang={de}>
                         {s.purpose}
                       </td>
-                      <td class="kern-table__cell" data-label="Technik">
+                      <td class="kern-table__cell" data-label={col.technique} lang={de}>
                         {s.technique}
                       </td>
-                      <td class="kern-table__cell" data-label="Menschliche Aufsicht">
+                      <td class="kern-table__cell" data-label={col.oversight} lang={de}>
                         {s.humanOversight}
                       </td>
                     </tr>
@@ -223,9 +244,12 @@ export function mountCorePages(app: AppRouter, aiSystems: AiSystemInfo[]): void 
               </table>
             </div>
           )}
-          <h2 class="kern-heading-medium">So erreichen Sie einen Menschen</h2>
+          <h2 class="kern-heading-medium">{en ? 'How to reach a person' : 'So erreichen Sie einen Menschen'}</h2>
           <p class="kern-body">
-            {ctx.town.buergerbuero.name}, {ctx.town.buergerbuero.address} · Telefon {ctx.town.contact.phone} · E-Mail{' '}
+            <span lang={de}>
+              {ctx.town.buergerbuero.name}, {ctx.town.buergerbuero.address}
+            </span>{' '}
+            · {en ? 'Phone' : 'Telefon'} {ctx.town.contact.phone} · E-Mail{' '}
             <a class="kern-link" href={`mailto:${ctx.town.contact.email}`}>
               {ctx.town.contact.email}
             </a>

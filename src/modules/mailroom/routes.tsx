@@ -18,6 +18,11 @@ import { WhyList } from './review/why.tsx';
 type C = Context<AppEnv>;
 
 const berlin = new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+/** The subject the reading stored for a document (e-mails and letters with a subject line), if any. */
+const subjectOf = (r: { fields: unknown }): string | null => {
+  const s = (r.fields as { subject?: unknown } | null)?.subject;
+  return typeof s === 'string' && s.trim() ? s.trim() : null;
+};
 const pct = (x: unknown) => (typeof x === 'number' ? `${Math.round(x * 100)} %` : '–');
 
 const page = (c: C, title: string, children: Child) => mailroomPage(c, title, children, ['/static/app/mailroom-intake.js']);
@@ -232,6 +237,12 @@ async function reviewPage(c: C) {
                 <DocumentStatusBadge status={r.status} /> {KIND_LABELS[r.kind] ?? r.kind}, eingegangen {berlin.format(r.createdAt)} Uhr
               </p>
               <dl class="lotse-mr-dl">
+                {subjectOf(r) ? (
+                  <>
+                    <dt>Betreff</dt>
+                    <dd>{subjectOf(r)}</dd>
+                  </>
+                ) : null}
                 <dt>Grund</dt>
                 <dd>{r.reason ?? '–'}</dd>
                 <dt>Vorschlag</dt>
