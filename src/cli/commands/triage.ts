@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { cliActor } from '../../core/auth/actor.ts';
 import {
@@ -7,6 +9,7 @@ import {
   classifyBatch,
   exportTrainingData,
   listTriageModels,
+  parseCategoryDescriptions,
   parseJsonLines,
   trainingLineSchema,
   seedLineSchema,
@@ -38,13 +41,23 @@ export function register(program: Command): void {
   const triage = program
     .command('triage')
     .description('Nachrichten klassifizieren (mit Konfidenz und Enthaltung); Modelle trainieren und verwalten')
-    .option('--batch <file>', 'JSON Lines {id, subject, text} klassifizieren: jede Nachricht bekommt ihre beste Kategorie mit kalibrierter Konfidenz (ohne Text: Enthaltung)')
-    .option('--abstain', 'mit --batch: Schwellen je Kategorie des Modells anwenden wie die Mailroom-Weiterleitung (darunter category null, abstained true)')
+    .option(
+      '--batch <file>',
+      'JSON Lines {id, subject, text} klassifizieren: jede Nachricht bekommt ihre beste Kategorie mit kalibrierter Konfidenz (ohne Text: Enthaltung)',
+    )
+    .option(
+      '--abstain',
+      'mit --batch: Schwellen je Kategorie des Modells anwenden wie die Mailroom-Weiterleitung (darunter category null, abstained true)',
+    )
     .option('--model <name>', 'Modellname (Standard: default)')
     .option('--json', 'JSON Lines auf stdout')
     .action(async (o: { batch?: string; abstain?: boolean; model?: string; json?: boolean }) => {
       const opts = { ...o, model: o.model ?? 'default' };
-      if (!opts.batch) throw new CliError('Bitte --batch FILE angeben oder einen Unterbefehl (train, models, activate, export). Hilfe: lotse triage --help', EXIT.usage);
+      if (!opts.batch)
+        throw new CliError(
+          'Bitte --batch FILE angeben oder einen Unterbefehl (train, models, activate, export). Hilfe: lotse triage --help',
+          EXIT.usage,
+        );
       const rows = parseJsonLines(await readText(opts.batch), batchLineSchema, opts.batch);
       const abstainMode = !!opts.abstain;
       const results = await withContext((ctx) => classifyBatch(ctx, rows, opts.model, { abstain: abstainMode }));
@@ -72,36 +85,101 @@ export function register(program: Command): void {
   triage
     .command('train')
     .description('Neues Modell aus JSON Lines {id, subject, text, category} trainieren (zeitlich geordnet), speichern und aktivieren')
-    .argument('<file>', 'Trainingsdaten (JSON Lines, älteste zuerst; --model NAME wählt den Modellnamen, --json gibt das Ergebnis als JSON aus)')
+    .argument(
+      '<file>',
+      'Trainingsdaten (JSON Lines, älteste zuerst; --model NAME wählt den Modellnamen, --json gibt das Ergebnis als JSON aus)',
+    )
     .option('--target-precision <p>', 'Zielgenauigkeit für automatische Zuordnung', '0.95')
     .option('--no-refit', 'nach der Kalibrierung nicht auf allen Daten neu trainieren')
     .option('--no-activate', 'neue Version nicht aktivieren')
     .option('--keep-examples', 'Beispiele für spätere Nachtrainings speichern')
-    .option('--seeds <file>', 'zusätzliche Beispiele (JSON Lines {text, category}, z. B. aus Kategoriebeschreibungen): immer trainiert, nie zur Bewertung zurückgehalten')
-    .action(async (file: string, o: { targetPrecision: string; refit: boolean; activate: boolean; keepExamples?: boolean; seeds?: string }, cmd: Command) => {
-      const opts = { ...o, json: jsonOption(cmd), model: modelOption(cmd) ?? 'default' };
-      const target = Number(opts.targetPrecision);
-      if (!(target > 0.5 && target < 1)) throw new CliError(`--target-precision muss zwischen 0,5 und 1 liegen (war "${opts.targetPrecision}").`, EXIT.usage);
-      const rows = parseJsonLines(await readText(file), trainingLineSchema, file);
-      const seedRows = opts.seeds ? parseJsonLines(await readText(opts.seeds), seedLineSchema, opts.seeds) : [];
-      const r = await withContext((ctx) =>
-        trainModel(ctx, cliActor, { name: opts.model, rows, seedRows, targetPrecision: target, refit: opts.refit, activate: opts.activate, storeExamples: !!opts.keepExamples }),
-      );
-      const f = r.figures;
-      process.stderr.write(
-        [
-          `Modell ${r.name} Version ${r.version} gespeichert${r.active ? ' und aktiviert' : ''} (${rows.length} Beispiele, ${r.categories.length} Kategorien, ${(r.trainingMs / 1000).toFixed(1)} s).`,
-          `Zurückgehaltene neueste ${f.heldOutRows} Beispiele (trainiert auf den ältesten ${f.trainRows}):`,
-          `  Genauigkeit ${pct(f.accuracy)}, Makro-F1 ${pct(f.macroF1)}, Top-3 ${pct(f.top3)}`,
-          `  automatisch zugeordnet (Schwellen für Präzision ≥ ${pct(f.targetPrecision)}): ${pct(f.expectedCoverage)} bei Präzision ${pct(f.expectedPrecision)}`,
-          `  Abdeckung bei Präzision ≥ ${pct(f.targetPrecision)} (eine Schwelle): ${pct(f.coverageAtTarget)}; Temperatur ${f.temperature.toFixed(2)}`,
-          f.refitted ? '  Danach auf allen Beispielen neu trainiert (Kalibrierung und Schwellen übernommen).' : '',
-        ]
-          .filter(Boolean)
-          .join('\n') + '\n',
-      );
-      if (opts.json) printJson({ name: r.name, version: r.version, active: r.active, categories: r.categories, thresholds: r.thresholds, figures: f, trainingMs: r.trainingMs });
-    });
+    .option(
+      '--categories <file>',
+      'Kategoriebeschreibungen {"groups": {SCHLÜSSEL: {label, description}}} als Saat (Standard: categories.json neben der Trainingsdatei, sonst die Einstellung mailroom.triageCategories)',
+    )
+    .option('--no-categories', 'keine Saat aus Kategoriebeschreibungen')
+    .option('--no-subject-seeds', 'keine Saat aus der Portal-Betreffliste (Feld detail der Trainingszeilen)')
+    .option('--seeds <file>', 'zusätzliche Beispiele (JSON Lines {text, category}): immer trainiert, nie zur Bewertung zurückgehalten')
+    .action(
+      async (
+        file: string,
+        o: {
+          targetPrecision: string;
+          refit: boolean;
+          activate: boolean;
+          keepExamples?: boolean;
+          seeds?: string;
+          categories?: string | false;
+          subjectSeeds: boolean;
+        },
+        cmd: Command,
+      ) => {
+        const opts = { ...o, json: jsonOption(cmd), model: modelOption(cmd) ?? 'default' };
+        const target = Number(opts.targetPrecision);
+        if (!(target > 0.5 && target < 1))
+          throw new CliError(`--target-precision muss zwischen 0,5 und 1 liegen (war "${opts.targetPrecision}").`, EXIT.usage);
+        const rows = parseJsonLines(await readText(file), trainingLineSchema, file);
+        const seedRows = opts.seeds ? parseJsonLines(await readText(opts.seeds), seedLineSchema, opts.seeds) : [];
+        // Category definitions: --categories FILE; else a categories.json beside the training file
+        // (documented convention); else (undefined) the town setting; --no-categories: none (null).
+        let categoriesFile: string | null = null;
+        if (typeof opts.categories === 'string') categoriesFile = opts.categories;
+        else if (opts.categories === undefined && existsSync(join(dirname(file), 'categories.json')))
+          categoriesFile = join(dirname(file), 'categories.json');
+        const categoryDescriptions =
+          opts.categories === false
+            ? null
+            : categoriesFile
+              ? parseCategoryDescriptions(await readText(categoriesFile), categoriesFile).groups
+              : undefined;
+        if (categoriesFile && opts.categories === undefined)
+          process.stderr.write(
+            `Kategoriebeschreibungen aus ${categoriesFile} (neben der Trainingsdatei) werden als Saat genutzt; abschalten mit --no-categories.\n`,
+          );
+        const r = await withContext((ctx) =>
+          trainModel(ctx, cliActor, {
+            name: opts.model,
+            rows,
+            seedRows,
+            categoryDescriptions,
+            subjectSeeds: opts.subjectSeeds,
+            targetPrecision: target,
+            refit: opts.refit,
+            activate: opts.activate,
+            storeExamples: !!opts.keepExamples,
+          }),
+        );
+        const f = r.figures;
+        const s = r.seeds;
+        const from = { input: categoriesFile ?? 'Eingabe', setting: 'Einstellung mailroom.triageCategories', none: '' }[
+          s.descriptionSource
+        ];
+        process.stderr.write(
+          [
+            `Modell ${r.name} Version ${r.version} gespeichert${r.active ? ' und aktiviert' : ''} (${rows.length} Beispiele, ${r.categories.length} Kategorien, ${(r.trainingMs / 1000).toFixed(1)} s).`,
+            `Saat-Beispiele (immer trainiert, nie zurückgehalten): ${s.descriptions} aus Kategoriebeschreibungen${from ? ` (${from})` : ''}, ${s.subjects} aus der Portal-Betreffliste (detail)${s.extra ? `, ${s.extra} aus --seeds` : ''}.`,
+            `Zurückgehaltene neueste ${f.heldOutRows} Beispiele (trainiert auf den ältesten ${f.trainRows}):`,
+            `  Genauigkeit ${pct(f.accuracy)}, Makro-F1 ${pct(f.macroF1)}, Top-3 ${pct(f.top3)}`,
+            `  automatisch zugeordnet (Schwellen für Präzision ≥ ${pct(f.targetPrecision)}): ${pct(f.expectedCoverage)} bei Präzision ${pct(f.expectedPrecision)}`,
+            `  Abdeckung bei Präzision ≥ ${pct(f.targetPrecision)} (eine Schwelle): ${pct(f.coverageAtTarget)}; Temperatur ${f.temperature.toFixed(2)}`,
+            f.refitted ? '  Danach auf allen Beispielen neu trainiert (Kalibrierung und Schwellen übernommen).' : '',
+          ]
+            .filter(Boolean)
+            .join('\n') + '\n',
+        );
+        if (opts.json)
+          printJson({
+            name: r.name,
+            version: r.version,
+            active: r.active,
+            categories: r.categories,
+            thresholds: r.thresholds,
+            figures: f,
+            seeds: s,
+            trainingMs: r.trainingMs,
+          });
+      },
+    );
 
   triage
     .command('models')

@@ -1,7 +1,8 @@
 /** Triage (text classification with abstention) – public surface for the mailroom module. */
 export { classifyBatch, classifyText, loadActiveModel, type ClassifyOptions, type TextClassification } from './classify-text.ts';
 export type { Contribution, Explanation } from '../../../ml/text-classifier.ts';
-export { trainModel, modelNameSchema, type TrainModelInput, type TrainModelResult } from './train-model.ts';
+export { trainModel, modelNameSchema, type TrainModelInput, type TrainModelResult, type SeedCounts } from './train-model.ts';
+export { parseCategoryDescriptions, descriptionSeeds, portalSubjectSeeds, TRIAGE_CATEGORIES_SETTING, type CategoryDescriptions, type SeedRow } from './seeds.ts';
 export { activateModel } from './activate-model.ts';
 export { listTriageModels, type ModelSummary } from './list-models.ts';
 export { exportTrainingData } from './export-training-data.ts';
