@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { containsPII, redactPII } from './pii.ts';
+import { containsPII, icaoCheckDigit, isGermanDocumentNumber, isValidSteuerId, redactPII } from './pii.ts';
 
 const kinds = (t: string) => Object.fromEntries(redactPII(t).found.map((f) => [f.kind, f.count]));
 
@@ -51,6 +51,39 @@ describe('redactPII', () => {
     const t = 'Sperrmüll am Gehweg, bitte abholen. Seit drei Wochen steht dort ein Sofa.';
     expect(redactPII(t)).toEqual({ text: t, found: [] });
     expect(containsPII(t)).toBe(false);
+  });
+
+  it('masks a German Steuer-ID only when its check digit is valid', () => {
+    expect(isValidSteuerId('86095742719')).toBe(true);
+    expect(isValidSteuerId('65929970489')).toBe(true);
+    expect(isValidSteuerId('86095742718')).toBe(false); // wrong check digit
+    expect(isValidSteuerId('12345678901')).toBe(false); // no repeated digit
+    expect(isValidSteuerId('06095742719')).toBe(false); // leading zero
+    expect(redactPII('Meine Steuer-ID ist 86095742719.').text).toBe('Meine Steuer-ID ist [STEUER-ID].');
+    expect(redactPII('IdNr. 86 095 742 719 bitte').text).toBe('IdNr. [STEUER-ID] bitte');
+    expect(kinds('86095742719')).toEqual({ taxid: 1 });
+  });
+
+  it('masks ID card and passport serial numbers (with or without MRZ check digit)', () => {
+    expect(icaoCheckDigit('L01X00T47')).toBe(1);
+    expect(isGermanDocumentNumber('L01X00T47')).toBe(true);
+    expect(isGermanDocumentNumber('L01X00T471')).toBe(true);
+    expect(isGermanDocumentNumber('L01X00T475')).toBe(false);
+    expect(redactPII('Mein Ausweis L01X00T47 ist weg').text).toBe('Mein Ausweis [AUSWEISNUMMER] ist weg');
+    expect(redactPII('Reisepass C01X00T47 abgelaufen').text).toBe('Reisepass [AUSWEISNUMMER] abgelaufen');
+  });
+
+  it('keeps ordinary numbers, codes and words that look a little like identifiers', () => {
+    for (const t of [
+      'Es kostet 12345678901 Euro.',
+      'Bestellnummer 86095742718 (falsche Prüfziffer)',
+      'Aktenzeichen 2026.0815.4711 und Rechnung 4711-0815',
+      'Lkw-Fahrer, HTTPS1234, KFZ12345, ABCDEFGHI',
+      'Version 3.10.2026 und 100000000000 Zeilen',
+      'Das Formular HKLMNPRTV gibt es nicht, L0123456 ist zu kurz.',
+    ]) {
+      expect(redactPII(t).text, t).toBe(t);
+    }
   });
 
   it('property: generated e-mails and phone numbers never survive', () => {

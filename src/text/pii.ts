@@ -9,7 +9,7 @@
  */
 import { isValidIban } from './identifiers.ts';
 
-export type PiiKind = 'email' | 'phone' | 'iban' | 'birthdate' | 'name' | 'address' | 'plate';
+export type PiiKind = 'email' | 'phone' | 'iban' | 'birthdate' | 'name' | 'address' | 'plate' | 'taxid' | 'idcard';
 
 export interface RedactionResult {
   text: string;
@@ -24,7 +24,63 @@ export const PII_PLACEHOLDER: Record<PiiKind, string> = {
   name: '[NAME]',
   address: '[ADRESSE]',
   plate: '[KENNZEICHEN]',
+  taxid: '[STEUER-ID]',
+  idcard: '[AUSWEISNUMMER]',
 };
+
+/**
+ * Steuerliche Identifikationsnummer (§ 139b AO): 11 digits, no leading 0, in the first ten
+ * digits exactly one digit occurs twice or three times (all others at most once), last digit
+ * is the ISO 7064 MOD 11,10 check digit (BZSt specification).
+ * @example isValidSteuerId('86095742719') === true
+ */
+export function isValidSteuerId(value: string): boolean {
+  const d = value.replace(/[\s/.-]/g, '');
+  if (!/^[1-9]\d{10}$/.test(d)) return false;
+  const counts = new Map<string, number>();
+  for (const ch of d.slice(0, 10)) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  const repeated = [...counts.values()].filter((n) => n > 1);
+  if (repeated.length !== 1 || repeated[0]! > 3) return false;
+  let product = 10;
+  for (const ch of d.slice(0, 10)) {
+    let sum = (Number(ch) + product) % 10;
+    if (sum === 0) sum = 10;
+    product = (sum * 2) % 11;
+  }
+  const check = (11 - product) % 10;
+  return check === Number(d[10]);
+}
+
+/** Characters allowed in serial numbers of German ID cards and passports (no vowels, no B/D/Q/S). */
+const DOC_CHARS = 'CFGHJKLMNPRTVWXYZ0123456789';
+
+/** ICAO 9303 check digit (weights 7-3-1) over digits and letters (A=10 … Z=35). */
+export function icaoCheckDigit(value: string): number {
+  const w = [7, 3, 1];
+  let sum = 0;
+  for (const [i, ch] of [...value.toUpperCase()].entries()) {
+    const v = /\d/.test(ch) ? Number(ch) : ch.charCodeAt(0) - 55;
+    sum += v * w[i % 3]!;
+  }
+  return sum % 10;
+}
+
+/**
+ * Serial number of a German Personalausweis (since 2010) or Reisepass (since 2007): nine
+ * characters from the document alphabet, starting with a letter, with at least two digits and
+ * at least two letters (so words and plain numbers never match). A tenth character (as in the
+ * machine-readable zone) is accepted only when it is the correct ICAO check digit.
+ * @example isGermanDocumentNumber('L01X00T47') === true
+ */
+export function isGermanDocumentNumber(value: string): boolean {
+  const v = value.toUpperCase();
+  if (v.length !== 9 && v.length !== 10) return false;
+  const serial = v.slice(0, 9);
+  if (![...serial].every((ch) => DOC_CHARS.includes(ch))) return false;
+  if (!/^[CFGHJKLMNPRTVWXY]/.test(serial)) return false;
+  if ((serial.match(/\d/g) ?? []).length < 2 || (serial.match(/[A-Z]/g) ?? []).length < 2) return false;
+  return v.length === 9 || icaoCheckDigit(serial) === Number(v[9]);
+}
 
 const NAME_WORD = String.raw`[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?`;
 const NAME = String.raw`${NAME_WORD}(?:\s+(?:von\s+|van\s+|de\s+)?${NAME_WORD}){0,2}`;
@@ -55,6 +111,16 @@ const RULES: Rule[] = [
     kind: 'birthdate',
     re: new RegExp(String.raw`(?:geb(?:oren)?\.?(?:\s+am)?|Geburtsdatum|Geb\.-Datum|\*)\s*:?\s*(${DATE})`, 'gu'),
     group: 1,
+  },
+  {
+    kind: 'taxid',
+    re: /(?<![\p{L}\d.,/-])[1-9]\d(?:[ ]?\d{3}){3}(?![\p{L}\d]|[.,]\d)/gu,
+    accept: isValidSteuerId,
+  },
+  {
+    kind: 'idcard',
+    re: /(?<![\p{L}\d-])[CFGHJKLMNPRTVWXY][CFGHJKLMNPRTVWXYZ\d]{8}\d?(?![\p{L}\d])/giu,
+    accept: isGermanDocumentNumber,
   },
   { kind: 'plate', re: /(?<![\p{L}\d-])[A-ZÄÖÜ]{1,3}-[A-Z]{1,2}[ -]?\d{1,4}[EH]?(?![\p{L}\d])/gu },
   { kind: 'plate', re: /(?<=(?:Kennzeichen|Kfz|Kz\.?|amtl\.)[:.]?\s{1,3})[A-ZÄÖÜ]{1,3}[ -][A-Z]{1,2}[ -]?\d{1,4}[EH]?(?![\p{L}\d])/gu },

@@ -58,4 +58,6 @@ export const PII_LABELS: Record<PiiKind, { de: string; en: string }> = {
   name: { de: 'Name', en: 'name' },
   address: { de: 'Adresse', en: 'address' },
   plate: { de: 'Kfz-Kennzeichen', en: 'licence plate' },
+  taxid: { de: 'Steuer-Identifikationsnummer', en: 'tax ID' },
+  idcard: { de: 'Ausweis- oder Passnummer', en: 'ID card or passport number' },
 };
