@@ -32,6 +32,22 @@ export const formatTime = (d: Date | null): string => (d ? berlin.format(d) : '�
 const JOB_STATUS_LABELS: Record<JobStatus, string> = { queued: 'Wartend', running: 'Läuft', done: 'Erledigt', dead: 'Endgültig fehlgeschlagen' };
 const OUTBOX_STATUS_LABELS: Record<OutboxStatus, string> = { queued: 'Wartet auf Versand', sent: 'Versendet', dead: 'Endgültig fehlgeschlagen' };
 const BADGE: Record<string, string> = { queued: 'info', running: 'info', done: 'success', sent: 'success', dead: 'danger' };
+/** Background job queues in words (the code stays visible for technicians; unknown queues show only the code). */
+const JOB_LABELS: Record<string, string> = {
+  'mail.send': 'E-Mail versenden',
+  'maintenance.daily': 'Tägliche Wartung',
+  'mailroom.imap-poll': 'Postfächer abrufen',
+  'mailroom.inbox-scan': 'Scanner-Ordner prüfen',
+  'mailroom.retention': 'Posteingang: Löschfristen',
+  'mailroom.triage-retrain': 'Zuordnung neu trainieren',
+  'documents.ocr': 'Texterkennung (OCR)',
+  'appointments.tick': 'Termine: Reservierungen und Erinnerungen',
+  'appointments.retention': 'Termine: Löschfristen',
+  'appointments.waitlist': 'Termine: Warteliste',
+  'catalog.embed': 'Leistungskatalog: Bedeutungssuche',
+  'insights.aggregate': 'Auswertung: Tageszahlen',
+  'profile.retention': 'Mein Northeim: Löschfristen',
+};
 /** Kinds of outgoing mail in words (unknown kinds are shown as their code). */
 const MAIL_KIND_LABELS: Record<string, string> = {
   'appointment-confirm-request': 'Termin: bitte bestätigen',
@@ -185,7 +201,13 @@ async function jobsPage(c: C, error?: AppError) {
                         {j.id}
                       </th>
                       <td class="kern-table__cell">
-                        <code>{j.queue}</code>
+                        {JOB_LABELS[j.queue] ? (
+                          <>
+                            {JOB_LABELS[j.queue]} <code class="lotse-ops-id">{j.queue}</code>
+                          </>
+                        ) : (
+                          <code>{j.queue}</code>
+                        )}
                       </td>
                       <td class="kern-table__cell">
                         <StatusBadge status={j.status} label={JOB_STATUS_LABELS[j.status]} />
