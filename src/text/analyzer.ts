@@ -121,6 +121,91 @@ export function analyzeFieldForIndex(text: string | string[], lexicon?: Lexicon)
   return { terms, extra };
 }
 
+/**
+ * Particles of separable verbs that stand alone at the end of a clause in main clauses and
+ * questions ("Wie melde ich meinen Hund **an**?" = anmelden). Most are stop words anyway; the
+ * others ("weg", "zurück", "fest") must not count on their own once joined.
+ */
+const SEPARABLE_PARTICLES = new Set(['an', 'ab', 'auf', 'aus', 'bei', 'ein', 'fest', 'fort', 'her', 'hin', 'los', 'mit', 'nach', 'um', 'vor', 'weg', 'zu', 'zuruck', 'zusammen']);
+/** Conjunctions that start a new clause ("Ich melde mich an **und** ziehe um"). */
+const CLAUSE_STARTERS = new Set(['und', 'oder', 'aber', 'denn', 'sondern', 'weil', 'dass', 'wenn', 'ob', 'damit', 'bevor', 'nachdem', 'sobald', 'falls', 'obwohl', 'wahrend']);
+/** Words that may follow the particle at the end of a clause ("… an, bitte?" / "… an bitte"). */
+const CLAUSE_TAIL = new Set(['bitte']);
+/** Endings of finite verb forms (present and weak past), longest first; '' = the bare stem. */
+const FINITE_ENDINGS = ['test', 'tet', 'ten', 'est', 'te', 'st', 'et', 'en', 'e', 't', 'n', ''];
+
+/**
+ * The infinitive of particle + finite verb if the catalog knows that verb (as a word or by its
+ * stem, e.g. "Anmeldung" → anmeld), else null. The finite form is reduced to candidate roots by
+ * its regular endings ("melde", "meldet", "meldest" → meld; "zieht" → zieh; "wandern" → wander);
+ * strong verbs with a vowel change ("gibt" → geben) are not joined.
+ * @example joinSeparable('an', 'melde', lex) // 'anmelden' when the catalog says "anmelden" or "Anmeldung"
+ */
+export function joinSeparable(particle: string, verb: string, lexicon: Lexicon): string | null {
+  if (!SEPARABLE_PARTICLES.has(particle) || SEPARABLE_PARTICLES.has(verb) || verb.length < 3) return null;
+  for (const end of FINITE_ENDINGS) {
+    if (!verb.endsWith(end)) continue;
+    const root = verb.slice(0, verb.length - end.length);
+    if (root.length < 3) continue;
+    const inf = particle + root + (/[^aeiou](el|er)$/.test(root) ? 'n' : 'en');
+    const s = stem(inf);
+    // The joined stem must be longer than the particle's share, and known to the catalog.
+    if (lexicon.has(inf) || (s.length > particle.length + 2 && lexicon.knowsStem(s))) return inf;
+  }
+  return null;
+}
+
+/**
+ * Joins detached particles of separable verbs with their finite verb, clause by clause:
+ * "Wie melde ich meinen Hund an?" → [wie, ich, meinen, hund, anmelden]. The particle must end
+ * its clause (punctuation or a conjunction ends a clause; "bitte" may follow), the verb is the
+ * first earlier word of the clause whose joined form the catalog knows (see
+ * {@link joinSeparable}). The joined infinitive takes the particle's place (the usual infinitive
+ * position, so phrases like "Auto anmelden" match), the finite verb is dropped. Prepositions
+ * inside a clause ("an der Schule", "ab Montag") are never joined. `source[i]` is the index in
+ * `tokens` that new token i comes from (the verb's for a joined infinitive).
+ */
+export function joinSeparableVerbs(text: string, tokens: string[], lexicon: Lexicon): { tokens: string[]; source: number[]; joined: string[] } {
+  const identity = { tokens, source: tokens.map((_, i) => i), joined: [] as string[] };
+  const raw = [...String(text ?? '').normalize('NFC').matchAll(/[\p{L}\p{N}]+/gu)];
+  if (raw.length !== tokens.length || tokens.length < 2) return identity;
+  // Clause boundaries: punctuation between two words, or a conjunction starting a clause.
+  const starts: number[] = [0];
+  for (let i = 1; i < raw.length; i++) {
+    const prev = raw[i - 1]!;
+    const between = text.slice(prev.index + prev[0].length, raw[i]!.index);
+    if (/[.,;:!?()[\]"„“”–—\n]|\s-\s/.test(between) || CLAUSE_STARTERS.has(tokens[i]!)) starts.push(i);
+  }
+  starts.push(tokens.length);
+  const drop = new Set<number>();
+  const replace = new Map<number, { word: string; from: number }>();
+  for (let c = 0; c + 1 < starts.length; c++) {
+    const s = starts[c]!;
+    let last = starts[c + 1]! - 1;
+    while (last > s && CLAUSE_TAIL.has(tokens[last]!)) last--;
+    const particle = tokens[last]!;
+    if (!SEPARABLE_PARTICLES.has(particle)) continue;
+    for (let j = s; j < last; j++) {
+      if (CLAUSE_STARTERS.has(tokens[j]!)) continue;
+      const inf = joinSeparable(particle, tokens[j]!, lexicon);
+      if (!inf) continue;
+      drop.add(j);
+      replace.set(last, { word: inf, from: j });
+      break;
+    }
+  }
+  if (replace.size === 0) return identity;
+  const out: string[] = [];
+  const source: number[] = [];
+  tokens.forEach((t, i) => {
+    if (drop.has(i)) return;
+    const r = replace.get(i);
+    out.push(r ? r.word : t);
+    source.push(r ? r.from : i);
+  });
+  return { tokens: out, source, joined: [...replace.values()].map((r) => r.word) };
+}
+
 let familyMap: Map<string, string[]> | null = null;
 /**
  * Word-family partners of a stem ("verlor" → ["verlust"], "austret" → ["austritt"]): only one-word
@@ -183,10 +268,13 @@ function nounCue(text: string, count: number): number[] | null {
  * analyze('Perso verloren').map((t) => t.term) // includes 'perso', 'personalausweis', 'verlor', …
  */
 export function analyze(text: string, opts: AnalyzeOptions = {}): AnalyzedTerm[] {
-  const tokens = tokenize(text);
-  const lang = opts.lang ?? (englishShare(tokens) >= 0.2 ? 'en' : 'de');
-  const english = lang === 'en' || englishShare(tokens) >= 0.2;
+  const typed = tokenize(text);
+  const lang = opts.lang ?? (englishShare(typed) >= 0.2 ? 'en' : 'de');
+  const english = lang === 'en' || englishShare(typed) >= 0.2;
   const lex = opts.lexicon;
+  // German separable verbs: "Wie melde ich meinen Hund an?" is analysed as "… Hund anmelden".
+  const sep = !english && lex ? joinSeparableVerbs(text, typed, lex) : null;
+  const tokens = sep ? sep.tokens : typed;
   const out = new Map<string, AnalyzedTerm>();
   const push = (word: string, kind: TermKind, from: string, factor = 1) => {
     if (isStopWord(word, english ? 'en' : 'de')) return;
@@ -230,10 +318,10 @@ export function analyze(text: string, opts: AnalyzeOptions = {}): AnalyzedTerm[]
     });
   }
 
-  const cue = english ? null : nounCue(text, tokens.length);
+  const cue = english ? null : nounCue(text, typed.length);
   tokens.forEach((tok, i) => {
     const fixed = corrected[i]!;
-    const f = cue?.[i] ?? 1;
+    const f = cue?.[sep ? sep.source[i]! : i] ?? 1;
     if (fixed !== tok) pushWord(fixed, 'typo', tok, f);
     else pushWord(tok, bridged.has(i) ? 'part' : 'word', tok, f);
   });
