@@ -8,6 +8,8 @@ import { syntheticRows } from './fixtures.ts';
 import { retrainJob } from './jobs.ts';
 import { parseJsonLines, trainingLineSchema } from './rows.ts';
 import { TRAINING_RECIPE } from '../../../ml/text-classifier.ts';
+import { setSetting } from '../../../core/settings/index.ts';
+import { TRIAGE_CATEGORIES_SETTING } from './seeds.ts';
 
 describe('triage model registry', () => {
   let ctx: AppContext;
@@ -45,7 +47,9 @@ describe('triage model registry', () => {
 
     await expect(activateModel(ctx, cliActor, { name: 'reports', version: 9 })).rejects.toMatchObject({ code: 'not_found' });
     await expect(classifyText(ctx, { text: 'x' }, 'unbekannt')).rejects.toBeInstanceOf(AppError);
-    const audit = await ctx.database.query<{ action: string }>(`SELECT action FROM audit_log WHERE object_type = 'triage_model' ORDER BY seq`);
+    const audit = await ctx.database.query<{ action: string }>(
+      `SELECT action FROM audit_log WHERE object_type = 'triage_model' ORDER BY seq`,
+    );
     expect(audit.map((a) => a.action)).toEqual(['triage_model.train', 'triage_model.train', 'triage_model.activate']);
   });
 
@@ -59,7 +63,12 @@ describe('triage model registry', () => {
 
   it('stores corrections, retrains as a job and exports with PII masked', async () => {
     await trainModel(ctx, cliActor, { name: 'mail', rows: syntheticRows(), storeExamples: true });
-    await recordCorrection(ctx, cliActor, { modelName: 'mail', text: 'Herr Klaus Meyer parkt vor Mühlenstraße 3 im Halteverbot', category: 'parken', retrain: true });
+    await recordCorrection(ctx, cliActor, {
+      modelName: 'mail',
+      text: 'Herr Klaus Meyer parkt vor Mühlenstraße 3 im Halteverbot',
+      category: 'parken',
+      retrain: true,
+    });
     const jobs = await ctx.database.query<{ queue: string }>(`SELECT queue FROM jobs WHERE queue = 'mailroom.triage-retrain'`);
     expect(jobs).toHaveLength(1);
     await retrainJob(ctx, { modelName: 'mail' });
@@ -71,7 +80,9 @@ describe('triage model registry', () => {
   });
 
   it('accepts an optional fine label per training line and uses it only for training', async () => {
-    const lines = syntheticRows().map((r, i) => JSON.stringify({ ...r, detail: r.category === 'abfall' ? (i % 2 ? 'Sperrmüll' : 'Hausmüll') : null }));
+    const lines = syntheticRows().map((r, i) =>
+      JSON.stringify({ ...r, detail: r.category === 'abfall' ? (i % 2 ? 'Sperrmüll' : 'Hausmüll') : null }),
+    );
     const rows = parseJsonLines(lines.join('\n'), trainingLineSchema, 'train.jsonl');
     expect(rows[0]).toHaveProperty('detail');
     const fine = await trainModel(ctx, cliActor, { name: 'fine', rows });
@@ -99,5 +110,38 @@ describe('triage model registry', () => {
     for (const f of r.why!.features) expect(f.weight).toBeGreaterThan(0);
     const [b] = await classifyBatch(ctx, [{ subject: null, text: 'laute Musik', district: 'Nordstadt' }], 'why', { explain: true });
     expect(b!.why!.features.map((f) => f.feature)).toContain('district: Nordstadt');
+  });
+
+  it('builds seeds from category descriptions (input, else the town setting) and portal subjects', async () => {
+    const subjects = {
+      laerm: ['Lärm - Gaststätte', 'Lärm - Musik'],
+      abfall: ['Müll - Sperrmüll', 'Müll - Hausmüll'],
+      parken: ['Parken - Gehweg', 'Frei formuliert'],
+    } as Record<string, string[]>;
+    const rows = syntheticRows().map((r, i) => ({ ...r, detail: subjects[r.category]![i % 2] }));
+    const groups = {
+      laerm: { label: 'Lärm', description: 'Gaststättenlärm, Musik' },
+      unbekannt: { label: 'Unbekannt', description: 'gar nicht da' },
+    };
+    const a = await trainModel(ctx, cliActor, { name: 'seeded', rows, categoryDescriptions: groups });
+    expect(a.seeds).toEqual({ descriptions: 3, descriptionSource: 'input', subjects: 4, extra: 0 });
+    const stored = (await listTriageModels(ctx, 'seeded'))[0]!;
+    expect((stored.figures as { seeds?: unknown }).seeds).toEqual(a.seeds);
+
+    const b = await trainModel(ctx, cliActor, {
+      name: 'seeded',
+      rows,
+      subjectSeeds: false,
+      seedRows: [{ subject: null, text: 'Knöllchen', category: 'parken' }],
+    });
+    expect(b.seeds).toEqual({ descriptions: 0, descriptionSource: 'none', subjects: 0, extra: 1 });
+
+    await ctx.db.transaction((tx) => setSetting(tx, TRIAGE_CATEGORIES_SETTING, { groups }, null));
+    const c = await trainModel(ctx, cliActor, { name: 'seeded', rows });
+    expect(c.seeds).toMatchObject({ descriptions: 3, descriptionSource: 'setting', subjects: 4 });
+    const d = await trainModel(ctx, cliActor, { name: 'seeded', rows, categoryDescriptions: null });
+    expect(d.seeds).toMatchObject({ descriptions: 0, descriptionSource: 'none' });
+    await ctx.db.transaction((tx) => setSetting(tx, TRIAGE_CATEGORIES_SETTING, { kaputt: true }, null));
+    expect((await trainModel(ctx, cliActor, { name: 'seeded', rows })).seeds.descriptionSource).toBe('none');
   });
 });
