@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { analyze, analyzeForIndex, compileSynonyms, decompound, editDistance, foldWord, GAZETTEER, Lexicon, normalize, stem, tokenize } from './index.ts';
+import { analyze, analyzeForIndex, compileSynonyms, decompound, editDistance, foldWord, GAZETTEER, joinSeparable, joinSeparableVerbs, Lexicon, normalize, stem, tokenize } from './index.ts';
 
 const terms = (q: string, lex?: Lexicon, lang?: 'de' | 'en') => analyze(q, { lexicon: lex, lang }).map((t) => t.term);
 
@@ -155,5 +155,54 @@ describe('gazetteer (general world knowledge)', () => {
     // weak evidence only: 'related' terms do not explain an unknown word (confidence, evidence check)
     expect(analyze('Hauptstadt von Frankreich', { gazetteer }).find((x) => x.term === 'ausland')?.kind).toBe('related');
     expect(analyze('Hauptstadt von Frankreich').map((x) => x.term)).not.toContain('ausland');
+  });
+});
+
+describe('separable verbs (detached particle at the clause end)', () => {
+  // The catalog knows the joined verbs as words or by their stem (Anmeldung → anmeld).
+  const lex = new Lexicon();
+  lex.addText(tokenize('Hund anmelden Hund abmelden Wohnsitz ummelden Umzug umziehen Ausweis abgelaufen ablaufen Fundsache abgeben Geburt Schule Anmeldung'));
+  const joined = (q: string) => joinSeparableVerbs(q, tokenize(q), lex);
+
+  it('joins the finite verb with its particle and drops both loose words ("melde … an" → anmelden)', () => {
+    const r = joined('Wie melde ich meinen Hund an?');
+    expect(r.joined).toEqual(['anmelden']);
+    expect(r.tokens).toEqual(['wie', 'ich', 'meinen', 'hund', 'anmelden']);
+    const t = analyze('Wie melde ich meinen Hund an?', { lexicon: lex });
+    expect(t.map((x) => x.term)).toContain('anmeld');
+    // The bare verb is left only as a weak part (it must not tie "anmelden" with "abmelden").
+    const meld = t.find((x) => x.term === 'meld');
+    expect(meld?.kind).toBe('part');
+    expect(meld!.weight).toBeLessThanOrEqual(0.3);
+    expect(t.some((x) => x.term === 'abmeld' || x.term === 'ummeld')).toBe(false);
+  });
+
+  it('handles other particles, verb-first questions, endings and a trailing "bitte"', () => {
+    expect(joined('Wie melde ich meinen Wohnsitz um?').joined).toEqual(['ummelden']);
+    expect(joined('wie melde ich mich um').joined).toEqual(['ummelden']);
+    expect(joined('Melde ich den Hund hier ab, bitte?').joined).toEqual(['abmelden']);
+    expect(joined('Wo meldet man einen Hund an?').joined).toEqual(['anmelden']);
+    expect(joined('Mein Ausweis läuft nächsten Monat ab, was nun?').joined).toEqual(['ablaufen']);
+    expect(joined('Wo gebe ich die Fundsache ab?').joined).toEqual(['abgeben']);
+    expect(joined('Wir ziehen um und melden den Hund an').joined).toEqual(['umziehen', 'anmelden']);
+  });
+
+  it('never joins a preposition inside a clause ("an der Schule", "ab Montag") or an unknown verb', () => {
+    for (const q of ['Kann ich mich an der Schule anmelden?', 'Ab Montag melde ich mich', 'Ich melde mich ab Montag', 'Wo melde ich mich an der Schule?', 'Ich melde mich an der Schule', 'Wie komme ich an?', 'Wo gibt man die Fundsache ab?']) {
+      const r = joined(q);
+      expect(r.joined, q).toEqual([]);
+      expect(r.tokens, q).toEqual(tokenize(q));
+    }
+    // A clause ends at punctuation: "an" before the comma belongs to its own clause.
+    expect(joined('Melde ich mich an, wenn ich umziehe?').joined).toEqual(['anmelden']);
+    expect(joined('Melde ich mich; an der Schule').joined).toEqual([]);
+  });
+
+  it('needs the catalog vocabulary: without a lexicon or for English questions nothing is joined', () => {
+    expect(analyze('Wie melde ich meinen Hund an?').map((t) => t.term)).not.toContain('anmeld');
+    expect(joinSeparable('an', 'melde', new Lexicon(false))).toBeNull();
+    expect(joinSeparable('an', 'melde', lex)).toBe('anmelden');
+    expect(joinSeparable('xy', 'melde', lex)).toBeNull();
+    expect(analyze('How do I sign my dog up?', { lexicon: lex, lang: 'en' }).map((t) => t.term)).not.toContain('anmeld');
   });
 });

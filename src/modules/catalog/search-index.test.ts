@@ -106,4 +106,30 @@ describe('catalog index ranking', () => {
     };
     expect(ratio(sib)).toBeCloseTo(ratio(plain) * 0.5);
   });
+
+  it('keeps separable-verb siblings apart: a detached particle picks an-, ab- or ummelden, the bare verb only weakly covers the others', () => {
+    const ix = new CatalogIndex(
+      [
+        doc('hund-an', 'Hund anmelden (Hundesteuer)', 'Einen Hund melden Sie bei der Stadt an.', { keywords: ['Hundesteuer', 'Hundemarke'] }),
+        doc('hund-ab', 'Hund abmelden (Hundesteuer)', 'Wenn der Hund verstorben ist, melden Sie ihn ab.', { keywords: ['Hundemarke zurückgeben'] }),
+        doc('wohn-an', 'Wohnsitz anmelden', 'Wer zuzieht, meldet sich im Bürgerbüro an.', { keywords: ['Anmeldung', 'Zuzug'] }),
+        doc('wohn-um', 'Wohnsitz ummelden', 'Bei einem Umzug innerhalb der Stadt melden Sie sich um.', { keywords: ['Ummeldung', 'Umzug'] }),
+        doc('wohn-ab', 'Wohnsitz abmelden', 'Beim Wegzug ins Ausland melden Sie sich ab.', { keywords: ['Abmeldung', 'Wegzug'] }),
+        doc('schaden', 'Straßenschaden melden', 'Schlaglöcher und defekte Laternen melden Sie online.'),
+      ],
+      {},
+      1,
+    );
+    const top = (q: string) => ix.search(q).hits[0]!.id;
+    expect(top('Wie melde ich meinen Hund an?')).toBe('hund-an');
+    expect(top('Wie melde ich meinen Hund ab?')).toBe('hund-ab');
+    expect(top('Wie melde ich meinen Wohnsitz an?')).toBe('wohn-an');
+    expect(top('Wie melde ich meinen Wohnsitz um?')).toBe('wohn-um');
+    expect(top('wie melde ich mich um?')).toBe('wohn-um');
+    expect(top('Wo melde ich den Schaden?')).toBe('schaden');
+    // "anmelden" meets "abmelden" only through the weak bare verb: clearly behind.
+    const { hits } = ix.search('Hund anmelden');
+    expect(hits[0]!.id).toBe('hund-an');
+    expect(hits.find((h) => h.id === 'hund-ab')!.score).toBeLessThan(hits[0]!.score * 0.7);
+  });
 });

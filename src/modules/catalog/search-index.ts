@@ -32,7 +32,7 @@ export interface PrfOptions {
 }
 export const PRF: PrfOptions = { docs: 3, terms: 10, weight: 0.3, fields: ['title', 'keywords', 'description'] };
 
-export const SEARCH_VERSION = 'catalog-search-4 (bm25f-1, de-analyser-3, gazetteer-1, openthesaurus-nouns-2, ding-glossary-1, title-cover-3, proximity-1)';
+export const SEARCH_VERSION = 'catalog-search-5 (bm25f-1, de-analyser-4, gazetteer-1, openthesaurus-nouns-2, ding-glossary-1, title-cover-3, proximity-1)';
 
 /**
  * Switches for comparisons (bench, experiments). Defaults are the production ranking; the
