@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import './zod-locale.ts';
 
 /** How the two on/off switches are spelled in the environment. */
 const onOff = z.enum(['on', 'off']);

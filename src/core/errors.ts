@@ -1,3 +1,6 @@
+// German zod messages for every process that validates input (see zod-locale.ts).
+import './zod-locale.ts';
+
 /** Stable error codes; `http/error-map.ts` maps each to a status and a German message. */
 export type ErrorCode =
   | 'bad_request'

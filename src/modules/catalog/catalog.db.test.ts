@@ -112,6 +112,86 @@ describe('catalog import (DLDB and own format)', () => {
   });
 });
 
+describe('HTML in text fields (import and staff edit): plain text everywhere except the description', () => {
+  let ctx: AppContext;
+  beforeAll(async () => {
+    ctx = await createTestContext();
+    await importCatalog(ctx, cliActor, join(FIX, 'html-fields.json'), { replace: true });
+  });
+  afterAll(() => ctx.database.close());
+
+  it('stores title, fees, documents, keywords, locations and life situations without tags', async () => {
+    const s = await getService(ctx, 'html-hund');
+    expect(s).toMatchObject({
+      title: 'Hundesteuer anmelden',
+      documents: ['Personalausweis', 'Nachweis Haftpflicht'],
+      fees: '100 € im Jahr\n• zweiter Hund 132 €',
+      processingTime: 'sofort',
+      legalBasis: 'Hundesteuersatzung',
+      department: 'Steueramt',
+      keywords: ['Hundemarke'],
+      easyLanguage: 'Sie haben einen Hund.\nDann zahlen Sie Steuer.',
+      locations: [{ id: 'rathaus-html', name: 'Rathaus', address: 'Markt 1, 37154 Northeim', openingHours: 'Mo 8–12 Uhr\nDo 14–18 Uhr' }],
+    });
+    expect(s!.descriptionHtml).toBe('<p>Beschreibung <strong>bleibt fett</strong></p>');
+    const rows = await execRows(ctx.db, sql`SELECT s.*, l.name AS loc, l.contact, ls.title AS ls_title, ls.intro FROM catalog_services s, catalog_locations l, catalog_life_situations ls`);
+    const all = JSON.stringify(rows).replace(JSON.stringify(s!.descriptionHtml).slice(1, -1), '');
+    expect(all).not.toMatch(/<|&lt;|&amp;|alert|onclick|onerror|javascript:/);
+    expect(rows[0]).toMatchObject({ loc: 'Rathaus', contact: { email: 'rathaus@example.org' }, ls_title: 'Tiere & Haustiere', intro: 'Alles rund ums Tier.' });
+  });
+
+  it('page, API and search show no tags and no script', async () => {
+    const app = buildApp(ctx);
+    const page = await (await app.request('/leistungen/html-hund')).text();
+    expect(page).toContain('Hundesteuer anmelden');
+    expect(page).not.toMatch(/alert\(|&lt;(b|script|i|p)&gt;|onerror|onclick|javascript:/);
+    expect(page).toContain('<strong>bleibt fett</strong>');
+    const ls = await (await app.request('/lebenslagen/tiere-html')).text();
+    expect(ls).not.toMatch(/alert\(|&lt;(em|script|b)&gt;/);
+    const api = await (await app.request('/api/v1/services?q=Hundesteuer')).text();
+    expect(JSON.parse(api)).toMatchObject({ services: [{ id: 'html-hund', title: 'Hundesteuer anmelden' }] });
+    expect(api).not.toMatch(/<|alert/);
+    const [hit] = await searchServices(ctx, 'Hundemarke Personalausweis');
+    expect(hit!.service.title).toBe('Hundesteuer anmelden');
+    expect(JSON.stringify({ ...hit!.service, descriptionHtml: '' })).not.toMatch(/<|alert/);
+    expect(JSON.stringify(hit!.passages)).not.toMatch(/<|alert/);
+  });
+
+  it('staff edits are cleaned the same way; a title of tags only is refused', async () => {
+    const before = await getServiceForEditing(ctx, cliActor, 'html-hund');
+    const draft = await saveServiceDraft(ctx, cliActor, 'html-hund', {
+      ...before.published,
+      title: 'Hund <b>anmelden</b><script>alert(1)</script>',
+      fees: '<p>30 &euro;</p><img src=x onerror=alert(1)>',
+      documents: '<i>Ausweis</i>\n<script>alert(1)</script>',
+      keywords: '<b>Hundemarke</b>, Steuer',
+      legalBasis: '<a href="javascript:alert(1)">Satzung</a>',
+    });
+    expect(draft).toMatchObject({ title: 'Hund anmelden', fees: '30 €', documents: ['Ausweis'], keywords: ['Hundemarke', 'Steuer'], legalBasis: 'Satzung' });
+    await publishService(ctx, cliActor, 'html-hund');
+    expect((await getService(ctx, 'html-hund'))!.title).toBe('Hund anmelden');
+    const e = await validationOf(saveServiceDraft(ctx, cliActor, 'html-hund', { ...before.published, title: '<script>alert(1)</script>' }));
+    expect(e.details!.fields).toEqual([{ field: 'title', message: 'Titel fehlt (ohne HTML-Tags zu kurz)' }]);
+  });
+
+  it('an import whose title is only tags is refused naming line and field; nothing is stored', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lotse-html-'));
+    try {
+      const raw = JSON.parse(readFileSync(join(FIX, 'html-fields.json'), 'utf8')) as { services: { id: string; title: string }[] };
+      raw.services[0]!.id = 'html-leer';
+      raw.services[0]!.title = '<script>alert(1)</script>';
+      const file = join(dir, 'leer.json');
+      writeFileSync(file, JSON.stringify(raw, null, 2));
+      const e = await validationOf(importCatalog(ctx, cliActor, file, { replace: false }));
+      expect(e.message).toContain(file);
+      expect(e.details!.fields).toEqual([{ field: expect.stringMatching(/^Zeile \d+, services\[0\]\.title$/), message: 'ist ohne HTML-Tags leer' }]);
+      expect(await getService(ctx, 'html-leer')).toBeNull();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('search over the demo catalog', () => {
   let ctx: AppContext;
   beforeAll(async () => {
@@ -163,6 +243,11 @@ describe('search over the demo catalog', () => {
     expect(body.services[0]!.id).toMatch(/^nom-hund/);
     const spec = (await (await app.request('/api/v1/openapi.json')).json()) as { paths: Record<string, unknown> };
     expect(spec.paths['/services']).toBeDefined();
+    // Validation errors are problem+json with German zod messages (core/zod-locale.ts).
+    const long = await app.request(`/api/v1/services?q=${'a'.repeat(1001)}`);
+    expect(long.status).toBe(422);
+    const problem = (await long.json()) as { fields: { field: string; message: string }[] };
+    expect(problem.fields).toEqual([{ field: 'q', message: 'zu lang: höchstens 1.000 Zeichen erlaubt' }]);
   });
 
   it('staff edits: draft stays private until published, history and audit record who/when, search updates', async () => {
@@ -445,6 +530,27 @@ describe.skipIf(!haveMunich)(`real Munich DLDB export (${haveMunich ? '287 servi
     expect(await execRows(ctx.db, sql`SELECT id, version FROM catalog_services ORDER BY id`)).toEqual(before);
   }, 120_000);
 
+  it('the locations file alone is refused (Standorte, keine Leistungen) and changes nothing', async () => {
+    const before = await execRows<{ id: string; version: number }>(ctx.db, sql`SELECT id, version FROM catalog_services ORDER BY id`);
+    const locBefore = await count(ctx, sql`SELECT count(*)::int AS n FROM catalog_locations`);
+    const file = join(MUNICH_DIR, 'locations_de.json');
+    const e = await validationOf(importCatalog(ctx, cliActor, file, { replace: true }));
+    expect(e.code).toBe('validation');
+    expect(e.message).toContain(file);
+    expect(e.message).toMatch(/enthält Standorte .*keine Leistungen\. Es wurde nichts importiert\./);
+    expect(e.message).toContain(`lotse catalog import ${MUNICH}`);
+    expect(e.details!.fields).toEqual([{ field: 'Zeile 3, data[0]', message: expect.stringContaining('Standort') }]);
+    expect(await execRows(ctx.db, sql`SELECT id, version FROM catalog_services ORDER BY id`)).toEqual(before);
+    expect(await count(ctx, sql`SELECT count(*)::int AS n FROM catalog_locations`)).toBe(locBefore);
+    // A services file with a location record in the middle names that record.
+    const mixed = brokenMunichCopy(dir, (data) => {
+      data[7] = (JSON.parse(readFileSync(file, 'utf8')) as { data: Record<string, unknown>[] }).data[0]!;
+    });
+    const m = await validationOf(importCatalog(ctx, cliActor, mixed, { replace: true }));
+    expect(m.details!.fields).toEqual([{ field: expect.stringMatching(/^Zeile \d+, data\[7\]$/), message: 'Standort statt Leistung' }]);
+    expect(await execRows(ctx.db, sql`SELECT id, version FROM catalog_services ORDER BY id`)).toEqual(before);
+  }, 120_000);
+
   it('lotse catalog import / list as processes: 287 services, format dldb; a malformed copy exits 2 and keeps the catalog', () => {
     const env = { ...process.env, LOTSE_DATA_DIR: join(dir, 'data'), LOTSE_DEMO: 'off', LOTSE_LOG_LEVEL: 'silent', DATABASE_URL: '', LOTSE_BASE_URL: 'https://lotse.example' };
     const lotse = (...args: string[]) => spawnSync(process.execPath, ['bin/lotse.mjs', ...args], { env, encoding: 'utf8', timeout: 240_000 });
@@ -468,5 +574,15 @@ describe.skipIf(!haveMunich)(`real Munich DLDB export (${haveMunich ? '287 servi
     expect(b.stderr).toMatch(/Zeile \d+, data\[200\]\.leika/);
     const after = lotse('catalog', 'list', '--json');
     expect(JSON.parse(after.stdout)).toHaveLength(287);
+
+    const locations = join(MUNICH_DIR, 'locations_de.json');
+    const l = lotse('catalog', 'import', locations, '--json');
+    expect(l.status).toBe(2);
+    expect(l.stdout).toBe('');
+    expect(l.stderr).toContain(locations);
+    expect(l.stderr).toContain('enthält Standorte');
+    expect(l.stderr).toContain('keine Leistungen');
+    const still = lotse('catalog', 'list', '--json');
+    expect((JSON.parse(still.stdout) as { id: string }[]).map((s) => s.id)).toEqual((JSON.parse(after.stdout) as { id: string }[]).map((s) => s.id));
   }, 600_000);
 });

@@ -6,7 +6,7 @@ import type { AppContext } from '../../core/context.ts';
 import { AppError, validationError } from '../../core/errors.ts';
 import { bumpCatalogVersion, getServiceRow, insertHistory, listHistory, listSummaries, updateServiceFields, upsertService, type ServiceRow } from './repository.ts';
 import { isLanguageCode, languagesSchema } from './catalog-format.ts';
-import { htmlToPlain, sanitizeServiceHtml } from './sanitize.ts';
+import { htmlToPlain, sanitizeServiceHtml, toPlainLine, toPlainLineOrNull, toPlainLines, toPlainOrNull } from './sanitize.ts';
 import { invalidateCatalogIndex } from './search-services.ts';
 import type { EditableService } from './types.ts';
 
@@ -102,7 +102,21 @@ export async function saveServiceDraft(ctx: AppContext, actor: Actor, id: string
   assertCan(actor, 'catalog.edit');
   const parsed = editableServiceSchema.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error.issues);
-  const draft: EditableService = { ...parsed.data, descriptionHtml: sanitizeServiceHtml(parsed.data.descriptionHtml) };
+  const d = parsed.data;
+  // Only the description keeps (allowed) HTML; every other text is stored as plain text.
+  const draft: EditableService = {
+    ...d,
+    title: toPlainLine(d.title),
+    descriptionHtml: sanitizeServiceHtml(d.descriptionHtml),
+    documents: toPlainLines(d.documents),
+    fees: toPlainOrNull(d.fees),
+    processingTime: toPlainOrNull(d.processingTime),
+    legalBasis: toPlainOrNull(d.legalBasis),
+    department: toPlainLineOrNull(d.department),
+    keywords: toPlainLines(d.keywords),
+    easyLanguage: toPlainOrNull(d.easyLanguage),
+  };
+  if (draft.title.length < 2) throw validationError([{ path: ['title'], message: 'Titel fehlt (ohne HTML-Tags zu kurz)' }]);
   await ctx.db.transaction(async (tx) => {
     const row = await getServiceRow(tx, id);
     if (!row) throw new AppError('not_found', 'Die Leistung wurde nicht gefunden.');
@@ -122,7 +136,9 @@ export async function createService(ctx: AppContext, actor: Actor, input: { id: 
     .object({ id: z.string().trim().regex(/^[A-Za-z0-9._-]{1,100}$/, 'nur Buchstaben, Ziffern, Punkt, Bindestrich'), title: z.string().trim().min(2).max(300) })
     .safeParse(input);
   if (!parsed.success) throw validationError(parsed.error.issues);
-  const { id, title } = parsed.data;
+  const { id } = parsed.data;
+  const title = toPlainLine(parsed.data.title);
+  if (title.length < 2) throw validationError([{ path: ['title'], message: 'Titel fehlt (ohne HTML-Tags zu kurz)' }]);
   await ctx.db.transaction(async (tx) => {
     if (await getServiceRow(tx, id)) throw new AppError('conflict', 'Eine Leistung mit dieser ID gibt es schon.');
     await upsertService(tx, { id, title, status: 'draft', sourceFormat: 'manual', updatedBy: actorIdOf(actor) }, { locations: [], lifeSituations: [] });

@@ -18,7 +18,7 @@ import {
   type LocationInsert,
   type ServiceInsert,
 } from './repository.ts';
-import { htmlToPlain, sanitizeServiceHtml } from './sanitize.ts';
+import { htmlToPlain, sanitizeServiceHtml, toPlainLine, toPlainLineOrNull, toPlainLines, toPlainOrNull, toPlainText } from './sanitize.ts';
 import { invalidateCatalogIndex } from './search-services.ts';
 import { catalogLifeSituations, catalogLocations } from './schema.ts';
 
@@ -67,31 +67,53 @@ function toLotse(file: string, text: string, raw: unknown): NormalisedCatalog {
     ids.add(s.id);
   });
   if (errors.length) fail(file, 'Der Katalog enthält doppelte IDs.', errors);
+  // Only the description is HTML; every other text becomes plain text (tags removed, entities decoded).
+  const emptyAfterCleaning = (path: (string | number)[]) => {
+    const name = path.map((p, k) => (typeof p === 'number' ? `[${p}]` : k === 0 ? p : `.${p}`)).join('');
+    errors.push({ field: `Zeile ${lineOfPath(text, path)}, ${name}`, message: 'ist ohne HTML-Tags leer' });
+  };
+  const locations = cat.locations.map((l, i) => {
+    const name = toPlainLine(l.name);
+    if (!name) emptyAfterCleaning(['locations', i, 'name']);
+    const contact = Object.fromEntries(Object.entries(l.contact ?? {}).map(([k, v]) => [toPlainLine(k), toPlainLine(v)] as const).filter(([k, v]) => k && v));
+    return { id: l.id, name, address: toPlainLineOrNull(l.address), openingHours: toPlainOrNull(l.openingHours), contact, demo: cat.demo };
+  });
+  const lifeSituations = cat.lifeSituations.map((l, i) => {
+    const title = toPlainLine(l.title);
+    if (!title) emptyAfterCleaning(['lifeSituations', i, 'title']);
+    return { slug: l.slug, title, titleEn: toPlainLineOrNull(l.titleEn), intro: toPlainText(l.intro), position: i, order: l.services };
+  });
+  const titles = cat.services.map((s, i) => {
+    const title = toPlainLine(s.title);
+    if (!title) emptyAfterCleaning(['services', i, 'title']);
+    return title;
+  });
+  if (errors.length) fail(file, 'Ein Pflichttext besteht nur aus HTML-Tags.', errors);
   return {
     format: 'lotse',
-    locations: cat.locations.map((l) => ({ id: l.id, name: l.name, address: l.address ?? null, openingHours: l.openingHours ?? null, contact: l.contact ?? {}, demo: cat.demo })),
-    lifeSituations: cat.lifeSituations.map((l, i) => ({ slug: l.slug, title: l.title, titleEn: l.titleEn ?? null, intro: l.intro ?? '', position: i, order: l.services })),
-    services: cat.services.map((s) => {
+    locations,
+    lifeSituations,
+    services: cat.services.map((s, i) => {
       const html = sanitizeServiceHtml(s.description);
       return {
         row: {
           id: s.id,
-          title: s.title,
+          title: titles[i]!,
           leika: s.leika ?? null,
           url: s.url ?? null,
           descriptionHtml: html,
           description: htmlToPlain(html),
-          documents: s.documents,
-          fees: s.fees ?? null,
-          processingTime: s.processingTime ?? null,
-          legalBasis: s.legalBasis ?? null,
-          department: s.department ?? null,
+          documents: toPlainLines(s.documents),
+          fees: toPlainOrNull(s.fees),
+          processingTime: toPlainOrNull(s.processingTime),
+          legalBasis: toPlainOrNull(s.legalBasis),
+          department: toPlainLineOrNull(s.department),
           onlineUrl: s.onlineUrl ?? null,
           bookable: s.bookable,
-          keywords: s.keywords,
-          easyLanguage: s.easyLanguage ?? null,
+          keywords: toPlainLines(s.keywords),
+          easyLanguage: toPlainOrNull(s.easyLanguage),
           languages: s.languages,
-          attribution: cat.attribution ?? null,
+          attribution: toPlainLineOrNull(cat.attribution),
           sources: s.sources,
           demo: cat.demo,
           internal: false,
@@ -122,10 +144,11 @@ function toDldb(file: string, text: string, raw: unknown): NormalisedCatalog {
       const a = l.address;
       const address = a ? [[a.street, a.house_number].filter(Boolean).join(' '), [a.postal_code, a.city].filter(Boolean).join(' ')].filter(Boolean).join(', ') : null;
       const contact: Record<string, string> = {};
-      for (const [k, v] of Object.entries(l.contact ?? {})) if (['email', 'phone', 'fax', 'webinfo'].includes(k) && typeof v === 'string' && v) contact[k] = v;
-      locations.push({ id: l.id, name: l.displayName || l.name, address: address || null, openingHours: null, contact, demo: false });
+      for (const [k, v] of Object.entries(l.contact ?? {})) if (['email', 'phone', 'fax', 'webinfo'].includes(k) && typeof v === 'string' && toPlainLine(v)) contact[k] = toPlainLine(v);
+      const name = toPlainLine(l.displayName) || toPlainLine(l.name) || l.id;
+      locations.push({ id: l.id, name, address: toPlainLineOrNull(address), openingHours: null, contact, demo: false });
       const ou = (l as { organizationUnit?: unknown }).organizationUnit;
-      if (typeof ou === 'string' && ou) orgUnit.set(l.id, ou);
+      if (typeof ou === 'string' && toPlainLine(ou)) orgUnit.set(l.id, toPlainLine(ou));
     }
   }
   const knownLoc = new Set(locations.map((l) => l.id));
@@ -136,19 +159,18 @@ function toDldb(file: string, text: string, raw: unknown): NormalisedCatalog {
     seen.add(s.id);
     const html = sanitizeServiceHtml(s.description);
     const plain = htmlToPlain(html);
-    const fees = htmlToPlain(sanitizeServiceHtml(s.fees)) || null;
+    const fees = toPlainOrNull(s.fees);
+    const title = toPlainLine(s.name);
+    if (!title) fail(file, 'Ein Leistungsname besteht nur aus HTML-Tags.', [{ field: `Zeile ${lineOfPath(text, ['data', i, 'name'])}, data[${i}].name`, message: 'ist ohne HTML-Tags leer' }]);
     const leika = s.leika != null && String(s.leika).trim() ? String(s.leika).trim() : null;
-    const keywords = (s.meta?.keywords ?? '')
-      .split(',')
-      .map((k) => k.trim())
-      .filter(Boolean);
-    const links = (s.links ?? []).map((l) => (l && typeof l === 'object' && 'name' in l ? String((l as { name: unknown }).name ?? '') : '')).filter(Boolean);
+    const keywords = toPlainLines(toPlainLine(s.meta?.keywords).split(','));
+    const links = toPlainLines((s.links ?? []).map((l) => (l && typeof l === 'object' && 'name' in l ? String((l as { name: unknown }).name ?? '') : '')));
     const locs = (s.locations ?? []).filter((l) => knownLoc.has(l.location)).map((l) => ({ id: l.location, bookingUrl: l.appointment?.link ?? null }));
-    const dep = locs.map((l) => orgUnit.get(l.id)).find(Boolean) ?? s.authorities?.[0]?.name ?? null;
+    const dep = locs.map((l) => orgUnit.get(l.id)).find(Boolean) ?? toPlainLineOrNull(s.authorities?.[0]?.name);
     services.push({
       row: {
         id: s.id,
-        title: s.name.trim(),
+        title,
         leika,
         url: s.meta?.url ? s.meta.url.replace('{serviceId}', s.id) : null,
         descriptionHtml: html,
@@ -180,6 +202,43 @@ function toDldb(file: string, text: string, raw: unknown): NormalisedCatalog {
   });
   if (services.length === 0) fail(file, 'Die Datei enthält keine Leistungen.', [{ field: 'data', message: 'leer' }]);
   return { format: 'dldb', locations, lifeSituations: [], services };
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+/** A DLDB service record has at least one service field (the locations file has none of them). */
+export function isDldbServiceRecord(r: unknown): boolean {
+  return isRecord(r) && (['description', 'leika', 'fees'].some((k) => k in r) || Array.isArray(r['locations']));
+}
+
+/** A DLDB location record: address, geo data or a list of offered services, and no service field. */
+export function isDldbLocationRecord(r: unknown): boolean {
+  return isRecord(r) && !isDldbServiceRecord(r) && (isRecord(r['address']) || isRecord(r['geo']) || Array.isArray(r['services']));
+}
+
+/**
+ * `{"data": [...]}` is only a DLDB services export if its records carry service fields.
+ * The locations file (`locations_de.json`) has the same shape; importing it alone would turn
+ * every office into a "service", so it is refused with a hint to import the services file.
+ */
+function checkDldbServices(file: string, text: string, data: unknown[]): void {
+  if (data.length === 0) return;
+  const at = (i: number) => `Zeile ${lineOfPath(text, ['data', i])}, data[${i}]`;
+  if (data.every(isDldbLocationRecord)) {
+    const sibling = join(dirname(file), basename(file).replace(/^locations/, 'services'));
+    const hint =
+      sibling !== file && existsSync(sibling)
+        ? ` Importieren Sie die Leistungsdatei: lotse catalog import ${sibling} – die Standorte aus ${basename(file)} werden dabei automatisch übernommen.`
+        : ' Importieren Sie die Leistungsdatei des Exports (z. B. services_de.json); eine Standortdatei (locations_de.json) im selben Ordner wird dabei automatisch gelesen.';
+    fail(file, `Die Datei enthält Standorte (DLDB-Standortdatei, ${data.length} Einträge mit Adresse und Geodaten), keine Leistungen. Es wurde nichts importiert.${hint}`, [
+      { field: at(0), message: 'Standort (address, geo, services), keine Leistung (name, description, leika, fees)' },
+    ]);
+  }
+  const bad = data.findIndex((r) => !isDldbServiceRecord(r));
+  if (bad >= 0)
+    fail(file, 'Die Datei ist kein DLDB-Leistungsexport: Einträge in "data" brauchen Leistungsfelder (description, leika, fees oder locations). Es wurde nichts importiert.', [
+      { field: at(bad), message: isDldbLocationRecord(data[bad]) ? 'Standort statt Leistung' : 'keine Leistungsfelder (description, leika, fees, locations)' },
+    ]);
 }
 
 /** Path of the first string (key or value) that contains a NUL character (PostgreSQL text cannot store it). */
@@ -219,7 +278,10 @@ export function readCatalogFile(file: string): NormalisedCatalog {
     fail(file, 'Die Datei enthält ein Nullzeichen (\\u0000) in einem Text.', [{ field: line ? `Zeile ${line}, ${name}` : name, message: 'Nullzeichen nicht erlaubt' }]);
   }
   if (raw && typeof raw === 'object' && !Array.isArray(raw) && (raw as { format?: unknown }).format === 'lotse-catalog') return toLotse(file, text, raw);
-  if (raw && typeof raw === 'object' && Array.isArray((raw as { data?: unknown }).data)) return toDldb(file, text, raw);
+  if (raw && typeof raw === 'object' && Array.isArray((raw as { data?: unknown }).data)) {
+    checkDldbServices(file, text, (raw as { data: unknown[] }).data);
+    return toDldb(file, text, raw);
+  }
   fail(file, 'Unbekanntes Katalogformat: erwartet "lotse-catalog" (Feld "format") oder einen DLDB-Export ({"data": [...]}).', [{ field: 'format', message: 'fehlt oder unbekannt' }]);
 }
 

@@ -45,3 +45,41 @@ export function htmlToPlain(html: string | null | undefined): string {
     .replace(/\n{3,}/g, '\n\n')
     .trim();
 }
+
+/** Block structure that becomes line breaks in plain text; inline tags vanish without a space. */
+const PLAIN_OPTIONS: sanitizeHtml.IOptions = {
+  allowedTags: ['p', 'br', 'div', 'li', 'ul', 'ol', 'tr', 'table', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote'],
+  allowedAttributes: {},
+  disallowedTagsMode: 'discard',
+};
+
+function plainOnce(s: string): string {
+  return htmlToPlain(sanitizeHtml(s.replace(/\u200b/g, ''), PLAIN_OPTIONS));
+}
+
+/**
+ * Plain text of an untrusted text field (title, fees, documents, keywords, location names …):
+ * tags removed (script/style with their content), entities decoded, paragraphs and list items
+ * kept as line breaks. Text that still looks like markup after decoding ("&lt;b&gt;") is cleaned
+ * again, so no field ever carries a tag into pages, the API or the assistant.
+ */
+export function toPlainText(value: string | null | undefined): string {
+  if (!value) return '';
+  let out = plainOnce(String(value));
+  for (let k = 0; k < 3 && /<[a-z!/?]/i.test(out); k++) out = plainOnce(out);
+  return out.replace(/\n{2,}(?=• )/g, '\n');
+}
+
+/** Like {@link toPlainText}, on one line (titles, list entries, names). */
+export function toPlainLine(value: string | null | undefined): string {
+  return toPlainText(value).replace(/\s*\n\s*(•\s*)?/g, ' ').replace(/^•\s*/, '').replace(/\s{2,}/g, ' ').trim();
+}
+
+/** {@link toPlainText}, or null when nothing is left. */
+export const toPlainOrNull = (value: string | null | undefined): string | null => toPlainText(value) || null;
+
+/** {@link toPlainLine}, or null when nothing is left. */
+export const toPlainLineOrNull = (value: string | null | undefined): string | null => toPlainLine(value) || null;
+
+/** {@link toPlainLine} for every entry; empty entries dropped. */
+export const toPlainLines = (values: readonly string[]): string[] => values.map(toPlainLine).filter(Boolean);
