@@ -41,6 +41,15 @@ export function renderPage(c: Context<AppEnv>, props: LayoutProps) {
   const town = ctx.town.name;
   const path = new URL(c.req.url).pathname;
   const nav = area === 'staff' ? navRegistry.staff.filter((n) => !n.permission || (user && can(user.roles, n.permission as Permission))) : navRegistry.public;
+  const navItems: { href: string; label: string; labelEn?: string }[] =
+    area === 'staff' ? [{ href: '/verwaltung', label: 'Übersicht' }, ...nav] : [{ href: '/', label: t(lang, 'nav.home') }, ...nav, { href: '/ki', label: t(lang, 'nav.aboutAi') }];
+  // On a sub-page (e.g. /leistungen/xyz) the entry of its section is marked as current (aria-current="true"); the start pages only when exact.
+  const section = navItems.some((n) => n.href === path)
+    ? undefined
+    : navItems
+        .map((n) => n.href)
+        .filter((h) => h !== '/' && h !== '/verwaltung' && path.startsWith(`${h}/`))
+        .sort((a, b) => b.length - a.length)[0];
   const otherLang: Lang = lang === 'de' ? 'en' : 'de';
   const warnings: string[] = [];
   if (ctx.config.LOTSE_CAPTCHA === 'off') warnings.push(t(lang, 'warning.captchaOff'));
@@ -131,13 +140,10 @@ export function renderPage(c: Context<AppEnv>, props: LayoutProps) {
                     {lang === 'en' ? 'Menu' : 'Menü'}
                   </button>
                   <ul class="lotse-nav__list" id="lotse-nav-list">
-                    {(area === 'staff'
-                      ? [{ href: '/verwaltung', label: 'Übersicht' }, ...nav]
-                      : [{ href: '/', label: t(lang, 'nav.home') }, ...nav, { href: '/ki', label: t(lang, 'nav.aboutAi') }]
-                    ).map((n) => (
+                    {navItems.map((n) => (
                       <li>
-                        <a href={n.href} class="lotse-nav__link" aria-current={path === n.href ? 'page' : undefined}>
-                          {lang === 'en' && 'labelEn' in n && n.labelEn ? n.labelEn : n.label}
+                        <a href={n.href} class="lotse-nav__link" aria-current={path === n.href ? 'page' : n.href === section ? 'true' : undefined}>
+                          {lang === 'en' && n.labelEn ? n.labelEn : n.label}
                         </a>
                       </li>
                     ))}
