@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { classifyWith, trainTextClassifier } from '../src/ml/text-classifier.ts';
+import { descriptionSeeds as productDescriptionSeeds, parseCategoryDescriptions, portalSubjectSeeds as productSubjectSeeds } from '../src/modules/mailroom/triage/seeds.ts';
 
 const SHARED = join(import.meta.dirname, '..', '..', 'shared');
 const all = readFileSync(join(SHARED, 'data/reports/train.jsonl'), 'utf8')
@@ -19,25 +20,12 @@ const all = readFileSync(join(SHARED, 'data/reports/train.jsonl'), 'utf8')
   .filter((l) => l.trim())
   .map((l) => JSON.parse(l));
 const dev = all.slice(0, Math.round(all.length * 0.8)); // the evaluated latest 20 % stay untouched
-const groups = JSON.parse(readFileSync(join(SHARED, 'data/reports/categories.json'), 'utf8')).groups;
-const descriptionSeeds = Object.entries(groups).flatMap(([category, g]) => [
-  { subject: null, text: g.label, category },
-  ...String(g.description)
-    .replace(/\(([^)]*)\)/g, ', $1')
-    .split(/[,.;]|\s+und\s+|\s+oder\s+/)
-    .map((p) => p.trim())
-    .filter((p) => p.length > 2)
-    .map((text) => ({ subject: null, text, category })),
-]);
-// Same rule as bench/triage.mjs: the portal's subject list as far as it occurs in the fitting rows.
+// The product's seed rules (src/modules/mailroom/triage/seeds.ts, as `lotse triage train` uses them).
+const groups = parseCategoryDescriptions(readFileSync(join(SHARED, 'data/reports/categories.json'), 'utf8')).groups;
+const descriptionSeeds = productDescriptionSeeds(groups);
+/** The portal's subject list as far as it occurs in the fitting rows (`withDetail`: the seed keeps its subject as `detail`). */
 function portalSubjectSeeds(trainRows, withDetail) {
-  const details = [...new Map(trainRows.filter((r) => r.detail).map((r) => [r.detail.trim(), r.category])).entries()];
-  const prefix = (d) => /^([^-]+?) - \S/.exec(d)?.[1];
-  const count = {};
-  for (const [d] of details) if (prefix(d)) count[prefix(d)] = (count[prefix(d)] ?? 0) + 1;
-  return details
-    .filter(([d]) => count[prefix(d)] >= 2)
-    .map(([d, category]) => ({ subject: null, text: d.replace(' - ', ' '), category, ...(withDetail ? { detail: d } : {}) }));
+  return productSubjectSeeds(trainRows).map((s) => ({ ...s, ...(withDetail ? { detail: trainRows.find((r) => r.detail && r.detail.trim().replace(' - ', ' ') === s.text)?.detail.trim() } : {}) }));
 }
 
 function score(gold, preds) {

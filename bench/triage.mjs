@@ -4,14 +4,18 @@
 // again internally: its newest 20 % calibrate and choose thresholds), the latest 20 % are
 // scored with ../shared/tools/score_triage.mjs, beside ../shared/tools/baseline_triage.mjs.
 // Nothing is evaluated on rows the model was trained or tuned on.
-// The main figures are those of the real CLI: `lotse triage train` + `lotse triage --batch` (default:
-// every message gets its best category) and `--abstain` (the model's per-category thresholds),
-// on input lines {id, subject, text} exactly as in interfaces.md, with a fresh PGlite data directory.
+// The main figures are those of the real CLI on the plain path: `lotse triage train FILE` (no
+// options; the training lines as in train.jsonl, with a copy of categories.json beside FILE, the
+// documented convention) + `lotse triage --batch` (default: every message gets its best category)
+// and `--abstain` (the model's per-category thresholds), on input lines {id, subject, text} exactly
+// as in interfaces.md, with a fresh PGlite data directory. Extra rows: FILE without categories.json
+// beside it (portal-subject seeds only) and additionally `--no-subject-seeds` (no seeds at all).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { classifyWith, explainWith, trainTextClassifier } from '../src/ml/text-classifier.ts';
+import { descriptionSeeds, parseCategoryDescriptions, portalSubjectSeeds } from '../src/modules/mailroom/triage/seeds.ts';
 import { machineLine, writeSection } from './lib/report.mjs';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -25,31 +29,15 @@ const rows = lines.map((l) => JSON.parse(l));
 const cut = Math.round(rows.length * 0.8);
 const train = rows.slice(0, cut);
 const test = rows.slice(cut);
-// Seed examples from the label metadata (group label + the phrases of its description in
-// categories.json): always trained, never held out. Label metadata, not evaluation data.
-const groups = JSON.parse(readFileSync(join(SHARED, 'data', 'reports', 'categories.json'), 'utf8')).groups;
-const descriptionSeeds = Object.entries(groups).flatMap(([category, g]) => [
-  { subject: null, text: g.label, category },
-  ...String(g.description)
-    .replace(/\(([^)]*)\)/g, ', $1')
-    .split(/[,.;]|\s+und\s+|\s+oder\s+/)
-    .map((p) => p.trim())
-    .filter((p) => p.length > 2)
-    .map((text) => ({ subject: null, text, category })),
-]);
-// The portal's own subject list as far as it occurs in the TRAINING rows ("Lärm - Gaststätte",
-// "Winterdienst - Gehwege" …: prefix shared by ≥ 2 subjects, i.e. the portal's menu, not free text),
-// with the group of the training rows. Label metadata of the training period only; the texts
-// classified below never carry it (their `detail` is not read).
-function portalSubjectSeeds(trainRows) {
-  const details = [...new Map(trainRows.filter((r) => r.detail).map((r) => [r.detail.trim(), r.category])).entries()];
-  const prefix = (d) => /^([^-]+?) - \S/.exec(d)?.[1];
-  const count = {};
-  for (const [d] of details) if (prefix(d)) count[prefix(d)] = (count[prefix(d)] ?? 0) + 1;
-  return details.filter(([d]) => count[prefix(d)] >= 2).map(([d, category]) => ({ subject: null, text: d.replace(' - ', ' '), category }));
-}
-const subjectSeeds = portalSubjectSeeds(train);
-const seedRows = [...descriptionSeeds, ...subjectSeeds];
+// Seed examples from label metadata, built by the product itself (src/modules/mailroom/triage/seeds.ts,
+// the same code `lotse triage train` runs): group label + description phrases from categories.json,
+// and the portal's subject list as far as it occurs in the TRAINING rows' `detail`. Label metadata
+// of the training period only; the texts classified below never carry `detail`.
+const CATEGORIES = join(SHARED, 'data', 'reports', 'categories.json');
+const groups = parseCategoryDescriptions(readFileSync(CATEGORIES, 'utf8'), CATEGORIES).groups;
+const fromDescriptions = descriptionSeeds(groups, new Set(train.map((r) => r.category)));
+const fromSubjects = portalSubjectSeeds(train);
+const seedRows = [...fromDescriptions, ...fromSubjects];
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-triage-'));
 const f = (n) => join(dir, n);
@@ -74,22 +62,33 @@ const { model, figures } = trainTextClassifier(train.map(trainingLine), { seedRo
 const trainSeconds = (performance.now() - t0) / 1000;
 const trainCpu = cpuSeconds(c0);
 
-// ---- the real CLI (same training code, stored model, JSON contract of interfaces.md)
-writeFileSync(f('train-cli.jsonl'), train.map((r) => JSON.stringify(trainingLine(r))).join('\n') + '\n');
-writeFileSync(f('seeds.jsonl'), seedRows.map((r) => JSON.stringify(r)).join('\n') + '\n');
-const lotse = (...args) => {
+// ---- the real CLI on the plain path (same training code, stored model, JSON contract of interfaces.md)
+// Training file = the training lines exactly as in train.jsonl (extra fields detail/district/date).
+mkdirSync(f('plain'));
+mkdirSync(f('no-categories'));
+writeFileSync(f('plain/train.jsonl'), lines.slice(0, cut).join('\n') + '\n');
+copyFileSync(CATEGORIES, f('plain/categories.json'));
+writeFileSync(f('no-categories/train.jsonl'), lines.slice(0, cut).join('\n') + '\n');
+const lotse = (dataDir, ...args) => {
   const out = execFileSync(process.execPath, [join(ROOT, 'bin', 'lotse.mjs'), ...args], {
-    env: { ...process.env, LOTSE_DATA_DIR: f('lotse-data'), LOTSE_LOG_LEVEL: 'silent', DATABASE_URL: '' },
+    env: { ...process.env, LOTSE_DATA_DIR: f(dataDir), LOTSE_LOG_LEVEL: 'silent', DATABASE_URL: '' },
     encoding: 'utf8',
     maxBuffer: 1 << 26,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return out;
 };
-lotse('triage', 'train', f('train-cli.jsonl'), '--model', 'reports', '--seeds', f('seeds.jsonl'));
-writeFileSync(f('pred-cli.jsonl'), lotse('triage', '--batch', f('input.jsonl'), '--model', 'reports', '--json'));
-writeFileSync(f('pred-cli-abstain.jsonl'), lotse('triage', '--batch', f('input.jsonl'), '--model', 'reports', '--abstain', '--json'));
-rmSync(f('lotse-data'), { recursive: true, force: true });
+/** One path: fresh database, `lotse triage train FILE [args] --json`, then `--batch` (and `--abstain`). */
+const cliPath = (key, trainFile, extraArgs, abstain) => {
+  const trained = JSON.parse(lotse(`data-${key}`, 'triage', 'train', trainFile, ...extraArgs, '--json'));
+  writeFileSync(f(`pred-${key}.jsonl`), lotse(`data-${key}`, 'triage', '--batch', f('input.jsonl'), '--json'));
+  if (abstain) writeFileSync(f(`pred-${key}-abstain.jsonl`), lotse(`data-${key}`, 'triage', '--batch', f('input.jsonl'), '--abstain', '--json'));
+  rmSync(f(`data-${key}`), { recursive: true, force: true });
+  return trained;
+};
+const plainRun = cliPath('cli', f('plain/train.jsonl'), [], true);
+const subjectsRun = cliPath('subjects', f('no-categories/train.jsonl'), [], false);
+const noSeedsRun = cliPath('none', f('no-categories/train.jsonl'), ['--no-subject-seeds'], false);
 
 // ---- in-process, same model: check it equals the CLI's, and the district variant (beyond interfaces.md)
 const contractInput = (r) => ({ subject: r.subject, text: r.text });
@@ -127,6 +126,8 @@ const load = loadavg()[0].toFixed(1);
 // ---- score
 const score = (pred) => JSON.parse(execFileSync(process.execPath, [SCORER, f('gold.jsonl'), pred, '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 }));
 const ours = score(f('pred-cli.jsonl'));
+const subj = score(f('pred-subjects.jsonl'));
+const none = score(f('pred-none.jsonl'));
 const abst = score(f('pred-cli-abstain.jsonl'));
 const dist = score(f('pred-district.jsonl'));
 const distAbst = score(f('pred-district-abstain.jsonl'));
@@ -146,10 +147,10 @@ Das Modell teilt seine Trainingsdaten selbst noch einmal zeitlich (älteste ${fi
 Bewertet mit \`node ../shared/tools/score_triage.mjs\`. Maschine: ${machineLine()}.
 
 Modell (Rezept \`${figures.recipe}\`): multinomiale logistische Regression (AdaGrad, L2 3·10⁻⁴, Klassengewichte, Zeitgewicht: die neueste Trainingszeile zählt 4-mal so viel wie die älteste), Merkmale: Snowball-Wortstämme (Uni- und Bigramme) + Zeichen-3–5-Gramme der gefalteten Wörter (Analyse aus \`src/text/\`), tf·idf mal **überwachtem Termgewicht** (1 + 3·(1 − H/ln K): Merkmale, deren Meldungen sich auf wenige Klassen konzentrieren, zählen bis zu 4-mal; Klassen = die Portal-Betreffs der **Trainingszeilen** mit ≥ 10 Meldungen, übrige nach Gruppe – optionales Feld \`detail\` der Trainingszeilen, nur im Training), dazu der **Bezirk** der Meldung (nur im Training; die Eingabe von \`--batch\` hat laut interfaces.md keinen) und die Textform (führendes Leerzeichen, mehrere Zeilen, Längenband) als Merkmale mit festem Gewicht 0,2; gemischt mit einem Complement-Naive-Bayes auf denselben Merkmalen (NB-Gewicht ${figures.nbWeight} aus {0; 0,1; 0,2; 0,3} nach kleinster Log-Loss auf den internen Held-out-Daten; die Mischung ist wieder ein lineares Modell), Temperatur-Kalibrierung (T = ${figures.temperature.toFixed(2)}), Schwellen je Kategorie für Präzision ≥ 0,95.
-Saat-Beispiele (immer trainiert, nie zurückgehalten, wie \`lotse triage train --seeds\`): ${descriptionSeeds.length} aus \`categories.json\` (Gruppenname, Stichworte der Beschreibung) und ${subjectSeeds.length} Betreffs der Portal-Auswahlliste, soweit sie in den **Trainingszeilen** vorkommen (z. B. „Lärm - Gaststätte“ → laerm; nur Betreffs, deren Präfix mindestens zweimal vorkommt). Der Betreff einer zu klassifizierenden Meldung wird nie gelesen.
+Saat-Beispiele (immer trainiert, nie zurückgehalten), von \`lotse triage train\` **ohne Schalter** selbst gebildet (Sitzung 4; vorher nur über \`--seeds\` aus diesem Skript): ${plainRun.seeds.descriptions} aus \`categories.json\` (Gruppenname, Stichworte der Beschreibung; die Datei liegt neben der Trainingsdatei – dokumentierte Konvention, sonst \`--categories FILE\` oder die Einstellung \`mailroom.triageCategories\`) und ${plainRun.seeds.subjects} Betreffs der Portal-Auswahlliste aus dem optionalen Feld \`detail\` der **Trainingszeilen** (z. B. „Lärm - Gaststätte“ → laerm; nur Betreffs, deren Präfix mindestens zweimal vorkommt; abschaltbar mit \`--no-subject-seeds\`). Der Betreff einer zu klassifizierenden Meldung wird nie gelesen.
 Alle Modellentscheidungen (zuletzt, Sitzung 4: überwachte Termgewichte über Feinlabels gewählt; Training auf Feinlabels, kNN-Mischung, Logit-Offsets aus mehreren Zeitfalten verworfen) wurden nur auf drei rollierenden Entwicklungsschnitten **innerhalb der ältesten 80 %** getroffen (\`node --import tsx bench/triage-dev.mjs\`, siehe \`docs/modules/triage.md\`), nie auf den hier bewerteten 20 %. Vorige Fassung (Sitzung 3) auf diesem Zeitschnitt, mit der echten CLI, ohne Bezirk in der Eingabe und alles zugeordnet: Genauigkeit 80,2 %, Makro-F1 59,8 %, Abdeckung bei ≥ 0,95 Präzision 53,0 %, mit den vorab gewählten Schwellen 46,3 % bei 95,4 %.
 
-Die Hauptspalte ist, was \`lotse triage --batch FILE --json\` (Standard) tatsächlich ausgibt – gemessen mit der echten CLI (\`lotse triage train … --seeds …\` auf Trainingszeilen mit den optionalen Feldern \`district\` und \`detail\`, dann \`--batch\` auf Zeilen \`{id, subject, text}\` wie in interfaces.md, frische PGlite-Datenbank)${sameAsCli ? '; dieselben Vorhersagen wie das Modell im Prozess (geprüft)' : ' — **Achtung: weicht vom Modell im Prozess ab**'}. Standard: jede Meldung bekommt ihre beste Kategorie mit der kalibrierten Konfidenz (\`abstained: false\`; nur Meldungen ohne Text enthalten sich); \`--abstain\` wendet die Schwellen je Kategorie an wie die Mailroom-Weiterleitung.
+Die Hauptspalte ist, was \`lotse triage --batch FILE --json\` (Standard) tatsächlich ausgibt – gemessen mit der echten CLI auf dem einfachen Weg (\`lotse triage train train.jsonl\` ohne Schalter, die Trainingszeilen genau wie in \`train.jsonl\` – mit den Zusatzfeldern \`detail\`, \`district\`, \`date\` – und eine Kopie von \`categories.json\` daneben; dann \`lotse triage --batch input.jsonl --json\` auf Zeilen \`{id, subject, text}\` wie in interfaces.md, frische PGlite-Datenbank)${sameAsCli ? '; dieselben Vorhersagen wie das Modell im Prozess (geprüft)' : ' — **Achtung: weicht vom Modell im Prozess ab**'}. Standard: jede Meldung bekommt ihre beste Kategorie mit der kalibrierten Konfidenz (\`abstained: false\`; nur Meldungen ohne Text enthalten sich); \`--abstain\` wendet die Schwellen je Kategorie an wie die Mailroom-Weiterleitung.
 
 | Kennzahl | Naive Bayes (Baseline) | **\`lotse triage --batch\`** (Standard) | \`lotse triage --batch --abstain\` | mit Bezirk in der Eingabe (über interfaces.md hinaus): Standard / --abstain | Ziel |
 |---|---:|---:|---:|---:|---|
@@ -159,6 +160,14 @@ Die Hauptspalte ist, was \`lotse triage --batch FILE --json\` (Standard) tatsäc
 | Abdeckung bei Präzision ≥ 0,95 (Scorer: eine Schwelle über \`confidence\`) | ${pct(cov(nb).coverage)} | **${pct(cov(ours).coverage)}** | ${pct(cov(abst).coverage)} | ${pct(cov(dist).coverage)} / ${pct(cov(distAbst).coverage)} | ≥ 50 % — ${goal(cov(ours).coverage >= 0.5)} |
 | automatisch zugeordnet mit den vorab gewählten Schwellen des Modells (Mailroom) | – | (die stderr-Zeile nennt diese Zahl) | ${pct(abst.coverage)} bei Präzision ${pct(routedPrecision)} | ${pct(distAbst.coverage)} bei ${pct(distAbst.precision_on_covered)} | ≥ 50 % bei ≥ 95 % — ${goal(abst.coverage >= 0.5 && routedPrecision >= 0.95)} |
 | erwartete automatische Zuordnung (aus den internen Held-out-Daten) | – | – | ${pct(figures.expectedCoverage)} bei ${pct(figures.expectedPrecision)} | – | – |
+
+Derselbe einfache Weg ohne \`categories.json\` neben der Trainingsdatei und ganz ohne Saat (jeweils frische Datenbank, \`lotse triage --batch\` Standard):
+
+| Weg | Saat (Beschreibungen / Portal-Betreffs) | Genauigkeit | Makro-F1 | Abdeckung bei Präzision ≥ 0,95 | mit Schwellen zugeordnet (stderr-Zeile) |
+|---|---:|---:|---:|---:|---:|
+| **\`lotse triage train train.jsonl\`, \`categories.json\` daneben** (Hauptspalte) | ${plainRun.seeds.descriptions} / ${plainRun.seeds.subjects} | **${pct(ours.accuracy)}** | **${pct(ours.macro_f1)}** | **${pct(cov(ours).coverage)}** | ${pct(abst.coverage)} |
+| \`lotse triage train train.jsonl\`, keine \`categories.json\` daneben | ${subjectsRun.seeds.descriptions} / ${subjectsRun.seeds.subjects} | ${pct(subj.accuracy)} | ${pct(subj.macro_f1)} | ${pct(cov(subj).coverage)} | – |
+| dasselbe mit \`--no-subject-seeds\` (keine Saat) | ${noSeedsRun.seeds.descriptions} / ${noSeedsRun.seeds.subjects} | ${pct(none.accuracy)} | ${pct(none.macro_f1)} | ${pct(cov(none).coverage)} | – |
 
 Wie der Scorer zählt: Makro-F1 und Genauigkeit werten eine Enthaltung als falsch, die Abdeckung bei ≥ 0,95 Präzision fegt **eine** Schwelle über \`confidence\` der zugeordneten Zeilen (im Nachhinein auf den bewerteten Daten gewählt) – das ist das Maß „automatisch zugeordnet“ des Issues, und beide Ziele werden aus **einer** Vorhersagedatei berechnet; darum ordnet \`lotse triage --batch\` standardmäßig alles zu (wie die Naive-Bayes-Baseline). Die Zeile „mit den vorab gewählten Schwellen“ ist die ehrliche Betriebszahl der Mailroom-Weiterleitung (Schwellen vor der Bewertung festgelegt).
 
