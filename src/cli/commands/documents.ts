@@ -11,6 +11,21 @@ import { EXIT, printJson, withContext } from '../run.ts';
  * not stop the batch. Exit code: 0 all read, 1 some went to review / are duplicates or invalid
  * invoices, 2 some could not be read at all (rejected, missing), 3 internal error.
  */
+/** Why a file could not be opened, in German (Node's own messages are English); the errno code stays for scripts. */
+export function fileProblem(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code ?? '';
+  const text: Record<string, string> = {
+    ENOENT: 'Datei nicht gefunden',
+    EACCES: 'keine Leseberechtigung',
+    EPERM: 'keine Leseberechtigung',
+    EISDIR: 'ist keine Datei, sondern ein Verzeichnis',
+    ELOOP: 'zu viele symbolische Verweise',
+    ENAMETOOLONG: 'Dateiname zu lang',
+  };
+  if (code === 'EFBIG') return `zu groß: ${(e as Error).message}`;
+  return text[code] ? `${text[code]}, ${code}` : (e as Error).message;
+}
+
 export function register(program: Command): void {
   const docs = program.command('documents').description('Posteingang: Dokumente einlesen (PDF, Scans, Bilder, E-Rechnungen, E-Mails)');
   docs
@@ -36,9 +51,10 @@ export function register(program: Command): void {
             }
             buffer = await readFile(file);
           } catch (e) {
-            const msg = `${name}: Datei nicht lesbar (${(e as Error).message}).`;
+            const msg = `${name}: Datei nicht lesbar (${fileProblem(e)}).`;
             if (opts.json) printJson({ file, kind: 'unknown', category: null, confidence: 0, abstained: true, pages: 0, ocr: false, fields: {}, status: 'rejected', error: msg });
-            else process.stderr.write(`${msg}\n`);
+            // Exit 2 always comes with a German message on stderr naming the file (interfaces.md), also with --json.
+            process.stderr.write(`${file}: Datei nicht lesbar (${fileProblem(e)}).\n`);
             raise(EXIT.usage);
             continue;
           }
@@ -61,12 +77,13 @@ export function register(program: Command): void {
               ...(r.status === 'rejected' ? { error: `${name}: ${r.reason ?? 'nicht lesbar'}` } : {}),
             };
             if (opts.json) printJson(line);
-            else process.stdout.write(`${file}: ${r.status} (${r.kind}${r.category ? `, ${r.category}` : ''}${r.reason ? ` – ${r.reason}` : ''})\n`);
+            else if (r.status !== 'rejected') process.stdout.write(`${file}: ${r.status} (${r.kind}${r.category ? `, ${r.category}` : ''}${r.reason ? ` – ${r.reason}` : ''})\n`);
+            if (r.status === 'rejected') process.stderr.write(`${file}: abgelehnt – ${r.reason ?? 'Datei nicht lesbar'}\n`);
             raise(r.status === 'rejected' ? EXIT.usage : r.status === 'routed' || r.status === 'automatic' ? EXIT.ok : EXIT.problem);
           } catch (e) {
             const msg = `${name}: ${(e as Error).message}`;
             if (opts.json) printJson({ file, kind: 'unknown', category: null, confidence: 0, abstained: true, pages: 0, ocr: false, fields: {}, status: 'error', error: msg });
-            else process.stderr.write(`Fehler: ${msg}\n`);
+            process.stderr.write(`Fehler: ${file}: ${(e as Error).message}\n`);
             raise(EXIT.internal);
           }
         }

@@ -2,9 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { extractInvoice } from '../../modules/mailroom/index.ts';
+import { fileProblem } from './documents.ts';
 import { CliError, EXIT, printJson } from '../run.ts';
 
-const eur = (v: number | null): string => (v === null ? '–' : v.toFixed(2).replace('.', ','));
+const eur = (v: number): string => v.toFixed(2).replace('.', ',');
 
 /**
  * `lotse invoice extract FILE [--json]`: reads an XRechnung (UBL/CII), ZUGFeRD/Factur-X or scanned
@@ -22,16 +23,16 @@ export function register(program: Command): void {
       try {
         buffer = await readFile(file);
       } catch (e) {
-        throw new CliError(`${file}: Datei nicht lesbar (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`, EXIT.usage);
+        throw new CliError(`${file}: Datei nicht lesbar (${fileProblem(e)}).`, EXIT.usage);
       }
       const inv = await extractInvoice(buffer, basename(file));
       if (opts.json) printJson(inv);
       else {
         const lines = [
-          `${file}: ${inv.format.toUpperCase()}-Rechnung ${inv.invoiceNumber ?? '(ohne Nummer)'} vom ${inv.issueDate ?? '?'}`,
-          `  Verkäufer: ${inv.seller.name ?? '–'} (USt-IdNr. ${inv.seller.vatId ?? '–'})`,
+          `${file}: ${inv.format.toUpperCase()}-Rechnung ${inv.invoiceNumber || '(ohne Nummer)'} vom ${inv.issueDate || '?'}`,
+          `  Verkäufer: ${inv.seller.name || '–'} (USt-IdNr. ${inv.seller.vatId ?? '–'})`,
           `  Käufer: ${inv.buyer.name ?? '–'}, Leitweg-ID/Käuferreferenz: ${inv.buyerReference ?? '–'}`,
-          `  Netto ${eur(inv.totals.net)} + USt ${eur(inv.totals.tax)} = Brutto ${eur(inv.totals.gross)} ${inv.currency ?? ''}; zu zahlen ${eur(inv.totals.payable)}`,
+          `  Netto ${eur(inv.totals.net)} + USt ${eur(inv.totals.tax)} = Brutto ${eur(inv.totals.gross)} ${inv.currency}; zu zahlen ${eur(inv.totals.payable)}`,
           `  IBAN: ${inv.iban ?? '–'}; Positionen: ${inv.lineCount}`,
           inv.validation.valid ? '  Prüfung: gültig' : `  Prüfung: UNGÜLTIG\n${inv.validation.errors.map((e) => `    [${e.rule}] ${e.message}`).join('\n')}`,
         ];

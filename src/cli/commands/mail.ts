@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { toMailTriageJson, triageMail, type MailTriageResult } from '../../modules/mailroom/index.ts';
 import { modelNameSchema } from '../../modules/mailroom/triage/index.ts';
+import { fileProblem } from './documents.ts';
 import { CliError, EXIT, printJson, withContext } from '../run.ts';
 
 /**
@@ -38,7 +39,7 @@ export function register(program: Command): void {
             raw = await readFile(file);
           } catch (e) {
             failed++;
-            process.stderr.write(`${file}: Datei nicht lesbar (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).\n`);
+            process.stderr.write(`${file}: Datei nicht lesbar (${fileProblem(e)}).\n`);
             continue;
           }
           let r: MailTriageResult;

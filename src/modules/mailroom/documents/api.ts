@@ -11,13 +11,14 @@ const ValidationSchema = z.object({ valid: z.boolean(), errors: z.array(z.object
 const InvoiceSchema = z
   .object({
     format: z.enum(['ubl', 'cii', 'zugferd', 'ocr']),
-    invoiceNumber: z.string().nullable(),
-    issueDate: z.string().nullable().openapi({ example: '2018-03-05' }),
-    currency: z.string().nullable(),
+    // As interfaces.md: null only where it says str|null; a missing mandatory value is "" / 0 with its rule in validation.errors.
+    invoiceNumber: z.string().openapi({ description: 'BT-1; "" when missing (rule BR-02 in validation.errors)' }),
+    issueDate: z.string().openapi({ example: '2018-03-05', description: 'BT-2 as YYYY-MM-DD; "" when missing or no valid date' }),
+    currency: z.string(),
     buyerReference: z.string().nullable().openapi({ description: 'BT-10, the Leitweg-ID for public buyers' }),
-    seller: z.object({ name: z.string().nullable(), vatId: z.string().nullable() }),
+    seller: z.object({ name: z.string(), vatId: z.string().nullable() }),
     buyer: z.object({ name: z.string().nullable() }),
-    totals: z.object({ net: z.number().nullable(), tax: z.number().nullable(), gross: z.number().nullable(), payable: z.number().nullable() }),
+    totals: z.object({ net: z.number(), tax: z.number(), gross: z.number(), payable: z.number() }).openapi({ description: 'BT-109, BT-110, BT-112, BT-115; 0 when absent' }),
     iban: z.string().nullable(),
     lineCount: z.number().int(),
     validation: ValidationSchema,

@@ -71,9 +71,71 @@ describe.skipIf(!haveSamples)('ingestDocument (stores, dedups, extracts, audits)
     expect(empty).toMatchObject({ status: 'rejected', reason: 'Die Datei ist leer (0 Byte).' });
   });
 
-  it('without a triage model, other documents go to review (abstained)', async () => {
-    const r = await ingestDocument(ctx, cliActor, { buffer: Buffer.from('Sehr geehrte Damen und Herren, die Straßenlaterne vor Haus 5 ist seit Tagen defekt.'), filename: 'brief.txt', source: 'upload' });
-    expect(r).toMatchObject({ kind: 'unknown', status: 'review', category: null, abstained: true });
+  it('the same rejected file again → the rejection and its reason again (not "duplicate")', async () => {
+    for (const [buffer, name] of [[Buffer.alloc(0), 'leer-nochmal.pdf'], [Buffer.from('%PDF-1.7\n1 0 obj'), 'kaputt-nochmal.pdf']] as const) {
+      const first = await findDocument(ctx.db, (await ingestDocument(ctx, cliActor, { buffer, filename: name, source: 'upload' })).documentId);
+      const again = await ingestDocument(ctx, cliActor, { buffer, filename: name, source: 'folder' });
+      expect(again).toMatchObject({ status: 'rejected', reason: first!.reason, duplicateOf: null, sameFile: true, documentId: first!.id });
+      expect(again.reason).not.toMatch(/Dieselbe Datei/);
+    }
+    const audit = await execRows<{ n: number }>(ctx.db, sql`SELECT count(*)::int AS n FROM audit_log WHERE action = 'document.reject_again'`);
+    // both files were stored by the test above: all four calls here are repeats
+    expect(audit[0]!.n).toBe(4);
+  });
+
+  it('without a triage model, letters get the keyword rules of e-mails: clear ones routed, vague ones to review', async () => {
+    const vague = await ingestDocument(ctx, cliActor, { buffer: Buffer.from('Sehr geehrte Damen und Herren, die Straßenlaterne vor Haus 5 ist seit Tagen defekt.'), filename: 'brief.txt', source: 'upload' });
+    expect(vague).toMatchObject({ kind: 'unknown', status: 'review', category: null, abstained: true });
+    expect(vague.reason).toMatch(/Noch kein trainiertes Modell für Briefe und Scans; die Stichwortliste ist unsicher/);
+    const bau = await ingestDocument(ctx, cliActor, {
+      buffer: Buffer.from('Sehr geehrte Damen und Herren,\nhiermit reiche ich den Bauantrag für einen Carport auf meinem Grundstück ein. Die Bauzeichnung liegt bei.\nMit freundlichen Grüßen'),
+      filename: 'bauantrag.txt',
+      source: 'upload',
+    });
+    expect(bau).toMatchObject({ status: 'routed', category: 'Bauen', department: 'bauen', abstained: false, reason: null });
+    const row = (await findDocument(ctx.db, bau.documentId))!;
+    expect(row.modelVersion).toMatch(/mail-rules-[\d-]+ \(keywords\)/);
+    expect((row.fields as { triage: { decidedBy: string } }).triage.decidedBy).toBe('keywords');
+  });
+
+  it('a reply e-mail: the Aktenzeichen of subject and quote is in its identifiers', async () => {
+    const eml = [
+      'From: carla.probe@example.org',
+      'To: bauamt@northeim.de',
+      'Subject: AW: Ihr Schreiben vom 10.11.2026, Az. 63-0457/2026',
+      'Message-ID: <reply-1@example.org>',
+      'In-Reply-To: <brief-1@northeim.de>',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'Sehr geehrte Damen und Herren,',
+      'anbei die fehlenden Unterlagen zum Carport.',
+      '',
+      '> Ihr Zeichen: 63-0457/2026',
+    ].join('\r\n');
+    const r = await ingestDocument(ctx, cliActor, { buffer: Buffer.from(eml), filename: 'antwort.eml', source: 'cli' });
+    expect(r.kind).toBe('email');
+    expect(r.fields).toMatchObject({ aktenzeichen: ['63-0457/2026'] });
+  });
+
+  it('e-mail charsets: an unknown label is read as Windows-1252; characters left unreadable are named in the reason', async () => {
+    const latin = Buffer.from(
+      'From: a@example.org\r\nTo: poststelle@northeim.de\r\nSubject: Sperrm\xfcll\r\nMessage-ID: <x2@example.org>\r\nContent-Type: text/plain; charset="unknown-8bit"\r\nContent-Transfer-Encoding: 8bit\r\n\r\nIch m\xf6chte meinen Sperrm\xfcll anmelden, K\xfchlschrank und Sofa. Gr\xfc\xdfe\r\n',
+      'latin1',
+    );
+    const r = await ingestDocument(ctx, cliActor, { buffer: latin, filename: 'unknown8bit.eml', source: 'cli' });
+    expect(r).toMatchObject({ status: 'routed', category: 'Ordnungsamt', reason: null });
+    const row = (await findDocument(ctx.db, r.documentId))!;
+    expect((row.fields as { subject: string }).subject).toBe('Sperrmüll');
+    expect((row.fields as { mail: { charsetRepaired?: boolean; unreadableChars?: number } }).mail).toMatchObject({ charsetRepaired: true });
+    expect((row.fields as { mail: { unreadableChars?: number } }).mail.unreadableChars).toBeUndefined();
+    // Two characters that no charset turns back into letters (valid UTF-8 carrying U+FFFD): routed, but said.
+    const few = Buffer.from(
+      'From: b@example.org\r\nSubject: Hundesteuer\r\nMessage-ID: <x3@example.org>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nIch möchte meinen Hund zur Hundesteuer anmelden. Mit freundlichen Gr\uFFFD\uFFFDen aus der Stra\u00dfe, die Steuer bitte per Lastschrift.\r\n',
+      'utf8',
+    );
+    const f = await ingestDocument(ctx, cliActor, { buffer: few, filename: 'wenige.eml', source: 'cli' });
+    expect(f).toMatchObject({ status: 'routed', category: 'Steuern/Kasse' });
+    expect(f.reason).toMatch(/^Zeichensatz: 2 Zeichen der Nachricht nicht lesbar/);
   });
 
   it('scans are queued as documents.ocr jobs in intake mode; the job finishes them', async () => {

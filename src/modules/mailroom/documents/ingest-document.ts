@@ -30,7 +30,8 @@ export interface IngestResult extends DocumentOutcome {
 /**
  * Takes in one document: keeps the original (content-addressed), records it, reads and decides
  * (see processDocument). The same bytes twice give the existing record with status `duplicate`
- * reported (the stored record keeps its own status). OCR runs inline (`ocr: 'now'`, CLI) or as a
+ * reported (the stored record keeps its own status) – unless it was rejected: then the rejection and
+ * its reason are repeated (status `rejected`). OCR runs inline (`ocr: 'now'`, CLI) or as a
  * `documents.ocr` job (`ocr: 'job'`, intake).
  * @throws AppError('forbidden') without `mailroom.process`; AppError('validation') on bad input.
  */
@@ -42,6 +43,12 @@ export async function ingestDocument(ctx: AppContext, actor: Actor, input: Inges
   const sha256 = sha256Hex(buffer);
 
   const existing = await findDocumentBySha(ctx.db, sha256);
+  if (existing?.status === 'rejected') {
+    // The same unreadable bytes again (empty, corrupt, too large …): the sender gets the same rejection
+    // and its reason, not "already received" – nothing usable was ever received.
+    await writeAudit(ctx.db, { actor, action: 'document.reject_again', objectType: 'document', objectId: String(existing.id), summary: { source, kind: existing.kind } });
+    return { ...outcomeOf(existing), status: 'rejected', duplicateOf: null, sameFile: true };
+  }
   if (existing) {
     await writeAudit(ctx.db, { actor, action: 'document.duplicate_file', objectType: 'document', objectId: String(existing.id), summary: { source } });
     return {

@@ -41,10 +41,25 @@ export async function inspectPdf(buffer: Buffer, filename: string): Promise<PdfI
     if (name === 'PasswordException') {
       throw new AppError('unsupported_media_type', `${filename}: PDF ist verschlüsselt (Passwort erforderlich) und kann nicht gelesen werden.`);
     }
-    throw new AppError('unsupported_media_type', `${filename}: PDF ist beschädigt oder unvollständig (${(e as Error)?.message ?? name}).`);
+    throw new AppError('unsupported_media_type', `${filename}: ${pdfProblem(e)}`);
   } finally {
     await task.destroy().catch(() => undefined);
   }
+}
+
+/**
+ * A German reason for a PDF that pdfjs cannot open. pdfjs' own messages are English and technical
+ * ("Invalid PDF structure."): they go to the log at most, never into a reason shown to staff.
+ */
+export function pdfProblem(e: unknown): string {
+  const name = (e as Error)?.name ?? '';
+  const msg = (e as Error)?.message ?? '';
+  if (name === 'InvalidPDFException' || /invalid pdf structure|invalid xref|bad xref|xref/i.test(msg)) {
+    return 'PDF-Struktur beschädigt (Verzeichnis der PDF-Objekte fehlt oder ist kaputt); die Datei ist unvollständig oder defekt.';
+  }
+  if (name === 'MissingPDFException' || /missing pdf|empty/i.test(msg)) return 'PDF-Datei ist leer oder enthält keine PDF-Daten.';
+  if (/header/i.test(msg)) return 'PDF-Kopf fehlt oder ist beschädigt; die Datei ist keine lesbare PDF-Datei.';
+  return 'PDF ist beschädigt oder unvollständig und kann nicht geöffnet werden.';
 }
 
 /** A temporary directory that is always removed. */
@@ -72,9 +87,41 @@ export async function pdfTextPages(buffer: Buffer, filename: string): Promise<st
       return pages;
     } catch (e) {
       if (e instanceof ToolError && e.reason === 'missing') throw e;
-      throw new AppError('unsupported_media_type', `${filename}: Text der PDF-Datei nicht lesbar (${(e as Error).message}).`);
+      // pdftotext's own stderr is English: name the problem in German, keep the tool's words out.
+      const why = e instanceof ToolError && e.reason === 'timeout' ? 'Zeitlimit überschritten' : e instanceof ToolError && e.reason === 'too_much_output' ? 'Textmenge über der Grenze' : 'PDF-Struktur beschädigt';
+      throw new AppError('unsupported_media_type', `${filename}: Text der PDF-Datei nicht lesbar (${why}).`);
     }
   });
+}
+
+/** Non-blank characters from which a text layer alone counts as the document's text (a scan may carry a stamp or a scanner footer). */
+export const MIN_TEXT_LAYER_CHARS = 40;
+
+/** True when the PDF contains at least one raster image (`pdfimages -list`, poppler-utils; no image is decoded). */
+export async function pdfHasImages(buffer: Buffer): Promise<boolean> {
+  return withTempDir(async (dir) => {
+    const file = join(dir, 'in.pdf');
+    await writeFile(file, buffer);
+    try {
+      const { stdout } = await runTool('pdfimages', ['-list', file], { timeoutMs: 30_000, maxBytes: 4 * 1024 * 1024 });
+      return stdout.toString('utf8').split('\n').slice(2).some((l) => l.trim() !== '');
+    } catch (e) {
+      if (e instanceof ToolError && e.reason === 'missing') throw e;
+      return true; // unknown: treat as a possible scan (OCR), as before
+    }
+  });
+}
+
+/**
+ * Whether the text layer is the document's text (no OCR): long enough, or short but real — a PDF with
+ * some text and no images at all is a short letter or form (e.g. an owner-password PDF with one line),
+ * not a scan; OCR would only read the same text worse.
+ */
+export async function useTextLayer(buffer: Buffer, text: string): Promise<boolean> {
+  const chars = text.replace(/\s+/g, '').length;
+  if (chars >= MIN_TEXT_LAYER_CHARS) return true;
+  if (chars === 0) return false;
+  return !(await pdfHasImages(buffer));
 }
 
 /** Renders every page as an 8-bit grey PGM at the given resolution (`pdftoppm`); returns the files in page order. */

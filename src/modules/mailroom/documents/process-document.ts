@@ -4,7 +4,7 @@ import { writeAudit } from '../../../core/audit/index.ts';
 import { enqueue } from '../../../core/jobs/index.ts';
 import { AppError } from '../../../core/errors.ts';
 import { classifyText } from '../triage/index.ts';
-import { mailDepartments, triageParsedMail } from '../mail/triage-mail.ts';
+import { mailDepartments, triageLetterByKeywords, triageParsedMail } from '../mail/triage-mail.ts';
 import { findRelatedDocuments, messageIdKey } from '../replies/case-links.ts';
 import { recordCaseKey } from '../replies/repository.ts';
 import { acknowledgeInTx, planAcknowledgement, type AckPlan } from '../replies/acknowledge.ts';
@@ -222,9 +222,13 @@ export async function processDocument(ctx: AppContext, actor: Actor, id: number,
       },
       ...(related.length ? { relatedDocuments: related } : {}),
     };
+    // Graded: many undecodable characters → review; a few → decided as usual, but the reason says so.
     const unreadable = reading.mail.unreadableChars;
     const garbled = unreadable >= 5 && unreadable >= 0.02 * (reading.mail.subject.length + reading.mail.text.length);
-    if (garbled) (fields.mail as Record<string, unknown>).unreadableChars = unreadable;
+    if (unreadable > 0) (fields.mail as Record<string, unknown>).unreadableChars = unreadable;
+    if (reading.mail.charsetRepaired) (fields.mail as Record<string, unknown>).charsetRepaired = true;
+    const charsetNote =
+      unreadable > 0 && !garbled ? ` Zeichensatz: ${unreadable} Zeichen der Nachricht nicht lesbar (unbekannte oder falsche Zeichensatz-Angabe); der übrige Text ist lesbar.` : '';
     if (m.isBounce || m.isAutoReply) {
       status = 'automatic';
       reason = m.isBounce ? 'Unzustellbar-Meldung eines Mailservers – keine Bürgeranfrage.' : 'Automatische Antwort (z. B. Abwesenheitsnotiz) – keine Bürgeranfrage.';
@@ -234,10 +238,10 @@ export async function processDocument(ctx: AppContext, actor: Actor, id: number,
       reason = `Zeichensatz nicht lesbar: ${unreadable} Zeichen der Nachricht konnten nicht entschlüsselt werden (unbekannte oder falsche Zeichensatz-Angabe). Prüfung durch Sachbearbeitung; das Original ist gespeichert.`;
     } else if (m.abstained || !m.category) {
       status = 'review';
-      reason = `Zuordnung unsicher (Konfidenz ${m.confidence.toFixed(2)}): Prüfung durch Sachbearbeitung.`;
+      reason = `Zuordnung unsicher (Konfidenz ${m.confidence.toFixed(2)}): Prüfung durch Sachbearbeitung.${charsetNote}`;
     } else {
       status = 'routed';
-      reason = null;
+      reason = charsetNote ? charsetNote.trim() : null;
     }
     if (status === 'routed') ack = await planAcknowledgement(ctx, { id, createdAt: row.createdAt }, reading.mail, { department, relatedIds: related.map((r) => r.documentId) });
   } else {
@@ -263,8 +267,18 @@ export async function processDocument(ctx: AppContext, actor: Actor, id: number,
         reason = status === 'review' ? `Klassifikation unsicher (Konfidenz ${c.confidence.toFixed(2)}): Prüfung durch Sachbearbeitung.` : null;
       } catch (e) {
         if (!(e instanceof AppError) || e.code !== 'not_found') throw e;
-        status = 'review';
-        reason = 'Kein aktives Klassifikationsmodell: Zuordnung durch Sachbearbeitung.';
+        // Fresh install (no trained `default` model yet): the same keyword rules as e-mails, abstaining when unsure.
+        const k = await triageLetterByKeywords(ctx, { subject: reading.subject, text: reading.text.slice(0, 20_000), identifiers: { aktenzeichen: list('aktenzeichen'), kassenzeichen: list('kassenzeichen') } });
+        versions.push(`${k.rulesVersion} (${k.decidedBy.startsWith('rule:') ? k.decidedBy.slice(5) : k.decidedBy})`);
+        confidence = k.confidence;
+        category = k.category;
+        department = k.department;
+        fields.triage = { decidedBy: k.decidedBy, rulesVersion: k.rulesVersion, top: k.top.slice(0, 3) };
+        status = k.abstained || !k.category ? 'review' : 'routed';
+        reason =
+          status === 'review'
+            ? `Noch kein trainiertes Modell für Briefe und Scans; die Stichwortliste ist unsicher (Konfidenz ${k.confidence.toFixed(2)}${k.top[0] ? `, am ehesten ${k.top[0].category}` : ', keine Stichwörter gefunden'}): Zuordnung durch Sachbearbeitung (jede Zuordnung wird ein Trainingsbeispiel).`
+            : null;
       }
     }
   }

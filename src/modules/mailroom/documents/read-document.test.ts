@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { degrees, PDFDocument, PDFHexString, StandardFonts } from 'pdf-lib';
+import PDFKit from 'pdfkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { extractInvoice } from '../invoices/extract-invoice.ts';
 import { DocumentRejected, NeedsOcr, readDocument } from './read-document.ts';
@@ -60,6 +61,18 @@ async function rejected(buffer: Buffer, name: string): Promise<DocumentRejected>
   throw new Error(`${name} was not rejected`);
 }
 
+/** A real PDFKit file, optionally with an owner password only (opens without a password; copying not allowed). */
+function pdfkitPdf(text: string, opts: PDFKit.PDFDocumentOptions = {}): Promise<Buffer> {
+  return new Promise((res) => {
+    const d = new PDFKit(opts);
+    const parts: Buffer[] = [];
+    d.on('data', (b: Buffer) => parts.push(b));
+    d.on('end', () => res(Buffer.concat(parts)));
+    d.fontSize(14).text(text);
+    d.end();
+  });
+}
+
 async function textPdf(text: string): Promise<Buffer> {
   const doc = await PDFDocument.create();
   const page = doc.addPage([595, 842]);
@@ -76,7 +89,20 @@ describe('bad input gets a clear reason', () => {
   it('truncated PDF', async () => {
     const pdf = await textPdf('Hallo');
     const e = await rejected(pdf.subarray(0, Math.floor(pdf.length / 3)), 'halb.pdf');
-    expect(e.message).toMatch(/^halb\.pdf: PDF ist beschädigt/);
+    expect(e.message).toMatch(/^halb\.pdf: PDF-Struktur beschädigt/);
+    // pdfjs' English message ("Invalid PDF structure.") stays out of the German reason
+    expect(e.message).not.toMatch(/Invalid|structure/i);
+    const tiny = await rejected(Buffer.from('%PDF-1.7\n1 0 obj'), 'kaputt.pdf');
+    expect(tiny.message).toMatch(/^kaputt\.pdf: PDF-Struktur beschädigt/);
+    expect(tiny.message).not.toMatch(/[A-Z][a-z]+ PDF structure/);
+  });
+
+  it('truncated e-invoice XML names the last line and the open element', async () => {
+    const xml = '<?xml version="1.0"?>\n<ubl:Invoice xmlns:ubl="urn:x" xmlns:cbc="urn:y">\n  <cbc:ID>1</cbc:ID>\n  <cac:AccountingSupplierParty>\n    <cac:Party>\n';
+    const e = await rejected(Buffer.from(xml), 'abgeschnitten.xml');
+    expect(e.message).toBe('abgeschnitten.xml: kein wohlgeformtes XML – Datei endet unerwartet in Zeile 5: 3 Elemente, zuletzt „Party“ nicht geschlossen – die Datei ist unvollständig.');
+    const wrong = await rejected(Buffer.from('<?xml version="1.0"?>\n<Invoice>\n<ID>1</Nr>\n</Invoice>'), 'falsch.xml');
+    expect(wrong.message).toBe('falsch.xml: kein wohlgeformtes XML – Zeile 3, Spalte 6: schließendes Tag „Nr“ passt nicht zu „ID“ (geöffnet in Zeile 3).');
   });
 
   it('encrypted PDF (password required)', async () => {
@@ -128,6 +154,18 @@ describe('reading', () => {
     await doc.attach(Buffer.from('<?xml version="1.0"?><Antrag><Name>x</Name></Antrag>'), 'daten.xml', { mimeType: 'application/xml' });
     const r = await readDocument(Buffer.from(await doc.save()), 'antrag.pdf');
     expect(r).toMatchObject({ kind: 'pdf', invoice: null });
+  });
+
+  it('a short text PDF with only an owner password is read from its text layer, not OCR\'d', async () => {
+    const owner = await pdfkitPdf('Bauantrag Carport Az. 63-0457/2026', { ownerPassword: 'owner', permissions: { printing: 'highResolution' }, pdfVersion: '1.7' });
+    expect(owner.toString('latin1')).toContain('/Encrypt');
+    const r = await readDocument(owner, 'eigentuemer.pdf', { ocr: 'defer' });
+    expect(r).toMatchObject({ kind: 'pdf', ocr: false, pages: 1 });
+    expect(r.text).toContain('Bauantrag Carport');
+    expect(r.identifiers).toMatchObject({ aktenzeichen: ['63-0457/2026'] });
+    // a user password still means: cannot be read
+    const user = await pdfkitPdf('Geheim', { userPassword: 'geheim', ownerPassword: 'owner', pdfVersion: '1.7' });
+    expect((await rejected(user, 'geheim2.pdf')).message).toMatch(/^geheim2\.pdf: PDF ist verschlüsselt/);
   });
 
   it('a letter PDF: identifiers instead of invoice fields', async () => {

@@ -9,7 +9,7 @@ import { parseMail, type ParsedMessage } from '../mail/index.ts';
 import { decodeText, sniff } from './detect.ts';
 import { LIMITS } from './limits.ts';
 import { OCR_ENGINE, ocrImage, ocrPdf, type OcrResult } from './ocr.ts';
-import { inspectPdf, pdfTextPages } from './pdf.ts';
+import { inspectPdf, pdfTextPages, useTextLayer } from './pdf.ts';
 
 export type DocumentKind = 'xrechnung-ubl' | 'xrechnung-cii' | 'zugferd' | 'pdf' | 'scan' | 'image' | 'email' | 'unknown';
 
@@ -112,6 +112,9 @@ function textReading(kind: DocumentKind, mime: string, text: string, pages: numb
 async function mailReading(buffer: Buffer, mime: string): Promise<DocumentReading> {
   const mail = await parseMail(buffer);
   const r = textReading('email', mime, mail.ownText || mail.text, 0, null, mail.subject || null);
+  // Identifiers as the mail triage finds them: subject and the whole body including quoted text
+  // (a reply quotes the town's Aktenzeichen), not only the citizen's own words used for classifying.
+  if (!r.invoice) r.identifiers = mail.identifiers as unknown as Record<string, unknown>;
   r.attachments = mail.attachments.map((a) => ({ filename: a.filename ?? 'anhang', content: a.content }));
   r.mail = mail;
   return r;
@@ -149,7 +152,7 @@ export async function readDocument(buffer: Buffer, filename: string, opts: ReadO
           }
         }
         const text = (await pdfTextPages(buffer, filename)).join('\n');
-        if (text.replace(/\s+/g, '').length >= 40) return textReading('pdf', mime, text, info.pages, null);
+        if (await useTextLayer(buffer, text)) return textReading('pdf', mime, text, info.pages, null);
         if (opts.ocrResult) return textReading('scan', mime, opts.ocrResult.text, info.pages, opts.ocrResult);
         if (opts.ocr === 'defer') throw new NeedsOcr('scan', mime, info.pages);
         const ocr = await ocrPdf(buffer);

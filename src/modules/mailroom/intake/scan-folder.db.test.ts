@@ -67,6 +67,18 @@ describe.skipIf(!existsSync(INVOICES))('watched folder and retention', () => {
     expect((await execRows(ctx.db, sql`SELECT id FROM documents`)).length).toBe(before.length);
   });
 
+  it('a rejected file put in again is rejected again: rejected/ with its reason, not processed/', async () => {
+    writeFileSync(join(inbox, 'leer-2.pdf'), Buffer.alloc(0));
+    old(join(inbox, 'leer-2.pdf'));
+    const before = await execRows(ctx.db, sql`SELECT id FROM documents`);
+    const r = await scanInboxFolder(ctx, inbox);
+    expect(r.taken).toEqual([{ file: 'leer-2.pdf', documentId: expect.any(Number), status: 'rejected', movedTo: 'rejected' }]);
+    expect((await execRows(ctx.db, sql`SELECT id FROM documents`)).length).toBe(before.length);
+    expect(readdirSync(join(inbox, 'processed')).some((f) => f.includes('leer-2'))).toBe(false);
+    const reasonFile = readdirSync(join(inbox, 'rejected')).find((f) => f.endsWith('_leer-2.pdf.reason.txt'))!;
+    expect(readFileSync(join(inbox, 'rejected', reasonFile), 'utf8')).toMatch(/^Die Datei ist leer \(0 Byte\)\.\nDokument \d+\n$/);
+  });
+
   it('is kept scheduled by the core worker (LotseModule.recurring), one pending run per queue', async () => {
     const w = startWorker(ctx, intakeJobs, { recurring: [], recurringSpecs: intakeRecurring, autostart: false });
     expect(await w.schedule()).toBe(3);

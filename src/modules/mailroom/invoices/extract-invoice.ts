@@ -2,11 +2,11 @@ import { AppError } from '../../../core/errors.ts';
 import { sniff, decodeText } from '../documents/detect.ts';
 import { LIMITS } from '../documents/limits.ts';
 import { ocrImage, ocrPdf, type OcrResult } from '../documents/ocr.ts';
-import { inspectPdf, pdfTextPages } from '../documents/pdf.ts';
+import { inspectPdf, pdfTextPages, useTextLayer } from '../documents/pdf.ts';
 import { fieldsFromText } from './ocr-fields.ts';
 import { parseCii } from './parse-cii.ts';
 import { parseUbl } from './parse-ubl.ts';
-import type { ExtractedInvoice, InvoiceJson, InvoiceModel } from './types.ts';
+import type { ExtractedInvoice, InvoiceContractJson, InvoiceJson, InvoiceModel } from './types.ts';
 import { validateInvoice } from './validate.ts';
 import { parseXml, type XNode } from './xml.ts';
 
@@ -112,7 +112,7 @@ export async function readInvoice(buffer: Buffer, filename: string, opts: ReadIn
   let text = (await pdfTextPages(buffer, filename)).join('\n');
   let ocr = false;
   let ocrConfidence: number | null = null;
-  if (text.replace(/\s+/g, '').length < 40) {
+  if (!(await useTextLayer(buffer, text))) {
     if (opts.ocr === false && !opts.ocrResult) throw new AppError('unsupported_media_type', `${filename}: PDF ohne Textebene; Texterkennung (OCR) ist ausgeschaltet.`);
     const r = opts.ocrResult ?? (await ocrPdf(buffer));
     text = r.text;
@@ -128,9 +128,31 @@ export async function readInvoice(buffer: Buffer, filename: string, opts: ReadIn
 }
 
 /**
- * The `lotse invoice extract` JSON for a file (see shared/docs/interfaces.md).
+ * The invoice JSON with the types of interfaces.md: `str` fields never null (`""` when the invoice
+ * lacks them, e.g. BT-1 → BR-02 in `validation.errors`), amounts `0` when absent; `str|null` fields
+ * stay null. The stored document fields keep null (the staff pages show "–").
+ */
+export function toContractJson(j: InvoiceJson): InvoiceContractJson {
+  const n = (v: number | null): number => v ?? 0;
+  return {
+    format: j.format,
+    invoiceNumber: j.invoiceNumber ?? '',
+    issueDate: j.issueDate ?? '',
+    currency: j.currency ?? '',
+    buyerReference: j.buyerReference,
+    seller: { name: j.seller.name ?? '', vatId: j.seller.vatId },
+    buyer: { name: j.buyer.name },
+    totals: { net: n(j.totals.net), tax: n(j.totals.tax), gross: n(j.totals.gross), payable: n(j.totals.payable) },
+    iban: j.iban,
+    lineCount: j.lineCount,
+    validation: j.validation,
+  };
+}
+
+/**
+ * The `lotse invoice extract` JSON for a file (see shared/docs/interfaces.md and {@link toContractJson}).
  * @example const inv = await extractInvoice(readFileSync('r.xml'), 'r.xml'); inv.validation.valid
  */
-export async function extractInvoice(buffer: Buffer, filename: string): Promise<InvoiceJson> {
-  return (await readInvoice(buffer, filename)).json;
+export async function extractInvoice(buffer: Buffer, filename: string): Promise<InvoiceContractJson> {
+  return toContractJson((await readInvoice(buffer, filename)).json);
 }

@@ -18,6 +18,19 @@ export interface InvoiceJson {
   validation: InvoiceValidation;
 }
 
+/**
+ * The `lotse invoice extract` / `POST /api/v1/invoices/extract` JSON exactly as interfaces.md types it:
+ * null only where it says `str|null` (buyerReference, seller.vatId, buyer.name, iban). A missing
+ * mandatory value is `""` (strings) or `0` (amounts), and the broken rule is in `validation.errors`.
+ */
+export interface InvoiceContractJson extends Omit<InvoiceJson, 'invoiceNumber' | 'issueDate' | 'currency' | 'seller' | 'totals'> {
+  invoiceNumber: string;
+  issueDate: string;
+  currency: string;
+  seller: { name: string; vatId: string | null };
+  totals: { net: number; tax: number; gross: number; payable: number };
+}
+
 export type InvoiceFormat = 'ubl' | 'cii' | 'zugferd' | 'ocr';
 
 export interface ValidationError {

@@ -40,13 +40,46 @@ export function parseXml(input: string, filename: string): XNode {
   }
   // Attachments (BG-24) are base64 blobs of often several hundred KB that Lotse does not read from the
   // XML: drop their content before validating and parsing (more than halves the time per invoice).
-  text = text.replace(/(<(?:[\w-]+:)?(?:EmbeddedDocumentBinaryObject|AttachmentBinaryObject)\b[^>]*>)[^<]*/g, '$1');
+  // Line breaks inside the blob are kept, so line numbers in error messages stay those of the file.
+  text = text.replace(/(<(?:[\w-]+:)?(?:EmbeddedDocumentBinaryObject|AttachmentBinaryObject)\b[^>]*>)([^<]*)/g, (_m, open: string, blob: string) => open + '\n'.repeat(blob.split('\n').length - 1));
   const { parser, validate } = loadFxp();
   const valid = validate(text);
   if (valid !== true) {
-    throw new AppError('unsupported_media_type', `${filename}: kein wohlgeformtes XML (Zeile ${valid.err.line}: ${valid.err.msg}).`);
+    throw new AppError('unsupported_media_type', `${filename}: kein wohlgeformtes XML – ${xmlProblem(valid.err, text)}.`);
   }
   return parser.parse(text) as XNode;
+}
+
+const localName = (n: string): string => n.replace(/^[\w.-]*:/, '');
+
+/**
+ * fast-xml-parser's validator error in German with the real position. Its messages are English, and
+ * for a file that simply ends too early (unclosed elements) it reports "line 1": then the last line
+ * of the file and the innermost open element are named instead.
+ */
+export function xmlProblem(err: { code: string; msg: string; line: number; col: number }, text: string): string {
+  const at = `Zeile ${err.line}, Spalte ${err.col}`;
+  const open = /^Invalid '\[([\s\S]*)\]' found\.?$/.exec(err.msg);
+  if (open) {
+    const names = [...open[1]!.matchAll(/"([^"]+)"/g)].map((m) => localName(m[1]!));
+    const lines = text.split('\n');
+    const last = lines.length - (lines[lines.length - 1]!.trim() === '' ? 1 : 0);
+    return `Datei endet unerwartet in Zeile ${last}: ${names.length === 1 ? 'Element' : `${names.length} Elemente, zuletzt`} „${names[names.length - 1] ?? '?'}“ nicht geschlossen – die Datei ist unvollständig`;
+  }
+  let m = /^Unclosed tag '([^']+)'/.exec(err.msg);
+  if (m) return `Datei endet unerwartet: Element „${localName(m[1]!)}“ (geöffnet in Zeile ${err.line}) nicht geschlossen – die Datei ist unvollständig`;
+  if (/^Start tag expected/.test(err.msg)) return 'kein Wurzelelement gefunden (Datei leer oder kein XML)';
+  if (/^Extra text at the end|^Multiple possible root/.test(err.msg)) return `${at}: Inhalt nach dem Ende des Wurzelelements`;
+  m = /^Expected closing tag '([^']+)' \(opened in line (\d+)[^)]*\) instead of closing tag '([^']+)'/.exec(err.msg);
+  if (m) return `${at}: schließendes Tag „${localName(m[3]!)}“ passt nicht zu „${localName(m[1]!)}“ (geöffnet in Zeile ${m[2]})`;
+  m = /^Closing tag '([^']+)' has not been opened/.exec(err.msg);
+  if (m) return `${at}: schließendes Tag „${localName(m[1]!)}“ ohne öffnendes Tag`;
+  m = /^Attribute '([^']+)'/.exec(err.msg);
+  if (m) return `${at}: Attribut „${m[1]}“ ungültig (ohne Wert, ohne Anführungszeichen oder doppelt)`;
+  if (err.code === 'InvalidChar') return `${at}: ungültiges Zeichen`;
+  if (err.code === 'InvalidTag') return `${at}: ungültiges oder unvollständiges Tag`;
+  if (err.code === 'InvalidAttr') return `${at}: ungültiges Attribut`;
+  return `${at}: ungültige XML-Struktur`;
 }
 
 /** Always an array (fast-xml-parser returns a single child as an object). */

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ownPart, parseMail } from './parse-mail.ts';
-import { toMailTriageJson, triageMail } from './triage-mail.ts';
+import { toMailTriageJson, triageLetterByKeywords, triageMail } from './triage-mail.ts';
 
 // The shared dev mails live beside the repository (CI checks out shared/ next to it).
 const MAIL_DIR = join(process.cwd(), '..', 'shared', 'data', 'mail');
@@ -33,6 +33,22 @@ describe('parseMail edge cases', () => {
     expect(m.subject).toBe('Grüße aus Höckelheim');
     expect(m.text.trim()).toBe('Straße und Größe');
     expect(m.charsetRepaired).toBe(true);
+  });
+
+  it('an unknown charset label (unknown-8bit, x-klingon-42, x-unknown in an encoded word) is read as Windows-1252', async () => {
+    for (const label of ['unknown-8bit', 'x-klingon-42', 'X-UNKNOWN']) {
+      const m = await parseMail(
+        eml(`From: a@example.org\r\nSubject: =?${label}?Q?Stra=DFe?=\r\nContent-Type: text/plain; charset="${label}"\r\nContent-Transfer-Encoding: 8bit`, 'Ich möchte meinen Müll anmelden. Sperrmüll, Kühlschrank und Sofa. Grüße'),
+      );
+      expect(m.subject, label).toBe('Straße');
+      expect(m.text.trim(), label).toBe('Ich möchte meinen Müll anmelden. Sperrmüll, Kühlschrank und Sofa. Grüße');
+      expect(m.charsetRepaired, label).toBe(true);
+      expect(m.unreadableChars, label).toBe(0);
+    }
+    // A known non-UTF-8 charset is left to the parser.
+    const k = await parseMail(eml('From: a@example.org\r\nSubject: x\r\nContent-Type: text/plain; charset=iso-8859-15\r\nContent-Transfer-Encoding: 8bit', 'Grüße \xa4'));
+    expect(k.text.trim()).toBe('Grüße €');
+    expect(k.charsetRepaired).toBe(false);
   });
 
   it('leaves valid UTF-8 alone and decodes encoded words', async () => {
@@ -99,5 +115,18 @@ describe('mail triage rules', () => {
     expect(k).toMatchObject({ category: 'Steuern/Kasse', department: 'finanzen', decidedBy: 'rule:kassenzeichen' });
     const az = await triageMail(null, eml('From: a@example.org\r\nSubject: Unser Vorgang\r\nContent-Type: text/plain; charset=utf-8', 'Zu Az. 63-0099/2026 reiche ich nach.'));
     expect(az.category).toBe('Bauen');
+  });
+});
+
+describe('letters without a trained model: the same keyword rules', () => {
+  it('routes a clear letter, abstains on a vague one, applies the Kassenzeichen rule', async () => {
+    const ids = { aktenzeichen: [], kassenzeichen: [] };
+    const bau = await triageLetterByKeywords(null, { subject: null, text: 'Sehr geehrte Damen und Herren, hiermit reiche ich den Bauantrag für einen Carport mit Bauzeichnung ein.', identifiers: ids });
+    expect(bau).toMatchObject({ category: 'Bauen', department: 'bauen', abstained: false, decidedBy: 'keywords' });
+    expect(bau.confidence).toBeGreaterThanOrEqual(0.45);
+    const vague = await triageLetterByKeywords(null, { subject: null, text: 'Sehr geehrte Damen und Herren, die Straßenlaterne vor Haus 5 ist seit Tagen defekt.', identifiers: ids });
+    expect(vague).toMatchObject({ category: null, department: null, abstained: true });
+    const kz = await triageLetterByKeywords(null, { subject: null, text: 'Zahlung', identifiers: { aktenzeichen: [], kassenzeichen: ['2026.0815.4711'] } });
+    expect(kz).toMatchObject({ category: 'Steuern/Kasse', decidedBy: 'rule:kassenzeichen' });
   });
 });

@@ -77,10 +77,31 @@ function repairHeader(raw: Buffer, name: string): string | null {
   return m[1]!.replace(/\r?\n[ \t]+/g, ' ').trim();
 }
 
-/** Declared UTF-8 → Windows-1252 in every Content-Type, for re-parsing mis-declared bodies. */
+/** True for a charset label no decoder knows (`unknown-8bit`, `x-unknown`, `x-klingon-42` …). */
+export function unknownCharset(label: string): boolean {
+  try {
+    new TextDecoder(label.trim());
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+const redeclare = (label: string): boolean => /^utf-?8$/i.test(label) || unknownCharset(label);
+
+/**
+ * Declared UTF-8 or an unknown charset label → Windows-1252, in every Content-Type and RFC 2047 encoded
+ * word, for re-parsing mis-declared mail (8-bit bytes of Western European mail are Windows-1252 far more
+ * often than anything else).
+ */
 function redeclareAsLatin1(raw: Buffer): Buffer {
   const latin = raw.toString('latin1');
-  return Buffer.from(latin.replace(/(charset\s*=\s*"?)utf-?8("?)/gi, '$1windows-1252$2'), 'latin1');
+  return Buffer.from(
+    latin
+      .replace(/(charset\s*=\s*"?)([\w.:+-]+)("?)/gi, (m, a: string, label: string, b: string) => (redeclare(label) ? `${a}windows-1252${b}` : m))
+      .replace(/=\?([^?*]+)(\*[^?]*)?\?([bq])\?/gi, (m, label: string, lang: string | undefined, enc: string) => (redeclare(label) ? `=?windows-1252${lang ?? ''}?${enc}?` : m)),
+    'latin1',
+  );
 }
 
 const addr = (a: AddressObject | AddressObject[] | undefined): { address: string; name: string | null }[] =>
@@ -153,11 +174,28 @@ export async function parseMail(raw: Buffer): Promise<ParsedMessage> {
   }
   let text = parsed.text ?? '';
   let html = typeof parsed.html === 'string' ? parsed.html : null;
-  if ((text.includes(REPLACEMENT) || html?.includes(REPLACEMENT)) && !isValidUtf8(raw)) {
+  if ((text.includes(REPLACEMENT) || html?.includes(REPLACEMENT) || subject.includes(REPLACEMENT)) && !isValidUtf8(raw)) {
     const again = await simpleParser(redeclareAsLatin1(raw));
-    if (text.includes(REPLACEMENT) && again.text && !again.text.includes(REPLACEMENT)) text = again.text;
-    if (html?.includes(REPLACEMENT) && typeof again.html === 'string') html = again.html;
-    charsetRepaired = true;
+    const count = (s: string) => s.split(REPLACEMENT).length - 1;
+    if (text.includes(REPLACEMENT) && again.text && count(again.text) < count(text)) {
+      text = again.text;
+      charsetRepaired = true;
+    }
+    if (html?.includes(REPLACEMENT) && typeof again.html === 'string' && count(again.html) < count(html)) {
+      html = again.html;
+      charsetRepaired = true;
+    }
+    if (subject.includes(REPLACEMENT) && again.subject && count(again.subject) < count(subject)) {
+      subject = again.subject;
+      charsetRepaired = true;
+    }
+  } else if (subject.includes(REPLACEMENT) && /=\?[^?]+\?[bq]\?/i.test(headerBlock(raw).toString('latin1'))) {
+    // 7-bit message whose encoded-word subject names an unknown charset (=?x-unknown?Q?Stra=DFe?=).
+    const again = await simpleParser(redeclareAsLatin1(raw));
+    if (again.subject && !again.subject.includes(REPLACEMENT)) {
+      subject = again.subject;
+      charsetRepaired = true;
+    }
   }
   if (!text.trim() && html) text = (await import('html-to-text')).convert(html, { wordwrap: false, selectors: [{ selector: 'a', options: { ignoreHref: true } }, { selector: 'img', format: 'skip' }] });
 

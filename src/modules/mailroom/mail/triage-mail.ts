@@ -123,9 +123,53 @@ export async function triageParsedMail(ctx: AppContext | null, msg: ParsedMessag
   const ranking = rankKeywords(keywordScores(msg));
   const top = ranking.filter((r) => r.score > 0);
   const best = top[0];
-  const min = opts.minKeywordConfidence ?? 0.45;
+  const min = opts.minKeywordConfidence ?? MIN_KEYWORD_CONFIDENCE;
   if (!best || best.score < min) return decide(null, best?.score ?? 0, 'keywords', top, true);
   return decide(best.category, best.score, 'keywords', top);
+}
+
+/** Minimal keyword confidence to route without review (mails and, without a model, letters). */
+export const MIN_KEYWORD_CONFIDENCE = 0.45;
+
+export interface LetterKeywordResult {
+  category: string | null;
+  department: string | null;
+  confidence: number;
+  abstained: boolean;
+  /** `rule:kassenzeichen` or `keywords`. */
+  decidedBy: string;
+  top: { category: string; score: number }[];
+  rulesVersion: string;
+}
+
+/**
+ * Letters, scans and uploads while no trained model is active: the mail triage's text rules — the
+ * Kassenzeichen rule and the keyword lexicon with the Aktenplan prefixes of quoted Aktenzeichen —,
+ * abstaining below {@link MIN_KEYWORD_CONFIDENCE}. The lexicon's words are the town's topics
+ * (Bauantrag, Wohngeld, Hundesteuer …), not mail phrases, so they fit letters as well; the
+ * mail-only rules (auto-reply, bounce, phishing links, e-invoice attachments) are not applied.
+ */
+export async function triageLetterByKeywords(
+  ctx: AppContext | null,
+  input: { subject: string | null; text: string; identifiers: { aktenzeichen: string[]; kassenzeichen: string[] } },
+  opts: { departments?: Record<string, string>; minKeywordConfidence?: number } = {},
+): Promise<LetterKeywordResult> {
+  const departments = opts.departments ?? (await mailDepartments(ctx));
+  const decide = (category: string | null, confidence: number, decidedBy: string, top: { category: string; score: number }[], abstained: boolean): LetterKeywordResult => ({
+    category: abstained ? null : category,
+    department: abstained || !category ? null : (departments[category] ?? null),
+    confidence,
+    abstained,
+    decidedBy,
+    top,
+    rulesVersion: MAIL_RULES_VERSION,
+  });
+  if (input.identifiers.kassenzeichen.length) return decide('Steuern/Kasse', 0.95, 'rule:kassenzeichen', [{ category: 'Steuern/Kasse', score: 0.95 }], false);
+  const pseudo = { subject: input.subject ?? '', ownText: input.text, text: input.text, identifiers: { aktenzeichen: input.identifiers.aktenzeichen } } as unknown as ParsedMessage;
+  const top = rankKeywords(keywordScores(pseudo)).filter((r) => r.score > 0);
+  const best = top[0];
+  const min = opts.minKeywordConfidence ?? MIN_KEYWORD_CONFIDENCE;
+  return decide(best?.category ?? null, best?.score ?? 0, 'keywords', top, !best || best.score < min);
 }
 
 /** Parses and triages one raw message (see {@link parseMail}, {@link triageParsedMail}). */
