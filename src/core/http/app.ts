@@ -7,8 +7,9 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { getCookie } from 'hono/cookie';
+import { HTTPException } from 'hono/http-exception';
 import type { AppContext } from '../context.ts';
-import { AppError } from '../errors.ts';
+import { AppError, type ErrorCode } from '../errors.ts';
 import { isLang } from '../i18n/index.ts';
 import { ERROR_MAP } from './error-map.ts';
 import type { AppEnv } from './env.ts';
@@ -162,10 +163,10 @@ export function createHttpApp(ctx: AppContext, opts: HttpAppOptions): AppRouter 
 
   app.onError((err, c) => {
     const ctxVar = c as Context<AppEnv>;
-    const appErr = err instanceof AppError ? err : null;
+    const appErr = err instanceof AppError ? err : err instanceof HTTPException ? fromHttpException(err) : null;
     const code = appErr?.code ?? 'internal';
     const { status, title } = ERROR_MAP[code];
-    if (!appErr) ctx.log.error({ requestId: c.var.requestId, err: { name: err.name, message: err.message, stack: err.stack } }, 'unhandled error');
+    if (!appErr) ctx.log.error({ requestId: c.var.requestId, err: errorForLog(err) }, 'unhandled error');
     const message = appErr?.message ?? title;
     if (wantsJson(ctxVar)) {
       return c.json(
@@ -178,4 +179,34 @@ export function createHttpApp(ctx: AppContext, opts: HttpAppOptions): AppRouter 
   });
 
   return app;
+}
+
+/**
+ * Hono's own client errors (malformed JSON body, unsupported media type from the OpenAPI
+ * router, body limits) become AppErrors with a German message instead of a 500.
+ */
+export function fromHttpException(err: HTTPException): AppError | null {
+  const status = err.status;
+  if (status >= 500) return null;
+  if (status === 415) return new AppError('unsupported_media_type', 'Der Inhaltstyp der Anfrage wird nicht unterstützt. Bitte senden Sie JSON (Content-Type: application/json).');
+  if (status === 400 && /json/i.test(err.message)) return new AppError('bad_request', 'Der Inhalt der Anfrage ist kein gültiges JSON.');
+  if (status === 400 && /form/i.test(err.message)) return new AppError('bad_request', 'Die Formulardaten der Anfrage sind fehlerhaft.');
+  const code = (Object.keys(ERROR_MAP) as ErrorCode[]).find((k) => ERROR_MAP[k].status === status) ?? 'bad_request';
+  return new AppError(code, ERROR_MAP[code].title);
+}
+
+/**
+ * What an unexpected error may write to the log: name, message and stack frames, but never
+ * query parameters (Drizzle's "Failed query: … params: …" carries user text such as assistant
+ * questions) and never the message line repeated inside the stack.
+ */
+export function errorForLog(err: Error): { name: string; message: string; cause?: string; stack?: string } {
+  const strip = (m: string) => m.split(/\nparams:/)[0]!.slice(0, 500);
+  // Driver messages may quote the offending value ('invalid input syntax …: "text"'): drop it.
+  const cause = err.cause instanceof Error ? strip(err.cause.message).replace(/:\s*"[^"]*"\s*$/, ': "[…]"') : undefined;
+  const frames = err.stack
+    ?.split('\n')
+    .filter((l) => /^\s+at /.test(l))
+    .join('\n');
+  return { name: err.name, message: strip(err.message), ...(cause ? { cause } : {}), ...(frames ? { stack: frames } : {}) };
 }
