@@ -8,7 +8,7 @@ export function register(program: Command): void {
   const catalog = program.command('catalog').description('Leistungskatalog: importieren und auflisten');
   catalog
     .command('import')
-    .description('Katalog importieren: eigenes JSON ("lotse-catalog") oder DLDB-Export (services_de.json [+ locations_de.json daneben]); Format wird erkannt')
+    .description('Katalog importieren: eigenes JSON ("lotse-catalog") oder DLDB-Export (services_de.json; locations_de.json daneben wird mitgelesen, allein abgelehnt); Format wird erkannt')
     .argument('<file>', 'Katalogdatei (JSON)')
     .option('--replace', 'bestehenden Katalog vorher vollständig ersetzen', false)
     .option('--json', 'Ergebnis als JSON auf stdout', false)

@@ -23,6 +23,7 @@ describe('plain text of untrusted catalog fields', () => {
   it('keeps paragraphs and list items as lines in multi-line fields, one line in titles', () => {
     expect(toPlainText('<p>46 Euro</p><ul><li>erm&auml;&szlig;igt</li><li>frei</li></ul>')).toBe('46 Euro\n• ermäßigt\n• frei');
     expect(toPlainLine('<p>Zeile 1</p><p>Zeile 2</p>')).toBe('Zeile 1 Zeile 2');
+    expect(toPlainText('<p>Gebühr\r\n</p><ul>\n<li>\nbefristet: 600 Euro</li>\n<li>\nweiteres Fahrzeug</li></ul>')).toBe('Gebühr\n• befristet: 600 Euro\n• weiteres Fahrzeug');
     expect(toPlainLines(['<b>Pass</b>', '<script>x</script>', ' Foto '])).toEqual(['Pass', 'Foto']);
   });
 

@@ -67,7 +67,12 @@ export function toPlainText(value: string | null | undefined): string {
   if (!value) return '';
   let out = plainOnce(String(value));
   for (let k = 0; k < 3 && /<[a-z!/?]/i.test(out); k++) out = plainOnce(out);
-  return out.replace(/\n{2,}(?=• )/g, '\n');
+  return out
+    .replace(/\r\n?/g, '\n')
+    .replace(/•[ \t]*\n\s*/g, '• ')
+    .replace(/\n{2,}(?=• )/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }
 
 /** Like {@link toPlainText}, on one line (titles, list entries, names). */
