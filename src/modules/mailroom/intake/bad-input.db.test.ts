@@ -71,7 +71,7 @@ interface Case {
 const CASES: Case[] = [
   { name: 'valid e-invoice (before the bad ones)', file: 'rechnung.xml', body: ubl, status: 'routed', reason: /^$/ },
   { name: 'encrypted PDF', file: 'geheim.pdf', body: encryptedPdf, status: 'rejected', reason: /PDF ist verschlüsselt/ },
-  { name: 'corrupt (truncated) PDF', file: 'halb.pdf', body: async () => (await textPdf('Hallo Welt')).subarray(0, 400), status: 'rejected', reason: /PDF ist beschädigt/ },
+  { name: 'corrupt (truncated) PDF', file: 'halb.pdf', body: async () => (await textPdf('Hallo Welt')).subarray(0, 400), status: 'rejected', reason: /PDF-Struktur beschädigt/ },
   { name: 'zero-byte file', file: 'leer.pdf', body: () => Buffer.alloc(0), status: 'rejected', reason: /Die Datei ist leer \(0 Byte\)/ },
   { name: 'zip bomb', file: 'rechnungen.zip', body: zipBomb, status: 'rejected', reason: /Archive .* nicht entpackt/ },
   { name: 'huge image (70000 × 70000 px)', file: 'riesig.png', body: hugePng, status: 'rejected', reason: /70000 × 70000 Pixeln .* zu groß/ },
