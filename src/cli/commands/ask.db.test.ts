@@ -28,6 +28,16 @@ describe('lotse ask', () => {
     expect(out.confidence).toBeLessThanOrEqual(1);
   }, 120_000);
 
+  it('a very long question is capped and answered (exit 0), the answer says so; contract fields unchanged', () => {
+    const r = lotse('ask', `Was kostet ein Reisepass? ${'Und noch viel mehr Text zu meiner Lage. '.repeat(700)}`, '--json');
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(Object.keys(out).sort()).toEqual(['answer', 'confidence', 'refused', 'sources']);
+    expect(out.refused).toBe(false);
+    expect(out.answer).toContain('die ersten 1.000 Zeichen');
+    expect(out.sources[0].serviceId).toBe('nom-reisepass');
+  }, 120_000);
+
   it('--batch: one line per input line with its id; refusals have no sources', () => {
     const file = join(dir, 'q.jsonl');
     writeFileSync(

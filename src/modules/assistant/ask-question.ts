@@ -8,8 +8,8 @@ import { z } from 'zod';
 import type { AppContext } from '../../core/context.ts';
 import { validationError } from '../../core/errors.ts';
 import { getCatalogIndex, getService, searchServices, SEARCH_VERSION, type SearchHit, type Service } from '../catalog/index.ts';
-import { CLASSIFIER_VERSION, guardQuestion, type RefusalReason } from './classify.ts';
-import { composeAnswer, COMPOSER_VERSION, detectAspect, followUpKind, refusalText } from './compose.ts';
+import { CLASSIFIER_VERSION, guardQuestion, MAX_QUESTION_CHARS, type RefusalReason } from './classify.ts';
+import { composeAnswer, COMPOSER_VERSION, detectAspect, followUpKind, refusalText, registerInfoLine, truncationNote } from './compose.ts';
 import { phraseWithLlm, type LlmOutcome } from './llm.ts';
 import { redactPii, type PiiKind } from './redact.ts';
 import { findConversation, insertQuestion, purgeExpired, saveConversation } from './repository.ts';
@@ -27,10 +27,11 @@ const MIN_RELATIVE_SCORE = 0.3;
 const RUNNER_UP_SHARE = 0.85;
 export const CONVERSATION_TTL_MS = 30 * 60_000;
 export const QUESTION_RETENTION_DAYS = 180;
-const MAX_RAW_CHARS = 20_000;
+/** The API refuses bodies with longer questions (422); the use case itself caps any length. */
+export const MAX_RAW_CHARS = 20_000;
 
 export const askInputSchema = z.object({
-  question: z.string().max(MAX_RAW_CHARS, 'Die Frage ist viel zu lang.'),
+  question: z.string({ error: 'Bitte geben Sie eine Frage als Text an.' }),
   lang: z.enum(['de', 'en']).default('de'),
   conversationId: z
     .string()
@@ -58,8 +59,10 @@ export interface AskResult {
   refusalReason: RefusalReason | null;
   /** Kinds of personal data removed from the question. */
   piiRemoved: PiiKind[];
-  /** The question as stored (redacted). */
+  /** The question as stored (redacted, control characters removed, capped). */
   redactedQuestion: string;
+  /** The question was longer than MAX_QUESTION_CHARS: only its beginning was used (the answer says so). */
+  truncated: boolean;
   /** null: no LLM configured or not used for this answer. */
   llm: { status: 'used' | 'fallback'; detail: string } | null;
   usedEasyLanguage: boolean;
@@ -72,6 +75,29 @@ export interface AskOptions {
 }
 
 const newConversationId = () => randomBytes(18).toString('base64url');
+
+// eslint-disable-next-line no-control-regex -- removing control characters is the point
+const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/g;
+
+/**
+ * Removes NUL and the other C0 control characters (tab, newline, carriage return stay) and
+ * unpaired surrogates. PostgreSQL cannot store NUL in text, and nothing of it is useful.
+ * @example cleanQuestion('Pass\u0000port') === 'Passport'
+ */
+export function cleanQuestion(text: string): string {
+  return wellFormed(text).replace(CONTROL_CHARS, '');
+}
+
+/** Replaces unpaired surrogates with U+FFFD (String#toWellFormed, not in this TS lib yet). */
+const wellFormed = (text: string) => text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\ufffd');
+
+/** Cuts text to `max` characters, preferably at a word boundary. */
+export function capText(text: string, max: number): { text: string; truncated: boolean } {
+  if (text.length <= max) return { text, truncated: false };
+  const cut = text.slice(0, max);
+  const space = cut.search(/\s\S*$/);
+  return { text: (space > max - 100 ? cut.slice(0, space) : cut).trimEnd(), truncated: true };
+}
 
 let lastPurge = 0;
 
@@ -108,30 +134,46 @@ export async function askQuestion(ctx: AppContext, input: AskInput, opts: AskOpt
   const now = ctx.now();
   const baseUrl = ctx.config.baseUrl;
 
-  // Redact first: nothing below (log, storage, model) sees the raw text.
-  const { text: question, found: piiRemoved } = redactPii(parsed.data.question);
+  // Clean and redact first: nothing below (log, storage, model) sees the raw text. Then cap:
+  // only the first MAX_QUESTION_CHARS characters are used, and the answer says so.
+  const raw = parsed.data.question;
+  const { text: redacted, found: piiRemoved } = redactPii(cleanQuestion(raw));
+  const { text: question } = capText(redacted, MAX_QUESTION_CHARS);
+  const truncated = cleanQuestion(raw).length > MAX_QUESTION_CHARS;
 
   const conversation = record && parsed.data.conversationId ? await findConversation(ctx.db, parsed.data.conversationId, now) : null;
   const conversationId = conversation?.id ?? parsed.data.conversationId ?? newConversationId();
 
-  const base = { conversationId, piiRemoved, redactedQuestion: question, usedEasyLanguage: false, followUp: false };
+  const base = { conversationId, piiRemoved, redactedQuestion: question, truncated, usedEasyLanguage: false, followUp: false };
   let result: Omit<AskResult, 'questionId'>;
   let topServiceIds: string[] = conversation?.topicServiceIds ?? [];
   let topTitle: string | null = null;
   let llmOutcome: LlmOutcome | null = null;
 
-  const guard = guardQuestion(parsed.data.question);
-  const refuse = (reason: RefusalReason, confidence: number): Omit<AskResult, 'questionId'> => ({
-    ...base,
-    answer: refusalText(reason, ctx.town, lang, baseUrl),
-    refused: true,
-    confidence,
-    sources: [],
-    refusalReason: reason,
-    llm: null,
-  });
+  // The guard sees the same beginning, still with control characters (→ 'binary').
+  const guard = guardQuestion(capText(wellFormed(raw), MAX_QUESTION_CHARS).text);
+  /** Retrieval confidence of a refused question: stored for the staff review, never reported. */
+  let refusedRetrievalConfidence = 0;
+  // A refusal reports confidence 0 (there is no answer to be confident about), whatever the
+  // search scored – a look-alike hit can score high and is still refused.
+  const refuse = (reason: RefusalReason, retrievalConfidence: number, extra: string[] = []): Omit<AskResult, 'questionId'> => {
+    refusedRetrievalConfidence = retrievalConfidence;
+    return {
+      ...base,
+      answer: [refusalText(reason, ctx.town, lang, baseUrl), ...extra].join('\n'),
+      refused: true,
+      confidence: 0,
+      sources: [],
+      refusalReason: reason,
+      llm: null,
+    };
+  };
 
-  if (guard.reason) {
+  if (guard.reason === 'third_party') {
+    // Point to the Melderegisterauskunft when the catalog has one (a service, not an answer).
+    const hit = (await searchServices(ctx, 'Melderegisterauskunft', { lang: 'de', limit: 1 }))[0];
+    result = refuse('third_party', 0, hit && /melderegister/i.test(hit.service.title) ? [registerInfoLine(hit.service, lang, baseUrl)] : []);
+  } else if (guard.reason) {
     result = refuse(guard.reason, 0);
   } else {
     const aspect = detectAspect(question);
@@ -166,7 +208,7 @@ export async function askQuestion(ctx: AppContext, input: AskInput, opts: AskOpt
       }
     }
     if (!services.length) {
-      result = refuse(noTopic ? 'no_topic' : 'weak_evidence', Number(confidence.toFixed(4)));
+      result = refuse(noTopic ? 'no_topic' : 'weak_evidence', Number(Math.min(1, Math.max(0, confidence)).toFixed(4)));
     } else {
       const composed = composeAnswer(services, { lang, baseUrl, aspect, easy, followUp });
       let answer = composed.text;
@@ -197,6 +239,8 @@ export async function askQuestion(ctx: AppContext, input: AskInput, opts: AskOpt
     }
   }
 
+  if (truncated && result.refusalReason !== 'crisis') result = { ...result, answer: `${truncationNote(lang, MAX_QUESTION_CHARS)}\n${result.answer}` };
+
   let questionId: string | null = null;
   if (record) {
     const llmStatus = llmOutcome ? (llmOutcome.status === 'used' ? 'used' : `fallback:${llmOutcome.reason}`) : null;
@@ -210,14 +254,14 @@ export async function askQuestion(ctx: AppContext, input: AskInput, opts: AskOpt
       });
       return insertQuestion(tx, {
         conversationId,
-        question: question.slice(0, 2000),
+        question,
         lang,
         channel,
         refused: result.refused,
         reason: result.refusalReason,
         topServiceId: topServiceIds[0] ?? null,
         topTitle,
-        confidence: result.confidence,
+        confidence: result.refused ? refusedRetrievalConfidence : result.confidence,
         sources: result.sources,
         answer: result.answer,
         followUp: result.followUp,
@@ -234,7 +278,7 @@ export async function askQuestion(ctx: AppContext, input: AskInput, opts: AskOpt
     }
   }
   ctx.log.info(
-    { refused: result.refused, reason: result.refusalReason, confidence: result.confidence, channel, followUp: result.followUp, llm: result.llm?.status ?? null },
+    { refused: result.refused, reason: result.refusalReason, confidence: result.confidence, channel, followUp: result.followUp, truncated, llm: result.llm?.status ?? null },
     'assistant question answered',
   );
   return { ...result, questionId };

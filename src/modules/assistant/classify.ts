@@ -8,10 +8,12 @@
  * vocabulary of the topic, not as copies of example questions.
  */
 
-export const CLASSIFIER_VERSION = 'assistant-guard-2';
+export const CLASSIFIER_VERSION = 'assistant-guard-3';
 export const MAX_QUESTION_CHARS = 1000;
 
 export type RefusalReason =
+  | 'crisis'
+  | 'third_party'
   | 'empty'
   | 'too_long'
   | 'binary'
@@ -51,11 +53,13 @@ export function normaliseForRules(text: string): string {
     .trim();
 }
 
-/** Checks the raw text: empty, too long, binary, script-laden. */
+/**
+ * Checks the raw text: empty, binary, script-laden. Length is not refused here: the use case
+ * caps long questions at MAX_QUESTION_CHARS and says so ('too_long' stays for old log rows).
+ */
 export function checkInput(raw: string): GuardResult {
   const text = raw ?? '';
   if (!/[\p{L}\p{N}]/u.test(text)) return { reason: 'empty', rules: ['no-letters'] };
-  if (text.length > MAX_QUESTION_CHARS) return { reason: 'too_long', rules: ['length'] };
   // Control characters other than tab/newline, or replacement chars from a broken decode.
   // eslint-disable-next-line no-control-regex -- detecting control characters is the point
   const control = (text.match(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/g) ?? []).length;
@@ -93,6 +97,52 @@ const ADVICE_REQUEST = [
   { id: 'hilft', re: re(String.raw`\b(was|welche\w*) (hilft|helfen)\b|\bwhat helps\b|\bempfiehlst du\b|\bdo you recommend\b`), w: 1 },
 ];
 
+/**
+ * Suicidal thoughts or self-harm (German + English). Checked before every other rule: such a
+ * message gets the crisis lines, never a generic "cannot help". Deliberately eager – a false
+ * positive costs a friendly pointer to the Telefonseelsorge, a miss costs much more.
+ */
+const CRISIS: Cue[] = [
+  {
+    id: 'suicide-word',
+    re: re(String.raw`\b(suizid\w*|selbstmord\w*|selbsttoetung\w*|freitod|lebensmued\w*|suicid\w*|self[- ]?harm\w*|selbstverletz\w*)`),
+    w: 1,
+  },
+  {
+    id: 'kill-myself-de',
+    re: re(
+      String.raw`\b(mich|mir)\b.{0,25}\b(umbringen|toeten|erschiessen|erhaengen|aufhaengen|vergiften|das leben nehmen|was antun|etwas antun|ritzen|verletzen|vor (den|einen) zug)\b|\bbringe? mich (selbst )?um\b|\bich ritze mich\b|\bnehme mir das leben\b`,
+    ),
+    w: 1,
+  },
+  {
+    id: 'want-to-die-de',
+    re: re(
+      String.raw`\b(will|moechte|mag|wuerde (gern|lieber))( \w+){0,3} (nicht mehr (leben|da sein|weiterleben|aufwachen)|sterben|tot sein)\b|\bnicht mehr leben (will|moechte)\b|\bmein(em)? leben (beenden|ein ende setzen)\b|\b(keinen|kein) sinn mehr (zu leben|im leben|weiterzuleben)\b|\bwill nicht mehr\b.{0,20}\bleben\b`,
+    ),
+    w: 1,
+  },
+  {
+    id: 'kill-myself-en',
+    re: re(
+      String.raw`\b(kill\w*|hurt\w*|harm\w*|cut\w*|hang\w*|shoot\w*|poison\w*) myself\b|\bend (my|it all|my own) li(fe|ves)\b|\bend it all\b|\btake my (own )?life\b|\b(want|wanna|going) (to )?die\b|\bdon.?t want to (live|be alive|wake up)\b|\b(no|any) reason to (live|go on)\b|\bbetter off dead\b`,
+    ),
+    w: 1,
+  },
+];
+
+/** Requests for personal data of other people (Datenschutz): "Adresse von Frau …", "wo wohnt …". */
+const PERSON = String.raw`(herrn?|frau|familie|fam\.|mr\.?|mrs\.?|ms\.?|miss|nachbar\w*|mitbewohner\w*|vermieter\w*|mieter\w*|ex[- ]?(mann|frau|freund\w*|partner\w*)?|schwester|bruder|vater|mutter|sohn|tochter|neighbou?r\w*|landlord|tenant|this person|that person|someone|somebody|einer person|eine person|jemand\w*|person(en)?|\[name\])`;
+const PERSONAL_DATA = String.raw`(alle\w* daten|daten|personalien|personendaten|personenbezogene\w* daten|informationen|infos|adresse|anschrift|wohnadresse|wohnort|meldeadresse|telefonnummer|handynummer|nummer|e-?mail(-adresse)?|geburtsdatum|geburtstag|kontaktdaten|aufenthaltsort|akte|personal data|data|details|information|address|home address|phone number|date of birth|records?)`;
+const THIRD_PARTY: Category = {
+  reason: 'third_party',
+  strong: [
+    { id: 'data-of-person', re: re(String.raw`\b${PERSONAL_DATA}\b.{0,25}\b(von|vom|ueber|zu|des|der|of|about|for|on)\b\s+(meine\w* |dem |der |den |des |diese\w* |my |the |a |an )?${PERSON}(?![\p{L}])`), w: 1 },
+    { id: 'persons-data', re: re(String.raw`\b${PERSON}('s|s)? (personal data|address|home address|phone number|date of birth|details|daten|adresse|anschrift|telefonnummer|handynummer)\b`), w: 1 },
+    { id: 'where-lives', re: re(String.raw`\bwo (wohnt|wohnen|lebt|leben|ist gemeldet|sind gemeldet|wohnt jetzt)\b(?! man\b)|\bwer wohnt (in|im|an|am|auf|hier|dort|nebenan|bei|neben)\b|\bwhere (does|do) (\S+ ){1,3}live\b|\bwho lives (at|in|on|next door)\b|\bwhere .{0,30} lives?\b`), w: 1 },
+  ],
+};
+
 const CATEGORIES: Category[] = [
   {
     reason: 'injection',
@@ -120,6 +170,7 @@ const CATEGORIES: Category[] = [
       { id: 'fake-role-tag', re: re(String.raw`(^|\n)\s*(system|assistant|###\s*instruction)\s*:|<\|?(im_start|system|endoftext)\|?>|\[/?INST\]`), w: 2 },
     ],
   },
+  THIRD_PARTY,
   {
     reason: 'harmful',
     strong: [
@@ -253,8 +304,17 @@ export function classifyScope(question: string): GuardResult {
   return { reason: null, rules: [] };
 }
 
-/** Input checks first, then the scope classifier. */
+/** True when the message suggests suicidal thoughts or self-harm. */
+export function detectCrisis(question: string): GuardResult {
+  const text = normaliseForRules(question);
+  const rules = CRISIS.filter((c) => c.re.test(text)).map((c) => c.id);
+  return rules.length ? { reason: 'crisis', rules } : { reason: null, rules: [] };
+}
+
+/** Crisis first (before anything else), then input checks, then the scope classifier. */
 export function guardQuestion(raw: string): GuardResult {
+  const crisis = detectCrisis(raw);
+  if (crisis.reason) return crisis;
   const input = checkInput(raw);
   if (input.reason) return input;
   return classifyScope(raw);

@@ -6,7 +6,7 @@ import type { Town } from '../../core/town.ts';
 import type { Service } from '../catalog/index.ts';
 import type { RefusalReason } from './classify.ts';
 
-export const COMPOSER_VERSION = 'template-1';
+export const COMPOSER_VERSION = 'template-2';
 
 export type Lang = 'de' | 'en';
 export type Aspect = 'fees' | 'documents' | 'location' | 'processing' | 'online' | 'appointment' | 'legal';
@@ -31,7 +31,8 @@ const FOLLOW_UP_STOP = new Set(
   (
     'und oder aber auch noch dann da das dies dieser diese dieses dafür dafuer dazu davon damit darüber es er sie ihn ihm man ich wir mir mich uns was wie wo wann wer welche welcher welches muss kann soll darf ist sind wird werden hat haben gibt bei beim für fuer mit von vom zu zum zur in im an am auf aus denn eigentlich bitte genau mal so nochmal wieder ' +
     'hin her hingehen gehen machen bekommen bekomme kriege brauche brauchen genau jetzt denn ' +
-    'and or but also then that this it its what how where when who which do does is are can must should will would the a an for with of to in on at about please again there go get need'
+    'viel wieviel wie viel denn nun also ' +
+    'and or but also then that this it its what how where when who which do does did is are can could must should will would the a an for with of to in on at about please again there here go get need i my me you your much many have has be so now'
   ).split(' '),
 );
 
@@ -228,6 +229,14 @@ export function contactLine(town: Town, lang: Lang): string {
 }
 
 const REFUSAL: Record<RefusalReason, { de: string; en: string }> = {
+  crisis: {
+    de: 'Es klingt, als ginge es Ihnen gerade sehr schlecht. Sie müssen damit nicht allein bleiben: Die Telefonseelsorge ist rund um die Uhr erreichbar, kostenlos und anonym – Telefon 0800 111 0 111 oder 0800 111 0 222 (auch per Chat und Mail: https://online.telefonseelsorge.de).\nWenn Sie in akuter Gefahr sind, rufen Sie bitte sofort den Notruf 112.',
+    en: 'It sounds like you are going through a very hard time. You do not have to face this alone: the Telefonseelsorge (German crisis line) is available 24 hours a day, free of charge and anonymous – phone 0800 111 0 111 or 0800 111 0 222 (also chat and e-mail: https://online.telefonseelsorge.de).\nIf you are in immediate danger, please call the emergency number 112 now.',
+  },
+  third_party: {
+    de: 'Auskünfte über andere Personen (Adresse, Kontaktdaten oder andere persönliche Daten) gebe ich aus Datenschutzgründen nicht – ich habe auch keinen Zugriff auf solche Daten.',
+    en: 'For data protection reasons I do not give out information about other people (address, contact details or other personal data) – and I have no access to such data.',
+  },
   empty: { de: 'Bitte geben Sie eine Frage ein.', en: 'Please enter a question.' },
   too_long: {
     de: 'Ihre Nachricht ist zu lang (höchstens 1.000 Zeichen). Bitte stellen Sie Ihre Frage kürzer.',
@@ -270,10 +279,78 @@ const REFUSAL: Record<RefusalReason, { de: string; en: string }> = {
 /** The refusal text: reason + where to get help. */
 export function refusalText(reason: RefusalReason, town: Town, lang: Lang, baseUrl: string): string {
   const r = REFUSAL[reason][lang];
+  // A person in crisis gets the crisis lines only, not the office hours of the Bürgerbüro.
+  if (reason === 'crisis') return r;
   const help =
     lang === 'en'
       ? `You can also browse all services at ${baseUrl}/leistungen or leave a message for a member of staff at ${baseUrl}/assistent/kontakt.`
       : `Sie können auch alle Leistungen unter ${baseUrl}/leistungen durchsuchen oder über ${baseUrl}/assistent/kontakt eine Nachricht an einen Menschen senden.`;
   const needsHelp = !['empty', 'too_long', 'binary', 'script'].includes(reason);
   return [r, contactLine(town, lang), needsHelp ? help : ''].filter(Boolean).join('\n');
+}
+
+/** Where a request for someone else's data can go: the Melderegisterauskunft, if the catalog has one. */
+export function registerInfoLine(service: { id: string; title: string }, lang: Lang, baseUrl: string): string {
+  const url = `${baseUrl}/leistungen/${encodeURIComponent(service.id)}`;
+  return lang === 'en'
+    ? `An address can only be requested from the registration office under legal conditions (Melderegisterauskunft, in German): ${service.title} – ${url}`
+    : `Eine Anschrift gibt nur die Meldebehörde unter gesetzlichen Voraussetzungen heraus (Melderegisterauskunft): ${service.title} – ${url}`;
+}
+
+/** Shown first when a question was longer than the cap and only its beginning was used. */
+export function truncationNote(lang: Lang, maxChars: number): string {
+  return lang === 'en'
+    ? `Note: your message was very long. I only used its beginning (the first ${maxChars.toLocaleString('en-GB')} characters).`
+    : `Hinweis: Ihre Nachricht war sehr lang. Berücksichtigt habe ich nur den Anfang (die ersten ${maxChars.toLocaleString('de-DE')} Zeichen).`;
+}
+
+/** English labels whose text after the colon is German source content. */
+const EN_LABELS_WITH_GERMAN_CONTENT = [L.en.documents, L.en.fees, L.en.processing, L.en.where, L.en.legal, L.en.easy];
+/** English lines (or line starts) written by the assistant itself. */
+const EN_OWN_LINES: string[] = [
+  L.en.intro,
+  L.en.noEasy,
+  L.en.noAppointment,
+  L.en.ask,
+  'The service description of',
+  'About “',
+  'Note: ',
+  ...Object.values(REFUSAL).map((r) => r.en.split('\n')[0]!.slice(0, 40)),
+  'Please contact the',
+  'You can also browse',
+  'An address can only be requested',
+  'If you are in immediate danger',
+];
+
+export interface AnswerSegment {
+  text: string;
+  /** Set when the text is in another language than the answer (German source text in an English answer). */
+  lang?: 'de';
+}
+
+/**
+ * Splits one line of an English answer into English framing and German source text, so pages
+ * can mark the German parts with lang="de" (screen readers switch pronunciation). German
+ * answers are one segment per line.
+ * @example answerSegments('Fees (German): 37,00 Euro', 'en') // [{text:'Fees (German): '}, {text:'37,00 Euro', lang:'de'}]
+ */
+export function answerSegments(line: string, lang: Lang): AnswerSegment[] {
+  if (lang !== 'en' || !line.trim()) return [{ text: line }];
+  for (const label of EN_LABELS_WITH_GERMAN_CONTENT) {
+    const at = line.indexOf(`${label}: `);
+    if (at === 0 || (label === L.en.easy && at > 0)) {
+      const head = line.slice(0, at + label.length + 2);
+      const rest = line.slice(at + label.length + 2);
+      const parts: AnswerSegment[] = at > 0 ? [{ text: line.slice(0, at - 3), lang: 'de' }, { text: line.slice(at - 3, at + label.length + 2) }] : [{ text: head }];
+      // "Where: Bürgerbüro, Markt 1 (Opening hours: Mo–Fr …)": the label inside stays English.
+      const hours = rest.indexOf(` (${L.en.hours}: `);
+      if (hours >= 0) {
+        parts.push({ text: rest.slice(0, hours), lang: 'de' }, { text: ` (${L.en.hours}: ` }, { text: rest.slice(hours + L.en.hours.length + 4).replace(/\)$/, ''), lang: 'de' }, { text: rest.endsWith(')') ? ')' : '' });
+      } else parts.push({ text: rest, lang: 'de' });
+      return parts.filter((p) => p.text !== '');
+    }
+  }
+  if (/https?:\/\//.test(line) || EN_OWN_LINES.some((p) => line.startsWith(p))) return [{ text: line }];
+  // Anything else in an English answer is quoted source text ("Title: summary").
+  return [{ text: line, lang: 'de' }];
 }

@@ -3,6 +3,7 @@ import { citizenActor } from '../../core/auth/actor.ts';
 import { writeAudit } from '../../core/audit/index.ts';
 import type { AppContext } from '../../core/context.ts';
 import { AppError, validationError } from '../../core/errors.ts';
+import { cleanQuestion } from './ask-question.ts';
 import { redactPii } from './redact.ts';
 import { findQuestion, insertFeedback } from './repository.ts';
 
@@ -17,7 +18,7 @@ export async function recordFeedback(ctx: AppContext, input: unknown): Promise<{
   const parsed = feedbackSchema.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error.issues);
   const { questionId, rating } = parsed.data;
-  const comment = parsed.data.comment ? redactPii(parsed.data.comment).text : null;
+  const comment = parsed.data.comment ? redactPii(cleanQuestion(parsed.data.comment)).text : null;
   return ctx.db.transaction(async (tx) => {
     if (!(await findQuestion(tx, questionId))) throw new AppError('not_found', 'Diese Antwort gibt es nicht mehr.');
     const id = await insertFeedback(tx, { questionId, rating, comment });

@@ -4,6 +4,7 @@ import { writeAudit } from '../../core/audit/index.ts';
 import type { AppContext } from '../../core/context.ts';
 import { validationError } from '../../core/errors.ts';
 import { insertHandover } from './repository.ts';
+import { cleanQuestion } from './ask-question.ts';
 
 /** Handover requests are deleted this many days after they were made (done or not). */
 export const HANDOVER_RETENTION_DAYS = 30;
@@ -40,11 +41,11 @@ export async function requestHandover(ctx: AppContext, input: unknown): Promise<
   return ctx.db.transaction(async (tx) => {
     const id = await insertHandover(tx, {
       kind: v.kind,
-      name: v.name || null,
-      contact: v.contact,
-      preferredTime: v.preferredTime || null,
-      message: v.message,
-      topic: v.topic || null,
+      name: v.name ? cleanQuestion(v.name) : null,
+      contact: cleanQuestion(v.contact),
+      preferredTime: v.preferredTime ? cleanQuestion(v.preferredTime) : null,
+      message: cleanQuestion(v.message),
+      topic: v.topic ? cleanQuestion(v.topic) : null,
       consentAt: now,
       createdAt: now,
       deleteAfter: new Date(now.getTime() + HANDOVER_RETENTION_DAYS * 86_400_000),

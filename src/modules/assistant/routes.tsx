@@ -13,6 +13,7 @@ import { Checkbox, CsrfField, Notice, RadioGroup, Submit, TableHead, TextArea, T
 import { renderPage } from '../../web/layout.tsx';
 import { askQuestion } from './ask-question.ts';
 import { MAX_QUESTION_CHARS } from './classify.ts';
+import { answerSegments, type AnswerSegment } from './compose.ts';
 import { recordFeedback } from './record-feedback.ts';
 import { listConversationTurns, type QuestionRow } from './repository.ts';
 import { HANDOVER_RETENTION_DAYS, requestHandover } from './request-handover.ts';
@@ -33,7 +34,10 @@ async function limitAsk(c: Context<AppEnv>) {
 const SourceSchema = z.object({ serviceId: z.string(), title: z.string(), url: z.string().nullable() }).openapi('AssistantSource');
 const AskBody = z
   .object({
-    question: z.string().max(20_000).openapi({ example: 'Was kostet ein Reisepass?' }),
+    question: z
+      .string({ error: 'Bitte geben Sie eine Frage als Text an.' })
+      .max(20_000, 'Die Nachricht ist viel zu lang (höchstens 20.000 Zeichen; berücksichtigt werden ohnehin nur die ersten 1.000).')
+      .openapi({ example: 'Was kostet ein Reisepass?', description: 'Längere Fragen als 1.000 Zeichen werden gekürzt beantwortet (truncated: true, Hinweis in der Antwort).' }),
     lang: z.enum(['de', 'en']).default('de'),
     conversationId: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/).nullable().optional(),
     easy: z.boolean().optional().openapi({ description: 'Einfache Sprache, wo vorhanden' }),
@@ -53,6 +57,10 @@ const AskResponse = z
     question: z.string().openapi({ description: 'Die Frage, wie gespeichert (persönliche Daten entfernt)' }),
     usedEasyLanguage: z.boolean(),
     followUp: z.boolean(),
+    truncated: z.boolean().openapi({ description: 'Nur der Anfang der Frage (1.000 Zeichen) wurde verwendet; die Antwort beginnt mit einem Hinweis.' }),
+    answerLines: z
+      .array(z.array(z.object({ text: z.string(), lang: z.literal('de').optional() })))
+      .openapi({ description: 'Die Antwort zeilenweise; Teile mit lang "de" sind deutscher Quelltext in einer englischen Antwort.' }),
     aiNotice: z.string(),
   })
   .openapi('AssistantAskResponse');
@@ -102,37 +110,44 @@ const LABELLED_LINK = /^([^:]{2,60}): (?:(.+?) – )?(https?:\/\/\S+)$/;
  * Renders answer text: one paragraph per line (text is escaped by JSX). "Label: URL" lines become
  * a link with a readable text; other URLs are linked as they are.
  */
-function AnswerText({ text, target }: { text: string; target?: string }) {
+function AnswerText({ text, target, lang = 'de' }: { text: string; target?: string; lang?: 'de' | 'en' }) {
+  const en = lang === 'en';
   return (
     <div class="lotse-chat__text">
       {text.split('\n').map((line) => {
         const m = LABELLED_LINK.exec(line);
         if (m) {
+          // In English answers a named link ("This might also fit: <title> – URL") shows a German title.
           return (
             <p class="kern-body">
               {m[2] ? `${m[1]}: ` : ''}
-              <a class="kern-link" href={m[3]} target={target}>
+              <a class="kern-link" href={m[3]} target={target} lang={en && m[2] ? 'de' : undefined}>
                 {m[2] ?? m[1]}
               </a>
             </p>
           );
         }
-        const parts: Child[] = [];
-        let last = 0;
-        for (const u of line.matchAll(URL_RE)) {
-          parts.push(line.slice(last, u.index));
-          parts.push(
-            <a class="kern-link" href={u[0]} target={target}>
-              {u[0]}
-            </a>,
-          );
-          last = u.index! + u[0].length;
-        }
-        parts.push(line.slice(last));
-        return <p class="kern-body">{parts}</p>;
+        // German source text inside an English answer gets lang="de" (compose.ts decides which parts).
+        return <p class="kern-body">{answerSegments(line, lang).map((seg: AnswerSegment) => (seg.lang ? <span lang={seg.lang}>{linkify(seg.text, target)}</span> : linkify(seg.text, target)))}</p>;
       })}
     </div>
   );
+}
+
+function linkify(text: string, target?: string): Child[] {
+  const parts: Child[] = [];
+  let last = 0;
+  for (const u of text.matchAll(URL_RE)) {
+    parts.push(text.slice(last, u.index));
+    parts.push(
+      <a class="kern-link" href={u[0]} target={target}>
+        {u[0]}
+      </a>,
+    );
+    last = u.index! + u[0].length;
+  }
+  parts.push(text.slice(last));
+  return parts;
 }
 
 interface TurnView {
@@ -161,14 +176,14 @@ function Turn({ turn, csrf, conversationId, rated, target, ui = 'de' }: { turn: 
           {en ? 'AI assistant' : 'KI-Assistent'}
           {turn.refused ? (en ? ' – no answer possible' : ' – keine Antwort möglich') : ''}
         </span>
-        <AnswerText text={turn.answer} />
+        <AnswerText text={turn.answer} lang={turn.lang === 'en' ? 'en' : 'de'} />
         {turn.sources.length ? (
           <div class="lotse-chat__sources">
             <p class="kern-body kern-body--bold">{en ? 'Sources (best first):' : 'Quellen (beste zuerst):'}</p>
             <ol>
               {turn.sources.map((s) => (
                 <li>
-                  <a class="kern-link" href={`/leistungen/${encodeURIComponent(s.serviceId)}`} target={target}>
+                  <a class="kern-link" href={`/leistungen/${encodeURIComponent(s.serviceId)}`} target={target} lang={en ? 'de' : undefined}>
                     {s.title}
                   </a>
                 </li>
@@ -273,6 +288,8 @@ export function mountAssistantRoutes(app: AppRouter, api: AppRouter, _ctx: AppCo
         question: r.redactedQuestion,
         usedEasyLanguage: r.usedEasyLanguage,
         followUp: r.followUp,
+        truncated: r.truncated,
+        answerLines: r.answer.split('\n').map((line) => answerSegments(line, body.lang)),
         aiNotice: aiNotice(body.lang),
       },
       200,

@@ -124,7 +124,13 @@
         if (r.refused) { a.classList.add('lotse-chat__a--refused'); a.firstChild.textContent = T.bot + T.refused; }
         if (r.piiRemoved && r.piiRemoved.length) { var w = el('p', 'kern-body kern-body--bold', T.pii); a.appendChild(w); }
         var box = el('div', 'lotse-chat__text');
-        r.answer.split('\n').forEach(function (line) { var p = el('p', 'kern-body'); textWithLinks(p, line); box.appendChild(p); });
+        // answerLines: German source text in an English answer comes with lang "de".
+        (r.answerLines || r.answer.split('\n').map(function (t) { return [{ text: t }]; })).forEach(function (segs) {
+          var p = el('p', 'kern-body');
+          if (segs.length === 1 && !segs[0].lang) textWithLinks(p, segs[0].text);
+          else segs.forEach(function (seg) { var span = el('span'); if (seg.lang) span.lang = seg.lang; textWithLinks(span, seg.text); p.appendChild(span); });
+          box.appendChild(p);
+        });
         a.appendChild(box);
         if (r.sources && r.sources.length) {
           var s = el('div', 'lotse-chat__sources');
@@ -133,6 +139,7 @@
           r.sources.forEach(function (src) {
             var item = el('li');
             var link = el('a', 'kern-link', src.title);
+            if (lang === 'en') link.lang = 'de';
             link.href = '/leistungen/' + encodeURIComponent(src.serviceId);
             if (isWidget) { link.target = '_blank'; link.rel = 'noopener'; }
             item.appendChild(link);
