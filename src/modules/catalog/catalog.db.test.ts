@@ -155,6 +155,12 @@ describe('HTML in text fields (import and staff edit): plain text everywhere exc
     expect(hit!.service.title).toBe('Hundesteuer anmelden');
     expect(JSON.stringify({ ...hit!.service, descriptionHtml: '' })).not.toMatch(/<|alert/);
     expect(JSON.stringify(hit!.passages)).not.toMatch(/<|alert/);
+    // The assistant answers from the same rows: no tag in the answer or its sources.
+    const ask = await app.request('/api/v1/assistant/ask', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ question: 'Was kostet die Hundesteuer?', lang: 'de' }) });
+    expect(ask.status).toBe(200);
+    const answer = await ask.text();
+    expect(answer).toContain('Hundesteuer anmelden');
+    expect(answer).not.toMatch(/<(b|script|i|p|img)\b|alert\(|&lt;/);
   });
 
   it('staff edits are cleaned the same way; a title of tags only is refused', async () => {
