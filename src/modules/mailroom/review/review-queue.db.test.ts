@@ -11,7 +11,8 @@ import { execRows } from '../../../core/db/index.ts';
 import { ingestDocument } from '../documents/ingest-document.ts';
 import { syntheticRows } from '../triage/fixtures.ts';
 import { trainModel } from '../triage/train-model.ts';
-import { listReviewQueue, resolveReview } from './review-queue.ts';
+import { documentTop3, listReviewQueue, resolveReview } from './review-queue.ts';
+import { findDocument } from '../documents/repository.ts';
 
 const eml = (id: string, subject: string, body: string) =>
   Buffer.from(`From: Erika Muster <erika@example.org>\r\nTo: poststelle@northeim.example\r\nSubject: ${subject}\r\nMessage-ID: <${id}@example.org>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${body}\r\n`);
@@ -51,6 +52,17 @@ describe('separate mail model: e-mail corrections train `mail`, mails are classi
       { model_name: 'mail', category: 'Ordnungsamt' },
       { model_name: 'default', category: 'abfall' },
     ]);
+  });
+
+  it('no model yet: an unsure letter shows the stored keyword ranking in the queue and on its page', async () => {
+    const letter = await ingestDocument(ctx, cliActor, { buffer: await letterPdf('Sehr geehrte Damen und Herren,\nbetrifft meine Anmeldung. Bitte rufen Sie mich an.'), filename: 'anmeldung.pdf', source: 'upload' });
+    expect(letter).toMatchObject({ status: 'review', category: null });
+    expect(letter.reason).toMatch(/Stichwortliste ist unsicher \(Konfidenz 0\.33, am ehesten Bürgerbüro\)/);
+    const queue = await listReviewQueue(ctx, cliActor);
+    expect(queue.top3[letter.documentId]).toEqual([{ category: 'Bürgerbüro', score: expect.closeTo(0.333, 2) }]);
+    const top = await documentTop3(ctx, (await findDocument(ctx.db, letter.documentId))!);
+    expect(top).toMatchObject({ source: 'Stichwortliste (noch kein trainiertes Modell)', top: [{ category: 'Bürgerbüro' }] });
+    await resolveReview(ctx, cliActor, { documentId: letter.documentId, category: 'Bürgerbüro', department: 'buergerdienste' });
   });
 
   it('an e-mail is classified by `default` while no mail model is active, then by `mail`', async () => {

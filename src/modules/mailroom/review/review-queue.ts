@@ -53,12 +53,22 @@ async function documentText(ctx: AppContext, row: DocumentRow): Promise<{ subjec
  * The three most likely categories of one document: the stored ranking of the mail triage for
  * e-mails, else the active triage model's (null without a model, for e-invoices and texts not yet read).
  */
+/** The keyword ranking stored for a letter/scan decided without a model (`fields.triage.top`), if any. */
+function keywordTop(row: DocumentRow): { category: string; score: number }[] | null {
+  const top = (row.fields as { triage?: { top?: { category: string; score: number }[] } } | null)?.triage?.top;
+  return top?.length ? top.slice(0, 3) : null;
+}
+
 export async function documentTop3(ctx: AppContext, row: DocumentRow): Promise<{ source: string; top: { category: string; score: number }[]; why?: Explanation } | null> {
   const mail = (row.fields as { mail?: { top?: { category: string; score: number }[]; decidedBy?: string } } | null)?.mail;
   if (mail?.top?.length) return { source: mail.decidedBy?.startsWith('model:') ? `Modell ${mail.decidedBy.slice(6)}` : 'E-Mail-Regeln und Stichwortliste', top: mail.top.slice(0, 3) };
   if (mail) return null;
   const model = (await listTriageModels(ctx, REVIEW_MODEL)).find((m) => m.active);
-  if (!model) return null;
+  if (!model) {
+    // Decided by the keyword rules while no model was active: their stored ranking.
+    const kw = keywordTop(row);
+    return kw ? { source: 'Stichwortliste (noch kein trainiertes Modell)', top: kw } : null;
+  }
   const t = await documentText(ctx, row);
   if (!t) return null;
   const c = await classifyText(ctx, t, REVIEW_MODEL, { explain: true });
@@ -78,7 +88,9 @@ export async function listReviewQueue(ctx: AppContext, actor: Actor, f: { catego
   for (const r of rows.slice(0, TOP3_ROWS)) {
     // E-mails carry the ranking of the mail triage that decided them; other documents ask the active model.
     const stored = (r.fields as { mail?: { top?: { category: string; score: number }[] } } | null)?.mail?.top;
+    const kw = keywordTop(r);
     if (stored?.length) top3[r.id] = stored.slice(0, 3);
+    else if (!model && kw) top3[r.id] = kw;
     else if (model) {
       const t = await documentText(ctx, r);
       if (t) {
