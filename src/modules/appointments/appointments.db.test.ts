@@ -34,12 +34,25 @@ async function outbox(kind?: string) {
 /** Holds expire by the database clock: let `minutes` pass for them by moving their expiry back. */
 async function ageHolds(ids: string[], minutes: number) {
   for (const id of ids) {
-    await ctx.db.execute(sql`UPDATE appt_slot_claims SET expires_at = expires_at - make_interval(mins => ${minutes}::int) WHERE booking_id = ${id}::uuid`);
-    await ctx.db.execute(sql`UPDATE appt_bookings SET expires_at = expires_at - make_interval(mins => ${minutes}::int) WHERE id = ${id}::uuid`);
+    await ctx.db.execute(
+      sql`UPDATE appt_slot_claims SET expires_at = expires_at - make_interval(mins => ${minutes}::int) WHERE booking_id = ${id}::uuid`,
+    );
+    await ctx.db.execute(
+      sql`UPDATE appt_bookings SET expires_at = expires_at - make_interval(mins => ${minutes}::int) WHERE id = ${id}::uuid`,
+    );
   }
 }
 const claimCount = async (bookingId?: string) =>
-  Number((await execRows<{ n: number }>(ctx.db, bookingId ? sql`SELECT count(*)::int AS n FROM appt_slot_claims WHERE booking_id = ${bookingId}::uuid` : sql`SELECT count(*)::int AS n FROM appt_slot_claims`))[0]!.n);
+  Number(
+    (
+      await execRows<{ n: number }>(
+        ctx.db,
+        bookingId
+          ? sql`SELECT count(*)::int AS n FROM appt_slot_claims WHERE booking_id = ${bookingId}::uuid`
+          : sql`SELECT count(*)::int AS n FROM appt_slot_claims`,
+      )
+    )[0]!.n,
+  );
 
 beforeAll(async () => {
   ctx = await createTestContext({ LOTSE_CAPTCHA: 'off', LOTSE_RATE_LIMIT: 'off' }, () => clock);
@@ -54,7 +67,10 @@ beforeEach(() => {
 
 describe('setup and slot search', () => {
   it('seeds the Bürgerbüro with 5 workstations (4 online) once', async () => {
-    const ws = await execRows<{ n: number; online: number }>(ctx.db, sql`SELECT count(*)::int AS n, count(*) FILTER (WHERE online)::int AS online FROM appt_workstations`);
+    const ws = await execRows<{ n: number; online: number }>(
+      ctx.db,
+      sql`SELECT count(*)::int AS n, count(*) FILTER (WHERE online)::int AS online FROM appt_workstations`,
+    );
     expect(ws[0]).toEqual({ n: 5, online: 4 });
     expect((await execRows(ctx.db, sql`SELECT 1 FROM appt_locations`)).length).toBe(1);
   });
@@ -64,13 +80,21 @@ describe('setup and slot search', () => {
     expect(r.slots[0]!.start).toBe('2026-12-01T08:00:00+01:00');
     const last = r.slots.at(-1)!;
     expect(last.start.slice(0, 10) <= '2027-01-29').toBe(true); // 60 days after 2026-11-30
-    expect(r.slots.some((s) => s.start.startsWith('2026-12-24') || s.start.startsWith('2026-12-25') || s.start.startsWith('2027-01-01'))).toBe(false);
+    expect(
+      r.slots.some((s) => s.start.startsWith('2026-12-24') || s.start.startsWith('2026-12-25') || s.start.startsWith('2027-01-01')),
+    ).toBe(false);
     expect(r.slots.every((s) => s.locationId === 'buergerbuero')).toBe(true);
   });
 
   it('rejects bad input with German 422 messages', async () => {
-    await expect(findSlots(ctx, { serviceIds: ['gibt-es-nicht'] })).rejects.toMatchObject({ code: 'validation', message: expect.stringContaining('Unbekannte Leistung') });
-    await expect(findSlots(ctx, { serviceIds: [PA], from: '2026-11-01' })).rejects.toMatchObject({ code: 'validation', message: expect.stringContaining('Vergangenheit') });
+    await expect(findSlots(ctx, { serviceIds: ['gibt-es-nicht'] })).rejects.toMatchObject({
+      code: 'validation',
+      message: expect.stringContaining('Unbekannte Leistung'),
+    });
+    await expect(findSlots(ctx, { serviceIds: [PA], from: '2026-11-01' })).rejects.toMatchObject({
+      code: 'validation',
+      message: expect.stringContaining('Vergangenheit'),
+    });
     await expect(findSlots(ctx, { serviceIds: [PA], from: '2026-12-01', to: '2027-03-01' })).rejects.toMatchObject({ code: 'validation' });
     await expect(findSlots(ctx, { serviceIds: [PA], from: '2026-13-01' })).rejects.toMatchObject({ code: 'validation' });
   });
@@ -83,7 +107,9 @@ describe('booking', () => {
     const r = await findSlots(ctx, { serviceIds: [PA], from: '2026-12-03', to: '2026-12-03' });
     const slot = r.slots[0]!;
     // 4 online workstations → 4 winners for the same start; 30 attempts race for them.
-    const results = await Promise.allSettled(Array.from({ length: 30 }, (_, i) => bookAppointment(ctx, { slotId: slot.id, serviceIds: [PA], ...person(100 + i) })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 30 }, (_, i) => bookAppointment(ctx, { slotId: slot.id, serviceIds: [PA], ...person(100 + i) })),
+    );
     const ok = results.filter((x) => x.status === 'fulfilled');
     const conflicts = results.filter((x) => x.status === 'rejected' && (x.reason as { code: string }).code === 'conflict');
     expect(ok.length).toBe(4);
@@ -101,7 +127,9 @@ describe('booking', () => {
     const second = await bookAppointment(ctx, { slotId: slot.id, serviceIds: [MB], ...person(300) });
     expect(second.booking.workstationId).not.toBe(hold.booking.workstationId);
     expect(await claimCount(second.booking.id)).toBe(second.booking.units);
-    const parallel = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => bookAppointment(ctx, { slotId: slot.id, serviceIds: [MB], ...person(310 + i) })));
+    const parallel = await Promise.allSettled(
+      Array.from({ length: 6 }, (_, i) => bookAppointment(ctx, { slotId: slot.id, serviceIds: [MB], ...person(310 + i) })),
+    );
     expect(parallel.filter((x) => x.status === 'fulfilled').length).toBe(2); // 4 online, 2 already taken
     await expect(bookAppointment(ctx, { slotId: slot.id, serviceIds: [MB], ...person(320) })).rejects.toMatchObject({ code: 'conflict' });
     // The hold expires (database clock): its unit is free again (the function clears the expired claim).
@@ -116,13 +144,17 @@ describe('booking', () => {
     const r = await findSlots(ctx, { serviceIds: [MB], from: '2026-12-22', to: '2026-12-22' });
     const slot = r.slots[0]!;
     const count = async () =>
-      (await execRows<{ b: number; o: number; j: number; a: number }>(
-        ctx.db,
-        sql`SELECT (SELECT count(*) FROM appt_bookings)::int AS b, (SELECT count(*) FROM outbox)::int AS o, (SELECT count(*) FROM jobs WHERE queue = 'mail.send')::int AS j,
+      (
+        await execRows<{ b: number; o: number; j: number; a: number }>(
+          ctx.db,
+          sql`SELECT (SELECT count(*) FROM appt_bookings)::int AS b, (SELECT count(*) FROM outbox)::int AS o, (SELECT count(*) FROM jobs WHERE queue = 'mail.send')::int AS j,
           (SELECT count(*) FROM audit_log WHERE action = 'appointment.book')::int AS a`,
-      ))[0]!;
+        )
+      )[0]!;
     const before = await count();
-    const won = await Promise.all([0, 1, 2, 3].map((i) => bookAppointment(ctx, { slotId: slot.id, serviceIds: [MB], ...person(400 + i) }, { requestId: `rq-${i}` })));
+    const won = await Promise.all(
+      [0, 1, 2, 3].map((i) => bookAppointment(ctx, { slotId: slot.id, serviceIds: [MB], ...person(400 + i) }, { requestId: `rq-${i}` })),
+    );
     expect(new Set(won.map((w) => w.booking.workstationId)).size).toBe(4);
     const mid = await count();
     expect(mid).toEqual({ b: before.b + 4, o: before.o + 4, j: before.j + 4, a: before.a + 4 });
@@ -132,9 +164,15 @@ describe('booking', () => {
       sql`SELECT summary, request_id FROM audit_log WHERE object_id = ${b.id} AND action = 'appointment.book'`,
     );
     expect(audit).toMatchObject({ request_id: 'rq-2', summary: { workstation: b.workstationId, status: 'pending', units: b.units } });
-    const [row] = await execRows<{ workstation_id: string; email_domain: string }>(ctx.db, sql`SELECT workstation_id, email_domain FROM appt_bookings WHERE id = ${b.id}::uuid`);
+    const [row] = await execRows<{ workstation_id: string; email_domain: string }>(
+      ctx.db,
+      sql`SELECT workstation_id, email_domain FROM appt_bookings WHERE id = ${b.id}::uuid`,
+    );
     expect(row).toEqual({ workstation_id: b.workstationId, email_domain: 'example.org' });
-    const mails = await execRows<{ id: string; text_body: string }>(ctx.db, sql`SELECT id, text_body FROM outbox WHERE to_address = ${b.email}`);
+    const mails = await execRows<{ id: string; text_body: string }>(
+      ctx.db,
+      sql`SELECT id, text_body FROM outbox WHERE to_address = ${b.email}`,
+    );
     expect(mails).toHaveLength(1);
     expect(mails[0]!.text_body).toContain('/termine/bestaetigen?t=');
     const jobs = await execRows(ctx.db, sql`SELECT 1 FROM jobs WHERE queue = 'mail.send' AND payload->>'outboxId' = ${mails[0]!.id}`);
@@ -156,13 +194,26 @@ describe('booking', () => {
 
   it('rejects slots outside opening hours, on holidays, in the past and forged ids', async () => {
     const p = person(3);
-    await expect(bookAppointment(ctx, { slotId: 'buergerbuero.20261201T1200Z.2', serviceIds: [PA], ...p })).rejects.toMatchObject({ code: 'validation', message: expect.stringContaining('Öffnungszeiten') });
-    await expect(bookAppointment(ctx, { slotId: 'buergerbuero.20261225T0800Z.2', serviceIds: [PA], ...p })).rejects.toMatchObject({ message: expect.stringContaining('Weihnachtstag') });
-    await expect(bookAppointment(ctx, { slotId: 'buergerbuero.20261124T0800Z.2', serviceIds: [PA], ...p })).rejects.toMatchObject({ message: expect.stringContaining('Vergangenheit') });
-    await expect(bookAppointment(ctx, { slotId: 'buergerbuero.20261130T0900Z.2', serviceIds: [PA], ...p })).rejects.toMatchObject({ code: 'conflict' }); // today: window starts tomorrow
-    await expect(bookAppointment(ctx, { slotId: 'buergerbuero.20270301T0800Z.2', serviceIds: [PA], ...p })).rejects.toMatchObject({ message: expect.stringContaining('60 Tage') });
+    await expect(bookAppointment(ctx, { slotId: 'buergerbuero.20261201T1200Z.2', serviceIds: [PA], ...p })).rejects.toMatchObject({
+      code: 'validation',
+      message: expect.stringContaining('Öffnungszeiten'),
+    });
+    await expect(bookAppointment(ctx, { slotId: 'buergerbuero.20261225T0800Z.2', serviceIds: [PA], ...p })).rejects.toMatchObject({
+      message: expect.stringContaining('Weihnachtstag'),
+    });
+    await expect(bookAppointment(ctx, { slotId: 'buergerbuero.20261124T0800Z.2', serviceIds: [PA], ...p })).rejects.toMatchObject({
+      message: expect.stringContaining('Vergangenheit'),
+    });
+    await expect(bookAppointment(ctx, { slotId: 'buergerbuero.20261130T0900Z.2', serviceIds: [PA], ...p })).rejects.toMatchObject({
+      code: 'conflict',
+    }); // today: window starts tomorrow
+    await expect(bookAppointment(ctx, { slotId: 'buergerbuero.20270301T0800Z.2', serviceIds: [PA], ...p })).rejects.toMatchObject({
+      message: expect.stringContaining('60 Tage'),
+    });
     await expect(bookAppointment(ctx, { slotId: 'nonsense', serviceIds: [PA], ...p })).rejects.toMatchObject({ code: 'validation' });
-    await expect(bookAppointment(ctx, { slotId: 'buergerbuero.20261201T0700Z.2', serviceIds: [PA], name: 'X Y', email: 'kaputt@' })).rejects.toMatchObject({
+    await expect(
+      bookAppointment(ctx, { slotId: 'buergerbuero.20261201T0700Z.2', serviceIds: [PA], name: 'X Y', email: 'kaputt@' }),
+    ).rejects.toMatchObject({
       code: 'validation',
       details: { fields: [expect.objectContaining({ field: 'email', message: expect.stringContaining('E-Mail') })] },
     });
@@ -172,7 +223,10 @@ describe('booking', () => {
     const r = await findSlots(ctx, { serviceIds: [MB], from: '2026-12-08', to: '2026-12-08' });
     const mail = { name: 'Viel Bucher', email: 'viel@example.org' };
     for (let i = 0; i < 3; i++) await bookAppointment(ctx, { slotId: r.slots[i * 5]!.id, serviceIds: [MB], ...mail });
-    await expect(bookAppointment(ctx, { slotId: r.slots[20]!.id, serviceIds: [MB], ...mail })).rejects.toMatchObject({ code: 'validation', message: expect.stringContaining('offene Termine') });
+    await expect(bookAppointment(ctx, { slotId: r.slots[20]!.id, serviceIds: [MB], ...mail })).rejects.toMatchObject({
+      code: 'validation',
+      message: expect.stringContaining('offene Termine'),
+    });
   });
 
   it('limits open bookings per phone number (normalised: +49 / 0049 / (0) / separators), on the API and the web flow; patterns count phones', async () => {
@@ -184,22 +238,54 @@ describe('booking', () => {
     expect(phoneKey(null)).toBeNull();
     const r = await findSlots(ctx, { serviceIds: [MB], from: '2026-12-15', to: '2026-12-15' });
     const phones = ['+49 5551 12345', '0049 (0)5551/12345', '05551-123 45'];
-    for (let i = 0; i < 3; i++) await bookAppointment(ctx, { slotId: r.slots[i * 5]!.id, serviceIds: [MB], name: 'Tele Fon', email: `tel${i}@example.org`, phone: phones[i] });
-    const err = await bookAppointment(ctx, { slotId: r.slots[20]!.id, serviceIds: [MB], name: 'Tele Fon', email: 'tel9@example.org', phone: '(05551) 12345' }).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'validation', message: expect.stringContaining('Telefonnummer sind bereits 3 offene Termine'), details: { fields: [{ field: 'phone' }] } });
+    for (let i = 0; i < 3; i++)
+      await bookAppointment(ctx, {
+        slotId: r.slots[i * 5]!.id,
+        serviceIds: [MB],
+        name: 'Tele Fon',
+        email: `tel${i}@example.org`,
+        phone: phones[i],
+      });
+    const err = await bookAppointment(ctx, {
+      slotId: r.slots[20]!.id,
+      serviceIds: [MB],
+      name: 'Tele Fon',
+      email: 'tel9@example.org',
+      phone: '(05551) 12345',
+    }).catch((e: unknown) => e);
+    expect(err).toMatchObject({
+      code: 'validation',
+      message: expect.stringContaining('Telefonnummer sind bereits 3 offene Termine'),
+      details: { fields: [{ field: 'phone' }] },
+    });
     // another number and no number are not affected
-    await bookAppointment(ctx, { slotId: r.slots[20]!.id, serviceIds: [MB], name: 'Tele Fon', email: 'tel10@example.org', phone: '05551 99999' });
+    await bookAppointment(ctx, {
+      slotId: r.slots[20]!.id,
+      serviceIds: [MB],
+      name: 'Tele Fon',
+      email: 'tel10@example.org',
+      phone: '05551 99999',
+    });
     await bookAppointment(ctx, { slotId: r.slots[25]!.id, serviceIds: [MB], name: 'Tele Fon', email: 'tel11@example.org' });
     // web flow: the hold gets the same number → 422 on the phone field
     const h = await holdSlot(ctx, { slotId: r.slots[30]!.id, serviceIds: [MB] });
-    await expect(completeHold(ctx, h.booking.id, h.holdToken, { name: 'Tele Fon', email: 'tel12@example.org', phone: '+4955511 2345', consent: true })).rejects.toMatchObject({
+    await expect(
+      completeHold(ctx, h.booking.id, h.holdToken, { name: 'Tele Fon', email: 'tel12@example.org', phone: '+4955511 2345', consent: true }),
+    ).rejects.toMatchObject({
       code: 'validation',
       details: { fields: [{ field: 'phone' }] },
     });
     // the limit is a setting per location; mass-booking patterns count the number
     await ctx.db.execute(sql`UPDATE appt_locations SET max_open_per_phone = 10`);
     invalidateSetup(ctx);
-    for (let i = 0; i < 2; i++) await bookAppointment(ctx, { slotId: r.slots[1 + i]!.id, serviceIds: [MB], name: 'Tele Fon', email: `tel2${i}@example.org`, phone: '05551 12345' });
+    for (let i = 0; i < 2; i++)
+      await bookAppointment(ctx, {
+        slotId: r.slots[1 + i]!.id,
+        serviceIds: [MB],
+        name: 'Tele Fon',
+        email: `tel2${i}@example.org`,
+        phone: '05551 12345',
+      });
     const patterns = await bookingPatternRows(ctx.db, new Date(clock.getTime() - 24 * 3600_000), 5, []);
     expect(patterns).toContainEqual(expect.objectContaining({ kind: 'phone', key: '0555112345', n: 5 }));
     await ctx.db.execute(sql`UPDATE appt_locations SET max_open_per_phone = 3`);
@@ -213,19 +299,27 @@ describe('booking', () => {
     expect(hold.booking.expiresAt!.getTime() - Date.now()).toBeGreaterThan(9 * 60_000); // stamped by the database, not by A's (test) clock
     for (let i = 0; i < 3; i++) await bookAppointment(ctx, { slotId: slot.id, serviceIds: [MB], ...person(400 + i) }); // the other 3 online counters
     // instance B (clock ahead): the slot is not offered, booking it is a clean 409, its expiry job leaves the hold alone
-    expect((await findSlots(ahead, { serviceIds: [MB], from: '2026-12-16', to: '2026-12-16' })).slots.some((s) => s.id === slot.id)).toBe(false);
+    expect((await findSlots(ahead, { serviceIds: [MB], from: '2026-12-16', to: '2026-12-16' })).slots.some((s) => s.id === slot.id)).toBe(
+      false,
+    );
     await expect(bookAppointment(ahead, { slotId: slot.id, serviceIds: [MB], ...person(410) })).rejects.toMatchObject({ code: 'conflict' });
     await expect(holdSlot(ahead, { slotId: slot.id, serviceIds: [MB] })).rejects.toMatchObject({ code: 'conflict' });
     await expireHolds(ahead);
     expect(await claimCount(hold.booking.id)).toBe(1);
     // the citizen on A completes the hold in time
-    const done = await completeHold(ahead, hold.booking.id, hold.holdToken, { name: 'Pünktlich Person', email: 'puenktlich@example.org', consent: true });
+    const done = await completeHold(ahead, hold.booking.id, hold.holdToken, {
+      name: 'Pünktlich Person',
+      email: 'puenktlich@example.org',
+      consent: true,
+    });
     expect(done.booking.status).toBe('pending');
     // a second hold really expires (database clock) → B may take it
     const r2 = await findSlots(ctx, { serviceIds: [MB], from: '2026-12-17', to: '2026-12-17' });
     const h2 = await holdSlot(ctx, { slotId: r2.slots[0]!.id, serviceIds: [MB] });
     for (let i = 0; i < 3; i++) await bookAppointment(ctx, { slotId: r2.slots[0]!.id, serviceIds: [MB], ...person(420 + i) });
-    await expect(bookAppointment(ahead, { slotId: r2.slots[0]!.id, serviceIds: [MB], ...person(430) })).rejects.toMatchObject({ code: 'conflict' });
+    await expect(bookAppointment(ahead, { slotId: r2.slots[0]!.id, serviceIds: [MB], ...person(430) })).rejects.toMatchObject({
+      code: 'conflict',
+    });
     await ageHolds([h2.booking.id], 10);
     const late = await bookAppointment(ahead, { slotId: r2.slots[0]!.id, serviceIds: [MB], ...person(431) });
     expect(late.booking.workstationId).toBe(h2.booking.workstationId);
@@ -237,11 +331,16 @@ describe('booking', () => {
     const holds = [];
     for (let i = 0; i < 4; i++) holds.push(await holdSlot(ctx, { slotId: slot.id, serviceIds: [MB] }));
     await expect(holdSlot(ctx, { slotId: slot.id, serviceIds: [MB] })).rejects.toMatchObject({ code: 'conflict' });
-    await ageHolds(holds.map((h) => h.booking.id), 11);
+    await ageHolds(
+      holds.map((h) => h.booking.id),
+      11,
+    );
     // lazy: the expired claim is removed at claim time
     const again = await holdSlot(ctx, { slotId: slot.id, serviceIds: [MB] });
     expect(again.booking.status).toBe('held');
-    await expect(completeHold(ctx, holds[0]!.booking.id, holds[0]!.holdToken, { name: 'Spät Dran', email: 'spaet@example.org', consent: true })).rejects.toMatchObject({ code: 'gone' });
+    await expect(
+      completeHold(ctx, holds[0]!.booking.id, holds[0]!.holdToken, { name: 'Spät Dran', email: 'spaet@example.org', consent: true }),
+    ).rejects.toMatchObject({ code: 'gone' });
     expect(await expireHolds(ctx)).toBeGreaterThanOrEqual(3);
     const st = await execRows<{ status: string }>(ctx.db, sql`SELECT status FROM appt_bookings WHERE id = ${holds[1]!.booking.id}::uuid`);
     expect(st[0]!.status).toBe('expired');
@@ -251,8 +350,12 @@ describe('booking', () => {
   it('web flow: hold → details → pending mail → confirm (idempotent) → mail with .ics; cancel tokens', async () => {
     const r = await findSlots(ctx, { serviceIds: [PA], from: '2026-12-10', to: '2026-12-10' });
     const { booking, holdToken } = await holdSlot(ctx, { slotId: r.slots[2]!.id, serviceIds: [PA] });
-    await expect(completeHold(ctx, booking.id, holdToken, { name: 'Erika Muster', email: 'erika@example.org', consent: false as true })).rejects.toMatchObject({ code: 'validation' });
-    await expect(completeHold(ctx, booking.id, holdToken + 'x', { name: 'Erika Muster', email: 'erika@example.org', consent: true })).rejects.toMatchObject({ code: 'gone' });
+    await expect(
+      completeHold(ctx, booking.id, holdToken, { name: 'Erika Muster', email: 'erika@example.org', consent: false as true }),
+    ).rejects.toMatchObject({ code: 'validation' });
+    await expect(
+      completeHold(ctx, booking.id, holdToken + 'x', { name: 'Erika Muster', email: 'erika@example.org', consent: true }),
+    ).rejects.toMatchObject({ code: 'gone' });
     const done = await completeHold(ctx, booking.id, holdToken, { name: 'Erika Muster', email: 'erika@example.org', consent: true });
     expect(done.booking.status).toBe('pending');
     const req = (await outbox('appointment-confirm-request')).find((m) => m.to_address === 'erika@example.org')!;
@@ -265,7 +368,10 @@ describe('booking', () => {
     expect(second.already).toBe(true);
     const confirmed = (await outbox('appointment-confirmed')).filter((m) => m.to_address === 'erika@example.org');
     expect(confirmed.length).toBe(1);
-    const att = (typeof confirmed[0]!.attachments === 'string' ? JSON.parse(confirmed[0]!.attachments) : confirmed[0]!.attachments) as { filename: string; contentBase64: string }[];
+    const att = (typeof confirmed[0]!.attachments === 'string' ? JSON.parse(confirmed[0]!.attachments) : confirmed[0]!.attachments) as {
+      filename: string;
+      contentBase64: string;
+    }[];
     const ics = Buffer.from(att[0]!.contentBase64, 'base64').toString();
     expect(att[0]!.filename).toBe('termin.ics');
     expect(ics).toContain('BEGIN:VEVENT');
@@ -280,13 +386,21 @@ describe('booking', () => {
     expect(await claimCount(booking.id)).toBe(2);
     await cancelByToken(ctx, booking.id, manage);
     expect(await claimCount(booking.id)).toBe(0);
-    await expect(cancelByToken(ctx, booking.id, manage)).rejects.toMatchObject({ code: 'gone', message: expect.stringContaining('bereits abgesagt') }); // replay
+    await expect(cancelByToken(ctx, booking.id, manage)).rejects.toMatchObject({
+      code: 'gone',
+      message: expect.stringContaining('bereits abgesagt'),
+    }); // replay
     await expect(confirmAppointment(ctx, token)).rejects.toMatchObject({ code: 'gone', message: expect.stringContaining('abgesagt') });
   });
 
   it('confirm link after the confirmation deadline answers 410 and frees the slot', async () => {
     const r = await findSlots(ctx, { serviceIds: [MB], from: '2026-12-11', to: '2026-12-11' });
-    const { booking } = await bookAppointment(ctx, { slotId: r.slots[0]!.id, serviceIds: [MB], name: 'Zu Spät', email: 'zuspaet@example.org' });
+    const { booking } = await bookAppointment(ctx, {
+      slotId: r.slots[0]!.id,
+      serviceIds: [MB],
+      name: 'Zu Spät',
+      email: 'zuspaet@example.org',
+    });
     const token = signToken(await getSecret(ctx), 'confirm', booking.id, new Date(clock.getTime() + 2 * 3600_000));
     clock = new Date(clock.getTime() + 61 * 60_000);
     await expect(confirmAppointment(ctx, token)).rejects.toMatchObject({ code: 'gone', message: expect.stringContaining('abgelaufen') });
@@ -331,6 +445,12 @@ describe('booking', () => {
     expect(csv).toContain('Beginn;Ende;Schalter');
     const pdf = await exportDayPdf(ctx, admin, undefined, '2026-12-03');
     expect(pdf.subarray(0, 4).toString()).toBe('%PDF');
+    const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
+    const page = await (await getDocument({ data: new Uint8Array(pdf) }).promise).getPage(1);
+    const text = (await page.getTextContent()).items.map((i) => ('str' in i ? i.str : '')).join(' ');
+    expect(text).toMatch(/Tagesliste .* – 03\.12\.2026/);
+    expect(text).toMatch(/erstellt \d{2}\.\d{2}\.\d{4} \d{2}:\d{2} Uhr/);
+    expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}/);
     const s = await statistics(ctx, admin, undefined, '2026-12-01', '2026-12-31');
     expect(s.services.length).toBeGreaterThan(0);
     expect(s.capacityUnits).toBeGreaterThan(0);
@@ -344,8 +464,15 @@ describe('edges, feeds and patterns', () => {
     expect(in60.slots.length).toBeGreaterThan(0);
     const edge = await findSlots(ctx, { serviceIds: [MB], from: '2027-01-30', to: '2027-02-01' }); // Sat, Sun, Mon(+62)
     expect(edge.slots).toEqual([]);
-    await expect(bookAppointment(ctx, { slotId: 'buergerbuero.20270201T0700Z.1', serviceIds: [MB], name: 'Zu Früh', email: 'frueh@example.org' })).rejects.toMatchObject({ message: expect.stringContaining('60 Tage') });
-    const ok = await bookAppointment(ctx, { slotId: 'buergerbuero.20270129T0700Z.1', serviceIds: [MB], name: 'Gerade Noch', email: 'grenze@example.org' });
+    await expect(
+      bookAppointment(ctx, { slotId: 'buergerbuero.20270201T0700Z.1', serviceIds: [MB], name: 'Zu Früh', email: 'frueh@example.org' }),
+    ).rejects.toMatchObject({ message: expect.stringContaining('60 Tage') });
+    const ok = await bookAppointment(ctx, {
+      slotId: 'buergerbuero.20270129T0700Z.1',
+      serviceIds: [MB],
+      name: 'Gerade Noch',
+      email: 'grenze@example.org',
+    });
     expect(ok.booking.status).toBe('pending');
     // windowMinDays=1: nothing today even after the lead time
     const todays = await findSlots(ctx, { serviceIds: [MB], from: '2026-12-01', to: '2026-12-01' });
@@ -367,7 +494,8 @@ describe('edges, feeds and patterns', () => {
   it('flags mass booking from one e-mail domain for the staff view', async () => {
     const { bookingPatterns } = await import('./staff.ts');
     const r = await findSlots(ctx, { serviceIds: [MB], from: '2026-12-17', to: '2026-12-17' });
-    for (let i = 0; i < 5; i++) await bookAppointment(ctx, { slotId: r.slots[i]!.id, serviceIds: [MB], name: 'Bot Bucher', email: `b${i}@massen-bot.example` });
+    for (let i = 0; i < 5; i++)
+      await bookAppointment(ctx, { slotId: r.slots[i]!.id, serviceIds: [MB], name: 'Bot Bucher', email: `b${i}@massen-bot.example` });
     const p = await bookingPatterns(ctx, admin);
     expect(p.some((x) => x.kind === 'domain' && x.key === 'massen-bot.example' && x.n === 5)).toBe(true);
   });
@@ -383,12 +511,18 @@ describe('HTTP API contract', () => {
       expect(res.status).toBe(200);
       const { slots } = (await res.json()) as { slots: { id: string; start: string; end: string; locationId: string }[] };
       expect(slots[0]).toMatchObject({ start: '2026-12-01T08:00:00+01:00', end: '2026-12-01T08:30:00+01:00', locationId: 'buergerbuero' });
-      const post = (body: unknown) => app.request('/api/v1/appointments', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const post = (body: unknown) =>
+        app.request('/api/v1/appointments', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
       const ok = await post({ slotId: slots[0]!.id, serviceIds: [PA, MB], name: 'Api Nutzer', email: 'api@example.org' });
       expect(ok.status).toBe(201);
       const created = (await ok.json()) as { id: string; status: string };
       expect(created.status).toBe('pending');
-      for (let i = 0; i < 3; i++) await post({ slotId: slots[0]!.id, serviceIds: [PA, MB], name: 'Api Nutzer', email: `api${i}@example.org` });
+      for (let i = 0; i < 3; i++)
+        await post({ slotId: slots[0]!.id, serviceIds: [PA, MB], name: 'Api Nutzer', email: `api${i}@example.org` });
       const gone = await post({ slotId: slots[0]!.id, serviceIds: [PA, MB], name: 'Api Nutzer', email: 'api9@example.org' });
       expect(gone.status).toBe(409);
       expect(((await gone.json()) as { title: string }).title).toMatch(/vergeben/);
@@ -401,7 +535,8 @@ describe('HTTP API contract', () => {
       const past = await app.request(`/api/v1/appointments/slots?service=${PA}&from=2020-01-01`);
       expect(past.status).toBe(422);
       let last = 0;
-      for (let i = 0; i < 25 && last !== 429; i++) last = (await post({ slotId: slots[2]!.id, serviceIds: [PA, MB], name: 'Bot', email: `bot${i}@example.org` })).status;
+      for (let i = 0; i < 25 && last !== 429; i++)
+        last = (await post({ slotId: slots[2]!.id, serviceIds: [PA, MB], name: 'Bot', email: `bot${i}@example.org` })).status;
       expect(last).toBe(429);
       const doc = (await (await app.request('/api/v1/openapi.json')).json()) as { paths: Record<string, unknown> };
       expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/appointments/slots', '/appointments', '/appointments/{id}']));
@@ -415,13 +550,28 @@ describe('HTTP API contract', () => {
     try {
       await seedAppointments(c2);
       const app = buildApp(c2);
-      const { slots } = (await (await app.request(`/api/v1/appointments/slots?service=${MB}&from=2026-12-01&to=2026-12-01`)).json()) as { slots: { id: string }[] };
-      const post = (body: unknown) => app.request('/api/v1/appointments', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const { slots } = (await (await app.request(`/api/v1/appointments/slots?service=${MB}&from=2026-12-01&to=2026-12-01`)).json()) as {
+        slots: { id: string }[];
+      };
+      const post = (body: unknown) =>
+        app.request('/api/v1/appointments', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
       const body = { slotId: slots[0]!.id, serviceIds: [MB], name: 'Mensch Echt', email: 'echt@example.org' };
       expect((await post(body)).status).toBe(422);
-      const ch = (await (await app.request('/api/v1/appointments/captcha')).json()) as { algorithm: string; challenge: string; salt: string; signature: string; maxnumber: number };
+      const ch = (await (await app.request('/api/v1/appointments/captcha')).json()) as {
+        algorithm: string;
+        challenge: string;
+        salt: string;
+        signature: string;
+        maxnumber: number;
+      };
       const sol = await solveChallenge(ch.challenge, ch.salt, ch.algorithm, ch.maxnumber).promise;
-      const payload = Buffer.from(JSON.stringify({ algorithm: ch.algorithm, challenge: ch.challenge, number: sol!.number, salt: ch.salt, signature: ch.signature })).toString('base64');
+      const payload = Buffer.from(
+        JSON.stringify({ algorithm: ch.algorithm, challenge: ch.challenge, number: sol!.number, salt: ch.salt, signature: ch.signature }),
+      ).toString('base64');
       expect((await post({ ...body, captcha: payload })).status).toBe(201);
       const replay = await post({ ...body, slotId: slots[1]!.id, email: 'echt2@example.org', captcha: payload });
       expect(replay.status).toBe(422);
@@ -447,7 +597,9 @@ describe.runIf(testDbKind() === 'postgres')('two app instances (separate pools) 
     const r = await findSlots(ctx, { serviceIds: [PA], from: '2026-12-16', to: '2026-12-16' });
     const slot = r.slots[3]!;
     const results = await Promise.allSettled(
-      Array.from({ length: 40 }, (_, i) => bookAppointment(i % 2 ? ctx2 : ctx, { slotId: slot.id, serviceIds: [PA], name: 'Zwei Pools', email: `pool${i}@example.org` })),
+      Array.from({ length: 40 }, (_, i) =>
+        bookAppointment(i % 2 ? ctx2 : ctx, { slotId: slot.id, serviceIds: [PA], name: 'Zwei Pools', email: `pool${i}@example.org` }),
+      ),
     );
     expect(results.filter((x) => x.status === 'fulfilled').length).toBe(4);
     expect(results.filter((x) => x.status === 'rejected' && (x.reason as { code: string }).code !== 'conflict')).toEqual([]);

@@ -49,6 +49,9 @@ export const ErrorBox = ({ title, message, fields }: { title: string; message: s
   <ErrorSummary title={title} message={message} errors={fields && fields.length > 1 ? fields : []} />
 );
 
+/** German content (service names, what to bring, places) inside an English page carries lang="de". */
+const De = ({ lang, children }: { lang: Lang; children: Child }) => (lang === 'de' ? <>{children}</> : <span lang="de">{children}</span>);
+
 export function Summary({ lang, b, loc, setup }: { lang: Lang; b: BookingRow; loc: LocationRow; setup: Setup }) {
   const date = localDate(b.startAt, loc.timeZone);
   const bring = b.serviceIds.map((s) => setup.services.find((x) => x.serviceId === s)?.bring).filter(Boolean);
@@ -62,16 +65,22 @@ export function Summary({ lang, b, loc, setup }: { lang: Lang; b: BookingRow; lo
         </dd>
         <dt>{tx(lang, 'where')}</dt>
         <dd>
-          {loc.name}, {loc.address}
+          <De lang={lang}>
+            {loc.name}, {loc.address}
+          </De>
         </dd>
         <dt>{tx(lang, 'what')}</dt>
-        <dd>{b.serviceIds.map((s) => serviceTitle(setup, s)).join(', ')}</dd>
+        <dd>
+          <De lang={lang}>{b.serviceIds.map((s) => serviceTitle(setup, s)).join(', ')}</De>
+        </dd>
         {bring.length ? (
           <>
             <dt>{tx(lang, 'bring')}</dt>
             <dd>
               {bring.map((x) => (
-                <span class="appt-block">{x}</span>
+                <span class="appt-block" lang={lang === 'de' ? undefined : 'de'}>
+                  {x}
+                </span>
               ))}
             </dd>
           </>
@@ -134,10 +143,15 @@ async function renderBookingPage(c: Context<AppEnv>, st: BookingPageState) {
     }
   }
   const slotMinutes = loc?.slotMinutes ?? 10;
-  const serviceQuery = selected.map((s) => `leistung=${encodeURIComponent(s)}`).join('&') + (st.replaces ? `&umbuchen=${encodeURIComponent(st.replaces)}` : '');
+  const serviceQuery =
+    selected.map((s) => `leistung=${encodeURIComponent(s)}`).join('&') +
+    (st.replaces ? `&umbuchen=${encodeURIComponent(st.replaces)}` : '');
   // Week shown in the day list: requested, else the week of the earliest free time.
   const firstDate = result?.slots[0]?.date;
-  const week = st.week && /^\d{4}-\d{2}-\d{2}$/.test(st.week) ? mondayOf(st.week) : mondayOf(firstDate ?? (loc ? localDate(ctx.now(), loc.timeZone) : '2026-01-01'));
+  const week =
+    st.week && /^\d{4}-\d{2}-\d{2}$/.test(st.week)
+      ? mondayOf(st.week)
+      : mondayOf(firstDate ?? (loc ? localDate(ctx.now(), loc.timeZone) : '2026-01-01'));
   const todayLocal = loc ? localDate(ctx.now(), loc.timeZone) : '';
   const weekDays = Array.from({ length: 7 }, (_, i) => addDays(week, i)).filter((d) => {
     const wd = weekdayOf(d);
@@ -152,7 +166,8 @@ async function renderBookingPage(c: Context<AppEnv>, st: BookingPageState) {
       {content}
     </form>
   );
-  const slotLabel = (s: { date: string; startAt: Date }) => `${dayLabel(lang, s.date, true)}, ${localTime(s.startAt, loc!.timeZone)}${lang === 'de' ? ' Uhr' : ''}`;
+  const slotLabel = (s: { date: string; startAt: Date }) =>
+    `${dayLabel(lang, s.date, true)}, ${localTime(s.startAt, loc!.timeZone)}${lang === 'de' ? ' Uhr' : ''}`;
   const lastDate = result?.slots.at(-1)?.date ?? (loc ? addDays(localDate(ctx.now(), loc.timeZone), 14) : '');
   return renderPage(c, {
     title: tx(lang, 'title'),
@@ -181,7 +196,10 @@ async function renderBookingPage(c: Context<AppEnv>, st: BookingPageState) {
               value: s.serviceId,
               label: (
                 <>
-                  {s.title} <span class="lotse-muted">({s.slots * slotMinutes} {tx(lang, 'minutes')})</span>
+                  <De lang={lang}>{s.title}</De>{' '}
+                  <span class="lotse-muted">
+                    ({s.slots * slotMinutes} {tx(lang, 'minutes')})
+                  </span>
                 </>
               ),
             }))}
@@ -194,7 +212,11 @@ async function renderBookingPage(c: Context<AppEnv>, st: BookingPageState) {
               {tx(lang, 'earliest')}
             </h2>
             <p class="kern-body">
-              {result.serviceIds.map((s) => serviceTitle(setup, s)).join(' + ')} · {tx(lang, 'duration')}: {result.units * slotMinutes} {tx(lang, 'minutes')} · {loc.name}, {loc.address}
+              <De lang={lang}>{result.serviceIds.map((s) => serviceTitle(setup, s)).join(' + ')}</De> · {tx(lang, 'duration')}:{' '}
+              {result.units * slotMinutes} {tx(lang, 'minutes')} ·{' '}
+              <De lang={lang}>
+                {loc.name}, {loc.address}
+              </De>
             </p>
             {result.slots.length ? (
               slotForm(
@@ -270,7 +292,23 @@ async function renderBookingPage(c: Context<AppEnv>, st: BookingPageState) {
   });
 }
 
-function DataForm({ c, b, loc, setup, hold, values, error }: { c: Context<AppEnv>; b: BookingRow; loc: LocationRow; setup: Setup; hold: string; values: Record<string, string>; error?: AppError | undefined }) {
+function DataForm({
+  c,
+  b,
+  loc,
+  setup,
+  hold,
+  values,
+  error,
+}: {
+  c: Context<AppEnv>;
+  b: BookingRow;
+  loc: LocationRow;
+  setup: Setup;
+  hold: string;
+  values: Record<string, string>;
+  error?: AppError | undefined;
+}) {
   const { lang, csrfToken } = c.var;
   const fieldErr = (f: string) => error?.details?.fields?.find((x) => x.field === f)?.message;
   const input = (id: string, label: string, type: string, auto: string, required: boolean) => (
@@ -299,7 +337,14 @@ function DataForm({ c, b, loc, setup, hold, values, error }: { c: Context<AppEnv
         {input('name', tx(lang, 'name'), 'text', 'name', true)}
         {input('email', tx(lang, 'email'), 'email', 'email', true)}
         {input('phone', tx(lang, 'phone'), 'tel', 'tel', false)}
-        <Checkbox name="consent" value="ja" label={tx(lang, 'consent')} checked={values.consent === 'ja'} required error={fieldErr('consent')} />
+        <Checkbox
+          name="consent"
+          value="ja"
+          label={tx(lang, 'consent')}
+          checked={values.consent === 'ja'}
+          required
+          error={fieldErr('consent')}
+        />
         <PowWidget c={c} eager />
         <Submit label={tx(lang, 'book')} />
       </form>
@@ -320,7 +365,11 @@ export function mountPublicPages(app: AppRouter): void {
     const selected = list(body.leistung);
     const replaces = str(body.umbuchen) || undefined;
     try {
-      const { booking, holdToken } = await holdSlot(c.var.ctx, { slotId: str(body.slotId), serviceIds: selected, lang: c.var.lang, replaces: replaces ?? null }, { ip: clientIp(c), requestId: c.var.requestId });
+      const { booking, holdToken } = await holdSlot(
+        c.var.ctx,
+        { slotId: str(body.slotId), serviceIds: selected, lang: c.var.lang, replaces: replaces ?? null },
+        { ip: clientIp(c), requestId: c.var.requestId },
+      );
       return c.redirect(`/termine/daten/${booking.id}?h=${encodeURIComponent(holdToken)}`, 303);
     } catch (e) {
       if (!isAppError(e) || !['validation', 'conflict'].includes(e.code)) throw e;
@@ -332,7 +381,13 @@ export function mountPublicPages(app: AppRouter): void {
   app.get('/termine/daten/:id', async (c) => {
     const hold = c.req.query('h') ?? '';
     const { booking, location, setup } = await getHeldBooking(c.var.ctx, c.req.param('id'), hold);
-    return renderPage(c, { title: tx(c.var.lang, 'yourData'), head: CSS, scripts: [POW], demo: location.demo, children: <DataForm c={c} b={booking} loc={location} setup={setup} hold={hold} values={{}} /> });
+    return renderPage(c, {
+      title: tx(c.var.lang, 'yourData'),
+      head: CSS,
+      scripts: [POW],
+      demo: location.demo,
+      children: <DataForm c={c} b={booking} loc={location} setup={setup} hold={hold} values={{}} />,
+    });
   });
 
   app.post('/termine/daten/:id', async (c) => {
@@ -345,7 +400,14 @@ export function mountPublicPages(app: AppRouter): void {
         c.var.ctx,
         id,
         hold,
-        { name: values.name, email: values.email, phone: values.phone, consent: (values.consent === 'ja') as true, lang: c.var.lang, captcha: str(body.captcha) || undefined },
+        {
+          name: values.name,
+          email: values.email,
+          phone: values.phone,
+          consent: (values.consent === 'ja') as true,
+          lang: c.var.lang,
+          captcha: str(body.captcha) || undefined,
+        },
         { ip: clientIp(c), requestId: c.var.requestId },
       );
       return c.redirect(`/termine/gesendet?bis=${encodeURIComponent(localTime(booking.expiresAt!, location.timeZone))}`, 303);
@@ -353,7 +415,12 @@ export function mountPublicPages(app: AppRouter): void {
       if (!isAppError(e) || !['validation', 'rate_limited'].includes(e.code)) throw e;
       const { booking, location, setup } = await getHeldBooking(c.var.ctx, id, hold);
       c.status(e.code === 'rate_limited' ? 429 : 422);
-      return renderPage(c, { title: tx(c.var.lang, 'yourData'), head: CSS, scripts: [POW], children: <DataForm c={c} b={booking} loc={location} setup={setup} hold={hold} values={values} error={e} /> });
+      return renderPage(c, {
+        title: tx(c.var.lang, 'yourData'),
+        head: CSS,
+        scripts: [POW],
+        children: <DataForm c={c} b={booking} loc={location} setup={setup} hold={hold} values={values} error={e} />,
+      });
     }
   });
 
@@ -413,7 +480,10 @@ export function mountPublicPages(app: AppRouter): void {
               <input type="hidden" name="t" value={t} />
               <Submit label={tx(lang, 'cancel')} kind="secondary" />
             </form>
-            <a class="kern-btn kern-btn--tertiary" href={`/termine?${booking.serviceIds.map((s) => `leistung=${encodeURIComponent(s)}`).join('&')}&umbuchen=${encodeURIComponent(t)}`}>
+            <a
+              class="kern-btn kern-btn--tertiary"
+              href={`/termine?${booking.serviceIds.map((s) => `leistung=${encodeURIComponent(s)}`).join('&')}&umbuchen=${encodeURIComponent(t)}`}
+            >
               <span class="kern-label">{tx(lang, 'reschedule')}</span>
             </a>
             <a class="kern-link" href={`/termine/kalender.ics?t=${encodeURIComponent(t)}`}>
@@ -447,14 +517,27 @@ export function mountPublicPages(app: AppRouter): void {
 
   app.get('/termine/kalender.ics', async (c) => {
     const { booking, location, setup } = await bookingByManageToken(c.var.ctx, c.req.query('t'));
-    return c.body(icsFor(c.var.ctx, booking, location, setup), 200, { 'content-type': 'text/calendar; charset=utf-8', 'content-disposition': 'attachment; filename="termin.ics"' });
+    return c.body(icsFor(c.var.ctx, booking, location, setup), 200, {
+      'content-type': 'text/calendar; charset=utf-8',
+      'content-disposition': 'attachment; filename="termin.ics"',
+    });
   });
 
   app.post('/termine/warteliste', async (c) => {
     const body = await c.req.parseBody({ all: true });
     const selected = list(body.leistung);
     try {
-      await joinWaitlist(c.var.ctx, { serviceIds: selected, email: str(body.email), before: str(body.before), lang: c.var.lang, captcha: str(body.captcha) || undefined }, { ip: clientIp(c) });
+      await joinWaitlist(
+        c.var.ctx,
+        {
+          serviceIds: selected,
+          email: str(body.email),
+          before: str(body.before),
+          lang: c.var.lang,
+          captcha: str(body.captcha) || undefined,
+        },
+        { ip: clientIp(c) },
+      );
       return renderBookingPage(c, { selected, notice: tx(c.var.lang, 'waitlistDone') });
     } catch (e) {
       if (!isAppError(e) || e.code !== 'validation') throw e;
@@ -469,42 +552,42 @@ export function mountPublicPages(app: AppRouter): void {
     const now = c.var.ctx.now();
     return c.html(
       '<!doctype html>' +
-        (
-          <html lang="de">
-            <head>
-              <meta charset="utf-8" />
-              <meta name="viewport" content="width=device-width, initial-scale=1" />
-              <title>{`Aufruf – ${d.loc.name}`}</title>
-              <link rel="stylesheet" href="/static/kern/fonts/fira-sans.css" />
-              <link rel="stylesheet" href="/static/app/appointments.css" />
-              <script src="/static/app/appointments-display.js" defer />
-            </head>
-            <body class="appt-display">
-              <main>
-                <h1>
-                  {d.loc.name} – Aufruf <span lang="en">/ Now serving</span>
-                </h1>
-                {d.called.length ? (
-                  <ul class="appt-board" aria-live="polite">
-                    {d.called.slice(0, 6).map((t) => (
-                      <li>
-                        <span>Nr. {t.number}</span>
-                        <span class="appt-counter">→ {t.counter}</span>
-                      </li>
-                    ))}
-                  </ul>
-                ) : (
-                  <p class="appt-waiting">Bitte warten Sie, Sie werden aufgerufen.</p>
-                )}
-                <h2>Wartende Nummern</h2>
-                <p class="appt-waiting">{d.waiting.length ? d.waiting.join(' ') : '–'}</p>
-              </main>
-              <footer>
-                Stand {localTime(now, d.loc.timeZone)} Uhr · Termin buchen: {c.var.ctx.config.baseUrl}/termine
-              </footer>
-            </body>
-          </html>
-        ),
+      (
+        <html lang="de">
+          <head>
+            <meta charset="utf-8" />
+            <meta name="viewport" content="width=device-width, initial-scale=1" />
+            <title>{`Aufruf – ${d.loc.name}`}</title>
+            <link rel="stylesheet" href="/static/kern/fonts/fira-sans.css" />
+            <link rel="stylesheet" href="/static/app/appointments.css" />
+            <script src="/static/app/appointments-display.js" defer />
+          </head>
+          <body class="appt-display">
+            <main>
+              <h1>
+                {d.loc.name} – Aufruf <span lang="en">/ Now serving</span>
+              </h1>
+              {d.called.length ? (
+                <ul class="appt-board" aria-live="polite">
+                  {d.called.slice(0, 6).map((t) => (
+                    <li>
+                      <span>Nr. {t.number}</span>
+                      <span class="appt-counter">→ {t.counter}</span>
+                    </li>
+                  ))}
+                </ul>
+              ) : (
+                <p class="appt-waiting">Bitte warten Sie, Sie werden aufgerufen.</p>
+              )}
+              <h2>Wartende Nummern</h2>
+              <p class="appt-waiting">{d.waiting.length ? d.waiting.join(' ') : '–'}</p>
+            </main>
+            <footer>
+              Stand {localTime(now, d.loc.timeZone)} Uhr · Termin buchen: {c.var.ctx.config.baseUrl}/termine
+            </footer>
+          </body>
+        </html>
+      ),
     );
   });
 }

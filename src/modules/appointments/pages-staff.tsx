@@ -7,11 +7,29 @@ import { isAppError, type AppError } from '../../core/errors.ts';
 import { Checkbox, CheckboxGroup, CsrfField, Notice, SelectField, Submit, TableHead, TextArea, TextField } from '../../web/components.tsx';
 import { DemoBadge, renderPage } from '../../web/layout.tsx';
 import { staffBook } from './book-appointment.ts';
-import { addClosure, formatOpeningHours, removeClosure, rotateFeedToken, saveServiceSetting, saveWorkstation, updateLocation } from './configure.ts';
+import {
+  addClosure,
+  formatOpeningHours,
+  removeClosure,
+  rotateFeedToken,
+  saveServiceSetting,
+  saveWorkstation,
+  updateLocation,
+} from './configure.ts';
 import { findSlots } from './find-slots.ts';
 import { allowedStatusChanges, cancelByStaff, setAppointmentStatus } from './manage-appointment.ts';
 import { getSetup, serviceTitle } from './rules.ts';
-import { bookingPatterns, calendarRange, drawTicket, exportDayCsv, exportDayPdf, statistics, STATUS_LABELS, ticketsToday, updateTicketStatus } from './staff.ts';
+import {
+  bookingPatterns,
+  calendarRange,
+  drawTicket,
+  exportDayCsv,
+  exportDayPdf,
+  statistics,
+  STATUS_LABELS,
+  ticketsToday,
+  updateTicketStatus,
+} from './staff.ts';
 import { addDays, isIsoDate, localDate, localTime, mondayOf, weekdayOf } from './time.ts';
 import { dayLabel } from './texts.ts';
 import { ErrorBox } from './pages-public.tsx';
@@ -129,7 +147,8 @@ export function mountStaffPages(app: AppRouter): void {
             <ul class="appt-alert-list">
               {patterns.map((p) => (
                 <li>
-                  {p.n} Buchungen von {
+                  {p.n} Buchungen von{' '}
+                  {
                     {
                       email: `der E-Mail-Adresse ${p.key}`,
                       phone: `der Telefonnummer ${p.key}`,
@@ -137,8 +156,8 @@ export function mountStaffPages(app: AppRouter): void {
                       ip: `einem Anschluss (IP-Kennung ${p.key.slice(-8)})`,
                       network: `einem Netz mehrerer Anschlüsse (Netz-Kennung ${p.key.slice(0, 8)})`,
                     }[p.kind]
-                  } zwischen {localTime(p.first, loc.timeZone)} und{' '}
-                  {localTime(p.last, loc.timeZone)} Uhr – bitte prüfen.
+                  }{' '}
+                  zwischen {localTime(p.first, loc.timeZone)} und {localTime(p.last, loc.timeZone)} Uhr – bitte prüfen.
                 </li>
               ))}
             </ul>
@@ -171,34 +190,38 @@ export function mountStaffPages(app: AppRouter): void {
                 Tagesliste als PDF
               </a>
             </p>
-            <div class="lotse-table-wrap" tabindex={0} role="region" aria-label="Tabelle, seitlich scrollbar">
-              <table class="kern-table appt-cal">
-                <caption class="kern-title">
-                  {visible.length} {visible.length === 1 ? 'Termin' : 'Termine'}
-                </caption>
-                <TableHead columns={['Zeit', 'Schalter', 'Anliegen', 'Name / Kontakt', 'Status', 'Aktionen']} />
-                <tbody class="kern-table__body">
-                  {visible.map((b) => (
-                    <tr class="kern-table__row">
-                      <th scope="row" class="kern-table__cell">
-                        {localTime(b.startAt, loc.timeZone)}–{localTime(b.endAt, loc.timeZone)}
-                      </th>
-                      <td class="kern-table__cell">{wsName(b.workstationId)}</td>
-                      <td class="kern-table__cell">{b.serviceIds.map((s) => serviceTitle(setup, s)).join(', ')}</td>
-                      <td class="kern-table__cell">
-                        {b.name ?? '–'}
-                        {b.phone ? <span class="appt-block">{b.phone}</span> : null}
-                        {b.source === 'staff' ? <span class="appt-block lotse-muted">telefonisch gebucht</span> : null}
-                      </td>
-                      <td class="kern-table__cell">
-                        <StatusBadge status={b.status} />
-                      </td>
-                      <td class="kern-table__cell">{actions(b.id, b.status, b.startAt)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            {visible.length === 0 ? (
+              <p class="appt-empty">Für diesen Tag sind keine Termine gebucht.</p>
+            ) : (
+              <div class="lotse-table-wrap" tabindex={0} role="region" aria-label="Tabelle, seitlich scrollbar">
+                <table class="kern-table appt-cal">
+                  <caption class="kern-title">
+                    {visible.length} {visible.length === 1 ? 'Termin' : 'Termine'}
+                  </caption>
+                  <TableHead columns={['Zeit', 'Schalter', 'Anliegen', 'Name / Kontakt', 'Status', 'Aktionen']} />
+                  <tbody class="kern-table__body">
+                    {visible.map((b) => (
+                      <tr class="kern-table__row">
+                        <th scope="row" class="kern-table__cell">
+                          {localTime(b.startAt, loc.timeZone)}–{localTime(b.endAt, loc.timeZone)}
+                        </th>
+                        <td class="kern-table__cell">{wsName(b.workstationId)}</td>
+                        <td class="kern-table__cell">{b.serviceIds.map((s) => serviceTitle(setup, s)).join(', ')}</td>
+                        <td class="kern-table__cell">
+                          {b.name ?? '–'}
+                          {b.phone ? <span class="appt-block">{b.phone}</span> : null}
+                          {b.source === 'staff' ? <span class="appt-block lotse-muted">telefonisch gebucht</span> : null}
+                        </td>
+                        <td class="kern-table__cell">
+                          <StatusBadge status={b.status} />
+                        </td>
+                        <td class="kern-table__cell">{actions(b.id, b.status, b.startAt)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
           </>
         ) : (
           <div class="lotse-table-wrap" tabindex={0} role="region" aria-label="Tabelle, seitlich scrollbar">
@@ -229,7 +252,8 @@ export function mountStaffPages(app: AppRouter): void {
                           .filter((b) => b.workstationId === w.id && localDate(b.startAt, loc.timeZone) === d)
                           .map((b) => (
                             <span class={`appt-entry appt-entry--${b.status}`}>
-                              {localTime(b.startAt, loc.timeZone)} {b.serviceIds.map((s) => serviceTitle(setup, s)).join(', ')} ({STATUS_LABELS[b.status]})
+                              {localTime(b.startAt, loc.timeZone)} {b.serviceIds.map((s) => serviceTitle(setup, s)).join(', ')} (
+                              {STATUS_LABELS[b.status]})
                             </span>
                           ))}
                       </td>
@@ -265,13 +289,22 @@ export function mountStaffPages(app: AppRouter): void {
     return back(c, str(body.zurueck));
   });
 
-  const bookForm = async (c: Context<AppEnv>, selected: string[], date: string, values: Record<string, string>, error?: AppError, done?: string) => {
+  const bookForm = async (
+    c: Context<AppEnv>,
+    selected: string[],
+    date: string,
+    values: Record<string, string>,
+    error?: AppError,
+    done?: string,
+  ) => {
     const ctx = c.var.ctx;
     const setup = await getSetup(ctx);
     let slots: Awaited<ReturnType<typeof findSlots>>['slots'] = [];
     let searchErr: AppError | undefined;
     if (selected.length) {
-      const r = await errorOr(() => findSlots(ctx, { serviceIds: selected, from: date, to: addDays(date, 6) }, { staff: true, limit: 300 }));
+      const r = await errorOr(() =>
+        findSlots(ctx, { serviceIds: selected, from: date, to: addDays(date, 6) }, { staff: true, limit: 300 }),
+      );
       if ('ok' in r) slots = r.ok.slots;
       else searchErr = r.err;
     }
@@ -319,7 +352,15 @@ export function mountStaffPages(app: AppRouter): void {
                 ['phone', 'Telefon', 'tel', false],
               ] as const
             ).map(([id, label, type, req]) => (
-              <TextField id={`b-${id}`} name={id} type={type} label={label} optional={req ? undefined : 'optional'} value={values[id] ?? ''} required={req} />
+              <TextField
+                id={`b-${id}`}
+                name={id}
+                type={type}
+                label={label}
+                optional={req ? undefined : 'optional'}
+                value={values[id] ?? ''}
+                required={req}
+              />
             ))}
             <Submit label="Termin buchen" />
           </form>
@@ -344,21 +385,36 @@ export function mountStaffPages(app: AppRouter): void {
       return bookForm(c, selected, date, values, r.err);
     }
     const tz = (await getSetup(c.var.ctx)).locations[0]?.timeZone ?? 'Europe/Berlin';
-    return bookForm(c, selected, date, {}, undefined, `Gebucht: ${dayLabel('de', localDate(r.ok.startAt, tz))} ${localTime(r.ok.startAt, tz)} Uhr.`);
+    return bookForm(
+      c,
+      selected,
+      date,
+      {},
+      undefined,
+      `Gebucht: ${dayLabel('de', localDate(r.ok.startAt, tz))} ${localTime(r.ok.startAt, tz)} Uhr.`,
+    );
   });
 
   app.get(`${BASE}/export.csv`, manage, async (c) => {
     const d = c.req.query('datum') ?? '';
     const date = isIsoDate(d) ? d : todayFor(c);
     const csv = await exportDayCsv(c.var.ctx, staffActor(c), c.req.query('standort') || undefined, date);
-    return c.body(csv, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="tagesliste-${date}.csv"`, 'cache-control': 'no-store' });
+    return c.body(csv, 200, {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="tagesliste-${date}.csv"`,
+      'cache-control': 'no-store',
+    });
   });
 
   app.get(`${BASE}/export.pdf`, manage, async (c) => {
     const d = c.req.query('datum') ?? '';
     const date = isIsoDate(d) ? d : todayFor(c);
     const pdf = await exportDayPdf(c.var.ctx, staffActor(c), c.req.query('standort') || undefined, date);
-    return c.body(new Uint8Array(pdf), 200, { 'content-type': 'application/pdf', 'content-disposition': `attachment; filename="tagesliste-${date}.pdf"`, 'cache-control': 'no-store' });
+    return c.body(new Uint8Array(pdf), 200, {
+      'content-type': 'application/pdf',
+      'content-disposition': `attachment; filename="tagesliste-${date}.pdf"`,
+      'cache-control': 'no-store',
+    });
   });
 
   app.get(`${BASE}/warteschlange`, manage, async (c) => {
@@ -374,7 +430,7 @@ export function mountStaffPages(app: AppRouter): void {
       <div class="lotse-stack">
         <h1 class="kern-heading-large">Wartenummern {loc.name} (heute)</h1>
         <SubNav date={todayFor(c)} loc={loc.id} />
-        <p class="lotse-actions">
+        <div class="lotse-actions appt-queue-actions">
           <form method="post" action={`${BASE}/warteschlange/ziehen`} class="lotse-inline-form">
             <CsrfField token={csrf} />
             <input type="hidden" name="standort" value={loc.id} />
@@ -383,60 +439,69 @@ export function mountStaffPages(app: AppRouter): void {
           <a class="kern-link" href={`/termine/aufruf/${loc.id}`}>
             Aufrufanzeige für den Wartebereich öffnen
           </a>
-        </p>
-        <div class="lotse-table-wrap" tabindex={0} role="region" aria-label="Tabelle, seitlich scrollbar">
-          <table class="kern-table">
-            <caption class="kern-title">{tickets.filter((t) => t.status === 'waiting').length} wartend</caption>
-            <TableHead columns={['Nummer', 'Gezogen', 'Status', 'Aktion']} />
-            <tbody class="kern-table__body">
-              {tickets.map((t) => (
-                <tr class="kern-table__row">
-                  <th scope="row" class="kern-table__cell">
-                    {t.number}
-                  </th>
-                  <td class="kern-table__cell">{localTime(t.createdAt, loc.timeZone)} Uhr</td>
-                  <td class="kern-table__cell">
-                    {{ waiting: 'wartet', called: `aufgerufen${t.workstationId ? ` an ${ws.find((w) => w.id === t.workstationId)?.name ?? ''}` : ''}`, done: 'erledigt', gone: 'nicht erschienen' }[t.status] ?? t.status}
-                  </td>
-                  <td class="kern-table__cell">
-                    {t.status === 'waiting' ? (
-                      <form method="post" action={`${BASE}/warteschlange/${t.id}`} class="appt-inline">
-                        <CsrfField token={csrf} />
-                        <input type="hidden" name="standort" value={loc.id} />
-                        <input type="hidden" name="status" value="called" />
-                        <label class="kern-label kern-label--small" for={`ws-${t.id}`}>
-                          Schalter
-                        </label>
-                        <select class="kern-form-input__select" id={`ws-${t.id}`} name="workstationId">
-                          {ws.map((w) => (
-                            <option value={w.id}>{w.name}</option>
-                          ))}
-                        </select>
-                        <Submit label="Aufrufen" kind="secondary" size="x-small" />
-                      </form>
-                    ) : t.status === 'called' ? (
-                      <div class="appt-inline">
-                        {(
-                          [
-                            ['done', 'Erledigt'],
-                            ['gone', 'Nicht erschienen'],
-                          ] as const
-                        ).map(([s, label]) => (
-                          <form method="post" action={`${BASE}/warteschlange/${t.id}`} class="lotse-inline-form">
-                            <CsrfField token={csrf} />
-                            <input type="hidden" name="standort" value={loc.id} />
-                            <input type="hidden" name="status" value={s} />
-                            <Submit label={label} kind="tertiary" size="x-small" />
-                          </form>
-                        ))}
-                      </div>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
         </div>
+        {tickets.length === 0 ? (
+          <p class="appt-empty">Heute wurden noch keine Wartenummern gezogen.</p>
+        ) : (
+          <div class="lotse-table-wrap" tabindex={0} role="region" aria-label="Tabelle, seitlich scrollbar">
+            <table class="kern-table">
+              <caption class="kern-title">{tickets.filter((t) => t.status === 'waiting').length} wartend</caption>
+              <TableHead columns={['Nummer', 'Gezogen', 'Status', 'Aktion']} />
+              <tbody class="kern-table__body">
+                {tickets.map((t) => (
+                  <tr class="kern-table__row">
+                    <th scope="row" class="kern-table__cell">
+                      {t.number}
+                    </th>
+                    <td class="kern-table__cell">{localTime(t.createdAt, loc.timeZone)} Uhr</td>
+                    <td class="kern-table__cell">
+                      {{
+                        waiting: 'wartet',
+                        called: `aufgerufen${t.workstationId ? ` an ${ws.find((w) => w.id === t.workstationId)?.name ?? ''}` : ''}`,
+                        done: 'erledigt',
+                        gone: 'nicht erschienen',
+                      }[t.status] ?? t.status}
+                    </td>
+                    <td class="kern-table__cell">
+                      {t.status === 'waiting' ? (
+                        <form method="post" action={`${BASE}/warteschlange/${t.id}`} class="appt-inline">
+                          <CsrfField token={csrf} />
+                          <input type="hidden" name="standort" value={loc.id} />
+                          <input type="hidden" name="status" value="called" />
+                          <label class="kern-label kern-label--small" for={`ws-${t.id}`}>
+                            Schalter
+                          </label>
+                          <select class="kern-form-input__select" id={`ws-${t.id}`} name="workstationId">
+                            {ws.map((w) => (
+                              <option value={w.id}>{w.name}</option>
+                            ))}
+                          </select>
+                          <Submit label="Aufrufen" kind="secondary" size="x-small" />
+                        </form>
+                      ) : t.status === 'called' ? (
+                        <div class="appt-inline">
+                          {(
+                            [
+                              ['done', 'Erledigt'],
+                              ['gone', 'Nicht erschienen'],
+                            ] as const
+                          ).map(([s, label]) => (
+                            <form method="post" action={`${BASE}/warteschlange/${t.id}`} class="lotse-inline-form">
+                              <CsrfField token={csrf} />
+                              <input type="hidden" name="standort" value={loc.id} />
+                              <input type="hidden" name="status" value={s} />
+                              <Submit label={label} kind="tertiary" size="x-small" />
+                            </form>
+                          ))}
+                        </div>
+                      ) : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
       </div>,
     );
   });
@@ -449,7 +514,14 @@ export function mountStaffPages(app: AppRouter): void {
 
   app.post(`${BASE}/warteschlange/:id`, manage, async (c) => {
     const body = await c.req.parseBody();
-    await updateTicketStatus(c.var.ctx, staffActor(c), str(body.standort), c.req.param('id'), { status: str(body.status) as 'called', workstationId: str(body.workstationId) || undefined }, { requestId: c.var.requestId });
+    await updateTicketStatus(
+      c.var.ctx,
+      staffActor(c),
+      str(body.standort),
+      c.req.param('id'),
+      { status: str(body.status) as 'called', workstationId: str(body.workstationId) || undefined },
+      { requestId: c.var.requestId },
+    );
     return c.redirect(`${BASE}/warteschlange?standort=${encodeURIComponent(str(body.standort))}`, 303);
   });
 
@@ -477,16 +549,27 @@ export function mountStaffPages(app: AppRouter): void {
           <Submit label="Anzeigen" kind="secondary" />
         </form>
         <p class="kern-body">
-          Auslastung (gebuchte Zeiteinheiten / angebotene Zeiteinheiten aller Schalter): <strong>{pct(s.utilisation)}</strong> ({s.usedUnits} von {s.capacityUnits})
+          Auslastung (gebuchte Zeiteinheiten / angebotene Zeiteinheiten aller Schalter): <strong>{pct(s.utilisation)}</strong> (
+          {s.usedUnits} von {s.capacityUnits})
         </p>
         <p class="kern-body">
-          Insgesamt {s.totals.total} {s.totals.total === 1 ? 'Termin' : 'Termine'}: {s.totals.done} erledigt, {s.totals.arrived} anwesend, {s.totals.noshow} nicht erschienen (No-Show-Quote {pct(s.totals.noshowRate)}), {s.totals.cancelled} abgesagt; Ø Vorlauf{' '}
+          Insgesamt {s.totals.total} {s.totals.total === 1 ? 'Termin' : 'Termine'}: {s.totals.done} erledigt, {s.totals.arrived} anwesend,{' '}
+          {s.totals.noshow} nicht erschienen (No-Show-Quote {pct(s.totals.noshowRate)}), {s.totals.cancelled} abgesagt; Ø Vorlauf{' '}
           {s.totals.avgLeadDays.toLocaleString('de-DE', { maximumFractionDigits: 1 })} Tage.
         </p>
         <div class="lotse-table-wrap" tabindex={0} role="region" aria-label="Tabelle, seitlich scrollbar">
           <table class="kern-table">
             <caption class="kern-title">Nach Leistung</caption>
-            <TableHead columns={['Leistung', { label: 'Buchungen', numeric: true }, { label: 'Abgesagt', numeric: true }, { label: 'Nicht erschienen', numeric: true }, { label: 'No-Show-Quote', numeric: true }, { label: 'Ø Vorlauf (Tage)', numeric: true }]} />
+            <TableHead
+              columns={[
+                'Leistung',
+                { label: 'Buchungen', numeric: true },
+                { label: 'Abgesagt', numeric: true },
+                { label: 'Nicht erschienen', numeric: true },
+                { label: 'No-Show-Quote', numeric: true },
+                { label: 'Ø Vorlauf (Tage)', numeric: true },
+              ]}
+            />
             <tbody class="kern-table__body">
               {s.services.map((x) => (
                 <tr class="kern-table__row">
@@ -497,7 +580,9 @@ export function mountStaffPages(app: AppRouter): void {
                   <td class="kern-table__cell kern-table__cell--numeric">{x.cancelled}</td>
                   <td class="kern-table__cell kern-table__cell--numeric">{x.noshow}</td>
                   <td class="kern-table__cell kern-table__cell--numeric">{pct(x.noshowRate)}</td>
-                  <td class="kern-table__cell kern-table__cell--numeric">{x.avgLeadDays.toLocaleString('de-DE', { maximumFractionDigits: 1 })}</td>
+                  <td class="kern-table__cell kern-table__cell--numeric">
+                    {x.avgLeadDays.toLocaleString('de-DE', { maximumFractionDigits: 1 })}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -506,7 +591,14 @@ export function mountStaffPages(app: AppRouter): void {
         <div class="lotse-table-wrap" tabindex={0} role="region" aria-label="Tabelle, seitlich scrollbar">
           <table class="kern-table">
             <caption class="kern-title">Nach Wochentag</caption>
-            <TableHead columns={['Wochentag', { label: 'Buchungen', numeric: true }, { label: 'Nicht erschienen', numeric: true }, { label: 'No-Show-Quote', numeric: true }]} />
+            <TableHead
+              columns={[
+                'Wochentag',
+                { label: 'Buchungen', numeric: true },
+                { label: 'Nicht erschienen', numeric: true },
+                { label: 'No-Show-Quote', numeric: true },
+              ]}
+            />
             <tbody class="kern-table__body">
               {s.weekdays.map((w) => (
                 <tr class="kern-table__row">
@@ -521,7 +613,11 @@ export function mountStaffPages(app: AppRouter): void {
             </tbody>
           </table>
         </div>
-        <p class="kern-body kern-body--small lotse-muted">Ein Termin mit mehreren Leistungen zählt bei jeder Leistung, je Wochentag einmal. No-Show-Quote = nicht erschienen / (anwesend + erledigt + nicht erschienen); abgesagte und noch offene Termine zählen nicht mit. Vorlauf = Zeit von der Buchung bis zum Termin. Die Erinnerung bittet um Absage, wenn jemand nicht kommen kann.</p>
+        <p class="kern-body kern-body--small lotse-muted">
+          Ein Termin mit mehreren Leistungen zählt bei jeder Leistung, je Wochentag einmal. No-Show-Quote = nicht erschienen / (anwesend +
+          erledigt + nicht erschienen); abgesagte und noch offene Termine zählen nicht mit. Vorlauf = Zeit von der Buchung bis zum Termin.
+          Die Erinnerung bittet um Absage, wenn jemand nicht kommen kann.
+        </p>
       </div>,
     );
   });
@@ -587,7 +683,8 @@ function mountSettings(app: AppRouter, configure: ReturnType<typeof requirePermi
                 <Submit label="Standort speichern" />
               </form>
               <h3 class="kern-heading-small">
-                Schalter (online buchbar: {online} von {active} = {active ? Math.round((online / active) * 100) : 0} % der Kapazität; der Rest bleibt für Vorsprechende ohne Termin)
+                Schalter (online buchbar: {online} von {active} = {active ? Math.round((online / active) * 100) : 0} % der Kapazität; der
+                Rest bleibt für Vorsprechende ohne Termin)
               </h3>
               {ws.map((w) => (
                 <form method="post" action={`${PATH}/schalter`} class="lotse-stack appt-sep">
@@ -610,7 +707,12 @@ function mountSettings(app: AppRouter, configure: ReturnType<typeof requirePermi
                   />
                   <div class="lotse-actions">
                     <Submit label={`${w.name} speichern`} kind="secondary" size="small" />
-                    <Submit label={`Kalender-Link für ${w.name} erzeugen`} kind="tertiary" size="small" formaction={`${PATH}/feed/${w.id}`} />
+                    <Submit
+                      label={`Kalender-Link für ${w.name} erzeugen`}
+                      kind="tertiary"
+                      size="small"
+                      formaction={`${PATH}/feed/${w.id}`}
+                    />
                   </div>
                 </form>
               ))}
@@ -645,15 +747,26 @@ function mountSettings(app: AppRouter, configure: ReturnType<typeof requirePermi
             Leistungen: Dauer und Buchbarkeit
           </h2>
           {setup.services.map((s) => (
-            <form method="post" action={`${PATH}/leistung`} class="appt-row-form appt-sep">
+            <form method="post" action={`${PATH}/leistung`} class="appt-row-form appt-sep" aria-labelledby={`sh-${s.serviceId}`}>
+              <h3 class="kern-heading-small appt-row-form__head" id={`sh-${s.serviceId}`}>
+                {s.title} <span class="appt-service-id lotse-muted">Kennung {s.serviceId}</span>
+              </h3>
               <CsrfField token={csrf} />
               <input type="hidden" name="serviceId" value={s.serviceId} />
               <input type="hidden" name="sort" value={String(s.sort)} />
-              <TextField id={`st-${s.serviceId}`} name="title" label={`Titel (${s.serviceId})`} value={s.title} />
+              <TextField id={`st-${s.serviceId}`} name="title" label="Titel" value={s.title} />
               <TextField id={`ss-${s.serviceId}`} name="slots" type="number" min={1} label="Zeiteinheiten" value={s.slots} />
               <TextField id={`sb-${s.serviceId}`} name="bring" label="Mitzubringen" value={s.bring} />
               <Checkbox id={`so-${s.serviceId}`} name="bookable" value="1" label="online buchbar" checked={s.bookable} />
-              <Submit label={`${s.title} speichern`} kind="secondary" size="small" />
+              <Submit
+                label={
+                  <>
+                    <span class="kern-sr-only">{s.title} </span>Speichern
+                  </>
+                }
+                kind="secondary"
+                size="small"
+              />
             </form>
           ))}
         </section>
@@ -661,17 +774,19 @@ function mountSettings(app: AppRouter, configure: ReturnType<typeof requirePermi
     );
   };
 
-  const handle = (fn: (c: Context<AppEnv>, body: Record<string, string | File | (string | File)[]>) => Promise<string>) => async (c: Context<AppEnv>) => {
-    const body = await c.req.parseBody({ all: true });
-    try {
-      const msg = await fn(c, body);
-      return render(c, msg);
-    } catch (e) {
-      if (!isAppError(e) || !['validation', 'not_found'].includes(e.code)) throw e;
-      c.status(422);
-      return render(c, undefined, e);
-    }
-  };
+  const handle =
+    (fn: (c: Context<AppEnv>, body: Record<string, string | File | (string | File)[]>) => Promise<string>) =>
+    async (c: Context<AppEnv>) => {
+      const body = await c.req.parseBody({ all: true });
+      try {
+        const msg = await fn(c, body);
+        return render(c, msg);
+      } catch (e) {
+        if (!isAppError(e) || !['validation', 'not_found'].includes(e.code)) throw e;
+        c.status(422);
+        return render(c, undefined, e);
+      }
+    };
 
   app.get(PATH, configure, (c) => render(c));
   app.post(
@@ -715,7 +830,14 @@ function mountSettings(app: AppRouter, configure: ReturnType<typeof requirePermi
     `${PATH}/leistung`,
     configure,
     handle(async (c, b) => {
-      await saveServiceSetting(c.var.ctx, staffActor(c), { serviceId: str(b.serviceId), title: str(b.title), slots: str(b.slots) as never, bookable: str(b.bookable) === '1', bring: str(b.bring), sort: str(b.sort) as never });
+      await saveServiceSetting(c.var.ctx, staffActor(c), {
+        serviceId: str(b.serviceId),
+        title: str(b.title),
+        slots: str(b.slots) as never,
+        bookable: str(b.bookable) === '1',
+        bring: str(b.bring),
+        sort: str(b.sort) as never,
+      });
       return 'Leistung gespeichert.';
     }),
   );
@@ -723,7 +845,12 @@ function mountSettings(app: AppRouter, configure: ReturnType<typeof requirePermi
     `${PATH}/schliessung`,
     configure,
     handle(async (c, b) => {
-      const { affected } = await addClosure(c.var.ctx, staffActor(c), { locationId: str(b.locationId), fromDate: str(b.fromDate), toDate: str(b.toDate), reason: str(b.reason) });
+      const { affected } = await addClosure(c.var.ctx, staffActor(c), {
+        locationId: str(b.locationId),
+        fromDate: str(b.fromDate),
+        toDate: str(b.toDate),
+        reason: str(b.reason),
+      });
       return affected
         ? `Schließtag hinzugefügt. Achtung: ${affected === 1 ? 'ein gebuchter Termin liegt' : `${affected} gebuchte Termine liegen`} in diesem Zeitraum – bitte in der Tagesansicht absagen (die Betroffenen bekommen dann eine E-Mail).`
         : 'Schließtag hinzugefügt.';

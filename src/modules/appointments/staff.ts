@@ -30,14 +30,13 @@ async function locationOr404(ctx: AppContext, locationId?: string) {
 export async function calendarRange(ctx: AppContext, actor: Actor, locationId: string | undefined, fromDate: string, toDate: string) {
   assertCan(actor, 'appointments.manage');
   const { setup, loc } = await locationOr404(ctx, locationId);
-  const bookings = await repo.bookingsInRange(ctx.db, loc.id, zonedToUtc(fromDate, '00:00', loc.timeZone), zonedToUtc(addDays(toDate, 1), '00:00', loc.timeZone), [
-    'pending',
-    'confirmed',
-    'arrived',
-    'done',
-    'noshow',
-    'held',
-  ]);
+  const bookings = await repo.bookingsInRange(
+    ctx.db,
+    loc.id,
+    zonedToUtc(fromDate, '00:00', loc.timeZone),
+    zonedToUtc(addDays(toDate, 1), '00:00', loc.timeZone),
+    ['pending', 'confirmed', 'arrived', 'done', 'noshow', 'held'],
+  );
   const workstations = setup.workstations.filter((w) => w.locationId === loc.id && w.active);
   return { setup, loc, bookings, workstations };
 }
@@ -70,13 +69,22 @@ export async function exportDayPdf(ctx: AppContext, actor: Actor, locationId: st
   const { setup, loc, bookings, workstations } = await calendarRange(ctx, actor, locationId, date, date);
   // pdfkit is loaded on first export, not at start (start-up time).
   const { default: PDFDocument } = await import('pdfkit');
-  const doc = new PDFDocument({ size: 'A4', margin: 40, info: { Title: `Tagesliste ${loc.name} ${date}`, Author: ctx.town.name } });
+  const de = (iso: string) => iso.split('-').reverse().join('.');
+  const doc = new PDFDocument({ size: 'A4', margin: 40, info: { Title: `Tagesliste ${loc.name} ${de(date)}`, Author: ctx.town.name } });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((r) => doc.on('end', () => r(Buffer.concat(chunks))));
-  const [y, m, d] = date.split('-');
-  doc.font('Helvetica-Bold').fontSize(16).text(`Tagesliste ${loc.name} – ${d}.${m}.${y}`);
-  doc.font('Helvetica').fontSize(9).fillColor('#444').text(`${ctx.town.name} · ${loc.address} · erstellt ${localDate(ctx.now(), loc.timeZone)} ${localTime(ctx.now(), loc.timeZone)} Uhr`);
+  doc
+    .font('Helvetica-Bold')
+    .fontSize(16)
+    .text(`Tagesliste ${loc.name} – ${de(date)}`);
+  doc
+    .font('Helvetica')
+    .fontSize(9)
+    .fillColor('#444')
+    .text(
+      `${ctx.town.name} · ${loc.address} · erstellt ${de(localDate(ctx.now(), loc.timeZone))} ${localTime(ctx.now(), loc.timeZone)} Uhr`,
+    );
   doc.moveDown(0.8).fillColor('#000');
   const cols = [
     { h: 'Zeit', w: 62 },
@@ -104,9 +112,17 @@ export async function exportDayPdf(ctx: AppContext, actor: Actor, locationId: st
       x += cols[i]!.w;
     });
     doc.y = top + h + 6;
-    doc.moveTo(40, doc.y).lineTo(40 + cols.reduce((a, c) => a + c.w, 0), doc.y).lineWidth(0.5).strokeColor('#999').stroke();
+    doc
+      .moveTo(40, doc.y)
+      .lineTo(40 + cols.reduce((a, c) => a + c.w, 0), doc.y)
+      .lineWidth(0.5)
+      .strokeColor('#999')
+      .stroke();
   };
-  row(cols.map((c) => c.h), true);
+  row(
+    cols.map((c) => c.h),
+    true,
+  );
   const list = bookings.filter((b) => b.status !== 'held');
   for (const b of list) {
     row([
@@ -119,7 +135,12 @@ export async function exportDayPdf(ctx: AppContext, actor: Actor, locationId: st
     ]);
   }
   if (!list.length) doc.moveDown().font('Helvetica').fontSize(10).text('Keine Termine an diesem Tag.', 40);
-  doc.moveDown().font('Helvetica').fontSize(8).fillColor('#444').text(`${list.length} Termine. Enthält personenbezogene Daten – nach Gebrauch vernichten.`, 40);
+  doc
+    .moveDown()
+    .font('Helvetica')
+    .fontSize(8)
+    .fillColor('#444')
+    .text(`${list.length} ${list.length === 1 ? 'Termin' : 'Termine'}. Enthält personenbezogene Daten – nach Gebrauch vernichten.`, 40);
   doc.end();
   return done;
 }
@@ -132,7 +153,8 @@ export async function exportDayPdf(ctx: AppContext, actor: Actor, locationId: st
  */
 export async function statistics(ctx: AppContext, actor: Actor, locationId: string | undefined, fromDate: string, toDate: string) {
   assertCan(actor, 'appointments.manage');
-  if (!isIsoDate(fromDate) || !isIsoDate(toDate) || toDate < fromDate) throw new AppError('validation', 'Bitte einen gültigen Zeitraum angeben (Beginn vor Ende).');
+  if (!isIsoDate(fromDate) || !isIsoDate(toDate) || toDate < fromDate)
+    throw new AppError('validation', 'Bitte einen gültigen Zeitraum angeben (Beginn vor Ende).');
   if (daysBetween(fromDate, toDate) > 366) throw new AppError('validation', 'Der Zeitraum darf höchstens ein Jahr lang sein.');
   const { setup, loc } = await locationOr404(ctx, locationId);
   const from = zonedToUtc(fromDate, '00:00', loc.timeZone);
@@ -141,8 +163,17 @@ export async function statistics(ctx: AppContext, actor: Actor, locationId: stri
   const ws = setup.workstations.filter((w) => w.locationId === loc.id && w.active);
   const rules = slotRules(setup, loc, false);
   let capacity = 0;
-  for (const w of ws) capacity += generateSlots({ ...rules, workstations: [w] }, { serviceIds: [], units: 1, fromDate, toDate, earliest: new Date(0) }).length;
-  const used = await repo.claimedUnitCount(ctx.db, ws.map((w) => w.id), from, to);
+  for (const w of ws)
+    capacity += generateSlots(
+      { ...rules, workstations: [w] },
+      { serviceIds: [], units: 1, fromDate, toDate, earliest: new Date(0) },
+    ).length;
+  const used = await repo.claimedUnitCount(
+    ctx.db,
+    ws.map((w) => w.id),
+    from,
+    to,
+  );
   type Acc = { total: number; cancelled: number; noshow: number; done: number; arrived: number; leadSum: number };
   const empty = (): Acc => ({ total: 0, cancelled: 0, noshow: 0, done: 0, arrived: 0, leadSum: 0 });
   const add = (a: Acc, r: repo.StatBooking) => {
@@ -183,7 +214,9 @@ export async function statistics(ctx: AppContext, actor: Actor, locationId: stri
     services: [...byService.entries()]
       .map(([id, a]) => ({ id, title: serviceTitle(setup, id), ...figures(a) }))
       .sort((a, b) => b.total - a.total || a.title.localeCompare(b.title, 'de')),
-    weekdays: [...byWeekday.entries()].sort((a, b) => ((a[0] + 6) % 7) - ((b[0] + 6) % 7)).map(([wd, a]) => ({ weekday: wd, ...figures(a) })),
+    weekdays: [...byWeekday.entries()]
+      .sort((a, b) => ((a[0] + 6) % 7) - ((b[0] + 6) % 7))
+      .map(([wd, a]) => ({ weekday: wd, ...figures(a) })),
     utilisation: capacity ? used / capacity : 0,
     capacityUnits: capacity,
     usedUnits: used,
@@ -191,7 +224,28 @@ export async function statistics(ctx: AppContext, actor: Actor, locationId: stri
 }
 
 /** Common free-mail domains: many bookings from them are normal, so only single addresses count there. */
-export const FREEMAIL_DOMAINS = ['gmail.com', 'googlemail.com', 'web.de', 'gmx.de', 'gmx.net', 't-online.de', 'outlook.com', 'outlook.de', 'hotmail.com', 'hotmail.de', 'live.de', 'yahoo.com', 'yahoo.de', 'icloud.com', 'me.com', 'freenet.de', 'posteo.de', 'mailbox.org', 'aol.com', 'arcor.de'];
+export const FREEMAIL_DOMAINS = [
+  'gmail.com',
+  'googlemail.com',
+  'web.de',
+  'gmx.de',
+  'gmx.net',
+  't-online.de',
+  'outlook.com',
+  'outlook.de',
+  'hotmail.com',
+  'hotmail.de',
+  'live.de',
+  'yahoo.com',
+  'yahoo.de',
+  'icloud.com',
+  'me.com',
+  'freenet.de',
+  'posteo.de',
+  'mailbox.org',
+  'aol.com',
+  'arcor.de',
+];
 
 /**
  * Mass-booking patterns of the last 24 hours for the staff view: one e-mail address, one
@@ -205,7 +259,13 @@ export async function bookingPatterns(ctx: AppContext, actor: Actor, threshold =
 
 // ---------- walk-in queue ----------
 
-export async function drawTicket(ctx: AppContext, actor: Actor, locationId: string, serviceId: string | null, meta: { requestId?: string } = {}) {
+export async function drawTicket(
+  ctx: AppContext,
+  actor: Actor,
+  locationId: string,
+  serviceId: string | null,
+  meta: { requestId?: string } = {},
+) {
   assertCan(actor, 'appointments.manage');
   const { loc } = await locationOr404(ctx, locationId);
   const day = localDate(ctx.now(), loc.timeZone);
@@ -213,7 +273,15 @@ export async function drawTicket(ctx: AppContext, actor: Actor, locationId: stri
     const t = await ctx.db.transaction(async (tx) => {
       await repo.lockLocationForTickets(tx, loc.id);
       const row = await repo.insertTicket(tx, loc.id, day, serviceId, ctx.now());
-      if (row) await writeAudit(tx, { actor, action: 'ticket.draw', objectType: 'ticket', objectId: row.id, summary: { number: row.number, day }, requestId: meta.requestId ?? null });
+      if (row)
+        await writeAudit(tx, {
+          actor,
+          action: 'ticket.draw',
+          objectType: 'ticket',
+          objectId: row.id,
+          summary: { number: row.number, day },
+          requestId: meta.requestId ?? null,
+        });
       return row;
     });
     if (t) return t;
@@ -223,7 +291,14 @@ export async function drawTicket(ctx: AppContext, actor: Actor, locationId: stri
 
 const ticketSchema = z.object({ status: z.enum(['called', 'done', 'gone', 'waiting']), workstationId: z.string().optional() });
 
-export async function updateTicketStatus(ctx: AppContext, actor: Actor, locationId: string, id: string, input: z.input<typeof ticketSchema>, meta: { requestId?: string } = {}) {
+export async function updateTicketStatus(
+  ctx: AppContext,
+  actor: Actor,
+  locationId: string,
+  id: string,
+  input: z.input<typeof ticketSchema>,
+  meta: { requestId?: string } = {},
+) {
   assertCan(actor, 'appointments.manage');
   const v = ticketSchema.safeParse(input);
   if (!v.success) throw validationError(v.error.issues);
@@ -231,10 +306,21 @@ export async function updateTicketStatus(ctx: AppContext, actor: Actor, location
   if (v.data.workstationId && !setup.workstations.some((w) => w.id === v.data.workstationId && w.locationId === loc.id)) {
     throw new AppError('validation', 'Unbekannter Schalter.', { fields: [{ field: 'workstationId', message: 'Unbekannter Schalter.' }] });
   }
-  if (v.data.status === 'called' && !v.data.workstationId) throw new AppError('validation', 'Bitte den Schalter angeben, an den die Nummer aufgerufen wird.', { fields: [{ field: 'workstationId', message: 'Bitte einen Schalter wählen.' }] });
+  if (v.data.status === 'called' && !v.data.workstationId)
+    throw new AppError('validation', 'Bitte den Schalter angeben, an den die Nummer aufgerufen wird.', {
+      fields: [{ field: 'workstationId', message: 'Bitte einen Schalter wählen.' }],
+    });
   await ctx.db.transaction(async (tx) => {
-    if (!/^[0-9a-f-]{36}$/i.test(id) || !(await repo.updateTicket(tx, id, loc.id, v.data.status, v.data.workstationId ?? null, ctx.now()))) throw new AppError('not_found', 'Die Wartenummer wurde nicht gefunden.');
-    await writeAudit(tx, { actor, action: 'ticket.status', objectType: 'ticket', objectId: id, summary: { status: v.data.status }, requestId: meta.requestId ?? null });
+    if (!/^[0-9a-f-]{36}$/i.test(id) || !(await repo.updateTicket(tx, id, loc.id, v.data.status, v.data.workstationId ?? null, ctx.now())))
+      throw new AppError('not_found', 'Die Wartenummer wurde nicht gefunden.');
+    await writeAudit(tx, {
+      actor,
+      action: 'ticket.status',
+      objectType: 'ticket',
+      objectId: id,
+      summary: { status: v.data.status },
+      requestId: meta.requestId ?? null,
+    });
   });
 }
 
