@@ -58,6 +58,15 @@ function checkBoundCsrf(c: Context<AppEnv>, s: CitizenSession): void {
 const noStore = (c: Context<AppEnv>) => c.header('cache-control', 'no-store');
 const CSS = <link rel="stylesheet" href="/static/app/profile.css" />;
 
+/** The consent text version (an ISO date) as people read dates: 25.11.2026 / 25 November 2026. */
+const versionDate = (lang: Lang): string =>
+  new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'de-DE', {
+    timeZone: 'UTC',
+    day: lang === 'en' ? 'numeric' : '2-digit',
+    month: lang === 'en' ? 'long' : '2-digit',
+    year: 'numeric',
+  }).format(new Date(`${CONSENT_VERSION}T00:00:00Z`));
+
 /** What is stored, why, how long, how to delete – shown before sign-in and before consent. */
 export const ConsentInfo: FC<{ lang: Lang; months: number; headingLevel?: 2 | 3 }> = ({ lang, months, headingLevel = 2 }) => {
   const k = CONSENT[lang];
@@ -73,7 +82,7 @@ export const ConsentInfo: FC<{ lang: Lang; months: number; headingLevel?: 2 | 3 
       <p class="kern-body">{k.deletion}</p>
       <p class="kern-body">{k.voluntary}</p>
       <p class="kern-body kern-body--small">
-        {lang === 'en' ? 'Version of this text' : 'Fassung dieses Textes'}: {CONSENT_VERSION}
+        {lang === 'en' ? 'Version of this text' : 'Fassung dieses Textes'}: <time datetime={CONSENT_VERSION}>{versionDate(lang)}</time>
       </p>
     </section>
   );
@@ -109,72 +118,78 @@ function profilePage(c: Context<AppEnv>, title: string, session: 'on' | 'off' | 
 function signInPage(c: Context<AppEnv>, o: { email?: string; errors?: FieldError[]; error?: string; sent?: boolean; notice?: string }) {
   const { lang, ctx } = c.var;
   const t = TX[lang];
-  return profilePage(c, t.signInTitle, 'off', (
-      <>
-        {o.notice ? <Notice kind="success" title={o.notice} /> : null}
-        {o.sent ? (
-          <Notice kind="success" title={t.sentTitle}>
-            <p class="kern-body">{t.sentBody}</p>
+  return profilePage(
+    c,
+    t.signInTitle,
+    'off',
+    <>
+      {o.notice ? <Notice kind="success" title={o.notice} /> : null}
+      {o.sent ? (
+        <Notice kind="success" title={t.sentTitle}>
+          <p class="kern-body">{t.sentBody}</p>
+        </Notice>
+      ) : null}
+      {o.error ? (
+        o.errors?.length ? (
+          <ErrorSummary title={t.errorTitle} errors={o.errors.map((e) => ({ message: e.message, href: `#f-${e.field}` }))} />
+        ) : (
+          <Notice kind="danger" title={t.errorTitle} id="fehler">
+            <p class="kern-body">{o.error}</p>
           </Notice>
-        ) : null}
-        {o.error ? (
-          o.errors?.length ? (
-            <ErrorSummary title={t.errorTitle} errors={o.errors.map((e) => ({ message: e.message, href: `#f-${e.field}` }))} />
-          ) : (
-            <Notice kind="danger" title={t.errorTitle} id="fehler">
-              <p class="kern-body">{o.error}</p>
-            </Notice>
-          )
-        ) : null}
-        <p class="kern-body">{t.signInLead}</p>
-        <form method="post" action={`${BASE}/anmelden`} class="lotse-form profile-form" novalidate>
-          <CsrfField token={c.var.csrfToken} />
-          <TextField
-            name="email"
-            type="email"
-            label={t.emailLabel}
-            hint={t.emailHint}
-            value={o.email ?? ''}
-            autocomplete="email"
-            required
-            error={o.errors?.find((e) => e.field === 'email')?.message}
-          />
-          <div class="lotse-actions">
-            <Submit label={t.sendLink} />
-          </div>
-        </form>
-        <ConsentInfo lang={lang} months={ctx.config.LOTSE_PROFILE_INACTIVE_MONTHS} />
-        <BackLink lang={lang} />
-      </>
-    ));
+        )
+      ) : null}
+      <p class="kern-body">{t.signInLead}</p>
+      <form method="post" action={`${BASE}/anmelden`} class="lotse-form profile-form" novalidate>
+        <CsrfField token={c.var.csrfToken} />
+        <TextField
+          name="email"
+          type="email"
+          label={t.emailLabel}
+          hint={t.emailHint}
+          value={o.email ?? ''}
+          autocomplete="email"
+          required
+          error={o.errors?.find((e) => e.field === 'email')?.message}
+        />
+        <div class="lotse-actions">
+          <Submit label={t.sendLink} />
+        </div>
+      </form>
+      <ConsentInfo lang={lang} months={ctx.config.LOTSE_PROFILE_INACTIVE_MONTHS} />
+      <BackLink lang={lang} />
+    </>,
+  );
 }
 
 function linkPage(c: Context<AppEnv>, token: string, info: SignInLinkInfo, consentError?: string) {
   const { lang, ctx } = c.var;
   const t = TX[lang];
-  return profilePage(c, t.linkTitle, undefined, (
-      <>
-        {consentError ? (
-          <Notice kind="danger" title={t.errorTitle} id="fehler">
-            <p class="kern-body">{consentError}</p>
-          </Notice>
-        ) : null}
-        <p class="kern-body">
-          {t.linkFor} <strong>{info.maskedEmail}</strong>
-        </p>
-        {info.needsConsent ? <p class="kern-body">{info.isNew ? t.linkNew : t.linkRenew}</p> : null}
-        {info.needsConsent ? <ConsentInfo lang={lang} months={ctx.config.LOTSE_PROFILE_INACTIVE_MONTHS} /> : null}
-        <form method="post" action={`${BASE}/link`} class="lotse-form profile-form">
-          <CsrfField token={c.var.csrfToken} />
-          <input type="hidden" name="t" value={token} />
-          {info.needsConsent ? <Checkbox name="consent" value="ja" required label={CONSENT[lang].checkbox} error={consentError} /> : null}
-          <div class="lotse-actions">
-            <Submit label={info.needsConsent ? (info.isNew ? t.createAndSignIn : t.renewAndSignIn) : t.signIn} />
-          </div>
-        </form>
-        <BackLink lang={lang} />
-      </>
-    ));
+  return profilePage(
+    c,
+    t.linkTitle,
+    undefined,
+    <>
+      {consentError ? (
+        <Notice kind="danger" title={t.errorTitle} id="fehler">
+          <p class="kern-body">{consentError}</p>
+        </Notice>
+      ) : null}
+      <p class="kern-body">
+        {t.linkFor} <strong>{info.maskedEmail}</strong>
+      </p>
+      {info.needsConsent ? <p class="kern-body">{info.isNew ? t.linkNew : t.linkRenew}</p> : null}
+      {info.needsConsent ? <ConsentInfo lang={lang} months={ctx.config.LOTSE_PROFILE_INACTIVE_MONTHS} /> : null}
+      <form method="post" action={`${BASE}/link`} class="lotse-form profile-form">
+        <CsrfField token={c.var.csrfToken} />
+        <input type="hidden" name="t" value={token} />
+        {info.needsConsent ? <Checkbox name="consent" value="ja" required label={CONSENT[lang].checkbox} error={consentError} /> : null}
+        <div class="lotse-actions">
+          <Submit label={info.needsConsent ? (info.isNew ? t.createAndSignIn : t.renewAndSignIn) : t.signIn} />
+        </div>
+      </form>
+      <BackLink lang={lang} />
+    </>,
+  );
 }
 
 const LINK_MESSAGES_EN: Record<LinkProblem, string> = {
@@ -189,21 +204,24 @@ function linkProblemPage(c: Context<AppEnv>, e: AppError) {
   const reason = (e.details?.['reason'] as LinkProblem | undefined) ?? 'invalid';
   const msg = lang === 'en' ? LINK_MESSAGES_EN[reason] : (LINK_MESSAGES[reason] ?? e.message);
   c.status(410);
-  return profilePage(c, t.linkProblemTitle, undefined, (
-      <>
-        <Notice kind="danger" title={t.linkProblemAlert}>
-          <p class="kern-body" data-reason={reason}>
-            {msg}
-          </p>
-        </Notice>
-        <p class="kern-body">
-          <a class="kern-link" href={BASE}>
-            {t.requestNew}
-          </a>
+  return profilePage(
+    c,
+    t.linkProblemTitle,
+    undefined,
+    <>
+      <Notice kind="danger" title={t.linkProblemAlert}>
+        <p class="kern-body" data-reason={reason}>
+          {msg}
         </p>
-        <BackLink lang={lang} />
-      </>
-    ));
+      </Notice>
+      <p class="kern-body">
+        <a class="kern-link" href={BASE}>
+          {t.requestNew}
+        </a>
+      </p>
+      <BackLink lang={lang} />
+    </>,
+  );
 }
 
 const prefsOf = (a: AccountRow, lang: Lang): string => {
@@ -219,124 +237,130 @@ function accountPage(c: Context<AppEnv>, s: CitizenSession, o: { notice?: string
   const t = TX[lang];
   const a = s.account;
   const consentCurrent = a.consentVersion === CONSENT_VERSION;
-  return profilePage(c, t.accountTitle, 'on', (
-      <>
-        {o.notice ? <Notice kind="success" title={o.notice} /> : null}
-        {o.deleteError || o.consentError ? (
-          <Notice kind="danger" title={t.errorTitle} id="fehler">
-            <p class="kern-body">{o.deleteError ?? o.consentError}</p>
-          </Notice>
-        ) : null}
+  return profilePage(
+    c,
+    t.accountTitle,
+    'on',
+    <>
+      {o.notice ? <Notice kind="success" title={o.notice} /> : null}
+      {o.deleteError || o.consentError ? (
+        <Notice kind="danger" title={t.errorTitle} id="fehler">
+          <p class="kern-body">{o.deleteError ?? o.consentError}</p>
+        </Notice>
+      ) : null}
+      <p class="kern-body">
+        {t.signedInAs} <strong>{a.email}</strong>
+      </p>
+
+      <section aria-labelledby="profile-stored-h" class="kern-card profile-card">
+        <div class="kern-card__container">
+          <div class="kern-card__body">
+            <h2 id="profile-stored-h" class="kern-heading-medium">
+              {t.profileHeading}
+            </h2>
+            {a.profile ? (
+              <dl class="profile-dl">
+                <dt>{t.profileUpdated}</dt>
+                <dd>{a.profileUpdatedAt ? formatWhen(a.profileUpdatedAt, lang) : '–'}</dd>
+                <dt>{t.situationsCount}</dt>
+                <dd>{a.profile.situations.length}</dd>
+                <dt>{t.doneCount}</dt>
+                <dd>{a.profile.done.length}</dd>
+                <dt>{t.remindersSet}</dt>
+                <dd>{[a.profile.idExpiry, a.profile.passExpiry].filter(Boolean).length}</dd>
+                <dt>{t.prefsSet}</dt>
+                <dd>{prefsOf(a, lang)}</dd>
+              </dl>
+            ) : (
+              <p class="kern-body">{t.noProfile}</p>
+            )}
+            <p class="kern-body">{t.syncHint}</p>
+            <p class="kern-body">
+              <a class="kern-link" href="/mein-northeim">
+                {t.toMein}
+              </a>
+            </p>
+          </div>
+        </div>
+      </section>
+
+      <section aria-labelledby="profile-consent-state-h">
+        <h2 id="profile-consent-state-h" class="kern-heading-medium">
+          {t.consentHeading}
+        </h2>
         <p class="kern-body">
-          {t.signedInAs} <strong>{a.email}</strong>
+          {t.consentGiven}: {formatWhen(a.consentAt, lang)} ({t.consentVersion} {a.consentVersion})
         </p>
-
-        <section aria-labelledby="profile-stored-h" class="kern-card profile-card">
-          <div class="kern-card__container">
-            <div class="kern-card__body">
-              <h2 id="profile-stored-h" class="kern-heading-medium">
-                {t.profileHeading}
-              </h2>
-              {a.profile ? (
-                <dl class="profile-dl">
-                  <dt>{t.profileUpdated}</dt>
-                  <dd>{a.profileUpdatedAt ? formatWhen(a.profileUpdatedAt, lang) : '–'}</dd>
-                  <dt>{t.situationsCount}</dt>
-                  <dd>{a.profile.situations.length}</dd>
-                  <dt>{t.doneCount}</dt>
-                  <dd>{a.profile.done.length}</dd>
-                  <dt>{t.remindersSet}</dt>
-                  <dd>{[a.profile.idExpiry, a.profile.passExpiry].filter(Boolean).length}</dd>
-                  <dt>{t.prefsSet}</dt>
-                  <dd>{prefsOf(a, lang)}</dd>
-                </dl>
-              ) : (
-                <p class="kern-body">{t.noProfile}</p>
-              )}
-              <p class="kern-body">{t.syncHint}</p>
-              <p class="kern-body">
-                <a class="kern-link" href="/mein-northeim">
-                  {t.toMein}
-                </a>
-              </p>
-            </div>
-          </div>
-        </section>
-
-        <section aria-labelledby="profile-consent-state-h">
-          <h2 id="profile-consent-state-h" class="kern-heading-medium">
-            {t.consentHeading}
-          </h2>
-          <p class="kern-body">
-            {t.consentGiven}: {formatWhen(a.consentAt, lang)} ({t.consentVersion} {a.consentVersion})
-          </p>
-          {consentCurrent ? null : (
-            <>
-              <Notice kind="warning" title={t.consentOutdated} announce={false} />
-              <ConsentInfo lang={lang} months={ctx.config.LOTSE_PROFILE_INACTIVE_MONTHS} headingLevel={3} />
-              <form method="post" action={`${BASE}/einwilligung`} class="lotse-form profile-form">
-                <CsrfField token={c.var.csrfToken} />
-                <Checkbox name="consent" value="ja" required label={CONSENT[lang].checkbox} error={o.consentError} />
-                <div class="lotse-actions">
-                  <Submit label={t.renew} />
-                </div>
-              </form>
-            </>
-          )}
-          {consentCurrent ? (
-            <details class="profile-details">
-              <summary class="kern-body">{CONSENT[lang].title}</summary>
-              <ConsentInfo lang={lang} months={ctx.config.LOTSE_PROFILE_INACTIVE_MONTHS} headingLevel={3} />
-            </details>
-          ) : null}
-        </section>
-
-        <section aria-labelledby="profile-data-h">
-          <h2 id="profile-data-h" class="kern-heading-medium">
-            {t.dataHeading}
-          </h2>
-          <p class="kern-body">{t.downloadHint}</p>
-          <div class="lotse-actions">
-            <a class="kern-btn kern-btn--secondary" href={`${BASE}/export`} download="mein-northeim-konto.json">
-              <span class="kern-label">{t.download}</span>
-            </a>
-            <form method="post" action={`${BASE}/abmelden`} class="profile-inline-form">
+        {consentCurrent ? null : (
+          <>
+            <Notice kind="warning" title={t.consentOutdated} announce={false} />
+            <ConsentInfo lang={lang} months={ctx.config.LOTSE_PROFILE_INACTIVE_MONTHS} headingLevel={3} />
+            <form method="post" action={`${BASE}/einwilligung`} class="lotse-form profile-form">
               <CsrfField token={c.var.csrfToken} />
-              <Submit label={t.signOut} kind="tertiary" />
+              <Checkbox name="consent" value="ja" required label={CONSENT[lang].checkbox} error={o.consentError} />
+              <div class="lotse-actions">
+                <Submit label={t.renew} />
+              </div>
             </form>
-          </div>
-        </section>
+          </>
+        )}
+        {consentCurrent ? (
+          <details class="profile-details">
+            <summary class="kern-body">{CONSENT[lang].title}</summary>
+            <ConsentInfo lang={lang} months={ctx.config.LOTSE_PROFILE_INACTIVE_MONTHS} headingLevel={3} />
+          </details>
+        ) : null}
+      </section>
 
-        <section aria-labelledby="profile-delete-h" class="profile-delete">
-          <h2 id="profile-delete-h" class="kern-heading-medium">
-            {t.deleteHeading}
-          </h2>
-          <p class="kern-body">{t.deleteBody}</p>
-          <form method="post" action={`${BASE}/loeschen`} class="lotse-form profile-form">
+      <section aria-labelledby="profile-data-h">
+        <h2 id="profile-data-h" class="kern-heading-medium">
+          {t.dataHeading}
+        </h2>
+        <p class="kern-body">{t.downloadHint}</p>
+        <div class="lotse-actions">
+          <a class="kern-btn kern-btn--secondary" href={`${BASE}/export`} download="mein-northeim-konto.json">
+            <span class="kern-label">{t.download}</span>
+          </a>
+          <form method="post" action={`${BASE}/abmelden`} class="profile-inline-form">
             <CsrfField token={c.var.csrfToken} />
-            <Checkbox name="confirm" value="ja" required label={t.deleteConfirm} error={o.deleteError} />
-            <div class="lotse-actions">
-              <button class="kern-btn kern-btn--primary profile-danger" type="submit">
-                <span class="kern-label">{t.deleteButton}</span>
-              </button>
-            </div>
+            <Submit label={t.signOut} kind="tertiary" />
           </form>
-        </section>
-      </>
-    ));
+        </div>
+      </section>
+
+      <section aria-labelledby="profile-delete-h" class="profile-delete">
+        <h2 id="profile-delete-h" class="kern-heading-medium">
+          {t.deleteHeading}
+        </h2>
+        <p class="kern-body">{t.deleteBody}</p>
+        <form method="post" action={`${BASE}/loeschen`} class="lotse-form profile-form">
+          <CsrfField token={c.var.csrfToken} />
+          <Checkbox name="confirm" value="ja" required label={t.deleteConfirm} error={o.deleteError} />
+          <div class="lotse-actions">
+            <button class="kern-btn kern-btn--secondary profile-danger" type="submit">
+              <span class="kern-label">{t.deleteButton}</span>
+            </button>
+          </div>
+        </form>
+      </section>
+    </>,
+  );
 }
 
 function deletedPage(c: Context<AppEnv>) {
   const { lang } = c.var;
   const t = TX[lang];
-  return profilePage(c, t.deletedTitle, 'off', (
-      <>
-        <Notice kind="success" title={t.deletedAlert}>
-          <p class="kern-body">{t.deletedBody}</p>
-        </Notice>
-        <BackLink lang={lang} />
-      </>
-    ));
+  return profilePage(
+    c,
+    t.deletedTitle,
+    'off',
+    <>
+      <Notice kind="success" title={t.deletedAlert}>
+        <p class="kern-body">{t.deletedBody}</p>
+      </Notice>
+      <BackLink lang={lang} />
+    </>,
+  );
 }
 
 const fieldsOf = (e: AppError): FieldError[] => e.details?.fields ?? [];
