@@ -213,7 +213,7 @@ async function renderServicePage(c: Context<AppEnv>, s: Service) {
           ) : null}
           <div class="kern-description-list-item">
             <dt class="kern-description-list-item__key">{L(lang, 'fees')}</dt>
-            <dd class="kern-description-list-item__value" lang={s.fees ? de : undefined}>
+            <dd class="kern-description-list-item__value catalog-multiline" lang={s.fees ? de : undefined}>
               {s.fees ?? L(lang, 'unknownFee')}
             </dd>
           </div>
@@ -228,7 +228,7 @@ async function renderServicePage(c: Context<AppEnv>, s: Service) {
           {s.processingTime ? (
             <div class="kern-description-list-item">
               <dt class="kern-description-list-item__key">{L(lang, 'processingTime')}</dt>
-              <dd class="kern-description-list-item__value" lang={de}>
+              <dd class="kern-description-list-item__value catalog-multiline" lang={de}>
                 {s.processingTime}
               </dd>
             </div>
@@ -236,7 +236,7 @@ async function renderServicePage(c: Context<AppEnv>, s: Service) {
           {s.legalBasis ? (
             <div class="kern-description-list-item">
               <dt class="kern-description-list-item__key">{L(lang, 'legalBasis')}</dt>
-              <dd class="kern-description-list-item__value" lang={de}>
+              <dd class="kern-description-list-item__value catalog-multiline" lang={de}>
                 {s.legalBasis}
               </dd>
             </div>
