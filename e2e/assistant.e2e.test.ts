@@ -70,6 +70,27 @@ describe('assistant in a real browser', () => {
     expect(await axeViolations(page)).toEqual([]);
   });
 
+  it('English chat (island): German source text marked lang="de"; crisis message gets the crisis lines', async () => {
+    const en = await (await browser.newContext()).newPage();
+    await en.goto(`${server.baseUrl}/assistent?lang=en`);
+    await en.getByLabel('Your question').fill('How much does a passport cost?');
+    await en.getByRole('button', { name: 'Ask' }).click();
+    const answer = en.locator('.lotse-chat__turn').nth(0).locator('.lotse-chat__a');
+    await expect(answer.locator('.lotse-chat__text').waitFor()).resolves.toBeUndefined();
+    await expect(answer.locator('.lotse-chat__text span[lang="de"]').count()).resolves.toBeGreaterThan(1);
+    await expect(answer.locator('.lotse-chat__text span[lang="de"]').first().innerText()).resolves.toMatch(/Reisepass/);
+    await expect(answer.locator('.lotse-chat__sources a[lang="de"]').count()).resolves.toBeGreaterThan(0);
+    await en.getByLabel('Your question').fill('I want to kill myself');
+    await en.getByRole('button', { name: 'Ask' }).click();
+    const crisis = en.locator('.lotse-chat__turn').nth(1).locator('.lotse-chat__a');
+    await expect(crisis.locator('.lotse-chat__text').waitFor()).resolves.toBeUndefined();
+    expect(await crisis.innerText()).toContain('0800 111 0 111');
+    expect(await crisis.innerText()).toContain('112');
+    await screenshots(en, 'assistent-englisch-krise');
+    expect(await axeViolations(en)).toEqual([]);
+    await en.close();
+  });
+
   it('works without JavaScript (form POST, redirect, conversation shown, feedback form)', async () => {
     const ctx = await browser.newContext({ javaScriptEnabled: false });
     const p = await ctx.newPage();

@@ -225,8 +225,8 @@ function Disclosure({ lang }: { lang: 'de' | 'en' }) {
         <p class="kern-body">
           {aiNotice(lang)}{' '}
           {lang === 'en'
-            ? 'Names, addresses, phone numbers, e-mail addresses, IBANs and dates of birth are removed automatically before anything is stored.'
-            : 'Namen, Adressen, Telefonnummern, E-Mail-Adressen, IBAN und Geburtsdaten werden vor dem Speichern automatisch entfernt.'}{' '}
+            ? 'Names, addresses, phone numbers, e-mail addresses, IBANs, dates of birth, tax IDs and ID card numbers are removed automatically before anything is stored.'
+            : 'Namen, Adressen, Telefonnummern, E-Mail-Adressen, IBAN, Geburtsdaten, Steuer-IDs und Ausweisnummern werden vor dem Speichern automatisch entfernt.'}{' '}
           <a class="kern-link" href="/ki" target="_top">
             {lang === 'en' ? 'About the AI' : 'Mehr über die KI'}
           </a>
