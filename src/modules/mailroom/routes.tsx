@@ -8,6 +8,8 @@ import { CsrfField, Notice, SelectField, Submit, TableHead, TextArea, TextField 
 import { MailroomNav, canConfigure, mailroomPage } from './nav.tsx';
 import { mailboxRoutes } from './mailbox-routes.tsx';
 import { ReplyDraftInfo } from './replies/reply-draft-info.tsx';
+import { readOriginalMessage } from './replies/original-message.ts';
+import { OriginalMessageView } from './replies/original-message.tsx';
 import { DocumentStatusBadge, KIND_LABELS, STATUS_LABELS } from './documents/routes.tsx';
 import { MAX_UPLOAD_FILES, uploadDocuments, type UploadedFileResult } from './intake/upload-documents.ts';
 import { AI_DISCLOSURE, draftReply, sendReply } from './review/reply.ts';
@@ -295,6 +297,7 @@ async function reviewPage(c: C) {
 async function replyPage(c: C, sent: string | null = null) {
   const id = Number(c.req.param('id'));
   const draft = await draftReply(c.var.ctx, userActor(c.var.user!), id);
+  const original = await readOriginalMessage(c.var.ctx, userActor(c.var.user!), id);
   return page(
     c,
     'Antwort entwerfen – Posteingang',
@@ -303,6 +306,7 @@ async function replyPage(c: C, sent: string | null = null) {
       <MailroomNav here="reply" canConfigure={canConfigure(c)} />
       {sent ? <Notice kind="success" title="Die Antwort liegt im Postausgang." /> : null}
       <p class="kern-body">Nur informierende Antworten, keine Entscheidungen. Empfänger ist der Absender der E-Mail. Bitte den Vorschlag prüfen und bearbeiten.</p>
+      <OriginalMessageView message={original} />
       <ReplyDraftInfo draft={draft} />
       <form method="post" action={`/verwaltung/posteingang/${id}/antwort`} class="lotse-stack">
         <CsrfField token={c.var.csrfToken} />
