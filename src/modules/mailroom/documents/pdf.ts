@@ -105,9 +105,8 @@ export async function pdfHasImages(buffer: Buffer): Promise<boolean> {
     try {
       const { stdout } = await runTool('pdfimages', ['-list', file], { timeoutMs: 30_000, maxBytes: 4 * 1024 * 1024 });
       return stdout.toString('utf8').split('\n').slice(2).some((l) => l.trim() !== '');
-    } catch (e) {
-      if (e instanceof ToolError && e.reason === 'missing') throw e;
-      return true; // unknown: treat as a possible scan (OCR), as before
+    } catch {
+      return true; // unknown (tool missing, failed, timed out): treat as a possible scan (OCR), as before
     }
   });
 }
