@@ -27,6 +27,8 @@ const MIN_RELATIVE_SCORE = 0.3;
 const RUNNER_UP_SHARE = 0.85;
 export const CONVERSATION_TTL_MS = 30 * 60_000;
 export const QUESTION_RETENTION_DAYS = 180;
+/** Stored instead of the text of a message that got the crisis answer. */
+export const CRISIS_PLACEHOLDER = '[Krisenhinweis gegeben – Text nicht gespeichert]';
 /** The API refuses bodies with longer questions (422); the use case itself caps any length. */
 export const MAX_RAW_CHARS = 20_000;
 
@@ -254,7 +256,8 @@ export async function askQuestion(ctx: AppContext, input: AskInput, opts: AskOpt
       });
       return insertQuestion(tx, {
         conversationId,
-        question,
+        // Crisis messages are health data (Art. 9 DSGVO): the log keeps only that the hint was given.
+        question: result.refusalReason === 'crisis' ? CRISIS_PLACEHOLDER : question,
         lang,
         channel,
         refused: result.refused,

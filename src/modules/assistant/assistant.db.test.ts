@@ -126,6 +126,9 @@ describe('ask use case on the demo catalog', () => {
       expect(r.answer).toMatch(/rund um die Uhr|24 hours/);
       expect(r.confidence).toBe(0);
       expect(r.sources).toEqual([]);
+      // Health data: only the fact that the hint was given is stored, not the text.
+      const [row] = await execRows<{ question: string; reason: string }>(ctx.db, sql`SELECT question, reason FROM assistant_questions WHERE id = ${r.questionId}`);
+      expect(row).toEqual({ question: '[Krisenhinweis gegeben – Text nicht gespeichert]', reason: 'crisis' });
     }
   });
 

@@ -7,12 +7,15 @@ import { AppError } from '../../core/errors.ts';
 import { getCatalogIndex, getEmbeddingStatus, saveSynonym } from '../catalog/index.ts';
 import { getSetting } from '../../core/settings/index.ts';
 import { WEAK_EVIDENCE_THRESHOLD, QUESTION_RETENTION_DAYS } from './ask-question.ts';
+import type { RefusalReason } from './classify.ts';
 import { listHandovers, listReviewQuestions, markHandoverDone, markQuestionsReviewed, purgeExpired, type HandoverRow, type ReviewRow } from './repository.ts';
 
 /** Review shows questions answered with less than this confidence too (not only refusals). */
 export const REVIEW_WEAK_BELOW = WEAK_EVIDENCE_THRESHOLD + 0.1;
 
-const REASON_LABELS: Record<string, string> = {
+const REASON_LABELS: Record<RefusalReason, string> = {
+  crisis: 'Krisenhinweis gegeben (Suizid/Selbstverletzung; Text nicht gespeichert)',
+  third_party: 'Daten über andere Personen',
   weak_evidence: 'Keine passende Leistung gefunden',
   no_topic: 'Nachfrage ohne Thema',
   injection: 'Manipulationsversuch',
@@ -120,7 +123,7 @@ export async function getReviewOverview(ctx: AppContext, actor: Actor): Promise<
   const rows = await listReviewQuestions(ctx.db, new Date(now.getTime() - 90 * 86_400_000), REVIEW_WEAK_BELOW);
   const groups = new Map<string, ReviewGroup>();
   for (const r of rows) {
-    const topic = r.refused ? `Abgelehnt: ${REASON_LABELS[r.reason ?? ''] ?? r.reason ?? '?'}` : (r.topTitle ?? 'Ohne Thema');
+    const topic = r.refused ? `Abgelehnt: ${(REASON_LABELS as Record<string, string>)[r.reason ?? ''] ?? r.reason ?? '?'}` : (r.topTitle ?? 'Ohne Thema');
     const key = r.refused ? `r:${r.reason}` : `s:${r.topServiceId}`;
     const reason = r.refused ? r.reason : null;
     const g = groups.get(key) ?? { topic, serviceId: r.refused ? null : r.topServiceId, reason, improvable: !r.refused || r.reason === 'weak_evidence', questions: [] };
