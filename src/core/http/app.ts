@@ -188,7 +188,7 @@ export function createHttpApp(ctx: AppContext, opts: HttpAppOptions): AppRouter 
 export function fromHttpException(err: HTTPException): AppError | null {
   const status = err.status;
   if (status >= 500) return null;
-  if (status === 415) return new AppError('unsupported_media_type', 'Der Inhaltstyp der Anfrage wird nicht unterstützt. Bitte senden Sie JSON (Content-Type: application/json).');
+  if (status === 415) return new AppError('unsupported_media_type', 'Der Inhaltstyp (Content-Type) der Anfrage wird von dieser Schnittstelle nicht unterstützt (erlaubte Typen: /api/v1/openapi.json).');
   if (status === 400 && /json/i.test(err.message)) return new AppError('bad_request', 'Der Inhalt der Anfrage ist kein gültiges JSON.');
   if (status === 400 && /form/i.test(err.message)) return new AppError('bad_request', 'Die Formulardaten der Anfrage sind fehlerhaft.');
   const code = (Object.keys(ERROR_MAP) as ErrorCode[]).find((k) => ERROR_MAP[k].status === status) ?? 'bad_request';
