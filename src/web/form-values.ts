@@ -9,6 +9,14 @@ export function str(v: unknown): string {
   return typeof v === 'string' ? v : '';
 }
 
+/**
+ * Form value as string only when it was sent exactly once: '' when missing, a file, or repeated (a
+ * repeated single-value field is ambiguous, so nothing is guessed and the required check reports it).
+ */
+export function singleStr(v: unknown): string {
+  return typeof v === 'string' ? v : '';
+}
+
 /** All non-empty string values of a (possibly repeated) field; files are left out. */
 export function list(v: unknown): string[] {
   if (v === undefined || v === null || v === '') return [];

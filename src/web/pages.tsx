@@ -7,22 +7,8 @@ import type { AiSystemInfo } from '../core/module.ts';
 import { collectPrivacyRecords, resolvePrivacyRecords, type Localized, type ResolvedPrivacyRecord } from '../core/privacy.ts';
 import { getSetting } from '../core/settings/index.ts';
 import { modules } from '../modules/index.ts';
+import { LEGAL_PAGES } from './legal-pages.ts';
 import { renderPage } from './layout.tsx';
-
-/** Default texts for the legal pages until the town fills them in the admin settings. */
-export const LEGAL_PAGES = {
-  impressum: { title: 'Impressum', placeholder: 'Das Impressum wird von der Stadtverwaltung in den Einstellungen gepflegt (Platzhalter).' },
-  datenschutz: {
-    title: 'Datenschutzerklärung',
-    placeholder:
-      'Die Datenschutzerklärung wird von der Stadtverwaltung in den Einstellungen gepflegt (Platzhalter). Lotse setzt keine Tracking-Werkzeuge und keine Skripte Dritter ein; Cookies dienen nur der Anmeldung, der Sprachwahl und dem Schutz vor Missbrauch.',
-  },
-  barrierefreiheit: {
-    title: 'Erklärung zur Barrierefreiheit',
-    placeholder:
-      'Dieses Angebot soll die Anforderungen der BITV 2.0 / WCAG 2.1 AA erfüllen. Barrieren können Sie der Stadtverwaltung melden. Die Erklärung wird in den Einstellungen gepflegt (Platzhalter).',
-  },
-} as const;
 
 export function renderErrorPage(c: Context<AppEnv>, status: number, title: string, detail: string | null) {
   const lang = c.var.lang ?? 'de';

@@ -19,6 +19,7 @@ export { deleteSynonym, listSynonyms, saveSynonym, type SynonymEntry } from './m
 export { lotseCatalogSchema } from './catalog-format.ts';
 export { DEMO_CATALOG_FILE } from './seed-demo.ts';
 export { embedCatalog, getEmbeddingStatus, EMBED_QUEUE, type EmbeddingStatus } from './embeddings.ts';
+export { setRelatedServicesProvider, type RelatedServicesProvider } from './related-services.ts';
 
 export const module: LotseModule = {
   name: 'catalog',

@@ -7,8 +7,8 @@ import { DemoBadge, renderPage } from '../../web/layout.tsx';
 import { getService, listServicesAZ } from './get-service.ts';
 import { L } from './labels.ts';
 import { getLifeSituation, listLifeSituations, nextSteps } from './life-situations.ts';
+import { relatedServices } from './related-services.ts';
 import { searchServices } from './search-services.ts';
-import { coUseSuggestions } from '../insights/index.ts';
 import type { Service, ServiceSummary } from './types.ts';
 
 // htmx would otherwise inject an inline <style> for indicators, which the CSP (style-src 'self') blocks.
@@ -148,7 +148,7 @@ function jsonLd(c: Context<AppEnv>, s: Service): Child {
 async function renderServicePage(c: Context<AppEnv>, s: Service) {
   const { lang, ctx } = c.var;
   const steps = await nextSteps(ctx, s.id);
-  const related = await coUseSuggestions(ctx, s.id).catch(() => []);
+  const related = await relatedServices(ctx, s.id).catch(() => []);
   const all = await listLifeSituations(ctx);
   const mine = all.filter((l) => s.lifeSituations.includes(l.slug));
   const de = deLang(lang);

@@ -4,7 +4,7 @@ import { assertCan, type Actor } from '../../core/auth/index.ts';
 import type { AppContext } from '../../core/context.ts';
 import { validationError } from '../../core/errors.ts';
 import { getSetting, setSetting } from '../../core/settings/index.ts';
-import { LEGAL_PAGES } from '../pages.tsx';
+import { LEGAL_PAGES } from '../legal-pages.ts';
 
 export const LEGAL_KEYS = ['impressum', 'datenschutz', 'barrierefreiheit'] as const;
 export type LegalKey = (typeof LEGAL_KEYS)[number];

@@ -28,7 +28,8 @@ import { AppError, type FieldError } from '../../core/errors.ts';
 import type { AppRouter } from '../../core/http/app.ts';
 import type { AppEnv } from '../../core/http/env.ts';
 import { navRegistry, renderPage as renderLayout, type LayoutProps } from '../layout.tsx';
-import { LEGAL_PAGES } from '../pages.tsx';
+import { list, singleStr } from '../form-values.ts';
+import { LEGAL_PAGES } from '../legal-pages.ts';
 import {
   CheckboxGroup,
   CsrfField,
@@ -84,10 +85,6 @@ export function safeReturnPath(raw: string | undefined | null, fallback = '/verw
   if (raw.startsWith('/anmelden') || raw.startsWith('/abmelden')) return fallback;
   return raw;
 }
-
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-const strs = (v: unknown): string[] =>
-  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : [];
 
 /** Runs a form action; validation/conflict errors come back as field errors for re-rendering. */
 async function formAction<T>(fn: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: AppError }> {
@@ -173,9 +170,9 @@ function mountLogin(app: AppRouter): void {
   app.post('/anmelden', async (c) => {
     const ctx = c.var.ctx;
     const body = await c.req.parseBody();
-    const email = str(body['email']).trim();
-    const password = str(body['password']);
-    const back = safeReturnPath(str(body['zurueck']));
+    const email = singleStr(body['email']).trim();
+    const password = singleStr(body['password']);
+    const back = safeReturnPath(singleStr(body['zurueck']));
     const fields: FieldError[] = [];
     if (!email) fields.push({ field: 'email', message: 'Bitte geben Sie Ihre E-Mail-Adresse ein.' });
     if (!password) fields.push({ field: 'password', message: 'Bitte geben Sie Ihr Passwort ein.' });
@@ -335,9 +332,9 @@ function mountPassword(app: AppRouter): void {
         c.var.ctx,
         userActor(c.var.user!),
         {
-          currentPassword: str(body['currentPassword']) || undefined,
-          newPassword: str(body['newPassword']),
-          confirmPassword: str(body['confirmPassword']),
+          currentPassword: singleStr(body['currentPassword']) || undefined,
+          newPassword: singleStr(body['newPassword']),
+          confirmPassword: singleStr(body['confirmPassword']),
         },
         { ...(keep ? { keepSessionId: keep } : {}), requestId: c.var.requestId },
       ),
@@ -437,7 +434,7 @@ function usersPage(
               name="displayName"
               label="Name"
               autocomplete="off"
-              value={str(f['displayName'])}
+              value={singleStr(f['displayName'])}
               required
               error={fieldError(fields, 'displayName')}
             />
@@ -446,7 +443,7 @@ function usersPage(
               label="Dienstliche E-Mail-Adresse"
               type="email"
               autocomplete="off"
-              value={str(f['email'])}
+              value={singleStr(f['email'])}
               required
               error={fieldError(fields, 'email')}
             />
@@ -454,14 +451,14 @@ function usersPage(
               name="roles"
               legend="Rollen"
               options={roleOptions}
-              checked={strs(f['roles'])}
+              checked={list(f['roles'])}
               error={fieldError(fields, 'roles') ?? fieldError(fields, 'roles.0')}
             />
             <SelectField
               name="department"
               label="Fachbereich (optional)"
               options={departmentOptions(c)}
-              value={str(f['department'])}
+              value={singleStr(f['department'])}
               error={fieldError(fields, 'department')}
             />
             <Submit label="Konto anlegen" />
@@ -588,10 +585,10 @@ function mountUsers(app: AppRouter): void {
     const actor = userActor(c.var.user!);
     const body = await c.req.parseBody({ all: true });
     const form = {
-      displayName: str(body['displayName']),
-      email: str(body['email']),
-      roles: strs(body['roles']),
-      department: str(body['department']),
+      displayName: singleStr(body['displayName']),
+      email: singleStr(body['email']),
+      roles: list(body['roles']),
+      department: singleStr(body['department']),
     };
     const r = await formAction(() => createUser(ctx, actor, form, c.var.requestId));
     if (!r.ok) {
@@ -617,7 +614,7 @@ function mountUsers(app: AppRouter): void {
         c.var.ctx,
         userActor(c.var.user!),
         user.id,
-        { roles: strs(body['roles']), department: str(body['department']) },
+        { roles: list(body['roles']), department: singleStr(body['department']) },
         c.var.requestId,
       ),
     );
@@ -630,7 +627,7 @@ function mountUsers(app: AppRouter): void {
 
   app.post('/verwaltung/benutzer/:id/status', guard, async (c) => {
     const user = await loadUserOr404(c);
-    const active = str((await c.req.parseBody())['active']) === '1';
+    const active = singleStr((await c.req.parseBody())['active']) === '1';
     const r = await formAction(() => setUserActive(c.var.ctx, userActor(c.var.user!), user.id, active, c.var.requestId));
     if (!r.ok) {
       c.status(statusOf(r.error) as 422);
@@ -687,7 +684,7 @@ function mountSettings(app: AppRouter): void {
   app.get('/verwaltung/einstellungen', guard, (c) => settingsPage(c, { saved: c.req.query('hinweis') === 'gespeichert' }));
   app.post('/verwaltung/einstellungen', guard, async (c) => {
     const body = await c.req.parseBody();
-    const values = Object.fromEntries(LEGAL_KEYS.map((k) => [k, str(body[k])]));
+    const values = Object.fromEntries(LEGAL_KEYS.map((k) => [k, singleStr(body[k])]));
     const r = await formAction(() => updateLegalTexts(c.var.ctx, userActor(c.var.user!), values, c.var.requestId));
     if (!r.ok) {
       c.status(statusOf(r.error) as 422);
