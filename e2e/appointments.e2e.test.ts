@@ -95,6 +95,8 @@ describe('appointments in a real browser (captcha on)', () => {
     await page.goto(`${server.baseUrl}/termine?leistung=nom-meldebescheinigung&lang=en`);
     await expect(page.locator('h1').innerText()).resolves.toBe('Book an appointment');
     await checkPage(page, 'termine-englisch');
+    // German service names inside the English page are marked as German.
+    expect(await page.locator('label[for="l-nom-meldebescheinigung"] [lang="de"]').count()).toBe(1);
     await page.goto(`${server.baseUrl}/termine?lang=de`);
   });
 
@@ -121,6 +123,11 @@ describe('appointments in a real browser (captcha on)', () => {
     await page.waitForURL(/\/verwaltung\/termine/);
     expect(await page.locator('main').innerText()).toContain('anwesend');
 
+    await page.goto(`${server.baseUrl}/verwaltung/termine?datum=2027-06-06`);
+    await expect(page.locator('main').innerText()).resolves.toContain('Für diesen Tag sind keine Termine gebucht.');
+    expect(await page.locator('main table').count()).toBe(0);
+    await checkPage(page, 'termine-staff-tag-leer');
+
     await page.goto(`${server.baseUrl}/verwaltung/termine?datum=${bookedDate}&ansicht=woche`);
     await checkPage(page, 'termine-staff-woche');
 
@@ -133,6 +140,9 @@ describe('appointments in a real browser (captcha on)', () => {
     expect(await csv.text()).toContain('Erika Beispiel');
 
     await page.goto(`${server.baseUrl}/verwaltung/termine/warteschlange`);
+    await expect(page.locator('main').innerText()).resolves.toContain('Heute wurden noch keine Wartenummern gezogen.');
+    expect(await page.locator('main p form').count()).toBe(0);
+    await checkPage(page, 'termine-staff-warteschlange-leer');
     await page.getByRole('button', { name: 'Neue Wartenummer ziehen' }).click();
     await page.getByRole('button', { name: 'Neue Wartenummer ziehen' }).click();
     await page.getByRole('button', { name: 'Aufrufen' }).first().click();
@@ -153,5 +163,7 @@ describe('appointments in a real browser (captcha on)', () => {
     await expect(page.locator('main').innerText()).resolves.toContain('Gebucht:');
     await page.goto(`${server.baseUrl}/verwaltung/termine/einstellungen`);
     await checkPage(page, 'termine-staff-einstellungen');
+    expect(await page.locator('main').innerText()).not.toMatch(/Titel \(nom-/);
+    expect(await page.getByRole('button', { name: 'Personalausweis beantragen speichern', exact: true }).count()).toBe(1);
   }, 120_000);
 });

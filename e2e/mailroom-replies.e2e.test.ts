@@ -6,7 +6,9 @@ import type { Browser, Page } from 'playwright-core';
 import { axeViolations, launchBrowser, loginAsFirstAdmin, screenshots, startServer, type RunningServer } from './server.ts';
 
 const eml = (id: string, subject: string, body: string, extra = '') =>
-  Buffer.from(`From: Erika Muster <erika@example.org>\r\nTo: poststelle@northeim.example\r\nSubject: ${subject}\r\nMessage-ID: <${id}@example.org>\r\n${extra}Content-Type: text/plain; charset=utf-8\r\n\r\n${body}\r\n`);
+  Buffer.from(
+    `From: Erika Muster <erika@example.org>\r\nTo: poststelle@northeim.example\r\nSubject: ${subject}\r\nMessage-ID: <${id}@example.org>\r\n${extra}Content-Type: text/plain; charset=utf-8\r\n\r\n${body}\r\n`,
+  );
 
 describe('mailroom replies from the assistant, case link and acknowledgement setting in a real browser', () => {
   let server: RunningServer;
@@ -19,7 +21,11 @@ describe('mailroom replies from the assistant, case link and acknowledgement set
     await page.getByLabel('Dateien auswählen oder hierher ziehen').setInputFiles([{ name, mimeType: 'message/rfc822', buffer }]);
     await page.getByRole('button', { name: 'Hochladen' }).click();
     await page.waitForSelector('#mr-results-h');
-    const href = await page.getByRole('region', { name: 'Ergebnis des Hochladens' }).locator('a[href^="/verwaltung/posteingang/"]').first().getAttribute('href');
+    const href = await page
+      .getByRole('region', { name: 'Ergebnis des Hochladens' })
+      .locator('a[href^="/verwaltung/posteingang/"]')
+      .first()
+      .getAttribute('href');
     return Number(/\/(\d+)$/.exec(href ?? '')?.[1]);
   };
   const both = async () => {
@@ -46,11 +52,21 @@ describe('mailroom replies from the assistant, case link and acknowledgement set
   let caseNumber = '';
 
   it('drafts the assistant answer with sources; the clerk sends it', async () => {
-    questionId = await upload('reisepass.eml', eml('e2e-r1', 'Reisepass', 'Guten Tag,\n\nich brauche einen neuen Reisepass. Was muss ich mitbringen und was kostet er?\n\nViele Grüße\nErika Muster'));
+    questionId = await upload(
+      'reisepass.eml',
+      eml(
+        'e2e-r1',
+        'Reisepass',
+        'Guten Tag,\n\nich brauche einen neuen Reisepass. Was muss ich mitbringen und was kostet er?\n\nViele Grüße\nErika Muster',
+      ),
+    );
     await page.goto(`${server.baseUrl}/verwaltung/posteingang/${questionId}/antwort`);
     const main = await page.locator('main').innerText();
     expect(main).toContain('Vorschlag aus dem Leistungskatalog');
     expect(main).toContain('Reisepass beantragen');
+    // The citizen's own mail stands above the draft.
+    expect(main).toContain('Nachricht, auf die Sie antworten');
+    expect(await page.getByTestId('original-text').innerText()).toContain('Was muss ich mitbringen und was kostet er?');
     const text = await page.getByLabel('Text').inputValue();
     expect(text).toMatch(/Unterlagen:/);
     expect(text).toMatch(/Gebühren:/);
@@ -72,14 +88,35 @@ describe('mailroom replies from the assistant, case link and acknowledgement set
     await both();
   });
 
+  it('a long mail shows a preview and the whole text in a collapsible details element', async () => {
+    const body = Array.from(
+      { length: 30 },
+      (_, i) => `Absatz ${i + 1}: Ich habe noch eine Frage zu meinem Wohnsitz und zur Meldebescheinigung.`,
+    ).join('\n');
+    const id = await upload('lang.eml', eml('e2e-r4', 'Ummeldung', body));
+    await page.goto(`${server.baseUrl}/verwaltung/posteingang/${id}/antwort`);
+    const details = page.locator('details.mr-original__details');
+    expect(await details.getAttribute('open')).toBeNull();
+    await details.locator('summary').click();
+    await expect(page.getByTestId('original-text').innerText()).resolves.toContain('Absatz 30:');
+    await screenshots(page, 'mailroom-antwort-lange-mail');
+    await both();
+  });
+
   it('the citizen\'s answer quoting the Vorgangsnummer shows "Gehört zu" on its page', async () => {
-    const id = await upload('antwort.eml', eml('e2e-r3', `AW: Reisepass [#${caseNumber}]`, 'Danke, ich buche einen Termin.', 'In-Reply-To: <e2e-r1@example.org>\r\n'));
+    const id = await upload(
+      'antwort.eml',
+      eml('e2e-r3', `AW: Reisepass [#${caseNumber}]`, 'Danke, ich buche einen Termin.', 'In-Reply-To: <e2e-r1@example.org>\r\n'),
+    );
     await page.goto(`${server.baseUrl}/verwaltung/posteingang/${id}`);
     const related = await page.getByTestId('related').innerText();
     expect(related).toContain(`Gehört zu: Dokument ${questionId}`);
     await screenshots(page, 'mailroom-dokument-vorgang');
     await both();
-    await page.getByTestId('related').getByRole('link', { name: `Dokument ${questionId}` }).click();
+    await page
+      .getByTestId('related')
+      .getByRole('link', { name: `Dokument ${questionId}` })
+      .click();
     await page.waitForURL(new RegExp(`/verwaltung/posteingang/${questionId}$`));
     await expect(page.locator('main').innerText()).resolves.toContain(`Vorgangsnummer\n${caseNumber}`);
   });

@@ -76,10 +76,15 @@ describe('Mein Northeim: optional server profile in a real browser', () => {
     await page.goto(link.replace(/^https?:\/\/[^/]+/, server.baseUrl));
     await expect(page.getByText('e***@example.org').isVisible()).resolves.toBe(true);
     await checkPage(page, 'profile-einwilligung');
+    expect(await page.locator('main').innerText()).toMatch(/Fassung dieses Textes: \d{2}\.\d{2}\.\d{4}/);
     await page.getByRole('checkbox', { name: /Ich willige ein/ }).check();
     await page.getByRole('button', { name: 'Einwilligen und Konto anlegen' }).click();
     await expect(page.getByText('Ihr Konto wurde angelegt').isVisible()).resolves.toBe(true);
     await checkPage(page, 'profile-konto');
+    // Deleting is a destructive secondary button, not the primary action of the page.
+    expect(await page.getByRole('button', { name: 'Konto endgültig löschen' }).getAttribute('class')).toContain(
+      'kern-btn--secondary profile-danger',
+    );
 
     // The link works only once.
     await page.goto(link.replace(/^https?:\/\/[^/]+/, server.baseUrl));

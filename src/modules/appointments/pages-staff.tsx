@@ -444,17 +444,20 @@ export function mountStaffPages(app: AppRouter): void {
           <p class="appt-empty">Heute wurden noch keine Wartenummern gezogen.</p>
         ) : (
           <div class="lotse-table-wrap" tabindex={0} role="region" aria-label="Tabelle, seitlich scrollbar">
-            <table class="kern-table">
+            <table class="kern-table lotse-table--stack appt-queue">
               <caption class="kern-title">{tickets.filter((t) => t.status === 'waiting').length} wartend</caption>
               <TableHead columns={['Nummer', 'Gezogen', 'Status', 'Aktion']} />
               <tbody class="kern-table__body">
                 {tickets.map((t) => (
                   <tr class="kern-table__row">
                     <th scope="row" class="kern-table__cell">
+                      <span class="appt-stack-only">Nr. </span>
                       {t.number}
                     </th>
-                    <td class="kern-table__cell">{localTime(t.createdAt, loc.timeZone)} Uhr</td>
-                    <td class="kern-table__cell">
+                    <td class="kern-table__cell" data-label="Gezogen">
+                      {localTime(t.createdAt, loc.timeZone)} Uhr
+                    </td>
+                    <td class="kern-table__cell" data-label="Status">
                       {{
                         waiting: 'wartet',
                         called: `aufgerufen${t.workstationId ? ` an ${ws.find((w) => w.id === t.workstationId)?.name ?? ''}` : ''}`,
@@ -462,7 +465,7 @@ export function mountStaffPages(app: AppRouter): void {
                         gone: 'nicht erschienen',
                       }[t.status] ?? t.status}
                     </td>
-                    <td class="kern-table__cell">
+                    <td class="kern-table__cell" data-label="Aktion">
                       {t.status === 'waiting' ? (
                         <form method="post" action={`${BASE}/warteschlange/${t.id}`} class="appt-inline">
                           <CsrfField token={csrf} />
@@ -758,15 +761,9 @@ function mountSettings(app: AppRouter, configure: ReturnType<typeof requirePermi
               <TextField id={`ss-${s.serviceId}`} name="slots" type="number" min={1} label="Zeiteinheiten" value={s.slots} />
               <TextField id={`sb-${s.serviceId}`} name="bring" label="Mitzubringen" value={s.bring} />
               <Checkbox id={`so-${s.serviceId}`} name="bookable" value="1" label="online buchbar" checked={s.bookable} />
-              <Submit
-                label={
-                  <>
-                    <span class="kern-sr-only">{s.title} </span>Speichern
-                  </>
-                }
-                kind="secondary"
-                size="small"
-              />
+              <button type="submit" class="kern-btn kern-btn--secondary kern-btn--small" aria-label={`${s.title} speichern`}>
+                <span class="kern-label">Speichern</span>
+              </button>
             </form>
           ))}
         </section>

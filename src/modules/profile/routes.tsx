@@ -59,13 +59,15 @@ const noStore = (c: Context<AppEnv>) => c.header('cache-control', 'no-store');
 const CSS = <link rel="stylesheet" href="/static/app/profile.css" />;
 
 /** The consent text version (an ISO date) as people read dates: 25.11.2026 / 25 November 2026. */
-const versionDate = (lang: Lang): string =>
-  new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'de-DE', {
-    timeZone: 'UTC',
-    day: lang === 'en' ? 'numeric' : '2-digit',
-    month: lang === 'en' ? 'long' : '2-digit',
-    year: 'numeric',
-  }).format(new Date(`${CONSENT_VERSION}T00:00:00Z`));
+const versionDate = (lang: Lang, version: string = CONSENT_VERSION): string =>
+  /^\d{4}-\d{2}-\d{2}$/.test(version)
+    ? new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'de-DE', {
+        timeZone: 'UTC',
+        day: lang === 'en' ? 'numeric' : '2-digit',
+        month: lang === 'en' ? 'long' : '2-digit',
+        year: 'numeric',
+      }).format(new Date(`${version}T00:00:00Z`))
+    : version;
 
 /** What is stored, why, how long, how to delete – shown before sign-in and before consent. */
 export const ConsentInfo: FC<{ lang: Lang; months: number; headingLevel?: 2 | 3 }> = ({ lang, months, headingLevel = 2 }) => {
@@ -289,7 +291,7 @@ function accountPage(c: Context<AppEnv>, s: CitizenSession, o: { notice?: string
           {t.consentHeading}
         </h2>
         <p class="kern-body">
-          {t.consentGiven}: {formatWhen(a.consentAt, lang)} ({t.consentVersion} {a.consentVersion})
+          {t.consentGiven}: {formatWhen(a.consentAt, lang)} ({t.consentVersion} {versionDate(lang, a.consentVersion)})
         </p>
         {consentCurrent ? null : (
           <>

@@ -18,7 +18,7 @@ function preview(text: string): string {
 export const OriginalMessageView: FC<{ message: OriginalMessage }> = ({ message: m }) => {
   const long = m.text.length > LONG_CHARS || m.text.split('\n').length > LONG_LINES;
   const body = (
-    <div class="mr-original__text" data-testid="original-text">
+    <div class="kern-body mr-original__text" data-testid="original-text">
       {m.text || '(kein Text)'}
       {m.truncated ? (
         <p class="kern-body kern-body--small lotse-muted">(gekürzt – die vollständige Nachricht steht in der Originaldatei)</p>
@@ -31,7 +31,7 @@ export const OriginalMessageView: FC<{ message: OriginalMessage }> = ({ message:
       <h2 class="kern-heading-medium" id="mr-original-h">
         Nachricht, auf die Sie antworten
       </h2>
-      <dl class="mr-original__meta">
+      <dl class="kern-body mr-original__meta">
         <dt>Von</dt>
         <dd>{m.fromName ? `${m.fromName} <${m.from}>` : m.from || '–'}</dd>
         <dt>Gesendet</dt>
@@ -41,7 +41,7 @@ export const OriginalMessageView: FC<{ message: OriginalMessage }> = ({ message:
       </dl>
       {long ? (
         <>
-          <div class="mr-original__text mr-original__preview">{preview(m.text)}</div>
+          <div class="kern-body mr-original__text mr-original__preview">{preview(m.text)}</div>
           <details class="mr-original__details">
             <summary>Ganze Nachricht anzeigen ({m.text.split('\n').length} Zeilen)</summary>
             {body}
