@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { deskewPgm } from './deskew.ts';
 import { LIMITS } from './limits.ts';
 import { renderPdfPages, withTempDir } from './pdf.ts';
 import { runTool } from './run-tool.ts';
@@ -29,6 +30,8 @@ export interface OcrPage {
   words: number;
   /** Clockwise rotation applied to read the page (0, 90, 180, 270). */
   rotation: number;
+  /** Skew in degrees (clockwise) straightened in the pixels before reading (`deskew.ts`); 0 or absent: none. */
+  skew?: number;
 }
 
 export interface OcrResult {
@@ -171,6 +174,14 @@ export function rotatePgm(pgm: Buffer, deg: number): Buffer {
   return Buffer.concat([Buffer.from(`P5\n${W} ${H}\n255\n`), out]);
 }
 
+/** Straightens a skewed grey PGM page file in place (`deskew.ts`); returns the corrected angle or 0. */
+async function deskewPageFile(file: string): Promise<number> {
+  const { angle, pgm } = deskewPgm(await readFile(file));
+  if (!pgm) return 0;
+  await writeFile(file, pgm);
+  return angle;
+}
+
 /** Wraps a PNG/JPEG into a one-page PDF turned by `deg`, so pdftoppm can render it upright. */
 async function rotatedImageToPgm(image: Buffer, mime: string, deg: number, dir: string): Promise<string> {
   // pdf-lib is loaded only here (rare: rotated images), not at start-up.
@@ -251,13 +262,15 @@ export async function ocrPdf(buffer: Buffer, opts: { dpi?: number; maxPages?: nu
   const started = performance.now();
   return withTempDir(async (dir) => {
     const files = (await renderPdfPages(buffer, dir, opts.dpi ?? 300)).slice(0, opts.maxPages ?? LIMITS.maxOcrPages);
-    const pages = await mapLimit(files, opts.parallel ?? availableParallelism(), (file) =>
-      ocrPageFile(file, async (deg) => {
+    const pages = await mapLimit(files, opts.parallel ?? availableParallelism(), async (file) => {
+      const skew = await deskewPageFile(file);
+      const page = await ocrPageFile(file, async (deg) => {
         const out = `${file}.r${deg}.pgm`;
         await writeFile(out, rotatePgm(await readFile(file), deg));
         return out;
-      }),
-    );
+      });
+      return { ...page, skew };
+    });
     return combine(pages, started);
   });
 }
@@ -298,13 +311,22 @@ export async function ocrImage(buffer: Buffer, mime: string, opts: { parallel?: 
       return combine(pages.length ? pages : [pageResult([], 0)], started);
     }
     await writeFile(file, buffer);
-    const page = await ocrPageFile(file, async (deg) => {
+    // Decoded to grey through a one-page PDF (as turned images are) to measure the skew; a skewed
+    // image is read from the straightened PGM, and turned from it when OSD asks for it.
+    const pgm = await rotatedImageToPgm(buffer, mime, 0, dir).catch(() => null);
+    const skew = pgm ? await deskewPageFile(pgm) : 0;
+    const page = await ocrPageFile(skew ? pgm! : file, async (deg) => {
       try {
+        if (skew) {
+          const out = `${pgm}.r${deg}.pgm`;
+          await writeFile(out, rotatePgm(await readFile(pgm!), deg));
+          return out;
+        }
         return await rotatedImageToPgm(buffer, mime, deg, dir);
       } catch {
         return null;
       }
     });
-    return combine([page], started);
+    return combine([{ ...page, skew }], started);
   });
 }
