@@ -1,7 +1,7 @@
 import { createContext, prepare } from '../boot.ts';
 import { ConfigError, loadConfig } from '../core/config.ts';
 import type { AppContext } from '../core/context.ts';
-import { AppError } from '../core/errors.ts';
+import { AppError, errorForLog } from '../core/errors.ts';
 import { createLogger } from '../core/logger.ts';
 
 /** Exit codes of the interfaces document. */
@@ -26,7 +26,9 @@ export function exitCodeFor(e: unknown): { code: number; message: string } {
     const fields = e.details?.fields?.map((f) => `  ${f.field}: ${f.message}`).join('\n');
     return { code: usage ? EXIT.usage : e.code === 'conflict' ? EXIT.problem : EXIT.internal, message: fields ? `${e.message}\n${fields}` : e.message };
   }
-  return { code: EXIT.internal, message: `Interner Fehler: ${(e as Error)?.message ?? String(e)}` };
+  // Never the raw message of a database error: it carries the query parameters (user text).
+  const safe = e instanceof Error ? errorForLog(e).message : String(e).slice(0, 500);
+  return { code: EXIT.internal, message: `Interner Fehler: ${safe}` };
 }
 
 /**

@@ -48,3 +48,19 @@ export function validationError(
 }
 
 export const isAppError = (e: unknown): e is AppError => e instanceof AppError;
+
+/**
+ * What an unexpected error may write to the log: name, message and stack frames, but never
+ * query parameters (Drizzle's "Failed query: … params: …" carries user text such as assistant
+ * questions) and never the message line repeated inside the stack.
+ */
+export function errorForLog(err: Error): { name: string; message: string; cause?: string; stack?: string } {
+  const strip = (m: string) => m.split(/\nparams:/)[0]!.slice(0, 500);
+  // Driver messages may quote the offending value ('invalid input syntax …: "text"'): drop it.
+  const cause = err.cause instanceof Error ? strip(err.cause.message).replace(/:\s*"[^"]*"\s*$/, ': "[…]"') : undefined;
+  const frames = err.stack
+    ?.split('\n')
+    .filter((l) => /^\s+at /.test(l))
+    .join('\n');
+  return { name: err.name, message: strip(err.message), ...(cause ? { cause } : {}), ...(frames ? { stack: frames } : {}) };
+}

@@ -2,7 +2,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { DrizzleQueryError } from 'drizzle-orm/errors';
 import { describe, expect, it, vi } from 'vitest';
 import type { AppContext } from '../context.ts';
-import { createHttpApp, errorForLog } from './app.ts';
+import { errorForLog } from '../errors.ts';
+import { createHttpApp } from './app.ts';
 
 /** A minimal app with one JSON route and one failing route, to test the central error handling. */
 function makeApp() {

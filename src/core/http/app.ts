@@ -9,7 +9,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { getCookie } from 'hono/cookie';
 import { HTTPException } from 'hono/http-exception';
 import type { AppContext } from '../context.ts';
-import { AppError, type ErrorCode } from '../errors.ts';
+import { AppError, errorForLog, type ErrorCode } from '../errors.ts';
 import { isLang } from '../i18n/index.ts';
 import { ERROR_MAP } from './error-map.ts';
 import type { AppEnv } from './env.ts';
@@ -195,18 +195,3 @@ export function fromHttpException(err: HTTPException): AppError | null {
   return new AppError(code, ERROR_MAP[code].title);
 }
 
-/**
- * What an unexpected error may write to the log: name, message and stack frames, but never
- * query parameters (Drizzle's "Failed query: … params: …" carries user text such as assistant
- * questions) and never the message line repeated inside the stack.
- */
-export function errorForLog(err: Error): { name: string; message: string; cause?: string; stack?: string } {
-  const strip = (m: string) => m.split(/\nparams:/)[0]!.slice(0, 500);
-  // Driver messages may quote the offending value ('invalid input syntax …: "text"'): drop it.
-  const cause = err.cause instanceof Error ? strip(err.cause.message).replace(/:\s*"[^"]*"\s*$/, ': "[…]"') : undefined;
-  const frames = err.stack
-    ?.split('\n')
-    .filter((l) => /^\s+at /.test(l))
-    .join('\n');
-  return { name: err.name, message: strip(err.message), ...(cause ? { cause } : {}), ...(frames ? { stack: frames } : {}) };
-}
