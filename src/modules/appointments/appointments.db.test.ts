@@ -446,7 +446,7 @@ describe('booking', () => {
     const pdf = await exportDayPdf(ctx, admin, undefined, '2026-12-03');
     expect(pdf.subarray(0, 4).toString()).toBe('%PDF');
     const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
-    const page = await (await getDocument({ data: new Uint8Array(pdf) }).promise).getPage(1);
+    const page = await (await getDocument({ data: new Uint8Array(pdf), isEvalSupported: false, verbosity: 0 }).promise).getPage(1);
     const text = (await page.getTextContent()).items.map((i) => ('str' in i ? i.str : '')).join(' ');
     expect(text).toMatch(/Tagesliste .* – 03\.12\.2026/);
     expect(text).toMatch(/erstellt \d{2}\.\d{2}\.\d{4} \d{2}:\d{2} Uhr/);
