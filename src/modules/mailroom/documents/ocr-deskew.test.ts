@@ -60,12 +60,14 @@ describe.skipIf(!haveTools)('pixel deskew before OCR (real scan sample, real tes
     expect(ocr.pages[0]!.skew).toBeGreaterThan(-4);
   }, 180_000);
 
-  it('a two-page image-only PDF scanned 3° askew at 150 dpi: pages straightened, invoice number, date and gross total read', async () => {
-    const pdf = await scanPdf([await skewedScan(-3, 150, 'jpeg', 1), await skewedScan(-3, 150, 'jpeg', 2)], 150);
+  // Without the deskew the invoice number is lost here (measured: 3° at 150 dpi in a PDF still reads, as
+  // pdftoppm renders at 300 dpi; at 100 dpi even the straightened page costs digits).
+  it('a two-page image-only PDF scanned 5° askew at 150 dpi: pages straightened, invoice number, date and gross total read', async () => {
+    const pdf = await scanPdf([await skewedScan(-5, 150, 'jpeg', 1), await skewedScan(-5, 150, 'jpeg', 2)], 150);
     const ocr = await ocrPdf(pdf);
     const r = await readDocument(pdf, 'schief.pdf', { ocrResult: ocr });
     expect(r).toMatchObject({ kind: 'scan', ocr: true, pages: 2 });
     expect(r.invoice?.json).toMatchObject({ invoiceNumber: '471102', issueDate: '2018-03-05', totals: { gross: 529.87 } });
-    for (const p of ocr.pages) expect(p.skew).toBeGreaterThan(2);
+    for (const p of ocr.pages) expect(p.skew).toBeGreaterThan(4);
   }, 180_000);
 });

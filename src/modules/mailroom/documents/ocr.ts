@@ -176,10 +176,14 @@ export function rotatePgm(pgm: Buffer, deg: number): Buffer {
 
 /** Straightens a skewed grey PGM page file in place (`deskew.ts`); returns the corrected angle or 0. */
 async function deskewPageFile(file: string): Promise<number> {
-  const { angle, pgm } = deskewPgm(await readFile(file));
-  if (!pgm) return 0;
-  await writeFile(file, pgm);
-  return angle;
+  try {
+    const { angle, pgm } = deskewPgm(await readFile(file));
+    if (!pgm) return 0;
+    await writeFile(file, pgm);
+    return angle;
+  } catch {
+    return 0; // not an 8-bit PGM (or unreadable): read the page as it is
+  }
 }
 
 /** Wraps a PNG/JPEG into a one-page PDF turned by `deg`, so pdftoppm can render it upright. */
