@@ -126,9 +126,14 @@ const WD = { de: ['So', 'Mo', 'Di', 'Mi', 'Do', 'Fr', 'Sa'], en: ['Sun', 'Mon', 
 const WD_LONG = { de: ['Sonntag', 'Montag', 'Dienstag', 'Mittwoch', 'Donnerstag', 'Freitag', 'Samstag'], en: ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] };
 
 /** "Di., 01.12.2026" / "Tue, 2026-12-01" for a YYYY-MM-DD date. */
+const MONTHS_EN = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
 export function dayLabel(lang: Lang, date: string, long = false): string {
   const wd = new Date(`${date}T12:00:00Z`).getUTCDay();
   const [y, m, d] = date.split('-');
-  if (lang === 'en') return `${(long ? WD_LONG : WD).en[wd]}, ${date}`;
+  if (lang === 'en') {
+    const month = MONTHS_EN[Number(m) - 1]!;
+    return `${(long ? WD_LONG : WD).en[wd]}, ${Number(d)} ${long ? month : month.slice(0, 3)} ${y}`;
+  }
   return `${long ? WD_LONG.de[wd] : WD.de[wd] + '.'}, ${d}.${m}.${y}`;
 }
