@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { deskewPgm } from './deskew.ts';
+import { deskewPgmAsync } from './deskew.ts';
 import { LIMITS } from './limits.ts';
 import { renderPdfPages, withTempDir } from './pdf.ts';
 import { runTool } from './run-tool.ts';
@@ -174,10 +174,14 @@ export function rotatePgm(pgm: Buffer, deg: number): Buffer {
   return Buffer.concat([Buffer.from(`P5\n${W} ${H}\n255\n`), out]);
 }
 
-/** Straightens a skewed grey PGM page file in place (`deskew.ts`); returns the corrected angle or 0. */
+/**
+ * Straightens a skewed grey PGM page file in place (`deskew.ts`); returns the corrected angle or 0.
+ * Cooperative (`deskewPgmAsync`): OCR runs in the web server's process, so the pixel work yields to the
+ * event loop every few milliseconds instead of blocking it for a whole page.
+ */
 async function deskewPageFile(file: string): Promise<number> {
   try {
-    const { angle, pgm } = deskewPgm(await readFile(file));
+    const { angle, pgm } = await deskewPgmAsync(await readFile(file));
     if (!pgm) return 0;
     await writeFile(file, pgm);
     return angle;
