@@ -86,6 +86,9 @@ describe('assistant in a real browser', () => {
     await expect(crisis.locator('.lotse-chat__text').waitFor()).resolves.toBeUndefined();
     expect(await crisis.innerText()).toContain('0800 111 0 111');
     expect(await crisis.innerText()).toContain('112');
+    expect(await crisis.locator('.lotse-chat__who').innerText()).toContain('help in a crisis');
+    await expect(crisis.locator('a[href="tel:08001110111"]').count()).resolves.toBe(1);
+    await expect(crisis.locator('a[href="tel:112"]').count()).resolves.toBe(1);
     await screenshots(en, 'assistent-englisch-krise');
     expect(await axeViolations(en)).toEqual([]);
     await en.close();

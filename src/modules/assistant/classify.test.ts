@@ -123,13 +123,19 @@ describe('crisis (suicide, self-harm) comes before every other rule', () => {
     'thinking about suicide',
     'I keep hurting myself',
     'I just want to end it all',
+    // Other people in danger, and the infinitive without a person.
+    'Mein Sohn hat gesagt, er will sich umbringen',
+    'meine Freundin denkt an Suizid',
+    'sich das Leben nehmen',
+    'Mein Bruder hat versucht, sich zu töten',
+    'Meine Mutter nimmt sich das Leben, wenn das so weitergeht',
   ];
   for (const q of CRISIS) it(`crisis: ${q}`, () => expect(guardQuestion(q).reason).toBe('crisis'));
   it('wins over other rules (long, abusive, with markup)', () => {
     expect(guardQuestion('Ihr Idioten, ich will mich umbringen').reason).toBe('crisis');
     expect(guardQuestion('<b>Ich will nicht mehr leben</b>').reason).toBe('crisis');
   });
-  for (const q of ['Sterbeurkunde beantragen', 'Mein Vater ist gestorben, was muss ich tun?', 'Wie melde ich einen Todesfall?', 'Wo ist das Bürgerbüro?', 'Ich will meinen Hund anmelden']) {
+  for (const q of ['Sterbeurkunde beantragen', 'Mein Vater ist gestorben, was muss ich tun?', 'Wie melde ich einen Todesfall?', 'Wo ist das Bürgerbüro?', 'Ich will meinen Hund anmelden', 'Wie kann ich mich ummelden?', 'Er hat sich beim Amt umgemeldet', 'Kann ich mir das Leben in Northeim leisten?']) {
     it(`no crisis: ${q}`, () => expect(detectCrisis(q).reason).toBeNull());
   }
 });

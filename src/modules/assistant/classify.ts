@@ -116,6 +116,15 @@ const CRISIS: Cue[] = [
     w: 1,
   },
   {
+    // Someone else in danger ("Mein Sohn will sich umbringen", "sich das Leben nehmen"): the
+    // person asking gets the same lines (Telefonseelsorge also counsels relatives and friends).
+    id: 'kill-self-other-de',
+    re: re(
+      String.raw`\bsich\b.{0,25}\b(umbringen|umgebracht|toeten|getoetet|erschiessen|erschossen|erhaengen|erhaengt|aufhaengen|aufgehaengt|vergiften|vergiftet|das leben (zu )?nehmen|das leben genommen|was antun|etwas antun|ritzen|geritzt|vor (den|einen) zug)\b|\b(bringt|bringen|brachte) sich (selbst )?um\b|\bnimmt sich das leben\b|\britzt sich\b`,
+    ),
+    w: 1,
+  },
+  {
     id: 'want-to-die-de',
     re: re(
       String.raw`\b(will|moechte|mag|wuerde (gern|lieber))( \w+){0,3} (nicht mehr (leben|da sein|weiterleben|aufwachen)|sterben|tot sein)\b|\bnicht mehr leben (will|moechte)\b|\bmein(em)? leben (beenden|ein ende setzen)\b|\b(keinen|kein) sinn mehr (zu leben|im leben|weiterzuleben)\b|\bwill nicht mehr\b.{0,20}\bleben\b`,

@@ -104,13 +104,16 @@ const aiNotice = (lang: 'de' | 'en') =>
 // ---------------------------------------------------------------------------- page parts
 const URL_RE = /(https?:\/\/[^\s<>"]+[^\s<>".,;:!?)])/g;
 
+/** Phone numbers of the crisis answer (Telefonseelsorge, Notruf): tappable on phones. */
+const CRISIS_TEL_RE = /(https?:\/\/[^\s<>"]+[^\s<>".,;:!?)])|\b(0800 111 0 111|0800 111 0 222|112)\b/g;
+
 const LABELLED_LINK = /^([^:]{2,60}): (?:(.+?) – )?(https?:\/\/\S+)$/;
 
 /**
  * Renders answer text: one paragraph per line (text is escaped by JSX). "Label: URL" lines become
  * a link with a readable text; other URLs are linked as they are.
  */
-function AnswerText({ text, target, lang = 'de' }: { text: string; target?: string; lang?: 'de' | 'en' }) {
+function AnswerText({ text, target, lang = 'de', tel = false }: { text: string; target?: string; lang?: 'de' | 'en'; tel?: boolean }) {
   const en = lang === 'en';
   return (
     <div class="lotse-chat__text">
@@ -128,21 +131,27 @@ function AnswerText({ text, target, lang = 'de' }: { text: string; target?: stri
           );
         }
         // German source text inside an English answer gets lang="de" (compose.ts decides which parts).
-        return <p class="kern-body">{answerSegments(line, lang).map((seg: AnswerSegment) => (seg.lang ? <span lang={seg.lang}>{linkify(seg.text, target)}</span> : linkify(seg.text, target)))}</p>;
+        return <p class="kern-body">{answerSegments(line, lang).map((seg: AnswerSegment) => (seg.lang ? <span lang={seg.lang}>{linkify(seg.text, target, tel)}</span> : linkify(seg.text, target, tel)))}</p>;
       })}
     </div>
   );
 }
 
-function linkify(text: string, target?: string): Child[] {
+function linkify(text: string, target?: string, tel = false): Child[] {
   const parts: Child[] = [];
   let last = 0;
-  for (const u of text.matchAll(URL_RE)) {
+  for (const u of text.matchAll(tel ? CRISIS_TEL_RE : URL_RE)) {
     parts.push(text.slice(last, u.index));
     parts.push(
-      <a class="kern-link" href={u[0]} target={target}>
-        {u[0]}
-      </a>,
+      tel && u[2] ? (
+        <a class="kern-link" href={`tel:${u[2].replace(/ /g, '')}`}>
+          {u[2]}
+        </a>
+      ) : (
+        <a class="kern-link" href={u[0]} target={target}>
+          {u[0]}
+        </a>
+      ),
     );
     last = u.index! + u[0].length;
   }
@@ -155,14 +164,17 @@ interface TurnView {
   question: string;
   answer: string;
   refused: boolean;
+  /** Refusal reason ('crisis' gets its own heading and tappable phone numbers). */
+  reason: string | null;
   sources: { serviceId: string; title: string }[];
   lang: string;
 }
 
-const turnFromRow = (r: QuestionRow): TurnView => ({ id: r.id, question: r.question, answer: r.answer, refused: r.refused, sources: r.sources, lang: r.lang });
+const turnFromRow = (r: QuestionRow): TurnView => ({ id: r.id, question: r.question, answer: r.answer, refused: r.refused, reason: r.reason, sources: r.sources, lang: r.lang });
 
 function Turn({ turn, csrf, conversationId, rated, target, ui = 'de' }: { turn: TurnView; csrf: string; conversationId: string; rated: boolean; target?: string; ui?: 'de' | 'en' }) {
   const en = ui === 'en';
+  const crisis = turn.refused && turn.reason === 'crisis';
   return (
     <li class="lotse-chat__turn" id={turn.id ? `antwort-${turn.id}` : undefined}>
       <div class="lotse-chat__q">
@@ -174,9 +186,9 @@ function Turn({ turn, csrf, conversationId, rated, target, ui = 'de' }: { turn: 
       <div class={`lotse-chat__a${turn.refused ? ' lotse-chat__a--refused' : ''}`}>
         <span class="lotse-chat__who">
           {en ? 'AI assistant' : 'KI-Assistent'}
-          {turn.refused ? (en ? ' – no answer possible' : ' – keine Antwort möglich') : ''}
+          {crisis ? (en ? ' – help in a crisis' : ' – Hilfe in einer Krise') : turn.refused ? (en ? ' – no answer possible' : ' – keine Antwort möglich') : ''}
         </span>
-        <AnswerText text={turn.answer} lang={turn.lang === 'en' ? 'en' : 'de'} />
+        <AnswerText text={turn.answer} lang={turn.lang === 'en' ? 'en' : 'de'} tel={crisis} />
         {turn.sources.length ? (
           <div class="lotse-chat__sources">
             <p class="kern-body kern-body--bold">{en ? 'Sources (best first):' : 'Quellen (beste zuerst):'}</p>

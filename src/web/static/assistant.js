@@ -8,8 +8,8 @@
   var isWidget = !!document.querySelector('[data-widget]');
   var lang = (form.querySelector('input[name="lang"]') || {}).value || 'de';
   var T = lang === 'en'
-    ? { you: 'Your question', bot: 'AI assistant', refused: ' – no answer possible', wait: 'Looking for an answer …', sources: 'Sources (best first):', helpful: 'Was this answer helpful?', yes: 'Yes, helpful', no: 'No', thanks: 'Thank you for your feedback!', comment: 'Add a comment (optional)', commentLabel: 'Your comment (no personal data)', error: 'Sorry, that did not work. Please try again or contact the Bürgerbüro.', busy: 'Too many questions in a short time. Please wait a minute.', pii: 'We removed personal data from your question. Please do not enter personal data.' }
-    : { you: 'Ihre Frage', bot: 'KI-Assistent', refused: ' – keine Antwort möglich', wait: 'Antwort wird gesucht …', sources: 'Quellen (beste zuerst):', helpful: 'War diese Antwort hilfreich?', yes: 'Ja, hilfreich', no: 'Nein', thanks: 'Danke für Ihre Bewertung!', comment: 'Kommentar hinzufügen (optional)', commentLabel: 'Ihr Kommentar (ohne persönliche Daten)', error: 'Das hat leider nicht geklappt. Bitte versuchen Sie es erneut oder wenden Sie sich an das Bürgerbüro.', busy: 'Zu viele Fragen in kurzer Zeit. Bitte warten Sie eine Minute.', pii: 'Wir haben persönliche Daten aus Ihrer Frage entfernt. Bitte geben Sie keine persönlichen Daten ein.' };
+    ? { you: 'Your question', bot: 'AI assistant', refused: ' – no answer possible', crisis: ' – help in a crisis', wait: 'Looking for an answer …', sources: 'Sources (best first):', helpful: 'Was this answer helpful?', yes: 'Yes, helpful', no: 'No', thanks: 'Thank you for your feedback!', comment: 'Add a comment (optional)', commentLabel: 'Your comment (no personal data)', error: 'Sorry, that did not work. Please try again or contact the Bürgerbüro.', busy: 'Too many questions in a short time. Please wait a minute.', pii: 'We removed personal data from your question. Please do not enter personal data.' }
+    : { you: 'Ihre Frage', bot: 'KI-Assistent', refused: ' – keine Antwort möglich', crisis: ' – Hilfe in einer Krise', wait: 'Antwort wird gesucht …', sources: 'Quellen (beste zuerst):', helpful: 'War diese Antwort hilfreich?', yes: 'Ja, hilfreich', no: 'Nein', thanks: 'Danke für Ihre Bewertung!', comment: 'Kommentar hinzufügen (optional)', commentLabel: 'Ihr Kommentar (ohne persönliche Daten)', error: 'Das hat leider nicht geklappt. Bitte versuchen Sie es erneut oder wenden Sie sich an das Bürgerbüro.', busy: 'Zu viele Fragen in kurzer Zeit. Bitte warten Sie eine Minute.', pii: 'Wir haben persönliche Daten aus Ihrer Frage entfernt. Bitte geben Sie keine persönlichen Daten ein.' };
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -22,6 +22,18 @@
     a.href = href;
     if (isWidget) { a.target = '_blank'; a.rel = 'noopener'; }
     return a;
+  }
+  // Crisis answer: the phone numbers (Telefonseelsorge, Notruf 112) become tel: links.
+  function textWithTel(parent, line) {
+    var re = /\b(0800 111 0 111|0800 111 0 222|112)\b/g, last = 0, m;
+    while ((m = re.exec(line))) {
+      textWithLinks(parent, line.slice(last, m.index));
+      var a = el('a', 'kern-link', m[0]);
+      a.href = 'tel:' + m[0].replace(/ /g, '');
+      parent.appendChild(a);
+      last = m.index + m[0].length;
+    }
+    textWithLinks(parent, line.slice(last));
   }
   function textWithLinks(parent, line) {
     // "Label: URL" and "Label: Title – URL" lines get a readable link text.
@@ -121,14 +133,16 @@
         conv.value = r.conversationId;
         wait.remove();
         qp.textContent = r.question || question;
-        if (r.refused) { a.classList.add('lotse-chat__a--refused'); a.firstChild.textContent = T.bot + T.refused; }
+        var isCrisis = r.refused && r.refusalReason === 'crisis';
+        if (r.refused) { a.classList.add('lotse-chat__a--refused'); a.firstChild.textContent = T.bot + (isCrisis ? T.crisis : T.refused); }
         if (r.piiRemoved && r.piiRemoved.length) { var w = el('p', 'kern-body kern-body--bold', T.pii); a.appendChild(w); }
         var box = el('div', 'lotse-chat__text');
         // answerLines: German source text in an English answer comes with lang "de".
         (r.answerLines || r.answer.split('\n').map(function (t) { return [{ text: t }]; })).forEach(function (segs) {
           var p = el('p', 'kern-body');
-          if (segs.length === 1 && !segs[0].lang) textWithLinks(p, segs[0].text);
-          else segs.forEach(function (seg) { var span = el('span'); if (seg.lang) span.lang = seg.lang; textWithLinks(span, seg.text); p.appendChild(span); });
+          var put = isCrisis ? textWithTel : textWithLinks;
+          if (segs.length === 1 && !segs[0].lang) put(p, segs[0].text);
+          else segs.forEach(function (seg) { var span = el('span'); if (seg.lang) span.lang = seg.lang; put(span, seg.text); p.appendChild(span); });
           box.appendChild(p);
         });
         a.appendChild(box);
