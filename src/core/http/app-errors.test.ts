@@ -21,6 +21,8 @@ function makeApp() {
         }),
         (c) => c.json({ text: c.req.valid('json').text }, 200),
       );
+      _app.post('/formular', async (c) => c.text(JSON.stringify(await c.req.parseBody())));
+      api.post('/form', async (c) => c.json(await c.req.parseBody()));
       api.post('/boom', () => {
         throw new DrizzleQueryError('insert into "assistant_questions" ("question") values ($1)', ['Meine geheime Frage'], new Error('invalid byte sequence for encoding "UTF8": 0x00'));
       });
@@ -47,6 +49,19 @@ describe('central error handling for /api/v1', () => {
     const body = (await res.json()) as { title: string; code: string };
     expect(body.code).toBe('unsupported_media_type');
     expect(body.title).toMatch(/Inhaltstyp .* nicht unterstützt/);
+  });
+
+  it('malformed multipart body → 400 with a German message (HTML page and problem+json), not logged as unhandled', async () => {
+    const { app, log } = makeApp();
+    const headers = { 'content-type': 'multipart/form-data; boundary=xyz' };
+    const page = await app.request('/formular', { method: 'POST', headers: { ...headers, accept: 'text/html' }, body: 'kaputt' });
+    expect(page.status).toBe(400);
+    expect(await page.text()).toContain('Die Formulardaten der Anfrage sind fehlerhaft');
+    const api = await app.request('/api/v1/form', { method: 'POST', headers, body: 'kaputt' });
+    expect(api.status).toBe(400);
+    expect(api.headers.get('content-type')).toContain('application/problem+json');
+    expect(((await api.json()) as { title: string }).title).toMatch(/^Die Formulardaten der Anfrage sind fehlerhaft/);
+    expect(log.error).not.toHaveBeenCalled();
   });
 
   it('a real internal error stays 500 and its log line carries no query parameters', async () => {

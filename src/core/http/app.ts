@@ -163,7 +163,7 @@ export function createHttpApp(ctx: AppContext, opts: HttpAppOptions): AppRouter 
 
   app.onError((err, c) => {
     const ctxVar = c as Context<AppEnv>;
-    const appErr = err instanceof AppError ? err : err instanceof HTTPException ? fromHttpException(err) : null;
+    const appErr = err instanceof AppError ? err : err instanceof HTTPException ? fromHttpException(err) : fromBodyParseError(err);
     const code = appErr?.code ?? 'internal';
     const { status, title } = ERROR_MAP[code];
     if (!appErr) ctx.log.error({ requestId: c.var.requestId, err: errorForLog(err) }, 'unhandled error');
@@ -179,6 +179,18 @@ export function createHttpApp(ctx: AppContext, opts: HttpAppOptions): AppRouter 
   });
 
   return app;
+}
+
+/**
+ * A malformed multipart/urlencoded body makes undici's `Request.formData()` (behind
+ * `c.req.parseBody()`) throw a plain TypeError, not an HTTPException: that is the client's
+ * fault (400), not an internal error.
+ */
+export function fromBodyParseError(err: unknown): AppError | null {
+  if (err instanceof TypeError && /failed to parse body as formdata/i.test(err.message)) {
+    return new AppError('bad_request', 'Die Formulardaten der Anfrage sind fehlerhaft und konnten nicht gelesen werden. Bitte senden Sie das Formular erneut.');
+  }
+  return null;
 }
 
 /**
