@@ -35,6 +35,16 @@ describe('redactPII', () => {
     expect(redactPII('Mein Name ist Jan Irrtum und ich').text).toBe('Mein Name ist [NAME] und ich');
   });
 
+  it('masks English titles like the German ones (Mr./Mrs./Ms./Dr./Mister)', () => {
+    expect(redactPII('Herrn Müller').text).toBe('Herrn [NAME]');
+    for (const title of ['Mr.', 'Mr', 'Mrs.', 'Mrs', 'Ms.', 'Ms', 'Dr.', 'Dr', 'Mister', 'Miss']) {
+      expect(redactPII(`I need the address of ${title} Müller, please.`).text, title).toBe(`I need the address of ${title} [NAME], please.`);
+    }
+    expect(redactPII('Dear Mrs. Anna Schmidt-Weber and Dr. Prof. Meyer').text).toBe('Dear Mrs. [NAME] and Dr. Prof. [NAME]');
+    expect(redactPII('My name is John Smith').text).toBe('My name is [NAME]');
+    expect(redactPII('MS Word and MRT appointments').found).toEqual([]);
+  });
+
   it('masks street addresses and postcodes with town', () => {
     expect(redactPII('Mühlenstraße 3, 37154 Northeim').text).toBe('[ADRESSE]');
     expect(redactPII('vor dem Haus Breite Straße 12 parken').text).toBe('vor dem Haus [ADRESSE] parken');

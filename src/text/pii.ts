@@ -140,7 +140,7 @@ const RULES: Rule[] = [
   { kind: 'address', re: /(?<![\d])\d{5}\s+[A-ZÄÖÜ][a-zäöüß]+(?:\s[A-ZÄÖÜ][a-zäöüß]+)?(?=[\s,.\n]|$)/gu },
   {
     kind: 'name',
-    re: new RegExp(String.raw`(?:\b(?:Herrn?|Frau|Fr\.|Hr\.|Familie|Dr\.|Name:?|[Mm]ein Name ist|[Ii]ch hei(?:ß|ss)e|Absender:?|Nachbar(?:in)?|Mieter(?:in)?|Inhaber(?:in)?)\s+)(?:(?:Dr\.|Prof\.)\s+)?(${NAME})`, 'gu'),
+    re: new RegExp(String.raw`(?:\b(?:Herrn?|Frau|Fr\.|Hr\.|Familie|Dr\.?|Mrs?\.?|Ms\.?|Miss|Mister|Missus|[Mm]y name is|Name:?|[Mm]ein Name ist|[Ii]ch hei(?:ß|ss)e|Absender:?|Nachbar(?:in)?|Mieter(?:in)?|Inhaber(?:in)?)\s+)(?:(?:Dr\.|Prof\.)\s+)?(${NAME})`, 'gu'),
     group: 1,
   },
   {
