@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { analyze, analyzeForIndex, compileSynonyms, decompound, editDistance, foldWord, GAZETTEER, joinSeparable, joinSeparableVerbs, Lexicon, normalize, stem, tokenize } from './index.ts';
+import { analyze, analyzeForIndex, compileSynonyms, decompound, editDistance, foldWord, GAZETTEER, joinSeparable, joinSeparableVerbs, Lexicon, normalize, separableVerbsInText, stem, tokenize } from './index.ts';
 
 const terms = (q: string, lex?: Lexicon, lang?: 'de' | 'en') => analyze(q, { lexicon: lex, lang }).map((t) => t.term);
 
@@ -196,6 +196,25 @@ describe('separable verbs (detached particle at the clause end)', () => {
     // A clause ends at punctuation: "an" before the comma belongs to its own clause.
     expect(joined('Melde ich mich an, wenn ich umziehe?').joined).toEqual(['anmelden']);
     expect(joined('Melde ich mich; an der Schule').joined).toEqual([]);
+  });
+
+  it('reads service texts alike: joined verbs of description sentences, HTML tags end a clause', () => {
+    const l = new Lexicon();
+    l.addText(tokenize('Fundsache abgeben oder abholen Personalausweis'));
+    expect(separableVerbsInText('<p>Sie holen ihn ab, sobald Sie benachrichtigt werden.</p>', l)).toEqual(['abholen']);
+    expect(separableVerbsInText('<p>Dort geben Sie ihn</p><p>ab 16 Jahren</p>', l)).toEqual([]);
+    expect(separableVerbsInText('Das Fundbüro ist im Bürgerbüro.', l)).toEqual([]);
+  });
+
+  it('weighs a joined verb below the object noun (it tells siblings apart, it does not name the service)', () => {
+    const l = new Lexicon();
+    l.addText(tokenize('Fundsache abgeben oder abholen Personalausweis Ausweis'));
+    const t = analyze('Wo hole ich meinen neuen Ausweis ab?', { lexicon: l });
+    const w = (term: string) => t.find((x) => x.term === term)?.weight ?? 0;
+    expect(w('abhol')).toBeGreaterThan(0);
+    expect(w('abhol')).toBeLessThanOrEqual(w('ausweis') * 0.5);
+    // The factor is an option; 1 gives the unreduced (lower-case) weight.
+    expect(analyze('Wo hole ich meinen neuen Ausweis ab?', { lexicon: l, joinedFactor: 1 }).find((x) => x.term === 'abhol')!.weight).toBeCloseTo(w('abhol') * 2);
   });
 
   it('needs the catalog vocabulary: without a lexicon or for English questions nothing is joined', () => {

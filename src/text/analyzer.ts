@@ -20,6 +20,8 @@ export interface AnalyzedTerm {
 }
 
 export interface AnalyzeOptions {
+  /** Factor for a separable verb joined from the question ("gebe … ab" → abgeben) and its synonyms (default JOINED_VERB_FACTOR). */
+  joinedFactor?: number;
   /** Language of the text; English also enables English stop words and the bridge dictionary. Auto-detected when omitted. */
   lang?: 'de' | 'en';
   /** Catalog vocabulary for decompounding and typo correction. */
@@ -206,6 +208,16 @@ export function joinSeparableVerbs(text: string, tokens: string[], lexicon: Lexi
   return { tokens: out, source, joined: [...replace.values()].map((r) => r.word) };
 }
 
+/**
+ * The joined separable verbs of a document text ("Sie holen ihn ab, sobald …" → ['abholen']),
+ * so a service text and a question are read alike (`joinSeparableVerbs` on the question).
+ * HTML tags end a clause. For index time: the joined forms are added, nothing is removed.
+ */
+export function separableVerbsInText(text: string, lexicon: Lexicon): string[] {
+  const plain = String(text ?? '').replace(/<[^>]*>/g, ' . ');
+  return joinSeparableVerbs(plain, tokenize(plain), lexicon).joined;
+}
+
 let familyMap: Map<string, string[]> | null = null;
 /**
  * Word-family partners of a stem ("verlor" → ["verlust"], "austret" → ["austritt"]): only one-word
@@ -233,6 +245,9 @@ export function familyStems(s: string): string[] {
   }
   return familyMap.get(s) ?? [];
 }
+
+/** Extra factor for a separable verb joined from the question, and for its synonyms. */
+export const JOINED_VERB_FACTOR = 0.5;
 
 /** Weight of a lower-case word in a German text that capitalises its nouns. */
 const LOWER_CASE_FACTOR = 0.6;
@@ -275,6 +290,10 @@ export function analyze(text: string, opts: AnalyzeOptions = {}): AnalyzedTerm[]
   // German separable verbs: "Wie melde ich meinen Hund an?" is analysed as "… Hund anmelden".
   const sep = !english && lex ? joinSeparableVerbs(text, typed, lex) : null;
   const tokens = sep ? sep.tokens : typed;
+  // A joined verb tells siblings apart (anmelden/abmelden) but must not outweigh the object noun.
+  const joinedAt = new Set<number>();
+  if (sep) sep.tokens.forEach((t, i) => { if (t !== typed[sep.source[i]!]) joinedAt.add(i); });
+  const jf = opts.joinedFactor ?? JOINED_VERB_FACTOR;
   const out = new Map<string, AnalyzedTerm>();
   const push = (word: string, kind: TermKind, from: string, factor = 1) => {
     if (isStopWord(word, english ? 'en' : 'de')) return;
@@ -308,7 +327,11 @@ export function analyze(text: string, opts: AnalyzeOptions = {}): AnalyzedTerm[]
   }
   const syn = opts.synonyms ?? builtinSynonyms();
   const synHits = [...findSynonyms(tokens, syn), ...findSynonyms(corrected, syn)];
-  for (const hit of synHits) for (const w of hit.tokens) pushWord(w, 'synonym', tokens[hit.start]!);
+  for (const hit of synHits) {
+    let f = 1;
+    for (let i = hit.start; i < hit.end; i++) if (joinedAt.has(i)) f = jf;
+    for (const w of hit.tokens) pushWord(w, 'synonym', tokens[hit.start]!, f);
+  }
   // Synonyms of compound parts ("Krippenplatz" → Krippe → Kinderbetreuung), weaker.
   if (lex) {
     corrected.forEach((tok, i) => {
@@ -321,7 +344,7 @@ export function analyze(text: string, opts: AnalyzeOptions = {}): AnalyzedTerm[]
   const cue = english ? null : nounCue(text, typed.length);
   tokens.forEach((tok, i) => {
     const fixed = corrected[i]!;
-    const f = cue?.[sep ? sep.source[i]! : i] ?? 1;
+    const f = (cue?.[sep ? sep.source[i]! : i] ?? 1) * (joinedAt.has(i) ? jf : 1);
     if (fixed !== tok) pushWord(fixed, 'typo', tok, f);
     else pushWord(tok, bridged.has(i) ? 'part' : 'word', tok, f);
   });

@@ -15,7 +15,7 @@ export { Lexicon } from './lexicon.ts';
 export { Thesaurus, builtinThesaurus, builtinGlossary, builtinNounParts } from './thesaurus.ts';
 export { compileSynonyms, findSynonyms, GERMAN_SYNONYMS, ENGLISH_BRIDGE, WORD_FAMILIES, type SynonymList, type SynonymIndex } from './synonyms.ts';
 export { GAZETTEER } from './gazetteer.ts';
-export { analyze, analyzeForIndex, analyzeFieldForIndex, familyStems, verbBase, joinSeparable, joinSeparableVerbs, builtinBridge, builtinGazetteer, builtinSynonyms, TERM_WEIGHTS, type AnalyzedTerm, type AnalyzeOptions, type TermKind } from './analyzer.ts';
+export { analyze, analyzeForIndex, analyzeFieldForIndex, familyStems, verbBase, joinSeparable, joinSeparableVerbs, separableVerbsInText, builtinBridge, builtinGazetteer, builtinSynonyms, TERM_WEIGHTS, type AnalyzedTerm, type AnalyzeOptions, type TermKind } from './analyzer.ts';
 
 /**
  * Splits a folded word into known compound parts using the given lexicon, or returns

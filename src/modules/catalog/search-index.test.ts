@@ -132,4 +132,21 @@ describe('catalog index ranking', () => {
     expect(hits[0]!.id).toBe('hund-an');
     expect(hits.find((h) => h.id === 'hund-ab')!.score).toBeLessThan(hits[0]!.score * 0.7);
   });
+
+  it('joins separable verbs in service texts too, and a joined verb does not outweigh the object noun', () => {
+    // Northeim regression: "Wo hole ich meinen neuen Ausweis ab?" went to the lost-property office.
+    const docs = [
+      doc('ausweis', 'Personalausweis beantragen', '<p>Den Personalausweis beantragen Sie im Bürgerbüro. Sie holen ihn ab, sobald Sie benachrichtigt werden.</p>', { keywords: ['Ausweis', 'neuer Ausweis'] }),
+      doc('fund', 'Fundsache abgeben oder abholen (Fundbüro)', '<p>Dort können Sie Gefundenes abgeben und nach Verlorenem fragen.</p>'),
+      doc('hund', 'Hund anmelden', 'Einen Hund melden Sie bei der Stadt an.'),
+    ];
+    const ix = new CatalogIndex(docs, {}, 1, { thesaurus: false });
+    expect(ix.search('Wo hole ich meinen neuen Ausweis ab?').hits[0]!.id).toBe('ausweis');
+    expect(ix.search('Wo gebe ich meinen alten Ausweis ab?').hits[0]!.id).toBe('ausweis');
+    expect(ix.search('Wo hole ich eine Fundsache ab?').hits[0]!.id).toBe('fund');
+    // The description's "holen ihn ab" is indexed as abholen (off: the old behaviour).
+    const off = new CatalogIndex(docs, {}, 1, { thesaurus: false, separable: false });
+    expect(ix.search('abholen').hits.map((h) => h.id)).toContain('ausweis');
+    expect(off.search('abholen').hits.map((h) => h.id)).not.toContain('ausweis');
+  });
 });

@@ -1,5 +1,5 @@
 import { Bm25fIndex, type QueryTerm } from '../../ml/bm25.ts';
-import { analyze, analyzeFieldForIndex, builtinGazetteer, builtinBridge, compileSynonyms, ENGLISH_BRIDGE, GERMAN_SYNONYMS, Lexicon, WORD_FAMILIES, tokenize, builtinThesaurus, builtinGlossary, builtinNounParts, type Thesaurus, type AnalyzedTerm, type SynonymIndex, type SynonymList } from '../../text/index.ts';
+import { analyze, analyzeFieldForIndex, separableVerbsInText, builtinGazetteer, builtinBridge, compileSynonyms, ENGLISH_BRIDGE, GERMAN_SYNONYMS, Lexicon, WORD_FAMILIES, tokenize, builtinThesaurus, builtinGlossary, builtinNounParts, stem, type Thesaurus, type AnalyzedTerm, type SynonymIndex, type SynonymList } from '../../text/index.ts';
 import type { ServiceSummary } from './types.ts';
 import { analyzeTitle, queryCredit, RERANK, titleCover, type TitleWord } from './rerank.ts';
 import { LatentSpace, SEMANTIC_DEFAULTS } from './semantic.ts';
@@ -23,6 +23,14 @@ const EAGER_PASSAGES_MAX = 1000;
 /** How much a compound part counts in the index relative to a whole word. */
 const PART_WEIGHT = 0.5;
 
+/** Adds the joined separable verbs of `text` (see `separableVerbsInText`) to an analysed field. */
+function withSeparable(a: { terms: string[]; extra: string[] }, text: string, lexicon: Lexicon, mode: 'terms' | 'extra' | false) {
+  if (!mode) return a;
+  const joined = separableVerbsInText(text, lexicon).map((w) => stem(w));
+  if (joined.length === 0) return a;
+  return mode === 'terms' ? { terms: [...a.terms, ...joined], extra: a.extra } : { terms: a.terms, extra: [...a.extra, ...joined] };
+}
+
 /** Pseudo-relevance feedback (experiment): how many services vote, how many terms join, their top weight, which fields. */
 export interface PrfOptions {
   docs: number;
@@ -32,7 +40,7 @@ export interface PrfOptions {
 }
 export const PRF: PrfOptions = { docs: 3, terms: 10, weight: 0.3, fields: ['title', 'keywords', 'description'] };
 
-export const SEARCH_VERSION = 'catalog-search-5 (bm25f-1, de-analyser-4, gazetteer-1, openthesaurus-nouns-2, ding-glossary-1, title-cover-3, proximity-1)';
+export const SEARCH_VERSION = 'catalog-search-6 (bm25f-1, de-analyser-5, gazetteer-1, openthesaurus-nouns-2, ding-glossary-1, title-cover-3, proximity-1)';
 
 /**
  * Switches for comparisons (bench, experiments). Defaults are the production ranking; the
@@ -50,6 +58,10 @@ export interface CatalogIndexOptions {
   bridge?: boolean;
   learned?: LearnedModel;
   features?: boolean;
+  /** Separable verbs of description sentences joined at index time ("holen ihn ab" → abholen): as index terms (default), as weak extra terms, or off. */
+  separable?: 'terms' | 'extra' | false;
+  /** Factor for a separable verb joined from the question (see `AnalyzeOptions.joinedFactor`). */
+  joinedFactor?: number;
   proximityWeight?: number;
   coordFloor?: number;
   /** Experiment: RM3-style pseudo-relevance feedback. */
@@ -98,6 +110,8 @@ export class CatalogIndex {
   private readonly glossaryWeight: number;
   /** Weight of the proximity bonus (PASSAGE_BETA, or 0 when switched off). */
   private readonly proximity: number;
+  private readonly sepIndex: 'terms' | 'extra' | false;
+  private readonly joinedFactor: number | undefined;
   /** Share of the score kept without coordination (COORD_FLOOR unless given, for experiments). */
   private readonly coordFloor: number;
   readonly builtAt = Date.now();
@@ -126,6 +140,9 @@ export class CatalogIndex {
     opts: CatalogIndexOptions = {},
   ) {
     const t0 = performance.now();
+    this.sepIndex = opts.separable ?? 'terms';
+    const sepIndex = this.sepIndex;
+    this.joinedFactor = opts.joinedFactor;
     this.prf = opts.prf ? { ...PRF, ...opts.prf } : null;
     this.sibling = opts.sibling ?? 0;
     this.semanticWeight = opts.semantic ?? 0;
@@ -165,7 +182,7 @@ export class CatalogIndex {
         title: { ...analyzeFieldForIndex(t.title, this.lexicon), extraWeight: PART_WEIGHT },
         keywords: { ...analyzeFieldForIndex(t.keywords, this.lexicon), extraWeight: PART_WEIGHT },
         context: { ...analyzeFieldForIndex(t.context, this.lexicon), extraWeight: PART_WEIGHT },
-        description: { ...analyzeFieldForIndex(t.description, this.lexicon), extraWeight: PART_WEIGHT },
+        description: { ...withSeparable(analyzeFieldForIndex(t.description, this.lexicon), d.description, this.lexicon, sepIndex), extraWeight: PART_WEIGHT },
         fees: { ...analyzeFieldForIndex(t.fees, this.lexicon), extraWeight: PART_WEIGHT },
       };
       this.bm25.add(d.id, f, d.internal ? 0.5 : 1);
@@ -222,7 +239,7 @@ export class CatalogIndex {
     const texts = [d.title, ...d.keywords, ...d.documents, ...d.description.split(/(?<=[.!?:;])\s+|\n+|<\/?(?:p|li|br|ul|ol|h\d)[^>]*>/)];
     const units: Set<string>[] = [];
     for (const t of texts) {
-      const a = analyzeFieldForIndex(t, this.lexicon);
+      const a = withSeparable(analyzeFieldForIndex(t, this.lexicon), t, this.lexicon, this.sepIndex);
       if (a.terms.length) units.push(new Set([...a.terms, ...a.extra]));
     }
     if (this.passages.size > Math.max(5000, EAGER_PASSAGES_MAX)) this.passages.clear();
@@ -255,7 +272,7 @@ export class CatalogIndex {
   }
 
   analyzeQuery(query: string, lang?: 'de' | 'en'): AnalyzedTerm[] {
-    return analyze(query, { lang, lexicon: this.lexicon, synonyms: this.synonyms, bridge: this.bridge, ...(this.thesaurus ? { thesaurus: this.thesaurus } : {}), ...(this.gazetteer ? { gazetteer: this.gazetteer } : {}), ...(this.glossary ? { glossary: this.glossary, glossaryWeight: this.glossaryWeight } : {}) });
+    return analyze(query, { lang, lexicon: this.lexicon, ...(this.joinedFactor !== undefined ? { joinedFactor: this.joinedFactor } : {}), synonyms: this.synonyms, bridge: this.bridge, ...(this.thesaurus ? { thesaurus: this.thesaurus } : {}), ...(this.gazetteer ? { gazetteer: this.gazetteer } : {}), ...(this.glossary ? { glossary: this.glossary, glossaryWeight: this.glossaryWeight } : {}) });
   }
 
   summary(id: string): ServiceSummary {
