@@ -108,6 +108,16 @@ describe.skipIf(testDbKind() === 'postgres')('lotse triage', () => {
     expect(lotse('triage', '--batch', join(dir, 'missing.jsonl'), '--json').status).toBe(2);
     expect(lotse('triage', 'activate', 'reports', '99').status).toBe(2);
     expect(lotse('triage', '--batch', join(dir, 'batch.jsonl'), '--model', 'nichtda', '--json').status).toBe(2);
+    // An empty file and a JSON syntax error: German, with the file name (and line/column).
+    writeFileSync(join(dir, 'empty.jsonl'), '');
+    const empty = lotse('triage', 'train', join(dir, 'empty.jsonl'));
+    expect(empty.status).toBe(2);
+    expect(empty.stderr).toContain('empty.jsonl: mindestens 10 Beispiele nötig, gefunden 0');
+    writeFileSync(join(dir, 'syntax.jsonl'), '{"id":"x","text":"ok" "category":"a"}\n');
+    const syntax = lotse('triage', 'train', join(dir, 'syntax.jsonl'));
+    expect(syntax.status).toBe(2);
+    expect(syntax.stderr).toContain('syntax.jsonl: ungültiges JSON in Zeile 1, Spalte 23');
+    expect(syntax.stderr).not.toMatch(/invalid JSON|Expected/);
   }, 300_000);
 
   it('train seeds from categories.json beside the file and from the portal subjects by default', () => {

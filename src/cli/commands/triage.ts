@@ -119,6 +119,7 @@ export function register(program: Command): void {
         if (!(target > 0.5 && target < 1))
           throw new CliError(`--target-precision muss zwischen 0,5 und 1 liegen (war "${opts.targetPrecision}").`, EXIT.usage);
         const rows = parseJsonLines(await readText(file), trainingLineSchema, file);
+        if (rows.length < 10) throw new CliError(`${file}: mindestens 10 Beispiele nötig, gefunden ${rows.length}.`, EXIT.usage);
         const seedRows = opts.seeds ? parseJsonLines(await readText(opts.seeds), seedLineSchema, opts.seeds) : [];
         // Category definitions: --categories FILE; else a categories.json beside the training file
         // (documented convention); else (undefined) the town setting; --no-categories: none (null).

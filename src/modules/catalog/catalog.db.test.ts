@@ -81,7 +81,8 @@ describe('catalog import (DLDB and own format)', () => {
 
   it('rejects broken JSON with its line', async () => {
     const e = await validationOf(importCatalog(ctx, cliActor, join(FIX, 'malformed-syntax.json'), { replace: true }));
-    expect(e.message).toMatch(/kein gültiges JSON \(Zeile 5/);
+    expect(e.message).toMatch(/ungültiges JSON in Zeile 5, Spalte \d+/);
+    expect(JSON.stringify(e.details)).not.toMatch(/Expected|Unexpected|position/);
   });
 
   it('rolls back the whole import when a reference is unknown (transactional)', async () => {

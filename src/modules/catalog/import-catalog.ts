@@ -7,7 +7,7 @@ import { writeAudit } from '../../core/audit/index.ts';
 import type { AppContext } from '../../core/context.ts';
 import { AppError, type FieldError } from '../../core/errors.ts';
 import { dldbLocationsFileSchema, dldbServicesFileSchema, lotseCatalogSchema, type LotseCatalog } from './catalog-format.ts';
-import { lineColumn, lineOfPath } from './json-position.ts';
+import { describeJsonError, lineOfPath } from './json-position.ts';
 import {
   bumpCatalogVersion,
   deleteAllCatalog,
@@ -40,10 +40,9 @@ function parseJson(file: string, text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    const msg = (e as Error).message;
-    const m = /position (\d+)/.exec(msg);
-    const lc = m ? lineColumn(text, Number(m[1])) : null;
-    fail(file, `kein gültiges JSON${lc ? ` (Zeile ${lc.line}, Spalte ${lc.column})` : ''}.`, [{ field: lc ? `Zeile ${lc.line}` : '(Datei)', message: msg }]);
+    // German, with line and column (V8 often names only a character position).
+    const d = describeJsonError(text, (e as Error).message);
+    fail(file, `${d.text}.`, [{ field: `Zeile ${d.line}, Spalte ${d.column}`, message: d.text }]);
   }
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../../../core/errors.ts';
+import { jsonSyntaxMessage } from './rows.ts';
 
 /**
  * Seed examples for `trainModel` (always trained, never held out), built from label metadata a
@@ -29,8 +30,9 @@ export function parseCategoryDescriptions(content: string, source = 'categories.
   let raw: unknown;
   try {
     raw = JSON.parse(content);
-  } catch {
-    throw new AppError('validation', `${source}: keine gültige JSON-Datei.`, { fields: [{ field: source, message: 'invalid JSON' }] });
+  } catch (e) {
+    const where = jsonSyntaxMessage(content, (e as Error).message);
+    throw new AppError('validation', `${source}: ${where}.`, { fields: [{ field: source, message: where }] });
   }
   const r = categoryDescriptionsSchema.safeParse(raw);
   if (!r.success) {
