@@ -89,6 +89,7 @@ describe('assistant in a real browser', () => {
     expect(await crisis.locator('.lotse-chat__who').innerText()).toContain('help in a crisis');
     await expect(crisis.locator('a[href="tel:08001110111"]').count()).resolves.toBe(1);
     await expect(crisis.locator('a[href="tel:112"]').count()).resolves.toBe(1);
+    await expect(crisis.locator('a[href="https://online.telefonseelsorge.de"]').innerText()).resolves.toBe('https://online.telefonseelsorge.de');
     await screenshots(en, 'assistent-englisch-krise');
     expect(await axeViolations(en)).toEqual([]);
     await en.close();

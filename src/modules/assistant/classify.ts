@@ -8,7 +8,7 @@
  * vocabulary of the topic, not as copies of example questions.
  */
 
-export const CLASSIFIER_VERSION = 'assistant-guard-3';
+export const CLASSIFIER_VERSION = 'assistant-guard-4';
 export const MAX_QUESTION_CHARS = 1000;
 
 export type RefusalReason =

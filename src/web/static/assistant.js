@@ -27,13 +27,13 @@
   function textWithTel(parent, line) {
     var re = /\b(0800 111 0 111|0800 111 0 222|112)\b/g, last = 0, m;
     while ((m = re.exec(line))) {
-      textWithLinks(parent, line.slice(last, m.index));
+      urlLinks(parent, line.slice(last, m.index));
       var a = el('a', 'kern-link', m[0]);
       a.href = 'tel:' + m[0].replace(/ /g, '');
       parent.appendChild(a);
       last = m.index + m[0].length;
     }
-    textWithLinks(parent, line.slice(last));
+    urlLinks(parent, line.slice(last));
   }
   function textWithLinks(parent, line) {
     // "Label: URL" and "Label: Title – URL" lines get a readable link text.
@@ -43,6 +43,9 @@
       parent.appendChild(link(lm[2] || lm[1], lm[3]));
       return;
     }
+    urlLinks(parent, line);
+  }
+  function urlLinks(parent, line) {
     var re = /(https?:\/\/[^\s<>"]+[^\s<>".,;:!?)])/g, last = 0, m;
     while ((m = re.exec(line))) {
       parent.appendChild(document.createTextNode(line.slice(last, m.index)));
