@@ -67,6 +67,18 @@ function ownDomains(ctx: AppContext | null, msg: ParsedMessage): string[] {
 }
 
 /** Department keys for mail categories (settings override the defaults; unknown keys are dropped). */
+/** Category, department and abstention of one routing decision (mail and letter paths). */
+function routing(departments: Record<string, string>, category: string | null, confidence: number, decidedBy: string, top: { category: string; score: number }[], abstained: boolean) {
+  return {
+    category: abstained ? null : category,
+    department: abstained || !category ? null : (departments[category] ?? null),
+    confidence,
+    abstained,
+    decidedBy,
+    top,
+  };
+}
+
 export async function mailDepartments(ctx: AppContext | null): Promise<Record<string, string>> {
   const overrides = ctx ? await getSetting<Record<string, string>>(ctx.db, MAIL_DEPARTMENTS_SETTING, {}) : {};
   const merged = { ...DEFAULT_MAIL_DEPARTMENTS, ...overrides };
@@ -96,12 +108,7 @@ export async function triageParsedMail(ctx: AppContext | null, msg: ParsedMessag
   };
   const decide = (category: string | null, confidence: number, decidedBy: string, top: { category: string; score: number }[], abstained = false): MailTriageResult => ({
     ...base,
-    category: abstained ? null : category,
-    department: abstained || !category ? null : (departments[category] ?? null),
-    confidence,
-    abstained,
-    decidedBy,
-    top,
+    ...routing(departments, category, confidence, decidedBy, top, abstained),
   });
 
   // Not a citizen request: no category, nothing to abstain from.
@@ -156,12 +163,7 @@ export async function triageLetterByKeywords(
 ): Promise<LetterKeywordResult> {
   const departments = opts.departments ?? (await mailDepartments(ctx));
   const decide = (category: string | null, confidence: number, decidedBy: string, top: { category: string; score: number }[], abstained: boolean): LetterKeywordResult => ({
-    category: abstained ? null : category,
-    department: abstained || !category ? null : (departments[category] ?? null),
-    confidence,
-    abstained,
-    decidedBy,
-    top,
+    ...routing(departments, category, confidence, decidedBy, top, abstained),
     rulesVersion: MAIL_RULES_VERSION,
   });
   if (input.identifiers.kassenzeichen.length) return decide('Steuern/Kasse', 0.95, 'rule:kassenzeichen', [{ category: 'Steuern/Kasse', score: 0.95 }], false);

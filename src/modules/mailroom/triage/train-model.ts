@@ -19,20 +19,21 @@ export const modelNameSchema = z
   .trim()
   .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'nur Kleinbuchstaben, Ziffern, - und _');
 
+/** One training example; seeds have the same shape without `detail`. */
+const exampleSchema = z.object({
+  id: z.string().optional(),
+  subject: z.string().nullable(),
+  text: z.string(),
+  category: z.string().min(1),
+  district: z.string().nullable().optional(),
+  /** Optional finer label (training only: term weights), see docs/modules/triage.md. */
+  detail: z.string().nullable().optional(),
+});
+
 const inputSchema = z.object({
   name: modelNameSchema.default('default'),
   rows: z
-    .array(
-      z.object({
-        id: z.string().optional(),
-        subject: z.string().nullable(),
-        text: z.string(),
-        category: z.string().min(1),
-        district: z.string().nullable().optional(),
-        /** Optional finer label (training only: term weights), see docs/modules/triage.md. */
-        detail: z.string().nullable().optional(),
-      }),
-    )
+    .array(exampleSchema)
     .min(10, 'mindestens 10 Beispiele'),
   targetPrecision: z.number().gt(0.5).lt(1).default(0.95),
   refit: z.boolean().default(true),
@@ -49,15 +50,7 @@ const inputSchema = z.object({
   subjectSeeds: z.boolean().default(true),
   /** Extra always-trained, never-held-out examples (`--seeds`), after the built-in seeds. */
   seedRows: z
-    .array(
-      z.object({
-        id: z.string().optional(),
-        subject: z.string().nullable(),
-        text: z.string(),
-        category: z.string().min(1),
-        district: z.string().nullable().optional(),
-      }),
-    )
+    .array(exampleSchema.omit({ detail: true }))
     .default([]),
 });
 export type TrainModelInput = z.input<typeof inputSchema>;
