@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { describeJsonError } from '../../core/json-syntax.ts';
 import { askQuestion, type AskResult } from '../../modules/assistant/index.ts';
 import { getCatalogIndex } from '../../modules/catalog/index.ts';
 import { CliError, EXIT, printJson, withContext } from '../run.ts';
@@ -23,8 +24,8 @@ function readBatch(file: string): z.infer<typeof batchLine>[] {
     let value: unknown;
     try {
       value = JSON.parse(line);
-    } catch {
-      throw new CliError(`${file}:${i + 1}: keine gültige JSON-Zeile`, EXIT.usage);
+    } catch (e) {
+      throw new CliError(`${file}:${i + 1}: ${describeJsonError(line, (e as Error).message, i + 1).text}`, EXIT.usage);
     }
     const parsed = batchLine.safeParse(value);
     if (!parsed.success) {

@@ -7,7 +7,8 @@ import { writeAudit } from '../../core/audit/index.ts';
 import type { AppContext } from '../../core/context.ts';
 import { AppError, type FieldError } from '../../core/errors.ts';
 import { dldbLocationsFileSchema, dldbServicesFileSchema, lotseCatalogSchema, type LotseCatalog } from './catalog-format.ts';
-import { describeJsonError, lineOfPath } from './json-position.ts';
+import { describeJsonError } from '../../core/json-syntax.ts';
+import { lineOfPath } from './json-position.ts';
 import {
   bumpCatalogVersion,
   deleteAllCatalog,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../../../core/errors.ts';
+import { describeJsonError } from '../../../core/json-syntax.ts';
 
 /** A labelled training line (interfaces doc: `lotse triage train`). */
 export const trainingLineSchema = z.object({
@@ -34,22 +35,6 @@ export const batchLineSchema = z.object({
 });
 
 /**
- * German text for a `JSON.parse` error: "ungültiges JSON in Zeile L, Spalte C". Line and column
- * come from the V8 message ("line L column C") or are computed from its "position N"; without
- * either (e.g. "Unexpected end of JSON input") the end of the text is named. `firstLine` is the
- * line number of the text's first line (JSON Lines: the line in the file).
- */
-export function jsonSyntaxMessage(text: string, message: string, firstLine = 1): string {
-  const lc = /line (\d+) column (\d+)/.exec(message);
-  if (lc) return `ungültiges JSON in Zeile ${firstLine - 1 + Number(lc[1])}, Spalte ${lc[2]}`;
-  const m = /position (\d+)/.exec(message);
-  const pos = Math.min(m ? Number(m[1]) : text.length, text.length);
-  const before = text.slice(0, pos);
-  const line = firstLine + (before.match(/\n/g)?.length ?? 0);
-  return `ungültiges JSON in Zeile ${line}, Spalte ${pos - before.lastIndexOf('\n')}`;
-}
-
-/**
  * Parses JSON Lines text with a schema; empty lines are skipped. Throws a validation
  * AppError naming `source:line` and the field for the first bad line.
  */
@@ -63,7 +48,7 @@ export function parseJsonLines<S extends z.ZodType>(content: string, schema: S, 
     try {
       raw = JSON.parse(line);
     } catch (e) {
-      const where = jsonSyntaxMessage(line, (e as Error).message, i + 1);
+      const where = describeJsonError(line, (e as Error).message, i + 1).text;
       throw new AppError('validation', `${source}: ${where}.`, { fields: [{ field: `${source}:${i + 1}`, message: where }] });
     }
     const r = schema.safeParse(raw);

@@ -40,7 +40,7 @@ describe('triage seeds', () => {
   });
 
   it('names the file and field of a bad categories file', () => {
-    expect(() => parseCategoryDescriptions('{', 'kat.json')).toThrow(/^kat\.json: ungültiges JSON in Zeile 1, Spalte 2\.$/);
+    expect(() => parseCategoryDescriptions('{', 'kat.json')).toThrow(/^kat\.json: ungültiges JSON in Zeile 1, Spalte 2 \(Feldname in doppelten Anführungszeichen erwartet\)\.$/);
     expect(() => parseCategoryDescriptions('{"groups": {"a": {"label": 3}}}', 'kat.json')).toThrow(/kat\.json: Feld "groups\.a\.label"/);
     expect(() => parseCategoryDescriptions('{"kategorien": {}}', 'kat.json')).toThrow(/Feld "groups"/);
   });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../../../core/errors.ts';
-import { jsonSyntaxMessage } from './rows.ts';
+import { describeJsonError } from '../../../core/json-syntax.ts';
 
 /**
  * Seed examples for `trainModel` (always trained, never held out), built from label metadata a
@@ -31,7 +31,7 @@ export function parseCategoryDescriptions(content: string, source = 'categories.
   try {
     raw = JSON.parse(content);
   } catch (e) {
-    const where = jsonSyntaxMessage(content, (e as Error).message);
+    const where = describeJsonError(content, (e as Error).message).text;
     throw new AppError('validation', `${source}: ${where}.`, { fields: [{ field: source, message: where }] });
   }
   const r = categoryDescriptionsSchema.safeParse(raw);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeJsonError, lineColumn } from './json-position.ts';
+import { describeJsonError, lineColumn } from './json-syntax.ts';
 
 function errorOf(text: string): string {
   try {
@@ -36,5 +36,12 @@ describe('describeJsonError', () => {
 
   it('lineColumn counts from 1', () => {
     expect(lineColumn('ab\ncd', 4)).toEqual({ line: 2, column: 2 });
+  });
+});
+
+describe('describeJsonError with firstLine (JSON Lines)', () => {
+  it('counts lines from the line of the file the text came from', () => {
+    const line = '{"id": "q1", "question": "x"';
+    expect(describeJsonError(line, errorOf(line), 7).text).toMatch(/^ungültiges JSON in Zeile 7, Spalte \d+ \(/);
   });
 });
