@@ -7,6 +7,26 @@ import { createLogger } from '../core/logger.ts';
 /** Exit codes of the interfaces document. */
 export const EXIT = { ok: 0, problem: 1, usage: 2, internal: 3 } as const;
 
+/** Why a file could not be opened, in German (Node's own messages are English); the errno code stays for scripts. */
+export function fileProblem(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code ?? '';
+  const text: Record<string, string> = {
+    ENOENT: 'Datei nicht gefunden',
+    EACCES: 'keine Leseberechtigung',
+    EPERM: 'keine Leseberechtigung',
+    EISDIR: 'ist keine Datei, sondern ein Verzeichnis',
+    ELOOP: 'zu viele symbolische Verweise',
+    ENAMETOOLONG: 'Dateiname zu lang',
+  };
+  if (code === 'EFBIG') return `zu groß: ${(e as Error).message}`;
+  return text[code] ? `${text[code]}, ${code}` : (e as Error).message;
+}
+
+/** The stderr line for a file that cannot be read: `FILE: Datei nicht lesbar (reason, CODE).` */
+export function unreadable(file: string, e: unknown): string {
+  return `${file}: Datei nicht lesbar (${fileProblem(e)}).`;
+}
+
 /** A CLI failure with a message for stderr and an exit code. */
 export class CliError extends Error {
   constructor(

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { describeJsonError } from '../../core/json-syntax.ts';
 import { askQuestion, type AskResult } from '../../modules/assistant/index.ts';
 import { getCatalogIndex } from '../../modules/catalog/index.ts';
-import { CliError, EXIT, printJson, withContext } from '../run.ts';
+import { CliError, EXIT, printJson, unreadable, withContext } from '../run.ts';
 
 const batchLine = z.object({ id: z.string().min(1), question: z.string(), lang: z.enum(['de', 'en']).optional() });
 
@@ -16,7 +16,7 @@ function readBatch(file: string): z.infer<typeof batchLine>[] {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new CliError(`${file}: Datei nicht lesbar (${(e as Error).message})`, EXIT.usage);
+    throw new CliError(unreadable(file, e), EXIT.usage);
   }
   const items: z.infer<typeof batchLine>[] = [];
   text.split(/\r?\n/).forEach((line, i) => {

@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { cliActor } from '../../core/auth/actor.ts';
 import { DOCUMENT_LIMITS, ingestDocument } from '../../modules/mailroom/index.ts';
-import { EXIT, printJson, withContext } from '../run.ts';
+import { EXIT, printJson, unreadable, withContext } from '../run.ts';
 
 /**
  * `lotse documents ingest FILE... [--json]`: stores and reads each file (originals kept under
@@ -11,21 +11,6 @@ import { EXIT, printJson, withContext } from '../run.ts';
  * not stop the batch. Exit code: 0 all read, 1 some went to review / are duplicates or invalid
  * invoices, 2 some could not be read at all (rejected, missing), 3 internal error.
  */
-/** Why a file could not be opened, in German (Node's own messages are English); the errno code stays for scripts. */
-export function fileProblem(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code ?? '';
-  const text: Record<string, string> = {
-    ENOENT: 'Datei nicht gefunden',
-    EACCES: 'keine Leseberechtigung',
-    EPERM: 'keine Leseberechtigung',
-    EISDIR: 'ist keine Datei, sondern ein Verzeichnis',
-    ELOOP: 'zu viele symbolische Verweise',
-    ENAMETOOLONG: 'Dateiname zu lang',
-  };
-  if (code === 'EFBIG') return `zu groß: ${(e as Error).message}`;
-  return text[code] ? `${text[code]}, ${code}` : (e as Error).message;
-}
-
 export function register(program: Command): void {
   const docs = program.command('documents').description('Posteingang: Dokumente einlesen (PDF, Scans, Bilder, E-Rechnungen, E-Mails)');
   docs
@@ -51,10 +36,10 @@ export function register(program: Command): void {
             }
             buffer = await readFile(file);
           } catch (e) {
-            const msg = `${name}: Datei nicht lesbar (${fileProblem(e)}).`;
+            const msg = unreadable(name, e);
             if (opts.json) printJson({ file, kind: 'unknown', category: null, confidence: 0, abstained: true, pages: 0, ocr: false, fields: {}, status: 'rejected', error: msg });
             // Exit 2 always comes with a German message on stderr naming the file (interfaces.md), also with --json.
-            process.stderr.write(`${file}: Datei nicht lesbar (${fileProblem(e)}).\n`);
+            process.stderr.write(`${unreadable(file, e)}\n`);
             raise(EXIT.usage);
             continue;
           }

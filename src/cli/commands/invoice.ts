@@ -2,8 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { extractInvoice } from '../../modules/mailroom/index.ts';
-import { fileProblem } from './documents.ts';
-import { CliError, EXIT, printJson } from '../run.ts';
+import { CliError, EXIT, printJson, unreadable } from '../run.ts';
 
 const eur = (v: number): string => v.toFixed(2).replace('.', ',');
 
@@ -23,7 +22,7 @@ export function register(program: Command): void {
       try {
         buffer = await readFile(file);
       } catch (e) {
-        throw new CliError(`${file}: Datei nicht lesbar (${fileProblem(e)}).`, EXIT.usage);
+        throw new CliError(unreadable(file, e), EXIT.usage);
       }
       const inv = await extractInvoice(buffer, basename(file));
       if (opts.json) printJson(inv);

@@ -3,8 +3,7 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { toMailTriageJson, triageMail, type MailTriageResult } from '../../modules/mailroom/index.ts';
 import { modelNameSchema } from '../../modules/mailroom/triage/index.ts';
-import { fileProblem } from './documents.ts';
-import { CliError, EXIT, printJson, withContext } from '../run.ts';
+import { CliError, EXIT, printJson, unreadable, withContext } from '../run.ts';
 
 /**
  * `lotse mail triage FILE.eml... [--json] [--model NAME[,NAME…]] [--offline]`: parses each message,
@@ -39,7 +38,7 @@ export function register(program: Command): void {
             raw = await readFile(file);
           } catch (e) {
             failed++;
-            process.stderr.write(`${file}: Datei nicht lesbar (${fileProblem(e)}).\n`);
+            process.stderr.write(`${unreadable(file, e)}\n`);
             continue;
           }
           let r: MailTriageResult;

@@ -15,13 +15,13 @@ import {
   seedLineSchema,
   trainModel,
 } from '../../modules/mailroom/index.ts';
-import { CliError, EXIT, printJson, withContext } from '../run.ts';
+import { CliError, EXIT, printJson, unreadable, withContext } from '../run.ts';
 
 async function readText(file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (e) {
-    throw new CliError(`${file}: Datei nicht lesbar (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`, EXIT.usage);
+    throw new CliError(unreadable(file, e), EXIT.usage);
   }
 }
 
