@@ -8,7 +8,6 @@ import { CsrfField, Notice, SelectField, Submit, TableHead, TextArea, TextField 
 import { MailroomNav, canConfigure, mailroomPage } from './nav.tsx';
 import { mailboxRoutes } from './mailbox-routes.tsx';
 import { ReplyDraftInfo } from './replies/reply-draft-info.tsx';
-import { readOriginalMessage } from './replies/original-message.ts';
 import { OriginalMessageView } from './replies/original-message.tsx';
 import { DocumentStatusBadge, KIND_LABELS, STATUS_LABELS } from './documents/routes.tsx';
 import { MAX_UPLOAD_FILES, uploadDocuments, type UploadedFileResult } from './intake/upload-documents.ts';
@@ -297,7 +296,6 @@ async function reviewPage(c: C) {
 async function replyPage(c: C, sent: string | null = null) {
   const id = Number(c.req.param('id'));
   const draft = await draftReply(c.var.ctx, userActor(c.var.user!), id);
-  const original = await readOriginalMessage(c.var.ctx, userActor(c.var.user!), id);
   return page(
     c,
     'Antwort entwerfen – Posteingang',
@@ -306,7 +304,7 @@ async function replyPage(c: C, sent: string | null = null) {
       <MailroomNav here="reply" canConfigure={canConfigure(c)} />
       {sent ? <Notice kind="success" title="Die Antwort liegt im Postausgang." /> : null}
       <p class="kern-body">Nur informierende Antworten, keine Entscheidungen. Empfänger ist der Absender der E-Mail. Bitte den Vorschlag prüfen und bearbeiten.</p>
-      <OriginalMessageView message={original} />
+      <OriginalMessageView message={draft.original} />
       <ReplyDraftInfo draft={draft} />
       <form method="post" action={`/verwaltung/posteingang/${id}/antwort`} class="lotse-stack">
         <CsrfField token={c.var.csrfToken} />

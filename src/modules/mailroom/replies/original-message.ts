@@ -1,9 +1,4 @@
-import type { AppContext } from '../../../core/context.ts';
-import { assertCan, type Actor } from '../../../core/auth/index.ts';
-import { AppError } from '../../../core/errors.ts';
-import { findDocument } from '../documents/repository.ts';
-import { readOriginal } from '../documents/storage.ts';
-import { parseMail } from '../mail/index.ts';
+import type { ParsedMessage } from '../mail/index.ts';
 
 /** Longest body shown on the reply page (the stored original keeps everything). */
 export const MAX_ORIGINAL_CHARS = 20_000;
@@ -20,17 +15,11 @@ export interface OriginalMessage {
 }
 
 /**
- * The citizen's e-mail as the clerk drafting a reply reads it. Only the original .eml is stored
- * for a document, so it is parsed on display (the same parser as on intake). Not logged, not audited
- * (reading, no change); needs `mailroom.process`.
- * @throws AppError('not_found') / ('validation') when the document does not exist or is not an e-mail.
+ * The citizen's e-mail as the clerk drafting a reply reads it, from the mail `draftReply` has
+ * already parsed (only the original .eml is stored for a document, so it is parsed on display with
+ * the intake parser). Not logged, not audited (reading, no change).
  */
-export async function readOriginalMessage(ctx: AppContext, actor: Actor, documentId: number): Promise<OriginalMessage> {
-  assertCan(actor, 'mailroom.process');
-  const row = await findDocument(ctx.db, documentId);
-  if (!row) throw new AppError('not_found', 'Das Dokument wurde nicht gefunden.');
-  if (row.kind !== 'email') throw new AppError('validation', 'Antworten gibt es nur auf E-Mails.');
-  const mail = await parseMail(await readOriginal(ctx, row.storagePath));
+export function originalMessageOf(mail: ParsedMessage): OriginalMessage {
   const body = mail.text
     .replace(/\r\n?/g, '\n')
     .replace(/\n{3,}/g, '\n\n')

@@ -22,7 +22,6 @@ import { syntheticRows } from '../triage/fixtures.ts';
 import { AI_DISCLOSURE, draftReply, mailToQuestion, sendReply } from '../review/reply.ts';
 import { ACK_DISCLOSURE, ackBlocker, ackSubject, getAckSettings, setAckSettings } from './acknowledge.ts';
 import { parseMail } from '../mail/index.ts';
-import { readOriginalMessage } from './original-message.ts';
 
 const INVOICES = resolve(import.meta.dirname, '../../../../../shared/data/invoices');
 
@@ -112,7 +111,7 @@ describe(`mailroom replies, acknowledgements and case linking (${testDbKind()})`
         'Guten Tag,\n\nwie lange dauert ein Reisepass <eilig>?\n\nGruß Erika',
       ),
     );
-    const m = await readOriginalMessage(ctx, cliActor, r.documentId);
+    const m = (await draftReply(ctx, cliActor, r.documentId)).original;
     expect(m).toMatchObject({ from: 'erika.original@example.org', fromName: 'Erika Mustermann', subject: 'Reisepass', truncated: false });
     expect(m.text).toContain('wie lange dauert ein Reisepass <eilig>?');
     const page = await (await app.request(`/verwaltung/posteingang/${r.documentId}/antwort`, { headers: { cookie: clerk.cookie } })).text();

@@ -9,6 +9,7 @@ import { findDocument } from '../documents/repository.ts';
 import { readOriginal } from '../documents/storage.ts';
 import { parseMail, type ParsedMessage } from '../mail/index.ts';
 import { caseNumberOf, issueCaseNumber, messageIdKey } from '../replies/case-links.ts';
+import { originalMessageOf, type OriginalMessage } from '../replies/original-message.ts';
 import { recordCaseKey } from '../replies/repository.ts';
 
 /** Sentence every drafted reply carries (AI disclosure; the clerk may edit the rest). */
@@ -32,6 +33,8 @@ export interface ReplyDraft {
   refusalReason: RefusalReason | null;
   /** Vorgangsnummer written into the subject (`[#…]`); replies to the reply link back to this document. */
   caseNumber: string;
+  /** The citizen's e-mail the draft answers (shown above the draft). */
+  original: OriginalMessage;
 }
 
 const GREETING = /^\s*(sehr geehrte[rs]?\b.*|hallo\b.*|guten (tag|morgen|abend)\b.*|liebe[rs]?\b.*|moin\b.*|hi\b.*)$/i;
@@ -85,7 +88,11 @@ async function loadMail(ctx: AppContext, documentId: number) {
  */
 export async function draftReply(ctx: AppContext, actor: Actor, documentId: number): Promise<ReplyDraft> {
   assertCan(actor, 'mailroom.process');
-  const { row, mail, to } = await loadMail(ctx, documentId);
+  return composeDraft(ctx, documentId, await loadMail(ctx, documentId));
+}
+
+/** The draft for a mail `loadMail` has read (one read and parse of the stored .eml per request). */
+async function composeDraft(ctx: AppContext, documentId: number, { row, mail, to }: Awaited<ReturnType<typeof loadMail>>): Promise<ReplyDraft> {
   const question = mailToQuestion(mail);
   const asked = await askQuestion(ctx, { question: question || mail.subject || '-', lang: 'de', channel: 'api' }, { record: false });
   const sources = asked.sources.map((s) => ({ serviceId: s.serviceId, title: s.title, url: `${ctx.config.baseUrl}/leistungen/${encodeURIComponent(s.serviceId)}` }));
@@ -117,6 +124,7 @@ export async function draftReply(ctx: AppContext, actor: Actor, documentId: numb
     confidence: asked.confidence,
     refusalReason: asked.refusalReason,
     caseNumber,
+    original: originalMessageOf(mail),
   };
 }
 
@@ -136,8 +144,9 @@ export async function sendReply(ctx: AppContext, actor: Actor, input: z.input<ty
   assertCan(actor, 'mailroom.process');
   const parsed = sendSchema.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error.issues);
-  const draft = await draftReply(ctx, actor, parsed.data.documentId);
-  const { row, mail } = await loadMail(ctx, parsed.data.documentId);
+  const loaded = await loadMail(ctx, parsed.data.documentId);
+  const draft = await composeDraft(ctx, parsed.data.documentId, loaded);
+  const { row, mail } = loaded;
   const text = parsed.data.text.includes(AI_DISCLOSURE) ? parsed.data.text : `${parsed.data.text}\n\n${AI_DISCLOSURE}`;
   return ctx.db.transaction(async (tx) => {
     const caseNumber = await issueCaseNumber(tx, row);
