@@ -385,6 +385,7 @@ export const Submit: FC<{
   );
 };
 
-const berlin = new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin', dateStyle: 'medium', timeStyle: 'short' });
-/** A UTC instant shown in Europe/Berlin. */
-export const formatBerlin = (iso: string | Date | null): string => (iso ? `${berlin.format(new Date(iso))} Uhr` : '–');
+/** Date and time of a UTC instant in Europe/Berlin ("25.11.2026, 17:35"). */
+export const berlinDateTime = new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin', dateStyle: 'medium', timeStyle: 'short' });
+/** A UTC instant shown in Europe/Berlin, with "Uhr". */
+export const formatBerlin = (iso: string | Date | null): string => (iso ? `${berlinDateTime.format(new Date(iso))} Uhr` : '–');

@@ -3,7 +3,7 @@ import { requirePermission, userActor } from '../../core/auth/index.ts';
 import { AppError } from '../../core/errors.ts';
 import type { AppRouter } from '../../core/http/app.ts';
 import type { AppEnv } from '../../core/http/env.ts';
-import { Checkbox, CsrfField, ErrorSummary, Notice, Submit, TableHead, TextField } from '../../web/components.tsx';
+import { Checkbox, CsrfField, ErrorSummary, formatBerlin, Notice, Submit, TableHead, TextField } from '../../web/components.tsx';
 import { configureMailbox, listMailboxSummaries, setMailboxActive } from './intake/configure-mailbox.ts';
 import { MailroomNav, mailroomPage } from './nav.tsx';
 import { AckSettingsSection } from './replies/ack-settings.tsx';
@@ -11,7 +11,6 @@ import { getAckSettings, setAckSettings } from './replies/acknowledge.ts';
 
 type C = Context<AppEnv>;
 
-const berlin = new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
 
 interface FormState {
   values: Record<string, string>;
@@ -78,7 +77,7 @@ async function mailboxesPage(c: C, state: FormState = { values: {}, errors: {}, 
                     </span>
                     {b.active && b.lastError ? <div class="kern-body kern-body--small">{b.lastError}</div> : null}
                   </td>
-                  <td class="kern-table__cell">{b.lastPollAt ? `${berlin.format(new Date(b.lastPollAt))} Uhr` : 'noch nie'}</td>
+                  <td class="kern-table__cell">{b.lastPollAt ? formatBerlin(b.lastPollAt) : 'noch nie'}</td>
                   <td class="kern-table__cell">
                     <form method="post" action={`/verwaltung/posteingang/postfaecher/${b.id}/${b.active ? 'abschalten' : 'einschalten'}`}>
                       <CsrfField token={c.var.csrfToken} />

@@ -4,7 +4,7 @@ import type { AppContext } from '../../core/context.ts';
 import { requirePermission, userActor } from '../../core/auth/index.ts';
 import type { AppRouter } from '../../core/http/app.ts';
 import type { AppEnv } from '../../core/http/env.ts';
-import { CsrfField, Notice, SelectField, Submit, TableHead, TextArea, TextField } from '../../web/components.tsx';
+import { CsrfField, formatBerlin, Notice, SelectField, Submit, TableHead, TextArea, TextField } from '../../web/components.tsx';
 import { MailroomNav, canConfigure, mailroomPage } from './nav.tsx';
 import { mailboxRoutes } from './mailbox-routes.tsx';
 import { ReplyDraftInfo } from './replies/reply-draft-info.tsx';
@@ -18,7 +18,6 @@ import { WhyList } from './review/why.tsx';
 
 type C = Context<AppEnv>;
 
-const berlin = new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
 /** The subject the reading stored for a document (e-mails and letters with a subject line), if any. */
 const subjectOf = (r: { fields: unknown }): string | null => {
   const s = (r.fields as { subject?: unknown } | null)?.subject;
@@ -123,7 +122,7 @@ const ModelPanel = ({ c, name, title, active, versions, configure }: { c: C; nam
           <dl class="lotse-mr-dl">
             <dt>Aktive Version</dt>
             <dd>
-              {active.name} v{active.version} ({berlin.format(new Date(active.createdAt))} Uhr, {active.trainingRows} Trainingsbeispiele)
+              {active.name} v{active.version} ({formatBerlin(active.createdAt)}, {active.trainingRows} Trainingsbeispiele)
             </dd>
             <dt>Genauigkeit (zurückgehaltene Daten)</dt>
             <dd>{pct(f.accuracy)}</dd>
@@ -157,7 +156,7 @@ const ModelPanel = ({ c, name, title, active, versions, configure }: { c: C; nam
                   <tr class="kern-table__row">
                     <td class="kern-table__cell">v{v.version}</td>
                     <td class="kern-table__cell">
-                      {berlin.format(new Date(v.createdAt))} Uhr, {v.trainingRows} Beispiele
+                      {formatBerlin(v.createdAt)}, {v.trainingRows} Beispiele
                     </td>
                     <td class="kern-table__cell">{figuresText(v)}</td>
                     <td class="kern-table__cell">
@@ -235,7 +234,7 @@ async function reviewPage(c: C) {
                 </a>
               </h3>
               <p class="kern-body">
-                <DocumentStatusBadge status={r.status} /> {KIND_LABELS[r.kind] ?? r.kind}, eingegangen {berlin.format(r.createdAt)} Uhr
+                <DocumentStatusBadge status={r.status} /> {KIND_LABELS[r.kind] ?? r.kind}, eingegangen {formatBerlin(r.createdAt)}
               </p>
               <dl class="lotse-mr-dl">
                 {subjectOf(r) ? (

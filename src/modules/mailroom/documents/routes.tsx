@@ -4,7 +4,7 @@ import type { AppContext } from '../../../core/context.ts';
 import { requirePermission, userActor } from '../../../core/auth/index.ts';
 import type { AppRouter } from '../../../core/http/app.ts';
 import type { AppEnv } from '../../../core/http/env.ts';
-import { TableHead } from '../../../web/components.tsx';
+import { berlinDateTime, formatBerlin, TableHead } from '../../../web/components.tsx';
 import { InvoiceView } from '../invoices/invoice-view.tsx';
 import type { InvoiceJson, InvoiceModel } from '../invoices/types.ts';
 import { documentApi } from './api.ts';
@@ -41,7 +41,6 @@ export const KIND_LABELS: Record<string, string> = {
   unknown: 'Unbekannt',
 };
 
-const berlin = new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
 
 /** Status in words inside a badge (colour is never the only information). */
 export const DocumentStatusBadge: FC<{ status: string }> = ({ status }) => (
@@ -100,7 +99,7 @@ async function inboxPage(c: C) {
                       {r.id}
                     </a>
                   </td>
-                  <td class="kern-table__cell" data-label="Eingang">{berlin.format(r.createdAt)}</td>
+                  <td class="kern-table__cell" data-label="Eingang">{berlinDateTime.format(r.createdAt)}</td>
                   <td class="kern-table__cell" data-label="Datei">{r.originalFilename}</td>
                   <td class="kern-table__cell" data-label="Art">{KIND_LABELS[r.kind] ?? r.kind}</td>
                   <td class="kern-table__cell" data-label="Status">
@@ -144,7 +143,7 @@ async function detailPage(c: C) {
   const canReply = row.kind === 'email' && row.status !== 'automatic' && !mailInfo?.isAutoReply && !mailInfo?.isBounce;
   const dl: [string, string][] = [
     ['Datei', row.originalFilename],
-    ['Eingang', `${berlin.format(row.createdAt)} Uhr`],
+    ['Eingang', formatBerlin(row.createdAt)],
     ['Quelle', SOURCE_LABELS[row.source] ?? row.source],
     ['Art', KIND_LABELS[row.kind] ?? row.kind],
     ...(typeof (row.fields as { subject?: unknown })?.subject === 'string' && (row.fields as { subject: string }).subject.trim() ? ([['Betreff', (row.fields as { subject: string }).subject]] as [string, string][]) : []),
